@@ -1,0 +1,17 @@
+package io.loomring;
+
+/**
+ * A snapshot of a scheduler's counters, for logging and tests. Counters only grow; {@code armed}
+ * is a gauge.
+ *
+ * @param enters             kernel waits/submits ({@code io_uring_enter} or {@code epoll_wait})
+ * @param submitted          kernel requests submitted (SQEs, or {@code epoll_ctl} calls)
+ * @param completions        completions reaped (CQEs, or epoll events)
+ * @param staleCompletions   completions dropped because the await they were for had ended
+ * @param wakeupSignals      signals sent to wake a sleeping poller
+ * @param overflowFlushes    times the poller flushed completions that overflowed the CQ
+ * @param armed              awaits currently armed in the kernel
+ */
+public record Stats(long enters, long submitted, long completions, long staleCompletions,
+                    long wakeupSignals, long overflowFlushes, long armed) {
+}

@@ -1,0 +1,54 @@
+package io.loomring.ffm;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The three io_uring system calls. This interface is the seam where tests inject kernel failures
+ * (for example {@code io_uring_setup} returning {@code -EPERM} as under a container's seccomp
+ * profile); production code uses {@link #kernel()}.
+ *
+ * <p>Every method returns the kernel's result: non-negative on success, {@code -errno} on failure.
+ */
+public interface IoUringSyscalls {
+    /** x86_64 (and generic) syscall numbers. */
+    long SYS_IO_URING_SETUP = 425;
+    long SYS_IO_URING_ENTER = 426;
+    long SYS_IO_URING_REGISTER = 427;
+
+    /** {@code io_uring_setup(entries, params)}: the ring fd, or {@code -errno}. */
+    long setup(int entries, MemorySegment params);
+
+    /** {@code io_uring_enter(fd, to_submit, min_complete, flags, arg, argsz)}. */
+    long enter(int fd, int toSubmit, int minComplete, int flags, MemorySegment arg, long argSize);
+
+    /** {@code io_uring_register(fd, opcode, arg, nr_args)}. */
+    long register(int fd, int opcode, MemorySegment arg, int nrArgs);
+
+    /** The real system calls. */
+    static IoUringSyscalls kernel() {
+        return KernelIoUringSyscalls.INSTANCE;
+    }
+}
+
+/** Raw syscalls through libc's variadic {@code syscall}, errno captured per calling thread. */
+final class KernelIoUringSyscalls implements IoUringSyscalls {
+    static final KernelIoUringSyscalls INSTANCE = new KernelIoUringSyscalls();
+
+    @Override
+    public long setup(int entries, MemorySegment params) {
+        return LibC.syscall(Native.threadCaptureState(), SYS_IO_URING_SETUP, entries, params.address(),
+                0, 0, 0, 0);
+    }
+
+    @Override
+    public long enter(int fd, int toSubmit, int minComplete, int flags, MemorySegment arg, long argSize) {
+        return LibC.syscall(Native.threadCaptureState(), SYS_IO_URING_ENTER, fd, toSubmit, minComplete,
+                flags, arg.address(), argSize);
+    }
+
+    @Override
+    public long register(int fd, int opcode, MemorySegment arg, int nrArgs) {
+        return LibC.syscall(Native.threadCaptureState(), SYS_IO_URING_REGISTER, fd, opcode,
+                arg.address(), nrArgs, 0, 0);
+    }
+}

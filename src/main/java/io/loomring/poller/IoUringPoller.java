@@ -1,0 +1,204 @@
+package io.loomring.poller;
+
+import io.loomring.ffm.Errno;
+import io.loomring.ffm.IoUringSyscalls;
+import io.loomring.ring.CompletionQueue;
+import io.loomring.ring.IoUring;
+import io.loomring.ring.RingConstants;
+import io.loomring.ring.SubmissionQueue;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The io_uring backend: each await is a oneshot {@code POLL_ADD} whose user_data is
+ * {@code generation << 32 | slot} (see {@link SlotTable}); the wakeup eventfd is read by a
+ * {@code READ} request kept in the ring. All arms queued since the last kernel call go in with one
+ * {@code io_uring_enter}, which also waits.
+ */
+public final class IoUringPoller extends Poller {
+    /** user_data of the wakeup eventfd's READ. */
+    static final long TAG_WAKEUP = 0x8000_0000_0000_0001L;
+    /** user_data of POLL_REMOVE requests (their own CQEs carry nothing we need). */
+    static final long TAG_REMOVE = 0x8000_0000_0000_0002L;
+
+    private final IoUringSyscalls sys;
+    private final int entries;
+    private final SlotTable slots = new SlotTable(256);
+    private final CompletionQueue.Handler onCompletion = this::onCompletion;
+    private IoUring ring;
+    private SubmissionQueue sq;
+    private CompletionQueue cq;
+    private Arena arena;
+    private MemorySegment wakeBuffer;
+    private int wakeFd;
+
+    /**
+     * @param sys     the syscall layer (the kernel, or a test's fault injector)
+     * @param entries SQ entries
+     */
+    public IoUringPoller(IoUringSyscalls sys, int entries) {
+        super("loomring-io_uring-poller");
+        this.sys = sys;
+        this.entries = entries;
+    }
+
+    /** The ring (for diagnostics: setup flags, features). */
+    public IoUring ring() {
+        return ring;
+    }
+
+    @Override
+    protected void open(int wakeFd) throws IOException {
+        ring = new IoUring(sys, entries);
+        ring.registerRingFd();
+        sq = ring.sq();
+        cq = ring.cq();
+        arena = Arena.ofShared();
+        wakeBuffer = arena.allocate(8, 8);
+        this.wakeFd = wakeFd;
+        armWakeup();
+    }
+
+    @Override
+    protected void arm(Waiter w) throws IOException {
+        long userData = slots.acquire(w);
+        while (!sq.pollAdd(w.fd(), w.events(), userData)) {
+            makeRoom();
+        }
+        counters.set(PollerCounters.ARMED, slots.used());
+    }
+
+    @Override
+    protected void disarm(Waiter w) throws IOException {
+        long userData = SlotTable.userDataOf(w);
+        slots.release(w);
+        while (!sq.pollRemove(userData, TAG_REMOVE)) {
+            makeRoom();
+        }
+        counters.set(PollerCounters.ARMED, slots.used());
+    }
+
+    @Override
+    protected void cancelFd(int fd) throws IOException {
+        IOException[] error = new IOException[1];
+        slots.forEach(w -> {
+            if (w.fd() == fd && error[0] == null) {
+                w.complete(Waiter.CANCELLED);
+                try {
+                    disarm(w);
+                } catch (IOException e) {
+                    error[0] = e;
+                }
+            }
+        });
+        if (error[0] != null) {
+            throw error[0];
+        }
+    }
+
+    @Override
+    protected void pollKernel(boolean block) throws IOException {
+        int toSubmit = sq.publish();
+        if (block || toSubmit > 0 || ring.deferTaskrun()) {
+            enter(toSubmit, block ? 1 : 0);
+        }
+        reap();
+    }
+
+    @Override
+    protected void releaseAll(int outcome) {
+        slots.forEach(w -> {
+            slots.release(w);
+            w.complete(outcome);
+        });
+        counters.set(PollerCounters.ARMED, 0);
+    }
+
+    @Override
+    protected void closeKernel() {
+        try {
+            if (ring != null) {
+                ring.close(); // closing the ring fd cancels every request still in the kernel
+            }
+        } finally {
+            if (arena != null) {
+                arena.close();
+            }
+        }
+    }
+
+    @Override
+    public int armedCount() {
+        return (int) counters.get(PollerCounters.ARMED);
+    }
+
+    /** The SQ is full: submit what is there and reap, so the kernel frees slots. */
+    private void makeRoom() throws IOException {
+        enter(sq.publish(), 0);
+        reap();
+    }
+
+    private void enter(int toSubmit, int minComplete) throws IOException {
+        long r = ring.enter(toSubmit, minComplete);
+        counters.add(PollerCounters.ENTERS, 1);
+        if (r >= 0) {
+            counters.add(PollerCounters.SUBMITTED, r);
+            return;
+        }
+        int errno = (int) -r;
+        switch (errno) {
+            case Errno.EINTR, Errno.EAGAIN, Errno.EBUSY, Errno.ETIME -> { }
+            case Errno.EBADR -> {
+                // The kernel lost completions (no memory for overflow entries): nobody can tell whose.
+                // Wake every waiter so each re-checks its fd; their polls' late CQEs are then stale.
+                releaseAll(Waiter.READY);
+            }
+            default -> throw new IOException("io_uring_enter failed: " + Errno.describe(errno));
+        }
+    }
+
+    private void reap() throws IOException {
+        cq.reap(onCompletion);
+        // NODROP: completions that did not fit wait in the kernel; GETEVENTS flushes them.
+        int rounds = 0;
+        while ((sq.flags() & RingConstants.SQ_CQ_OVERFLOW) != 0 && rounds++ < 64) {
+            counters.add(PollerCounters.OVERFLOW_FLUSHES, 1);
+            enter(sq.publish(), 0);
+            cq.reap(onCompletion);
+        }
+        if (wakeupNeedsRearm) {
+            wakeupNeedsRearm = false;
+            armWakeup();
+        }
+    }
+
+    private boolean wakeupNeedsRearm;
+
+    private void onCompletion(long userData, int res, int flags) {
+        counters.add(PollerCounters.COMPLETIONS, 1);
+        if (userData < 0) {
+            if (userData == TAG_WAKEUP) {
+                if (res < 0 && res != -Errno.EAGAIN && res != -Errno.EINTR) {
+                    throw new IllegalStateException("wakeup eventfd read failed: " + Errno.describe(-res));
+                }
+                wakeupNeedsRearm = true;
+            }
+            return;
+        }
+        Waiter w = slots.lookup(userData);
+        if (w == null) {
+            counters.add(PollerCounters.STALE, 1);
+            return;
+        }
+        slots.release(w);
+        counters.set(PollerCounters.ARMED, slots.used());
+        completeFromResult(w, res);
+    }
+
+    private void armWakeup() throws IOException {
+        while (!sq.read(wakeFd, wakeBuffer.address(), 8, TAG_WAKEUP)) {
+            makeRoom();
+        }
+    }
+}

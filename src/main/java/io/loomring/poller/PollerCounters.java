@@ -1,0 +1,50 @@
+package io.loomring.poller;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * A poller's counters. The poller thread is the only writer of most of them and bumps them with
+ * opaque stores (no fence on the hot path); other threads read them with opaque loads, which is
+ * enough for monitoring. {@link #WAKEUPS} is bumped by the threads that signal the poller.
+ */
+public final class PollerCounters {
+    /** {@code io_uring_enter} or {@code epoll_wait} calls. */
+    public static final int ENTERS = 0;
+    /** Kernel requests submitted (SQEs, or epoll_ctl calls). */
+    public static final int SUBMITTED = 1;
+    /** Completions (CQEs, or epoll events) reaped. */
+    public static final int COMPLETIONS = 2;
+    /** Completions dropped because their generation no longer matched. */
+    public static final int STALE = 3;
+    /** Signals sent to wake a sleeping poller. */
+    public static final int WAKEUPS = 4;
+    /** CQ overflow flushes. */
+    public static final int OVERFLOW_FLUSHES = 5;
+    /** Gauge: awaits currently armed in the kernel. */
+    public static final int ARMED = 6;
+    private static final int COUNT = 7;
+
+    private static final VarHandle ELEMENT = MethodHandles.arrayElementVarHandle(long[].class);
+    private final long[] values = new long[COUNT];
+
+    /** Adds {@code n}; poller thread only. */
+    public void add(int counter, long n) {
+        ELEMENT.setOpaque(values, counter, (long) ELEMENT.getOpaque(values, counter) + n);
+    }
+
+    /** Sets a gauge; poller thread only. */
+    public void set(int counter, long value) {
+        ELEMENT.setOpaque(values, counter, value);
+    }
+
+    /** Adds {@code n} atomically; any thread. */
+    public void addShared(int counter, long n) {
+        ELEMENT.getAndAdd(values, counter, n);
+    }
+
+    /** Reads a counter; any thread. */
+    public long get(int counter) {
+        return (long) ELEMENT.getOpaque(values, counter);
+    }
+}

@@ -1,0 +1,125 @@
+package io.loomring.poller;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One await on one fd: the parked thread, what it waits for, and its outcome.
+ *
+ * <p>Completion, timeout, interrupt, cancel and close race for every await. Each of them tries one
+ * CAS from {@link #PENDING} to its own outcome; exactly one wins. The winner that is not the
+ * waiting thread itself unparks it; the waiting thread re-reads {@link #state()} after every
+ * return from park, so a wakeup can never be lost (an unpark before the park only makes the park
+ * return at once).
+ *
+ * <p>The poller-owned fields ({@link #slot}, {@link #generation}) are read and written only on the
+ * poller thread.
+ */
+public final class Waiter {
+    /** Not decided yet. */
+    public static final int PENDING = 0;
+    /** The fd is ready (or in error, or hung up). */
+    public static final int READY = 1;
+    /** The await timed out. */
+    public static final int TIMED_OUT = 2;
+    /** The waiting thread was interrupted. */
+    public static final int INTERRUPTED = 3;
+    /** {@code cancel(fd)} woke it. */
+    public static final int CANCELLED = 4;
+    /** The kernel rejected the poll; {@link #errno()} says why. */
+    public static final int FAILED = 5;
+    /** The scheduler closed (or its poller died) before the fd was ready. */
+    public static final int CLOSED = 6;
+
+    /** {@link #slot} value before the poller armed the await. */
+    public static final int NOT_ARMED = -1;
+    /** {@link #slot} value once the poller no longer tracks it. */
+    public static final int RELEASED = -2;
+
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(Waiter.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final Thread thread;
+    private final int fd;
+    private final int events;
+    private volatile int state;
+    /** Written by the poller before it CASes to FAILED; read after the state, so it is visible. */
+    private int errno;
+
+    /** Poller-owned: the slot this await holds, or NOT_ARMED / RELEASED. */
+    public int slot = NOT_ARMED;
+    /** Poller-owned: the slot generation when armed. */
+    public int generation;
+    /** Poller-owned: scratch link for per-fd lists kept by a backend. */
+    public Waiter nextOnFd;
+
+    /**
+     * @param thread the thread to unpark
+     * @param fd     the fd awaited
+     * @param events poll events (POLLIN, POLLOUT)
+     */
+    public Waiter(Thread thread, int fd, int events) {
+        this.thread = thread;
+        this.fd = fd;
+        this.events = events;
+    }
+
+    /** The thread that awaits. */
+    public Thread thread() {
+        return thread;
+    }
+
+    /** The fd awaited. */
+    public int fd() {
+        return fd;
+    }
+
+    /** The poll events awaited. */
+    public int events() {
+        return events;
+    }
+
+    /** The outcome so far. */
+    public int state() {
+        return state;
+    }
+
+    /** The errno of a {@link #FAILED} outcome. */
+    public int errno() {
+        return errno;
+    }
+
+    /** True while no outcome has won. */
+    public boolean isPending() {
+        return state == PENDING;
+    }
+
+    /**
+     * Tries to decide the outcome; on success wakes the waiting thread when the caller is not it.
+     *
+     * @return true when this call decided the outcome
+     */
+    public boolean complete(int outcome) {
+        if (!STATE.compareAndSet(this, PENDING, outcome)) {
+            return false;
+        }
+        if (Thread.currentThread() != thread) {
+            LockSupport.unpark(thread);
+        }
+        return true;
+    }
+
+    /** Decides the outcome {@link #FAILED} with {@code errno}. */
+    public boolean fail(int errno) {
+        this.errno = errno;
+        return complete(FAILED);
+    }
+}

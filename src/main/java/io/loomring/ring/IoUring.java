@@ -1,0 +1,218 @@
+package io.loomring.ring;
+
+import static io.loomring.ring.RingConstants.*;
+
+import io.loomring.ffm.Errno;
+import io.loomring.ffm.IoUringSyscalls;
+import io.loomring.ffm.LibC;
+import io.loomring.ffm.Native;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * One io_uring instance: the ring fd, its mappings, and the two queues over them.
+ *
+ * <p>Create it on the thread that will submit (with SINGLE_ISSUER the kernel refuses submissions
+ * from any other thread) and close it there. Setup asks for the newest useful flags first
+ * (SUBMIT_ALL, SINGLE_ISSUER, DEFER_TASKRUN) and drops them one by one while the kernel answers
+ * EINVAL. NODROP, SINGLE_MMAP and EXT_ARG are required.
+ */
+public final class IoUring implements AutoCloseable {
+    private static final int[] OPTIONAL_FLAG_SETS = {
+        SETUP_SUBMIT_ALL | SETUP_SINGLE_ISSUER | SETUP_DEFER_TASKRUN,
+        SETUP_SUBMIT_ALL | SETUP_SINGLE_ISSUER,
+        SETUP_SUBMIT_ALL,
+        0,
+    };
+    private static final long GETEVENTS_ARG_SIZE = 24;
+
+    private final IoUringSyscalls sys;
+    private final Arena arena = Arena.ofShared();
+    private final int ringFd;
+    private final int setupFlags;
+    private final int features;
+    private final long ringAddress;
+    private final long ringSize;
+    private final long sqesAddress;
+    private final long sqesSize;
+    private final SubmissionQueue sq;
+    private final CompletionQueue cq;
+    private final MemorySegment getEventsArg;
+    private final MemorySegment timespec;
+    private int enterFd;
+    private int enterFlags;
+    private boolean closed;
+
+    /**
+     * Sets up a ring with {@code entries} SQ entries and {@code 2 * entries} CQ entries.
+     *
+     * @throws IoUringUnavailableException when the kernel refuses or lacks a required feature
+     */
+    public IoUring(IoUringSyscalls sys, int entries) throws IoUringUnavailableException {
+        if (entries < 1 || entries > MAX_ENTRIES) {
+            throw new IllegalArgumentException("ring entries must be in [1, " + MAX_ENTRIES + "]: " + entries);
+        }
+        this.sys = sys;
+        MemorySegment params = arena.allocate(PARAMS_SIZE, 8);
+        long fd = -Errno.EINVAL;
+        int flags = 0;
+        try {
+            for (int optional : OPTIONAL_FLAG_SETS) {
+                params.fill((byte) 0);
+                flags = SETUP_CQSIZE | SETUP_CLAMP | optional;
+                params.set(ValueLayout.JAVA_INT, PARAMS_CQ_ENTRIES, Math.max(2, entries * 2));
+                params.set(ValueLayout.JAVA_INT, PARAMS_FLAGS, flags);
+                fd = sys.setup(entries, params);
+                if (fd != -Errno.EINVAL) {
+                    break;
+                }
+            }
+            if (fd < 0) {
+                throw new IoUringUnavailableException("io_uring_setup failed", (int) -fd);
+            }
+        } catch (IoUringUnavailableException | RuntimeException | Error e) {
+            arena.close();
+            throw e;
+        }
+        this.ringFd = (int) fd;
+        this.setupFlags = flags;
+        this.features = params.get(ValueLayout.JAVA_INT, PARAMS_FEATURES);
+        MemorySegment capture = Native.threadCaptureState();
+        try {
+            int required = FEAT_SINGLE_MMAP | FEAT_NODROP | FEAT_EXT_ARG;
+            if ((features & required) != required) {
+                throw new IoUringUnavailableException(String.format(
+                        "io_uring lacks required features (have 0x%x, need SINGLE_MMAP|NODROP|EXT_ARG)",
+                        features));
+            }
+            RingOffsets offsets = RingOffsets.fromParams(params);
+            int sqEntries = params.get(ValueLayout.JAVA_INT, PARAMS_SQ_ENTRIES);
+            int cqEntries = params.get(ValueLayout.JAVA_INT, PARAMS_CQ_ENTRIES);
+            long size = Math.max(offsets.sqRingSize(sqEntries), offsets.cqRingSize(cqEntries));
+            long ring = LibC.mmap(capture, size, LibC.PROT_READ | LibC.PROT_WRITE,
+                    LibC.MAP_SHARED | LibC.MAP_POPULATE, ringFd, OFF_SQ_RING);
+            if (ring < 0) {
+                throw new IoUringUnavailableException("mmap of the io_uring rings failed", (int) -ring);
+            }
+            long sqesBytes = (long) sqEntries * SQE_SIZE;
+            long sqesAddr = LibC.mmap(capture, sqesBytes, LibC.PROT_READ | LibC.PROT_WRITE,
+                    LibC.MAP_SHARED | LibC.MAP_POPULATE, ringFd, OFF_SQES);
+            if (sqesAddr < 0) {
+                LibC.munmap(capture, ring, size);
+                throw new IoUringUnavailableException("mmap of the io_uring SQEs failed", (int) -sqesAddr);
+            }
+            this.ringAddress = ring;
+            this.ringSize = size;
+            this.sqesAddress = sqesAddr;
+            this.sqesSize = sqesBytes;
+        } catch (IoUringUnavailableException | RuntimeException | Error e) {
+            LibC.close(capture, ringFd);
+            arena.close();
+            throw e;
+        }
+        RingOffsets offsets = RingOffsets.fromParams(params);
+        MemorySegment ringSegment = MemorySegment.ofAddress(ringAddress).reinterpret(ringSize);
+        MemorySegment sqesSegment = MemorySegment.ofAddress(sqesAddress).reinterpret(sqesSize);
+        this.sq = new SubmissionQueue(ringSegment, sqesSegment, offsets);
+        this.cq = new CompletionQueue(ringSegment, offsets);
+        this.getEventsArg = arena.allocate(GETEVENTS_ARG_SIZE, 8);
+        this.timespec = arena.allocate(16, 8);
+        this.enterFd = ringFd;
+        this.enterFlags = (features & FEAT_NO_IOWAIT) != 0 ? ENTER_NO_IOWAIT : 0;
+    }
+
+    /** The submission queue. */
+    public SubmissionQueue sq() {
+        return sq;
+    }
+
+    /** The completion queue. */
+    public CompletionQueue cq() {
+        return cq;
+    }
+
+    /** The ring's fd. */
+    public int fd() {
+        return ringFd;
+    }
+
+    /** The setup flags the kernel accepted. */
+    public int setupFlags() {
+        return setupFlags;
+    }
+
+    /** The kernel's feature bits. */
+    public int features() {
+        return features;
+    }
+
+    /** True when completions only appear after {@code io_uring_enter(GETEVENTS)} (DEFER_TASKRUN). */
+    public boolean deferTaskrun() {
+        return (setupFlags & SETUP_DEFER_TASKRUN) != 0;
+    }
+
+    /** True when enter uses a registered ring fd. */
+    public boolean registeredRingFd() {
+        return (enterFlags & ENTER_REGISTERED_RING) != 0;
+    }
+
+    /**
+     * Registers the ring fd with the calling thread (saves an fd lookup per enter). Only the
+     * registering thread may enter afterwards.
+     *
+     * @return true when the kernel accepted it (5.18+)
+     */
+    public boolean registerRingFd() {
+        MemorySegment update = arena.allocate(16, 8);
+        update.set(ValueLayout.JAVA_INT, 0, -1); // offset: let the kernel pick
+        update.set(ValueLayout.JAVA_LONG, 8, ringFd);
+        long r = sys.register(ringFd, REGISTER_RING_FDS, update, 1);
+        if (r != 1) {
+            return false;
+        }
+        enterFd = update.get(ValueLayout.JAVA_INT, 0);
+        enterFlags |= ENTER_REGISTERED_RING;
+        return true;
+    }
+
+    /**
+     * {@code io_uring_enter}: submits {@code toSubmit} entries and, with {@code minComplete > 0},
+     * waits for that many completions. GETEVENTS is always set, so DEFER_TASKRUN work runs.
+     *
+     * @return what the kernel returned: entries consumed, or {@code -errno} (EINTR, EBADR, ...)
+     */
+    public long enter(int toSubmit, int minComplete) {
+        return sys.enter(enterFd, toSubmit, minComplete, enterFlags | ENTER_GETEVENTS, MemorySegment.NULL, 0);
+    }
+
+    /**
+     * Like {@link #enter} but waits at most {@code timeoutNanos} (EXT_ARG with a relative timespec).
+     *
+     * @return entries consumed, or {@code -errno}; {@code -ETIME} when the wait timed out
+     */
+    public long enterTimed(int toSubmit, int minComplete, long timeoutNanos) {
+        timespec.set(ValueLayout.JAVA_LONG, 0, timeoutNanos / 1_000_000_000L);
+        timespec.set(ValueLayout.JAVA_LONG, 8, timeoutNanos % 1_000_000_000L);
+        getEventsArg.set(ValueLayout.JAVA_LONG, 0, 0L);     // sigmask
+        getEventsArg.set(ValueLayout.JAVA_INT, 8, 8);       // sigmask_sz (_NSIG / 8)
+        getEventsArg.set(ValueLayout.JAVA_INT, 12, 0);      // pad / min_wait_usec
+        getEventsArg.set(ValueLayout.JAVA_LONG, 16, timespec.address());
+        return sys.enter(enterFd, toSubmit, minComplete, enterFlags | ENTER_GETEVENTS | ENTER_EXT_ARG,
+                getEventsArg, GETEVENTS_ARG_SIZE);
+    }
+
+    /** Unmaps the rings and closes the ring fd (which also unregisters it). Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        MemorySegment capture = Native.threadCaptureState();
+        LibC.munmap(capture, sqesAddress, sqesSize);
+        LibC.munmap(capture, ringAddress, ringSize);
+        LibC.close(capture, ringFd);
+        arena.close();
+    }
+}

@@ -1,0 +1,87 @@
+package io.loomring.ring;
+
+/**
+ * io_uring ABI constants from {@code include/uapi/linux/io_uring.h}: structure sizes and offsets,
+ * opcodes, setup, enter and feature flags. The offsets <em>inside</em> the mapped rings are not here:
+ * the kernel chooses them at setup and reports them in {@code io_uring_params} (see {@link RingOffsets}).
+ */
+public final class RingConstants {
+    private RingConstants() {}
+
+    // struct sizes
+    public static final int SQE_SIZE = 64;
+    public static final int CQE_SIZE = 16;
+    public static final int PARAMS_SIZE = 120;
+
+    // io_uring_params
+    public static final long PARAMS_SQ_ENTRIES = 0;
+    public static final long PARAMS_CQ_ENTRIES = 4;
+    public static final long PARAMS_FLAGS = 8;
+    public static final long PARAMS_FEATURES = 20;
+    public static final long PARAMS_SQ_OFF = 40;
+    public static final long PARAMS_CQ_OFF = 80;
+
+    // io_uring_sqe
+    public static final long SQE_OPCODE = 0;
+    public static final long SQE_FLAGS = 1;
+    public static final long SQE_FD = 4;
+    public static final long SQE_OFF = 8;
+    public static final long SQE_ADDR = 16;
+    public static final long SQE_LEN = 24;
+    public static final long SQE_OP_FLAGS = 28;
+    public static final long SQE_USER_DATA = 32;
+
+    // io_uring_cqe
+    public static final long CQE_USER_DATA = 0;
+    public static final long CQE_RES = 8;
+    public static final long CQE_FLAGS = 12;
+
+    // mmap offsets
+    public static final long OFF_SQ_RING = 0L;
+    public static final long OFF_CQ_RING = 0x8000000L;
+    public static final long OFF_SQES = 0x10000000L;
+
+    // opcodes
+    public static final byte OP_NOP = 0;
+    public static final byte OP_POLL_ADD = 6;
+    public static final byte OP_POLL_REMOVE = 7;
+    public static final byte OP_ASYNC_CANCEL = 14;
+    public static final byte OP_READ = 22;
+    public static final byte OP_WRITE = 23;
+
+    // sqe flags
+    public static final byte IOSQE_CQE_SKIP_SUCCESS = 1 << 6;
+
+    // setup flags
+    public static final int SETUP_CQSIZE = 0x8;
+    public static final int SETUP_CLAMP = 0x10;
+    public static final int SETUP_SUBMIT_ALL = 0x80;
+    public static final int SETUP_SINGLE_ISSUER = 0x1000;
+    public static final int SETUP_DEFER_TASKRUN = 0x2000;
+
+    // features
+    public static final int FEAT_SINGLE_MMAP = 0x1;
+    public static final int FEAT_NODROP = 0x2;
+    public static final int FEAT_EXT_ARG = 0x100;
+    public static final int FEAT_NO_IOWAIT = 1 << 17;
+
+    // enter flags
+    public static final int ENTER_GETEVENTS = 0x1;
+    public static final int ENTER_EXT_ARG = 0x8;
+    public static final int ENTER_REGISTERED_RING = 0x10;
+    public static final int ENTER_NO_IOWAIT = 0x80;
+
+    // register opcodes
+    public static final int REGISTER_RING_FDS = 20;
+
+    // sq ring flags
+    public static final int SQ_NEED_WAKEUP = 1;
+    public static final int SQ_CQ_OVERFLOW = 2;
+    public static final int SQ_TASKRUN = 4;
+
+    // cqe flags
+    public static final int CQE_F_MORE = 2;
+
+    /** The largest ring the kernel accepts (IORING_MAX_ENTRIES). */
+    public static final int MAX_ENTRIES = 32768;
+}

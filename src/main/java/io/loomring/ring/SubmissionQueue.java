@@ -1,0 +1,123 @@
+package io.loomring.ring;
+
+import static io.loomring.ring.RingConstants.SQE_SIZE;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The application side of the submission queue, over memory handed to it (the kernel's mapping, or
+ * an ordinary segment when a test plays the kernel).
+ *
+ * <p>Ordering, as the kernel documents it in {@code io_uring/io_uring.c}: the application writes the
+ * SQE and its index-array slot, then stores the SQ tail with <em>release</em>, so a kernel that
+ * loads the tail with acquire sees complete entries. The SQ head is written by the kernel as it
+ * consumes entries; the application loads it with <em>acquire</em> before reusing a slot.
+ *
+ * <p>Not thread-safe: one thread (the poller) owns the queue.
+ */
+public final class SubmissionQueue {
+    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
+
+    private final MemorySegment ring;
+    private final MemorySegment sqes;
+    private final long headOffset;
+    private final long tailOffset;
+    private final long flagsOffset;
+    private final long arrayOffset;
+    private final int mask;
+    private final int entries;
+    /** Next slot to fill; entries in [published tail, localTail) are prepared but not yet visible. */
+    private int localTail;
+
+    /**
+     * @param ring    the SQ ring (head, tail, mask, entries, flags, index array)
+     * @param sqes    the SQE array, {@code entries * 64} bytes
+     * @param offsets where the fields sit inside {@code ring}
+     */
+    public SubmissionQueue(MemorySegment ring, MemorySegment sqes, RingOffsets offsets) {
+        this.ring = ring;
+        this.sqes = sqes;
+        this.headOffset = offsets.sqHead();
+        this.tailOffset = offsets.sqTail();
+        this.flagsOffset = offsets.sqFlags();
+        this.arrayOffset = offsets.sqArray();
+        this.mask = ring.get(ValueLayout.JAVA_INT, offsets.sqMask());
+        this.entries = ring.get(ValueLayout.JAVA_INT, offsets.sqEntries());
+        this.localTail = (int) INT.getAcquire(ring, tailOffset);
+    }
+
+    /** Number of SQ slots. */
+    public int entries() {
+        return entries;
+    }
+
+    /** Slots that can be filled before the kernel consumes more. */
+    public int free() {
+        return entries - (localTail - (int) INT.getAcquire(ring, headOffset));
+    }
+
+    /**
+     * Claims the next slot, zeroes all 64 bytes of its SQE (the kernel rejects POLL_ADD with stray
+     * addr/off/buf_index and POLL_REMOVE with stray poll events) and fills the common fields.
+     *
+     * @return false when the queue is full: publish, submit, and try again
+     */
+    public boolean prepare(byte opcode, int fd, long addr, int len, int opFlags, long userData) {
+        int head = (int) INT.getAcquire(ring, headOffset);
+        if (localTail - head >= entries) {
+            return false;
+        }
+        int index = localTail & mask;
+        long sqe = (long) index * SQE_SIZE;
+        for (long o = 0; o < SQE_SIZE; o += 8) {
+            sqes.set(LONG, sqe + o, 0L);
+        }
+        sqes.set(ValueLayout.JAVA_BYTE, sqe + RingConstants.SQE_OPCODE, opcode);
+        sqes.set(ValueLayout.JAVA_INT, sqe + RingConstants.SQE_FD, fd);
+        sqes.set(LONG, sqe + RingConstants.SQE_ADDR, addr);
+        sqes.set(ValueLayout.JAVA_INT, sqe + RingConstants.SQE_LEN, len);
+        sqes.set(ValueLayout.JAVA_INT, sqe + RingConstants.SQE_OP_FLAGS, opFlags);
+        sqes.set(LONG, sqe + RingConstants.SQE_USER_DATA, userData);
+        ring.set(ValueLayout.JAVA_INT, arrayOffset + 4L * index, index);
+        localTail++;
+        return true;
+    }
+
+    /** Oneshot {@code POLL_ADD} of {@code events} on {@code fd}. */
+    public boolean pollAdd(int fd, int events, long userData) {
+        return prepare(RingConstants.OP_POLL_ADD, fd, 0L, 0, events, userData);
+    }
+
+    /** {@code POLL_REMOVE} of the poll whose user_data is {@code target}. */
+    public boolean pollRemove(long target, long userData) {
+        return prepare(RingConstants.OP_POLL_REMOVE, -1, target, 0, 0, userData);
+    }
+
+    /** {@code READ} of {@code len} bytes at {@code address} from {@code fd} at the current position. */
+    public boolean read(int fd, long address, int len, long userData) {
+        if (!prepare(RingConstants.OP_READ, fd, address, len, 0, userData)) {
+            return false;
+        }
+        // off = -1: use (and advance) the file position, as read(2) does; required for pipes/eventfds.
+        sqes.set(LONG, (long) ((localTail - 1) & mask) * SQE_SIZE + RingConstants.SQE_OFF, -1L);
+        return true;
+    }
+
+    /**
+     * Makes every prepared entry visible to the kernel (release store of the tail).
+     *
+     * @return how many entries the kernel has not consumed yet (the {@code to_submit} for enter)
+     */
+    public int publish() {
+        INT.setRelease(ring, tailOffset, localTail);
+        return localTail - (int) INT.getAcquire(ring, headOffset);
+    }
+
+    /** The SQ flags word (NEED_WAKEUP, CQ_OVERFLOW, TASKRUN), read with acquire. */
+    public int flags() {
+        return (int) INT.getAcquire(ring, flagsOffset);
+    }
+}
