@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs every Loomring test: the library's JUnit suite (both backends), the jcstress suite in its
+# short mode (including the check that the deliberately broken twins fail), and the examples'
+# integration tests. Needs Maven and an installed JDK 25 (found automatically under /usr/lib/jvm).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+echo "== library: JUnit suite"
+mvn -B -ntp install
+
+if [ -x jcstress-tests/run.sh ]; then
+  echo "== jcstress-tests (quick)"
+  jcstress-tests/run.sh quick
+fi
+
+if [ -x examples/run-tests.sh ]; then
+  echo "== examples"
+  examples/run-tests.sh
+fi
+echo "== all Loomring tests passed"
