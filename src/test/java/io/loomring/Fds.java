@@ -54,6 +54,11 @@ public final class Fds {
         }
     }
 
+    /** {@code dup(fd)}. */
+    public static int dup(int fd) {
+        return (int) check("dup", LibC.dup(Native.threadCaptureState(), fd));
+    }
+
     /** Closes fds, ignoring errors. */
     public static void close(int... fds) {
         for (int fd : fds) {
