@@ -1,0 +1,33 @@
+package io.loomring.bench;
+
+import io.loomring.Backend;
+
+/**
+ * What carries a ping-pong: a Loomring scheduler on one backend over raw non-blocking pipe fds, or
+ * the JDK's own blocking {@link java.nio.channels.Pipe} channels, which park virtual threads through
+ * the JDK's built-in poller.
+ */
+public enum Variant {
+    /** Loomring with the io_uring backend. */
+    IO_URING(Backend.IO_URING),
+    /** Loomring with the epoll backend. */
+    EPOLL(Backend.EPOLL),
+    /** The JDK's {@code Pipe} channels on virtual threads (the baseline). */
+    JDK(null);
+
+    private final Backend backend;
+
+    Variant(Backend backend) {
+        this.backend = backend;
+    }
+
+    /** The Loomring backend, or null for the JDK baseline. */
+    public Backend backend() {
+        return backend;
+    }
+
+    /** Opens a ping-pong of this variant; close it when done. */
+    public PingPong open() throws Exception {
+        return backend == null ? new JdkPipePingPong() : new LoomringPingPong(backend);
+    }
+}
