@@ -1,41 +1,126 @@
 package io.loomring.poller;
 
+import io.loomring.ffm.Epoll;
+import io.loomring.ffm.EpollSyscalls;
+import io.loomring.ffm.Errno;
+import io.loomring.ffm.LibC;
+import io.loomring.ffm.Native;
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 
 /**
- * The epoll backend (placeholder until it lands).
+ * The epoll backend: the same request queue, handshake and lifecycle as the io_uring backend
+ * (see {@link Poller}), with the kernel side in an {@link EpollInterest}: per-fd
+ * {@code EPOLLONESHOT} registrations whose data word carries a generation, so events for a
+ * replaced registration are dropped and counted as stale. The wakeup eventfd sits in the same
+ * epoll set, level-triggered, and is drained when it fires.
+ *
+ * <p>Counters: {@code enters} counts {@code epoll_wait} calls, {@code submitted} counts
+ * {@code epoll_ctl} calls, {@code completions} counts events.
  */
 public final class EpollPoller extends Poller {
-    /** A poller over a new epoll set. */
+    /** Data word of the wakeup eventfd's registration. */
+    private static final long TAG_WAKEUP = 0x8000_0000_0000_0001L;
+    private static final int MAX_EVENTS = 512;
+
+    private final EpollSyscalls sys;
+    private final EpollInterest.TagHandler onTag = this::onTag;
+    private EpollInterest interest;
+    private Arena arena;
+    private MemorySegment drainBuffer;
+    private MemorySegment capture;
+    private int wakeFd;
+
+    /** A poller over a new epoll set, using the kernel's epoll calls. */
     public EpollPoller() {
+        this(EpollSyscalls.kernel());
+    }
+
+    /** @param sys the epoll calls (the kernel, or a test's fault injector) */
+    public EpollPoller(EpollSyscalls sys) {
         super("loomring-epoll-poller");
+        this.sys = sys;
     }
 
     @Override
     protected void open(int wakeFd) throws IOException {
-        throw new IOException("the epoll backend is not available yet");
+        EpollInterest set = EpollInterest.open(sys, counters, MAX_EVENTS);
+        try {
+            set.addTagged(wakeFd, Epoll.EPOLLIN, TAG_WAKEUP);
+            arena = Arena.ofShared();
+        } catch (IOException | RuntimeException e) {
+            set.close();
+            throw e;
+        }
+        interest = set;
+        drainBuffer = arena.allocate(8, 8);
+        capture = Native.newCaptureState(arena);
+        this.wakeFd = wakeFd;
     }
 
     @Override
-    protected void arm(Waiter w) {}
+    protected void arm(Waiter w) {
+        interest.arm(w);
+        updateArmed();
+    }
 
     @Override
-    protected void disarm(Waiter w) {}
+    protected void disarm(Waiter w) {
+        interest.disarm(w);
+        updateArmed();
+    }
 
     @Override
-    protected void cancelFd(int fd) {}
+    protected void cancelFd(int fd) {
+        interest.cancelFd(fd);
+        updateArmed();
+    }
 
     @Override
-    protected void pollKernel(boolean block) {}
+    protected void pollKernel(boolean block) throws IOException {
+        interest.poll(block ? -1 : 0, onTag);
+        updateArmed();
+    }
 
     @Override
-    protected void releaseAll(int outcome) {}
+    protected void releaseAll(int outcome) {
+        if (interest != null) {
+            interest.releaseAll(outcome);
+            updateArmed();
+        }
+    }
 
     @Override
-    protected void closeKernel() {}
+    protected void closeKernel() {
+        try {
+            if (interest != null) {
+                interest.close();
+            }
+        } finally {
+            if (arena != null) {
+                arena.close();
+            }
+        }
+    }
 
     @Override
     public int armedCount() {
-        return 0;
+        return (int) counters.get(PollerCounters.ARMED);
+    }
+
+    private void updateArmed() {
+        counters.set(PollerCounters.ARMED, interest.armed());
+    }
+
+    /** The wakeup eventfd fired: reset it, or it would fire again at once (level-triggered). */
+    private void onTag(long tag, int events) throws IOException {
+        if (tag != TAG_WAKEUP) {
+            throw new IllegalStateException("unknown epoll tag 0x" + Long.toHexString(tag));
+        }
+        long r = LibC.read(capture, wakeFd, drainBuffer, 8);
+        if (r < 0 && r != -Errno.EAGAIN && r != -Errno.EINTR) {
+            throw new IOException("reading the wakeup eventfd failed: " + Errno.describe((int) -r));
+        }
     }
 }

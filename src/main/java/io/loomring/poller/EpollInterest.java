@@ -1,0 +1,362 @@
+package io.loomring.poller;
+
+import io.loomring.ffm.Epoll;
+import io.loomring.ffm.EpollSyscalls;
+import io.loomring.ffm.Errno;
+import io.loomring.ffm.LibC;
+import io.loomring.ffm.Native;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+
+/**
+ * One epoll set and the awaits armed in it, keyed by fd number: the epoll backend's whole kernel
+ * side, and the io_uring backend's per-fd fallback for fds its {@code POLL_ADD} refuses.
+ *
+ * <h2>Registrations</h2>
+ * epoll keeps one registration per (fd number, file), so the awaits on one fd share it: its mask
+ * is the union of their events, armed {@code EPOLLONESHOT}. Its data word is
+ * {@code fd | generation << 32}, the generation being fresh for every {@code EPOLL_CTL_ADD}. Every
+ * arm calls {@code epoll_ctl} (MOD, which also re-checks readiness; or ADD): only the kernel knows
+ * whether the fd number still names the same file. MOD failing with {@code ENOENT} means it does
+ * not (closed and reused): the next ADD starts a new generation, and the awaits armed on the old
+ * file stay parked, as an io_uring poll on a replaced file would, until their timeout, interrupt,
+ * {@link #cancelFd} or close; the old registration's events are dropped as stale.
+ *
+ * <h2>Events</h2>
+ * An event wakes the current generation's awaits whose events it carries ({@code EPOLLERR} and
+ * {@code EPOLLHUP} wake all of them) and re-arms the registration with MOD for the others. A
+ * registration left behind by an await that timed out stays in the set: it fires at most once more
+ * (oneshot), for nobody, and epoll drops it by itself when the file closes.
+ *
+ * <h2>Errors</h2>
+ * {@code epoll_ctl} failing with {@code EPERM} means the file cannot be polled (a regular file or a
+ * directory); {@code poll(2)} calls such files always ready, so the await is {@link Waiter#READY}.
+ * Any other error (notably {@code EBADF}) fails the await with that errno.
+ *
+ * <p>A linked await has {@code slot == fd}, {@code generation} its registration's generation, and
+ * is chained through {@link Waiter#nextOnFd}. Data words with bit 63 set are the owner's own tags
+ * ({@link #addTagged}). Poller thread only.
+ */
+final class EpollInterest implements AutoCloseable {
+    /** Receives events whose data word is one of the owner's tags. */
+    @FunctionalInterface
+    interface TagHandler {
+        void onTag(long tag, int events) throws IOException;
+    }
+
+    private static final int WAKE_ALL = Epoll.EPOLLERR | Epoll.EPOLLHUP;
+    private static final int GENERATION_MASK = 0x7FFF_FFFF;
+
+    /** Bookkeeping for one fd number. */
+    private static final class FdState {
+        Waiter head;
+        /** Generation of the registration for the file the fd number named at the last ADD. */
+        int generation;
+        /** A registration for the current file is believed to be in the set. */
+        boolean registered;
+    }
+
+    private final EpollSyscalls sys;
+    private final PollerCounters counters;
+    private final int epfd;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment ctlEvent;
+    private final MemorySegment events;
+    private final int maxEvents;
+    private FdState[] states = new FdState[64];
+    private int armed;
+    private int lastGeneration;
+    private boolean closed;
+
+    private EpollInterest(EpollSyscalls sys, PollerCounters counters, int epfd, int maxEvents) {
+        this.sys = sys;
+        this.counters = counters;
+        this.epfd = epfd;
+        this.maxEvents = maxEvents;
+        this.ctlEvent = arena.allocate(Epoll.EVENT_SIZE, 8);
+        this.events = arena.allocate(Epoll.EVENT_SIZE * maxEvents, 8);
+    }
+
+    /**
+     * Creates an epoll set.
+     *
+     * @param maxEvents events fetched per {@code epoll_wait}
+     * @throws IOException when {@code epoll_create1} fails
+     */
+    static EpollInterest open(EpollSyscalls sys, PollerCounters counters, int maxEvents) throws IOException {
+        int fd = sys.create(LibC.O_CLOEXEC);
+        if (fd < 0) {
+            throw new IOException("epoll_create1 failed: " + Errno.describe(-fd));
+        }
+        return new EpollInterest(sys, counters, fd, maxEvents);
+    }
+
+    /** The epoll fd. */
+    int fd() {
+        return epfd;
+    }
+
+    /** Awaits linked now (including those parked on a replaced file). */
+    int armed() {
+        return armed;
+    }
+
+    /** Adds a level-triggered registration whose events go to the owner's {@link TagHandler}. */
+    void addTagged(int fd, int mask, long tag) throws IOException {
+        if (tag >= 0) {
+            throw new IllegalArgumentException("tags need bit 63 set");
+        }
+        int r = ctl(Epoll.EPOLL_CTL_ADD, fd, mask, tag);
+        if (r < 0) {
+            throw new IOException("epoll_ctl(ADD, " + fd + ") failed: " + Errno.describe(-r));
+        }
+    }
+
+    /** Arms {@code w}: links it to its fd and (re)arms the fd's registration with the union mask. */
+    void arm(Waiter w) {
+        int fd = w.fd();
+        FdState s = state(fd);
+        if (s.registered) {
+            int r = ctl(Epoll.EPOLL_CTL_MOD, fd, currentMask(s) | w.events(), dataWord(fd, s.generation));
+            if (r == 0) {
+                link(s, w);
+                return;
+            }
+            s.registered = false; // ENOENT: another file now; EBADF: none
+            if (r != -Errno.ENOENT) {
+                reject(w, -r);
+                return;
+            }
+        }
+        s.generation = nextGeneration(); // earlier awaits on this fd number are left on the old file
+        int r = ctl(Epoll.EPOLL_CTL_ADD, fd, w.events(), dataWord(fd, s.generation));
+        if (r == -Errno.EEXIST) {
+            r = ctl(Epoll.EPOLL_CTL_MOD, fd, w.events(), dataWord(fd, s.generation));
+        }
+        if (r == 0) {
+            s.registered = true;
+            link(s, w);
+        } else {
+            reject(w, -r);
+        }
+    }
+
+    /**
+     * Forgets an await whose outcome was decided elsewhere. Its registration stays (see the class
+     * comment): the next arm on the fd re-arms it with MOD anyway.
+     */
+    void disarm(Waiter w) {
+        FdState s = w.slot >= 0 && w.slot < states.length ? states[w.slot] : null;
+        if (s == null || !unlink(s, w)) {
+            throw new IllegalStateException("await on fd " + w.fd() + " is not armed in epoll");
+        }
+    }
+
+    /** Wakes every await on {@code fd} with {@link Waiter#CANCELLED} and removes the registration. */
+    void cancelFd(int fd) {
+        FdState s = fd < states.length ? states[fd] : null;
+        if (s == null) {
+            return;
+        }
+        wakeAll(s, Waiter.CANCELLED);
+        if (s.registered) {
+            s.registered = false;
+            ctl(Epoll.EPOLL_CTL_DEL, fd, 0, 0L); // ENOENT or EBADF: the kernel already dropped it
+        }
+    }
+
+    /** True when awaits on {@code fd} are linked here. */
+    boolean hasAwaits(int fd) {
+        return fd < states.length && states[fd] != null && states[fd].head != null;
+    }
+
+    /** Decides {@code outcome} for every linked await and forgets them all. */
+    void releaseAll(int outcome) {
+        for (FdState s : states) {
+            if (s != null) {
+                wakeAll(s, outcome);
+            }
+        }
+    }
+
+    /**
+     * Waits up to {@code timeoutMillis} (-1: no limit, 0: just look) and dispatches the events.
+     *
+     * @return events dispatched
+     * @throws IOException when {@code epoll_wait} fails (other than EINTR)
+     */
+    int poll(int timeoutMillis, TagHandler tags) throws IOException {
+        int n = sys.await(epfd, events, maxEvents, timeoutMillis);
+        counters.add(PollerCounters.ENTERS, 1);
+        if (n < 0) {
+            if (n == -Errno.EINTR) {
+                return 0;
+            }
+            throw new IOException("epoll_wait failed: " + Errno.describe(-n));
+        }
+        counters.add(PollerCounters.COMPLETIONS, n);
+        for (int i = 0; i < n; i++) {
+            long data = Epoll.eventData(events, i);
+            int mask = Epoll.eventMask(events, i);
+            if (data < 0) {
+                tags.onTag(data, mask);
+            } else {
+                onEvent((int) data, (int) (data >>> 32), mask);
+            }
+        }
+        return n;
+    }
+
+    /** Closes the epoll set (which drops every registration). Idempotent. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            LibC.close(Native.threadCaptureState(), epfd);
+            arena.close();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+
+    private void onEvent(int fd, int generation, int mask) {
+        FdState s = fd < states.length ? states[fd] : null;
+        if (s == null || !s.registered || s.generation != generation) {
+            counters.add(PollerCounters.STALE, 1);
+            return;
+        }
+        // Oneshot: the registration is disabled now. Wake who it was for; re-arm for the rest.
+        Waiter prev = null;
+        for (Waiter w = s.head; w != null; ) {
+            Waiter next = w.nextOnFd;
+            boolean current = w.generation == generation;
+            if (current && (mask & (w.events() | WAKE_ALL)) != 0 || !w.isPending()) {
+                removeAfter(s, prev, w);
+                if (current) {
+                    w.complete(Waiter.READY);
+                }
+            } else {
+                prev = w;
+            }
+            w = next;
+        }
+        int rest = currentMask(s);
+        if (rest != 0) {
+            int r = ctl(Epoll.EPOLL_CTL_MOD, fd, rest, dataWord(fd, generation));
+            if (r != 0) {
+                // The fd number no longer names that file: nobody can re-arm it. Tell the rest to
+                // retry their syscall, which reports what happened to the fd.
+                s.registered = false;
+                wakeCurrent(s, r == -Errno.EBADF ? -1 : Waiter.READY);
+            }
+        }
+    }
+
+    private FdState state(int fd) {
+        if (fd >= states.length) {
+            states = Arrays.copyOf(states, Math.max(fd + 1, states.length * 2));
+        }
+        FdState s = states[fd];
+        if (s == null) {
+            s = new FdState();
+            states[fd] = s;
+        }
+        return s;
+    }
+
+    /** Union of the events of the pending awaits on the current registration. */
+    private static int currentMask(FdState s) {
+        int mask = 0;
+        for (Waiter w = s.head; w != null; w = w.nextOnFd) {
+            if (w.generation == s.generation && w.isPending()) {
+                mask |= w.events();
+            }
+        }
+        return mask;
+    }
+
+    private void link(FdState s, Waiter w) {
+        w.slot = w.fd();
+        w.generation = s.generation;
+        w.nextOnFd = s.head;
+        s.head = w;
+        armed++;
+    }
+
+    private boolean unlink(FdState s, Waiter target) {
+        Waiter prev = null;
+        for (Waiter w = s.head; w != null; prev = w, w = w.nextOnFd) {
+            if (w == target) {
+                removeAfter(s, prev, w);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void removeAfter(FdState s, Waiter prev, Waiter w) {
+        if (prev == null) {
+            s.head = w.nextOnFd;
+        } else {
+            prev.nextOnFd = w.nextOnFd;
+        }
+        w.nextOnFd = null;
+        w.slot = Waiter.RELEASED;
+        armed--;
+    }
+
+    private void wakeAll(FdState s, int outcome) {
+        for (Waiter w = s.head; w != null; ) {
+            Waiter next = w.nextOnFd;
+            removeAfter(s, null, w);
+            w.complete(outcome);
+            w = next;
+        }
+    }
+
+    /** Wakes the current generation's awaits: {@code outcome}, or -1 for failed with EBADF. */
+    private void wakeCurrent(FdState s, int outcome) {
+        Waiter prev = null;
+        for (Waiter w = s.head; w != null; ) {
+            Waiter next = w.nextOnFd;
+            if (w.generation == s.generation) {
+                removeAfter(s, prev, w);
+                if (outcome < 0) {
+                    w.fail(Errno.EBADF);
+                } else {
+                    w.complete(outcome);
+                }
+            } else {
+                prev = w;
+            }
+            w = next;
+        }
+    }
+
+    private static void reject(Waiter w, int errno) {
+        w.slot = Waiter.RELEASED;
+        if (errno == Errno.EPERM) {
+            w.complete(Waiter.READY); // not pollable: always ready, as poll(2) reports it
+        } else {
+            w.fail(errno);
+        }
+    }
+
+    private int nextGeneration() {
+        lastGeneration = (lastGeneration + 1) & GENERATION_MASK;
+        return lastGeneration;
+    }
+
+    private static long dataWord(int fd, int generation) {
+        return ((long) generation << 32) | (fd & 0xFFFF_FFFFL);
+    }
+
+    private int ctl(int op, int fd, int mask, long data) {
+        Epoll.setEvent(ctlEvent, 0, op == Epoll.EPOLL_CTL_ADD || op == Epoll.EPOLL_CTL_MOD
+                ? mask | (data < 0 ? 0 : Epoll.EPOLLONESHOT) : 0, data);
+        counters.add(PollerCounters.SUBMITTED, 1);
+        return sys.ctl(epfd, op, fd, ctlEvent);
+    }
+}
