@@ -1,5 +1,6 @@
 package io.loomring;
 
+import io.loomring.ffm.EpollSyscalls;
 import io.loomring.ffm.IoUringSyscalls;
 import io.loomring.poller.EpollPoller;
 import io.loomring.poller.IoUringPoller;
@@ -10,21 +11,35 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Picks and starts a backend; AUTO tries io_uring and falls back to epoll, saying why. */
+/**
+ * Picks and starts a backend. AUTO reads {@code kernel.io_uring_disabled}, tries io_uring, and
+ * falls back to epoll when the sysctl forbids io_uring or the ring cannot be set up (ENOSYS,
+ * EPERM, EACCES, EINVAL, ENOMEM, or a required feature missing); the reason says which. EPOLL never
+ * touches io_uring (some seccomp policies kill the process on the first io_uring syscall).
+ */
 final class BackendSelector {
     private BackendSelector() {}
 
     static final int DEFAULT_ENTRIES = 256;
     static final Path IO_URING_DISABLED = Path.of("/proc/sys/kernel/io_uring_disabled");
 
+    /** The started poller, the backend it implements, and why it was chosen. */
     record Selection(Poller poller, Backend backend, String reason) {}
 
-    static Selection select(Backend requested, int entries, IoUringSyscalls sys) {
+    /**
+     * @param requestedBy who asked for {@code requested}, for the reason text
+     *                    (for example "loomring.backend=epoll")
+     * @throws UncheckedIOException when the backend cannot start (AUTO: when neither can)
+     */
+    static Selection select(Backend requested, String requestedBy, int entries, IoUringSyscalls uring,
+                            EpollSyscalls epoll) {
         try {
             return switch (requested) {
-                case EPOLL -> new Selection(start(new EpollPoller()), Backend.EPOLL, "requested");
-                case IO_URING -> new Selection(start(new IoUringPoller(sys, entries)), Backend.IO_URING, "requested");
-                case AUTO -> auto(entries, sys);
+                case EPOLL -> new Selection(start(new EpollPoller(epoll)), Backend.EPOLL,
+                        "requested by " + requestedBy + "; io_uring not probed");
+                case IO_URING -> new Selection(start(new IoUringPoller(uring, entries)), Backend.IO_URING,
+                        "requested by " + requestedBy);
+                case AUTO -> auto(entries, uring, epoll);
             };
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the Loomring " + requested + " backend: "
@@ -32,18 +47,21 @@ final class BackendSelector {
         }
     }
 
-    private static Selection auto(int entries, IoUringSyscalls sys) throws IOException {
+    private static Selection auto(int entries, IoUringSyscalls uring, EpollSyscalls epoll) throws IOException {
         String sysctl = readSysctl();
         if ("2".equals(sysctl)) {
-            return new Selection(start(new EpollPoller()), Backend.EPOLL,
-                    "io_uring is disabled for everyone (kernel.io_uring_disabled=2)");
+            return new Selection(start(new EpollPoller(epoll)), Backend.EPOLL,
+                    "AUTO fell back: io_uring is disabled for everyone (kernel.io_uring_disabled=2)");
         }
         try {
-            IoUringPoller p = new IoUringPoller(sys, entries);
-            start(p);
-            return new Selection(p, Backend.IO_URING, "io_uring available");
+            return new Selection(start(new IoUringPoller(uring, entries)), Backend.IO_URING,
+                    "AUTO: io_uring available");
         } catch (IoUringUnavailableException e) {
-            return new Selection(start(new EpollPoller()), Backend.EPOLL, e.getMessage());
+            String why = e.getMessage();
+            if ("1".equals(sysctl)) {
+                why += " (kernel.io_uring_disabled=1 allows only privileged users)";
+            }
+            return new Selection(start(new EpollPoller(epoll)), Backend.EPOLL, "AUTO fell back: " + why);
         }
     }
 

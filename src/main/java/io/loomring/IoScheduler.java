@@ -1,5 +1,6 @@
 package io.loomring;
 
+import io.loomring.ffm.EpollSyscalls;
 import io.loomring.ffm.IoUringSyscalls;
 import io.loomring.poller.Poller;
 import io.loomring.poller.PollerCounters;
@@ -54,17 +55,21 @@ public final class IoScheduler implements AutoCloseable {
         this.backend = selection.backend();
         this.reason = selection.reason();
         this.shared = shared;
+        // One line per scheduler: INFO for the process-wide one, DEBUG for the ones applications
+        // build (often many, and backend()/backendReason() tell the same programmatically).
+        LOG.log(shared ? System.Logger.Level.INFO : System.Logger.Level.DEBUG,
+                "Loomring {0} scheduler uses the {1} backend: {2}",
+                shared ? "shared" : "new", backend, reason);
     }
 
     private static final class SharedHolder {
         static final IoScheduler INSTANCE = createShared();
 
         private static IoScheduler createShared() {
-            Backend backend = Backend.parse(System.getProperty("loomring.backend", "auto"));
-            IoScheduler s = new IoScheduler(
-                    BackendSelector.select(backend, BackendSelector.DEFAULT_ENTRIES, IoUringSyscalls.kernel()), true);
-            LOG.log(System.Logger.Level.INFO, "Loomring shared scheduler: {0} backend ({1})", s.backend, s.reason);
-            return s;
+            String property = System.getProperty("loomring.backend", "auto");
+            Backend backend = Backend.parse(property);
+            return new IoScheduler(BackendSelector.select(backend, "loomring.backend=" + property,
+                    BackendSelector.DEFAULT_ENTRIES, IoUringSyscalls.kernel(), EpollSyscalls.kernel()), true);
         }
     }
 
@@ -273,6 +278,7 @@ public final class IoScheduler implements AutoCloseable {
         private Backend backend = Backend.AUTO;
         private int ringEntries = BackendSelector.DEFAULT_ENTRIES;
         private IoUringSyscalls syscalls = IoUringSyscalls.kernel();
+        private EpollSyscalls epollSyscalls = EpollSyscalls.kernel();
 
         private Builder() {}
 
@@ -302,6 +308,12 @@ public final class IoScheduler implements AutoCloseable {
             return this;
         }
 
+        /** Test seam: the epoll syscall layer (to inject kernel failures). */
+        Builder epollSyscalls(EpollSyscalls syscalls) {
+            this.epollSyscalls = Objects.requireNonNull(syscalls, "syscalls");
+            return this;
+        }
+
         /**
          * Starts the scheduler's poller.
          *
@@ -309,7 +321,8 @@ public final class IoScheduler implements AutoCloseable {
          *                              io_uring unavailable; AUTO falls back to epoll instead)
          */
         public IoScheduler build() {
-            return new IoScheduler(BackendSelector.select(backend, ringEntries, syscalls), false);
+            return new IoScheduler(BackendSelector.select(backend, "the builder", ringEntries, syscalls,
+                    epollSyscalls), false);
         }
     }
 }
