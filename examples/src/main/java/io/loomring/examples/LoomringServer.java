@@ -1,0 +1,168 @@
+package io.loomring.examples;
+
+import io.loomring.IoScheduler;
+import io.loomring.net.TcpServerSocket;
+import io.loomring.net.TcpSocket;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The server loop every Loomring example shares: accept a connection, start a virtual thread for
+ * it, hand it to a {@link ConnectionHandler}. All blocking calls park only the virtual thread; the
+ * scheduler's poller thread waits in the kernel for all of them.
+ */
+public final class LoomringServer implements ExampleServer {
+    /** Room for connection bursts (wrk opens a thousand at once); the kernel caps it at somaxconn. */
+    private static final int BACKLOG = 4096;
+
+    private static final System.Logger LOG = System.getLogger(LoomringServer.class.getName());
+
+    private final String name;
+    private final ConnectionHandler handler;
+    private final IoScheduler scheduler;
+    private final TcpServerSocket serverSocket;
+    private final ExecutorService connectionThreads;
+    private final Set<TcpSocket> connections = ConcurrentHashMap.newKeySet();
+    private final Thread acceptor;
+    private volatile boolean closing;
+    private volatile IOException failure;
+
+    private LoomringServer(String name, ConnectionHandler handler, IoScheduler scheduler,
+                           TcpServerSocket serverSocket) {
+        this.name = name;
+        this.handler = handler;
+        this.scheduler = scheduler;
+        this.serverSocket = serverSocket;
+        this.connectionThreads = Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name(name + "-connection-", 0).factory());
+        this.acceptor = Thread.ofVirtual().name(name + "-acceptor").unstarted(this::acceptLoop);
+    }
+
+    /**
+     * Binds {@code config.address()} and starts accepting, with a scheduler of its own on
+     * {@code config.backend()}.
+     *
+     * @throws IOException if the address cannot be bound
+     * @throws java.io.UncheckedIOException if the backend cannot start
+     */
+    public static LoomringServer start(String name, ServerConfig config, ConnectionHandler handler)
+            throws IOException {
+        IoScheduler scheduler = IoScheduler.builder().backend(config.backend()).build();
+        try {
+            TcpServerSocket serverSocket = TcpServerSocket.bind(config.address(), BACKLOG, false, scheduler);
+            LoomringServer server = new LoomringServer(name, handler, scheduler, serverSocket);
+            server.acceptor.start();
+            return server;
+        } catch (IOException | RuntimeException e) {
+            scheduler.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return serverSocket.localAddress();
+    }
+
+    @Override
+    public String engine() {
+        return scheduler.backend().name().toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public void awaitTermination() throws IOException, InterruptedException {
+        acceptor.join();
+        IOException e = failure;
+        if (e != null) {
+            throw e;
+        }
+    }
+
+    private void acceptLoop() {
+        while (!closing) {
+            TcpSocket socket;
+            try {
+                socket = serverSocket.accept();
+            } catch (IOException e) {
+                if (closing) {
+                    return;
+                }
+                if (serverSocket.isClosed() || scheduler.isClosed()) {
+                    failure = e;
+                    return;
+                }
+                // Usually transient, such as running out of file descriptors: pause instead of
+                // spinning, and keep serving the connections already open.
+                LOG.log(System.Logger.Level.WARNING, name + ": accept failed, retrying: " + e);
+                pause();
+                continue;
+            }
+            connections.add(socket);
+            if (closing) { // close() may have swept the set before this socket was in it
+                closeQuietly(socket);
+                return;
+            }
+            connectionThreads.execute(() -> serve(socket));
+        }
+    }
+
+    private void serve(TcpSocket socket) {
+        try (socket) {
+            // Request/response protocols: send each reply at once instead of waiting for an ACK.
+            socket.setTcpNoDelay(true);
+            handler.handle(socket);
+        } catch (IOException e) {
+            // The peer went away, or close() closed the socket under us: nothing left to do.
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, name + ": connection handler failed", e);
+        } finally {
+            connections.remove(socket);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        try {
+            serverSocket.close(); // wakes the acceptor
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, name + ": closing the server socket failed: " + e);
+        }
+        boolean interrupted = false;
+        try {
+            acceptor.join();
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        connections.forEach(LoomringServer::closeQuietly); // wakes blocked readers and writers
+        connectionThreads.close(); // waits for every connection thread to finish
+        scheduler.close();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(TcpSocket socket) {
+        try {
+            socket.close();
+        } catch (Exception e) {
+            // already closed or reset: either way it is gone
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package io.loomring.examples;
+
+import io.loomring.examples.echo.EchoHandler;
+import io.loomring.examples.http.HttpHandler;
+import io.loomring.examples.lines.SelectorLineServer;
+import io.loomring.examples.lines.ThreadsLineHandler;
+import io.loomring.examples.resp.RespHandler;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+
+/**
+ * Runs one example server from the command line:
+ * <pre>
+ * java --enable-native-access=ALL-UNNAMED -jar loomring-examples.jar http --port 8080
+ * </pre>
+ * prints one line once it listens, and stops on SIGINT or SIGTERM with exit code 0. A bad command
+ * line prints the usage and exits with 2; a server that cannot start exits with 1.
+ */
+public final class Main {
+    static final String USAGE = """
+            usage: java --enable-native-access=ALL-UNNAMED -jar loomring-examples.jar NAME --port N [options]
+              NAME           echo | http | resp | selector-vs-threads
+              --port N       TCP port to listen on (0 picks a free one)
+              --host H       address to bind (default 127.0.0.1)
+              --backend B    io_uring | epoll | auto (default auto)
+              --mode M       selector-vs-threads only: threads (default, Loomring) | selector (NIO)
+            """;
+
+    private Main() {}
+
+    /** Entry point; see the class comment. */
+    public static void main(String[] args) {
+        ExampleServer server;
+        try {
+            server = start(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.err.print(USAGE);
+            System.exit(2);
+            return;
+        } catch (IOException | UncheckedIOException e) {
+            System.err.println(args[0] + ": cannot start: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        // A signal makes the JVM exit with 128 + its number once the hooks have run. Stopping when
+        // asked to is this program's normal end, so close the server and report success.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            Runtime.getRuntime().halt(0);
+        }, "shutdown"));
+        System.out.println(readyLine(args[0], server));
+        System.out.flush();
+        try {
+            server.awaitTermination();
+        } catch (IOException e) { // the accept loop gave up on its own
+            System.err.println(args[0] + ": stopped: " + e.getMessage());
+            server.close();
+            Runtime.getRuntime().halt(1); // not exit(): the shutdown hook would report success
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        // Otherwise the shutdown hook closed the server and ends the process.
+    }
+
+    /**
+     * Starts the example named by {@code args[0]}, configured by the options after it. The caller
+     * closes the returned server.
+     *
+     * @throws IllegalArgumentException on an unknown example or bad options
+     * @throws IOException if the address cannot be bound
+     */
+    public static ExampleServer start(String... args) throws IOException {
+        if (args.length == 0) {
+            throw new IllegalArgumentException("no example named");
+        }
+        String name = args[0];
+        ServerConfig config = ServerConfig.parse(Arrays.copyOfRange(args, 1, args.length));
+        if (config.mode() != null && !name.equals("selector-vs-threads")) {
+            throw new IllegalArgumentException("--mode applies to selector-vs-threads only");
+        }
+        return switch (name) {
+            case "echo" -> LoomringServer.start(name, config, new EchoHandler());
+            case "http" -> LoomringServer.start(name, config, new HttpHandler());
+            case "resp" -> LoomringServer.start(name, config, new RespHandler());
+            case "selector-vs-threads" -> switch (config.mode() == null ? "threads" : config.mode()) {
+                case "threads" -> LoomringServer.start(name, config, new ThreadsLineHandler());
+                case "selector" -> SelectorLineServer.start(config);
+                default -> throw new IllegalArgumentException(
+                        "--mode must be threads or selector: '" + config.mode() + "'");
+            };
+            default -> throw new IllegalArgumentException("unknown example '" + name + "'");
+        };
+    }
+
+    /** For example {@code http listening on 127.0.0.1:8080 (io_uring)}. */
+    static String readyLine(String name, ExampleServer server) {
+        InetSocketAddress address = server.localAddress();
+        String host = address.getAddress().getHostAddress();
+        if (host.indexOf(':') >= 0) {
+            host = "[" + host + "]";
+        }
+        return name + " listening on " + host + ":" + address.getPort() + " (" + server.engine() + ")";
+    }
+}

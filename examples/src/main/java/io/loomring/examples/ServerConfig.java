@@ -1,0 +1,83 @@
+package io.loomring.examples;
+
+import io.loomring.Backend;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+
+/**
+ * Where and how an example server listens, as given on the command line.
+ *
+ * @param host    the address to bind, {@code 127.0.0.1} by default
+ * @param port    the TCP port; 0 lets the kernel pick a free one
+ * @param backend the Loomring backend to wait with
+ * @param mode    the variant to run, for examples that have several ({@code null} when not given)
+ */
+public record ServerConfig(String host, int port, Backend backend, String mode) {
+    /** The address bound when {@code --host} is not given. */
+    public static final String DEFAULT_HOST = "127.0.0.1";
+
+    /**
+     * Checks the values.
+     *
+     * @throws IllegalArgumentException if the port is outside 0..65535 or the host is blank
+     */
+    public ServerConfig {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(backend, "backend");
+        if (host.isBlank()) {
+            throw new IllegalArgumentException("--host must not be empty");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("--port must be in 0..65535: " + port);
+        }
+    }
+
+    /** A configuration for the loopback address and {@link Backend#AUTO}. */
+    public static ServerConfig loopback(int port, Backend backend) {
+        return new ServerConfig(DEFAULT_HOST, port, backend, null);
+    }
+
+    /**
+     * Parses {@code --port N [--host H] [--backend io_uring|epoll|auto] [--mode M]}.
+     *
+     * @throws IllegalArgumentException on a missing port, an unknown option or a bad value
+     */
+    public static ServerConfig parse(String[] args) {
+        String host = DEFAULT_HOST;
+        Integer port = null;
+        Backend backend = Backend.AUTO;
+        String mode = null;
+        for (int i = 0; i < args.length; i++) {
+            String option = args[i];
+            if (i + 1 == args.length) {
+                throw new IllegalArgumentException(option.startsWith("--")
+                        ? option + " needs a value" : "unexpected argument '" + option + "'");
+            }
+            String value = args[++i];
+            switch (option) {
+                case "--host" -> host = value;
+                case "--port" -> port = parsePort(value);
+                case "--backend" -> backend = Backend.parse(value);
+                case "--mode" -> mode = value;
+                default -> throw new IllegalArgumentException("unknown option '" + option + "'");
+            }
+        }
+        if (port == null) {
+            throw new IllegalArgumentException("--port is required");
+        }
+        return new ServerConfig(host, port, backend, mode);
+    }
+
+    /** The socket address to bind (resolving the host name). */
+    public InetSocketAddress address() {
+        return new InetSocketAddress(host, port);
+    }
+
+    private static int parsePort(String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--port must be a number: '" + value + "'");
+        }
+    }
+}

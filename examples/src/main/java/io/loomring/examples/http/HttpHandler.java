@@ -1,0 +1,151 @@
+package io.loomring.examples.http;
+
+import io.loomring.examples.ConnectionHandler;
+import io.loomring.examples.http.HttpParser.BadRequestException;
+import io.loomring.net.TcpSocket;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A minimal HTTP/1.1 server: {@code GET /} answers {@code Hello, World!} in plain text, other paths
+ * 404. Connections stay open (keep-alive) and may pipeline: every complete request in the input
+ * buffer is answered, and the answers leave in one write. A request head must fit in
+ * {@link #MAX_HEAD} bytes, so a connection never holds more memory than its two buffers.
+ */
+public final class HttpHandler implements ConnectionHandler {
+    /** The largest request head accepted; longer ones get 431 and the connection is closed. */
+    public static final int MAX_HEAD = 8 * 1024;
+
+    /** Room one response needs at most in the output buffer. */
+    private static final int MAX_RESPONSE = 512;
+
+    private static final byte[] HELLO = ascii("Hello, World!");
+    private static final byte[] OK = ascii(statusAndLength(200, "OK", HELLO.length));
+    private static final byte[] NOT_FOUND = ascii(statusAndLength(404, "Not Found", 0));
+    private static final byte[] METHOD_NOT_ALLOWED =
+            ascii(statusAndLength(405, "Method Not Allowed", 0) + "Allow: GET, HEAD\r\n");
+    private static final byte[] DATE = ascii("Date: ");
+    private static final byte[] CONNECTION_CLOSE = ascii("Connection: close\r\n");
+    private static final byte[] CONNECTION_KEEP_ALIVE = ascii("Connection: keep-alive\r\n");
+    private static final byte[] CRLF = ascii("\r\n");
+
+    /** An HTTP handler. */
+    public HttpHandler() {}
+
+    @Override
+    public void handle(TcpSocket socket) throws IOException {
+        byte[] in = new byte[MAX_HEAD];
+        int start = 0; // the unparsed bytes are in[start, end)
+        int end = 0;
+        long bodyToSkip = 0;
+        ByteBuffer out = ByteBuffer.allocate(16 * 1024);
+        HttpParser parser = new HttpParser();
+        while (true) {
+            // Answer every complete request already read.
+            while (true) {
+                int skip = (int) Math.min(bodyToSkip, end - start); // bodies are read and dropped
+                start += skip;
+                bodyToSkip -= skip;
+                if (bodyToSkip > 0) {
+                    break;
+                }
+                HttpRequest request;
+                try {
+                    request = parser.parse(in, start, end);
+                } catch (BadRequestException e) {
+                    respondAndClose(socket, out, 400, "Bad Request", e.getMessage());
+                    return;
+                }
+                if (request == null) {
+                    break;
+                }
+                start = parser.end();
+                if (request.chunked()) {
+                    respondAndClose(socket, out, 501, "Not Implemented", "Transfer-Encoding is not supported");
+                    return;
+                }
+                if (out.remaining() < MAX_RESPONSE) {
+                    socket.write(out.flip());
+                    out.clear();
+                }
+                respond(request, out);
+                if (!request.keepAlive()) {
+                    socket.write(out.flip());
+                    return;
+                }
+                bodyToSkip = request.contentLength();
+            }
+            if (out.position() > 0) {
+                socket.write(out.flip());
+                out.clear();
+            }
+            // Keep the incomplete rest at the front of the buffer and read more.
+            System.arraycopy(in, start, in, 0, end - start);
+            end -= start;
+            start = 0;
+            if (end == in.length) {
+                respondAndClose(socket, out, 431, "Request Header Fields Too Large",
+                        "request head longer than " + MAX_HEAD + " bytes");
+                return;
+            }
+            int n = socket.read(in, end, in.length - end);
+            if (n < 0) {
+                return;
+            }
+            end += n;
+        }
+    }
+
+    private static void respond(HttpRequest request, ByteBuffer out) {
+        boolean get = request.method().equals("GET");
+        if (!get && !request.method().equals("HEAD")) {
+            out.put(METHOD_NOT_ALLOWED);
+            endHead(request, out);
+        } else if (!request.path().equals("/")) {
+            out.put(NOT_FOUND);
+            endHead(request, out);
+        } else {
+            out.put(OK);
+            endHead(request, out);
+            if (get) {
+                out.put(HELLO);
+            }
+        }
+    }
+
+    /** Adds the Date and Connection fields and the empty line ending the head. */
+    private static void endHead(HttpRequest request, ByteBuffer out) {
+        out.put(DATE).put(HttpDate.now()).put(CRLF);
+        if (!request.keepAlive()) {
+            out.put(CONNECTION_CLOSE);
+        } else if (request.http10()) {
+            out.put(CONNECTION_KEEP_ALIVE);
+        }
+        out.put(CRLF);
+    }
+
+    /** Sends what is pending, then an error response with a short text body, then returns. */
+    private static void respondAndClose(TcpSocket socket, ByteBuffer out, int status, String reason, String detail)
+            throws IOException {
+        if (out.remaining() < MAX_RESPONSE) {
+            socket.write(out.flip());
+            out.clear();
+        }
+        byte[] body = ascii(detail.substring(0, Math.min(detail.length(), 200)) + "\n");
+        out.put(ascii(statusAndLength(status, reason, body.length)));
+        out.put(DATE).put(HttpDate.now()).put(CRLF).put(CONNECTION_CLOSE).put(CRLF).put(body);
+        socket.write(out.flip());
+    }
+
+    /** The status line, Content-Type and Content-Length. */
+    private static String statusAndLength(int status, String reason, int contentLength) {
+        return ("HTTP/1.1 " + status + " " + reason + "\r\n"
+                + "Content-Type: text/plain\r\n"
+                + "Content-Length: " + contentLength + "\r\n");
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+}
