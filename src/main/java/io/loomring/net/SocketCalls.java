@@ -1,0 +1,119 @@
+package io.loomring.net;
+
+import io.loomring.ffm.Errno;
+import io.loomring.ffm.Native;
+import io.loomring.ffm.Sockets;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+
+/**
+ * The socket calls that are not on the data path (creation, options, addresses). Each allocates
+ * its few bytes of native memory in a confined arena for the call.
+ */
+final class SocketCalls {
+    private SocketCalls() {}
+
+    /** A new non-blocking, close-on-exec TCP socket of {@code family}. */
+    static int newTcpSocket(int family) throws SocketException {
+        int fd = Sockets.socket(Native.threadCaptureState(), family,
+                Sockets.SOCK_STREAM | Sockets.SOCK_NONBLOCK | Sockets.SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            throw new SocketException("socket() failed: " + SocketErrors.describe(-fd));
+        }
+        return fd;
+    }
+
+    static void setInt(int fd, int level, int name, int value, String what) throws SocketException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment v = arena.allocateFrom(ValueLayout.JAVA_INT, value);
+            int r = Sockets.setsockopt(Native.threadCaptureState(), fd, level, name, v, 4);
+            if (r < 0) {
+                throw new SocketException("setsockopt(" + what + ") failed: " + SocketErrors.describe(-r));
+            }
+        }
+    }
+
+    static int getInt(int fd, int level, int name, String what) throws SocketException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment v = arena.allocate(ValueLayout.JAVA_INT);
+            MemorySegment len = arena.allocateFrom(ValueLayout.JAVA_INT, 4);
+            int r = Sockets.getsockopt(Native.threadCaptureState(), fd, level, name, v, len);
+            if (r < 0) {
+                throw new SocketException("getsockopt(" + what + ") failed: " + SocketErrors.describe(-r));
+            }
+            return v.get(ValueLayout.JAVA_INT, 0);
+        }
+    }
+
+    /** SO_LINGER on with {@code seconds} (0: close sends RST). */
+    static void setLinger(int fd, int seconds) throws SocketException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment v = arena.allocate(Sockets.LINGER_SIZE, 4);
+            v.set(ValueLayout.JAVA_INT, 0, 1);
+            v.set(ValueLayout.JAVA_INT, 4, seconds);
+            int r = Sockets.setsockopt(Native.threadCaptureState(), fd, Sockets.SOL_SOCKET, Sockets.SO_LINGER,
+                    v, Sockets.LINGER_SIZE);
+            if (r < 0) {
+                throw new SocketException("setsockopt(SO_LINGER) failed: " + SocketErrors.describe(-r));
+            }
+        }
+    }
+
+    /** The pending socket error (SO_ERROR), cleared by reading it. */
+    static int takeSocketError(int fd) throws SocketException {
+        return getInt(fd, Sockets.SOL_SOCKET, Sockets.SO_ERROR, "SO_ERROR");
+    }
+
+    /** getsockname. */
+    static InetSocketAddress localAddress(int fd) throws SocketException {
+        return address(fd, true);
+    }
+
+    /** getpeername. */
+    static InetSocketAddress peerAddress(int fd) throws SocketException {
+        return address(fd, false);
+    }
+
+    private static InetSocketAddress address(int fd, boolean local) throws SocketException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment addr = arena.allocate(Sockets.SOCKADDR_STORAGE_SIZE, 8);
+            MemorySegment len = arena.allocateFrom(ValueLayout.JAVA_INT, Sockets.SOCKADDR_STORAGE_SIZE);
+            MemorySegment capture = Native.threadCaptureState();
+            int r = local ? Sockets.getsockname(capture, fd, addr, len) : Sockets.getpeername(capture, fd, addr, len);
+            if (r < 0) {
+                throw new SocketException((local ? "getsockname" : "getpeername") + " failed: "
+                        + SocketErrors.describe(-r));
+            }
+            return Sockets.decode(addr);
+        }
+    }
+
+    /** Binds and listens. */
+    static void bindAndListen(int fd, int family, InetSocketAddress address, int backlog) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment addr = arena.allocate(Sockets.SOCKADDR_STORAGE_SIZE, 8);
+            int len = Sockets.encode(address, family, addr);
+            MemorySegment capture = Native.threadCaptureState();
+            int r = Sockets.bind(capture, fd, addr, len);
+            if (r < 0) {
+                throw SocketErrors.bind(-r, address);
+            }
+            r = Sockets.listen(capture, fd, backlog);
+            if (r < 0) {
+                throw SocketErrors.bind(-r, address);
+            }
+        }
+    }
+
+    /** shutdown(2); ENOTCONN (the peer is gone already) is not an error. */
+    static void shutdown(int fd, int how) throws SocketException {
+        int r = Sockets.shutdown(Native.threadCaptureState(), fd, how);
+        if (r < 0 && r != -Errno.ENOTCONN) {
+            throw new SocketException("shutdown failed: " + SocketErrors.describe(-r));
+        }
+    }
+}

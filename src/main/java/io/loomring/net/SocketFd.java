@@ -1,0 +1,234 @@
+package io.loomring.net;
+
+import io.loomring.IoScheduler;
+import io.loomring.ffm.Errno;
+import io.loomring.ffm.LibC;
+import io.loomring.ffm.Native;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A non-blocking socket fd, the scheduler it waits on, and the close protocol that keeps the fd
+ * number from being reused under a thread that still uses it.
+ *
+ * <h2>In-flight operations and close</h2>
+ * Every operation that touches the fd runs between {@link #begin()} and {@link #end()}. One int,
+ * {@code ops}, holds the count of such operations and a {@code CLOSING} bit; {@code begin} refuses
+ * once the bit is set. {@link #close()} sets the bit, then, while operations are still in flight,
+ * cancels every await on the fd ({@link IoScheduler#cancel}) and parks until the count drains; only
+ * then does it {@code close(2)} the fd. An operation that got EAGAIN just before the cancel and arms
+ * its await just after is caught by the next cancel round (a short timed park), so close always
+ * completes. A blocked thread sees {@link AsynchronousCloseException}; a later one
+ * {@link ClosedChannelException}.
+ *
+ * <p>When no operation is in flight, no await can be armed on the fd (awaits only happen inside
+ * operations, and an await whose outcome was decided is removed by the poller on its own), so close
+ * skips the round trip to the poller.
+ *
+ * <h2>Interrupts</h2>
+ * As with the JDK's channels, interrupting a thread blocked in an operation closes the socket; the
+ * thread gets {@link ClosedByInterruptException} with its interrupt status still set.
+ */
+final class SocketFd {
+    private static final int CLOSING = 1 << 30;
+    private static final int COUNT_MASK = CLOSING - 1;
+    /** How long close waits between cancel rounds while operations are still in flight. */
+    private static final long CANCEL_RETRY_NANOS = 1_000_000L;
+
+    private static final VarHandle OPS;
+
+    static {
+        try {
+            OPS = MethodHandles.lookup().findVarHandle(SocketFd.class, "ops", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final int fd;
+    private final IoScheduler scheduler;
+    private final ReentrantLock closeLock = new ReentrantLock();
+    @SuppressWarnings("unused")
+    private volatile int ops;
+    private volatile Thread closer;
+    private volatile boolean closed;
+    private volatile boolean closeOnEnd;
+
+    SocketFd(int fd, IoScheduler scheduler) {
+        this.fd = fd;
+        this.scheduler = scheduler;
+    }
+
+    /** The fd number; only meaningful between {@link #begin()} and {@link #end()}. */
+    int fd() {
+        return fd;
+    }
+
+    IoScheduler scheduler() {
+        return scheduler;
+    }
+
+    /** True once close has started. */
+    boolean isClosing() {
+        return ((int) OPS.getVolatile(this) & CLOSING) != 0;
+    }
+
+    /**
+     * Registers an operation in flight.
+     *
+     * @throws ClosedChannelException if close has started
+     */
+    void begin() throws ClosedChannelException {
+        for (;;) {
+            int v = (int) OPS.getVolatile(this);
+            if ((v & CLOSING) != 0) {
+                throw new ClosedChannelException();
+            }
+            if (OPS.weakCompareAndSet(this, v, v + 1)) {
+                return;
+            }
+        }
+    }
+
+    /** Ends an operation; wakes a waiting closer when it was the last one. */
+    void end() {
+        int v = (int) OPS.getAndAdd(this, -1) - 1;
+        if (v == CLOSING) {
+            Thread t = closer;
+            if (t != null) {
+                LockSupport.unpark(t);
+            }
+        }
+        if (closeOnEnd) {
+            closeQuietly(); // waits for the other operations in flight, which it wakes
+        }
+    }
+
+    /** Throws {@link AsynchronousCloseException} when close has started (for loops inside an operation). */
+    void checkNotClosing() throws AsynchronousCloseException {
+        if (isClosing()) {
+            throw new AsynchronousCloseException();
+        }
+    }
+
+    /**
+     * Parks until the fd is ready for {@code events}, or {@code deadline} (a {@link System#nanoTime}
+     * value; 0 for none) passes.
+     *
+     * @param readable      true to wait for reading, false for writing
+     * @param deadline      nanoTime deadline, or 0 to wait without a limit
+     * @param timeoutMessage message of the {@link SocketTimeoutException} thrown on timeout
+     */
+    void await(boolean readable, long deadline, String timeoutMessage) throws IOException {
+        checkNotClosing();
+        try {
+            if (deadline == 0) {
+                if (readable) {
+                    scheduler.awaitReadable(fd);
+                } else {
+                    scheduler.awaitWritable(fd);
+                }
+                return;
+            }
+            long remaining = deadline - System.nanoTime();
+            boolean ready = remaining > 0 && (readable
+                    ? scheduler.awaitReadable(fd, Duration.ofNanos(remaining))
+                    : scheduler.awaitWritable(fd, Duration.ofNanos(remaining)));
+            if (!ready) {
+                checkNotClosing();
+                throw new SocketTimeoutException(timeoutMessage);
+            }
+        } catch (AsynchronousCloseException e) {
+            throw e;
+        } catch (InterruptedIOException e) {
+            if (e instanceof SocketTimeoutException) {
+                throw e;
+            }
+            closeOnEnd = true; // the close runs in end(): it cannot wait for this very operation
+            ClosedByInterruptException ce = new ClosedByInterruptException();
+            ce.initCause(e);
+            throw ce;
+        }
+        // A close that began while this thread was parked wins over readiness.
+        checkNotClosing();
+    }
+
+    /** A deadline for {@code timeoutNanos} from now, or 0 for none ({@code timeoutNanos <= 0}). */
+    static long deadline(long timeoutNanos) {
+        if (timeoutNanos <= 0) {
+            return 0;
+        }
+        long d = System.nanoTime() + timeoutNanos;
+        return d == 0 ? 1 : d;
+    }
+
+    /**
+     * Closes the fd once no operation is in flight, waking blocked ones first. Idempotent; a
+     * concurrent second caller returns once the first has closed the fd.
+     */
+    void close() throws IOException {
+        closeLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closer = Thread.currentThread();
+            int v = (int) OPS.getAndAdd(this, CLOSING);
+            if ((v & COUNT_MASK) != 0) {
+                drainInFlight();
+            }
+            closed = true;
+            closer = null;
+            int r = LibC.close(Native.threadCaptureState(), fd);
+            if (r < 0 && r != -Errno.EINTR) {
+                throw new SocketException("close(" + fd + ") failed: " + SocketErrors.describe(-r));
+            }
+        } finally {
+            closeLock.unlock();
+        }
+    }
+
+    void closeQuietly() {
+        try {
+            close();
+        } catch (IOException ignored) {
+            // nothing more to do: the fd is released either way
+        }
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    private void drainInFlight() {
+        boolean interrupted = false;
+        while (((int) OPS.getVolatile(this) & COUNT_MASK) != 0) {
+            scheduler.cancel(fd);
+            if (((int) OPS.getVolatile(this) & COUNT_MASK) == 0) {
+                break;
+            }
+            LockSupport.parkNanos(this, CANCEL_RETRY_NANOS);
+            if (Thread.interrupted()) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return closed ? "closed" : "fd=" + fd;
+    }
+}
