@@ -24,6 +24,16 @@ public interface IoUringSyscalls {
     /** {@code io_uring_register(fd, opcode, arg, nr_args)}. */
     long register(int fd, int opcode, MemorySegment arg, int nrArgs);
 
+    /**
+     * Test seam, not a system call: true makes the poller submit the {@code POLL_ADD} for
+     * {@code fd} with an undefined poll flag, so that the kernel itself completes it with
+     * {@code -EINVAL}, as a kernel whose io_uring cannot poll that fd's file type would; the fd
+     * then moves to the poller's per-fd epoll fallback. The kernel layer always returns false.
+     */
+    default boolean refusePollAdd(int fd) {
+        return false;
+    }
+
     /** The real system calls. */
     static IoUringSyscalls kernel() {
         return KernelIoUringSyscalls.INSTANCE;

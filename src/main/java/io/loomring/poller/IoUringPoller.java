@@ -1,5 +1,6 @@
 package io.loomring.poller;
 
+import io.loomring.ffm.EpollSyscalls;
 import io.loomring.ffm.Errno;
 import io.loomring.ffm.IoUringSyscalls;
 import io.loomring.ring.CompletionQueue;
@@ -15,12 +16,20 @@ import java.lang.foreign.MemorySegment;
  * {@code generation << 32 | slot} (see {@link SlotTable}); the wakeup eventfd is read by a
  * {@code READ} request kept in the ring. All arms queued since the last kernel call go in with one
  * {@code io_uring_enter}, which also waits.
+ *
+ * <p>Fds whose {@code POLL_ADD} the kernel refuses with {@code EINVAL} move to an epoll set polled
+ * from the same ring ({@link EpollFallback}).
  */
 public final class IoUringPoller extends Poller {
     /** user_data of the wakeup eventfd's READ. */
     static final long TAG_WAKEUP = 0x8000_0000_0000_0001L;
     /** user_data of POLL_REMOVE requests (their own CQEs carry nothing we need). */
     static final long TAG_REMOVE = 0x8000_0000_0000_0002L;
+    /** user_data of the POLL_ADD on the fallback epoll set's fd. */
+    static final long TAG_EPOLL = 0x8000_0000_0000_0003L;
+    private static final int POLLIN = 0x001;
+    /** A POLL_ADD flag (sqe.len) the kernel does not define: it fails the request with EINVAL. */
+    private static final int UNDEFINED_POLL_FLAG = 1 << 30;
 
     private final IoUringSyscalls sys;
     private final int entries;
@@ -32,6 +41,9 @@ public final class IoUringPoller extends Poller {
     private Arena arena;
     private MemorySegment wakeBuffer;
     private int wakeFd;
+    private final EpollFallback fallback;
+    private boolean fallbackPollArmed;
+    private boolean fallbackReady;
 
     /**
      * @param sys     the syscall layer (the kernel, or a test's fault injector)
@@ -41,6 +53,7 @@ public final class IoUringPoller extends Poller {
         super("loomring-io_uring-poller");
         this.sys = sys;
         this.entries = entries;
+        this.fallback = new EpollFallback(counters, EpollSyscalls.kernel());
     }
 
     /** The ring (for diagnostics: setup flags, features). */
@@ -62,21 +75,32 @@ public final class IoUringPoller extends Poller {
 
     @Override
     protected void arm(Waiter w) throws IOException {
+        if (fallback.isRouted(w.fd())) {
+            fallback.arm(w);
+            updateArmed();
+            return;
+        }
         long userData = slots.acquire(w);
-        while (!sq.pollAdd(w.fd(), w.events(), userData)) {
+        int pollFlags = sys.refusePollAdd(w.fd()) ? UNDEFINED_POLL_FLAG : 0;
+        while (!sq.prepare(RingConstants.OP_POLL_ADD, w.fd(), 0L, pollFlags, w.events(), userData)) {
             makeRoom();
         }
-        counters.set(PollerCounters.ARMED, slots.used());
+        updateArmed();
     }
 
     @Override
     protected void disarm(Waiter w) throws IOException {
         long userData = SlotTable.userDataOf(w);
+        if (slots.lookup(userData) != w) { // not in the ring: in the epoll fallback
+            fallback.disarm(w);
+            updateArmed();
+            return;
+        }
         slots.release(w);
         while (!sq.pollRemove(userData, TAG_REMOVE)) {
             makeRoom();
         }
-        counters.set(PollerCounters.ARMED, slots.used());
+        updateArmed();
     }
 
     @Override
@@ -92,6 +116,8 @@ public final class IoUringPoller extends Poller {
                 }
             }
         });
+        fallback.cancelFd(fd);
+        updateArmed();
         if (error[0] != null) {
             throw error[0];
         }
@@ -112,7 +138,8 @@ public final class IoUringPoller extends Poller {
             slots.release(w);
             w.complete(outcome);
         });
-        counters.set(PollerCounters.ARMED, 0);
+        fallback.releaseAll(outcome);
+        updateArmed();
     }
 
     @Override
@@ -122,6 +149,7 @@ public final class IoUringPoller extends Poller {
                 ring.close(); // closing the ring fd cancels every request still in the kernel
             }
         } finally {
+            fallback.close();
             if (arena != null) {
                 arena.close();
             }
@@ -171,6 +199,22 @@ public final class IoUringPoller extends Poller {
             wakeupNeedsRearm = false;
             armWakeup();
         }
+        if (fallbackReady) {
+            fallbackReady = false;
+            fallback.dispatch();
+            updateArmed();
+        }
+        if (fallback.isOpen() && !fallbackPollArmed) {
+            // Oneshot and level-checked: events left over after the dispatch fire it again at once.
+            fallbackPollArmed = true;
+            while (!sq.pollAdd(fallback.fd(), POLLIN, TAG_EPOLL)) {
+                makeRoom();
+            }
+        }
+    }
+
+    private void updateArmed() {
+        counters.set(PollerCounters.ARMED, slots.used() + fallback.armed());
     }
 
     private boolean wakeupNeedsRearm;
@@ -183,6 +227,12 @@ public final class IoUringPoller extends Poller {
                     throw new IllegalStateException("wakeup eventfd read failed: " + Errno.describe(-res));
                 }
                 wakeupNeedsRearm = true;
+            } else if (userData == TAG_EPOLL) {
+                if (res < 0) {
+                    throw new IllegalStateException("polling the fallback epoll set failed: " + Errno.describe(-res));
+                }
+                fallbackPollArmed = false;
+                fallbackReady = true;
             }
             return;
         }
@@ -192,8 +242,12 @@ public final class IoUringPoller extends Poller {
             return;
         }
         slots.release(w);
-        counters.set(PollerCounters.ARMED, slots.used());
-        completeFromResult(w, res);
+        if (res == -Errno.EINVAL && w.isPending()) {
+            fallback.adopt(w); // io_uring cannot poll this fd's file type: epoll can
+        } else {
+            completeFromResult(w, res);
+        }
+        updateArmed();
     }
 
     private void armWakeup() throws IOException {
