@@ -1,0 +1,90 @@
+package io.loomring;
+
+import io.loomring.ffm.EpollSyscalls;
+import io.loomring.ffm.IoUringSyscalls;
+import io.loomring.ring.RingConstants;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Syscall layers that play a hostile kernel for tests: they call the real kernel, except where a
+ * test asked for a failure.
+ */
+final class FaultySyscalls {
+    private FaultySyscalls() {}
+
+    /** io_uring calls with injectable failures. */
+    static final class Uring implements IoUringSyscalls {
+        private final IoUringSyscalls kernel = IoUringSyscalls.kernel();
+        /** {@code io_uring_setup} returns this (negative errno) instead of calling the kernel, if non-zero. */
+        volatile int setupErrno;
+        /** After a real setup, the feature bits in params are ANDed with this. */
+        volatile int keepFeatures = -1;
+        /** {@code io_uring_enter} returns this (negative errno) instead of calling the kernel, if non-zero. */
+        volatile int enterErrno;
+        final AtomicInteger setupCalls = new AtomicInteger();
+        /** fds whose POLL_ADD completions are turned into -EINVAL. */
+        final Set<Integer> refusedFds = ConcurrentHashMap.newKeySet();
+        final AtomicInteger refusals = new AtomicInteger();
+
+        @Override
+        public long setup(int entries, MemorySegment params) {
+            setupCalls.incrementAndGet();
+            if (setupErrno != 0) {
+                return -setupErrno;
+            }
+            long fd = kernel.setup(entries, params);
+            if (fd >= 0) {
+                int features = params.get(ValueLayout.JAVA_INT, RingConstants.PARAMS_FEATURES);
+                params.set(ValueLayout.JAVA_INT, RingConstants.PARAMS_FEATURES, features & keepFeatures);
+            }
+            return fd;
+        }
+
+        @Override
+        public long enter(int fd, int toSubmit, int minComplete, int flags, MemorySegment arg, long argSize) {
+            int e = enterErrno;
+            return e != 0 ? -e : kernel.enter(fd, toSubmit, minComplete, flags, arg, argSize);
+        }
+
+        @Override
+        public long register(int fd, int opcode, MemorySegment arg, int nrArgs) {
+            return kernel.register(fd, opcode, arg, nrArgs);
+        }
+
+        @Override
+        public boolean refusePollAdd(int fd) {
+            if (refusedFds.contains(fd)) {
+                refusals.incrementAndGet();
+                return true;
+            }
+            return false;
+        }
+    }
+
+    /** epoll calls with an injectable {@code epoll_wait} failure. */
+    static final class Epoll implements EpollSyscalls {
+        private final EpollSyscalls kernel = EpollSyscalls.kernel();
+        /** {@code epoll_wait} returns this (negative errno) instead of calling the kernel, if non-zero. */
+        volatile int waitErrno;
+
+        @Override
+        public int create(int flags) {
+            return kernel.create(flags);
+        }
+
+        @Override
+        public int ctl(int epfd, int op, int fd, MemorySegment event) {
+            return kernel.ctl(epfd, op, fd, event);
+        }
+
+        @Override
+        public int await(int epfd, MemorySegment events, int maxEvents, int timeoutMillis) {
+            int e = waitErrno;
+            return e != 0 ? -e : kernel.await(epfd, events, maxEvents, timeoutMillis);
+        }
+    }
+}
