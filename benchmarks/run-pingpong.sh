@@ -4,8 +4,8 @@
 # per round trip with perf, and prints one summary table.
 #
 # Settings (environment, all optional):
-#   ROUNDS=8 WARMUP=3 ITERATIONS=5 SECONDS_PER_ITERATION=1   JMH rounds (one fork per variant each)
-#   VARIANTS=IO_URING,EPOLL,JDK                               variants to run (unavailable ones are skipped)
+#   ROUNDS=6 WARMUP=3 ITERATIONS=5 SECONDS_PER_ITERATION=1   JMH rounds (one fork per variant each)
+#   VARIANTS=IO_URING,EPOLL,JDK,JDK_SPLIT                             variants to run (unavailable ones are skipped)
 #   PROBE_ROUND_TRIPS=100000 PROBE_WARMUP=50000               fixed-count run that perf attaches to
 #   SKIP_BUILD=1                                              reuse target/benchmarks.jar
 #   OUT=target/pingpong                                       logs and TSV files
@@ -14,11 +14,11 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
-ROUNDS="${ROUNDS:-8}"
+ROUNDS="${ROUNDS:-6}"
 WARMUP="${WARMUP:-3}"
 ITERATIONS="${ITERATIONS:-5}"
 SECONDS_PER_ITERATION="${SECONDS_PER_ITERATION:-1}"
-VARIANTS="${VARIANTS:-IO_URING,EPOLL,JDK}"
+VARIANTS="${VARIANTS:-IO_URING,EPOLL,JDK,JDK_SPLIT}"
 PROBE_ROUND_TRIPS="${PROBE_ROUND_TRIPS:-100000}"
 PROBE_WARMUP="${PROBE_WARMUP:-50000}"
 OUT="${OUT:-$HERE/target/pingpong}"
@@ -131,7 +131,8 @@ fi
 # ---------------------------------------------------------------- summary
 echo
 echo "== summary ($(date -u +%H:%M:%S) UTC): us per round trip, median of all measured iterations;"
-echo "   ratio = variant / JDK (median of per-round ratios); syscalls per round trip, whole process"
+echo "   ratio = variant / JDK (both JDK read ends on one sub-poller), median of per-round ratios;"
+echo "   syscalls per round trip over the whole process (perf stat, fixed-count run)"
 awk -F'\t' '
     FNR == 1 { next }
     NR == FNR { lat[$1] = $0; order[++n] = $1; next }

@@ -19,7 +19,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Microseconds per round trip of a one-byte ping-pong between two virtual threads over two pipes
  * (see {@link PingPong}), for Loomring's io_uring and epoll backends and the JDK's own
- * {@code Pipe} channels.
+ * {@code Pipe} channels, with both read ends on one JDK sub-poller ({@code JDK}, the baseline) or
+ * on two ({@code JDK_SPLIT}); see {@link JdkPipePingPong} for why that matters.
  *
  * <p>Each invocation hands a batch of {@value #BATCH} round trips from the benchmark thread to the
  * virtual thread that plays side A and waits for it; the score is divided by the batch size. The
@@ -39,7 +40,7 @@ public class PingPongBenchmark {
     public static final int BATCH = 200;
 
     /** Which poller carries the ping-pong. */
-    @Param({"IO_URING", "EPOLL", "JDK"})
+    @Param({"IO_URING", "EPOLL", "JDK", "JDK_SPLIT"})
     public Variant variant;
 
     private PingPong pingPong;

@@ -28,7 +28,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * JDK baseline measured in the same rounds.
  *
  * <p>Arguments ({@code key=value}, all optional): {@code rounds=4}, {@code warmup=3},
- * {@code iterations=5}, {@code seconds=1} (per iteration), {@code variants=IO_URING,EPOLL,JDK},
+ * {@code iterations=5}, {@code seconds=1} (per iteration), {@code variants=IO_URING,EPOLL,JDK,JDK_SPLIT},
  * {@code out=target/pingpong} (JMH logs per fork and {@code latency.tsv}).
  */
 public final class PingPongSuite {
@@ -43,7 +43,7 @@ public final class PingPongSuite {
         int seconds = positive(opts, "seconds", "1");
         Path out = Path.of(opts.getOrDefault("out", "target/pingpong"));
         Files.createDirectories(out);
-        List<Variant> variants = available(opts.getOrDefault("variants", "IO_URING,EPOLL,JDK"));
+        List<Variant> variants = available(opts.getOrDefault("variants", "IO_URING,EPOLL,JDK,JDK_SPLIT"));
         if (variants.isEmpty()) {
             throw new IllegalStateException("no variant can run");
         }

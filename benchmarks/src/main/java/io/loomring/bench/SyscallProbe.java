@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
  * {@code READY <pid>}, waits for a line on standard input (the moment to attach
  * {@code perf stat -p <pid>}), runs the measured round trips, prints what it did and exits.
  *
- * <p>Usage: {@code SyscallProbe <IO_URING|EPOLL|JDK> <round trips> [warm-up round trips]}. For the
+ * <p>Usage: {@code SyscallProbe <IO_URING|EPOLL|JDK|JDK_SPLIT> <round trips> [warm-up round trips]}. For the
  * Loomring variants it also prints the scheduler's counters per round trip.
  */
 public final class SyscallProbe {
@@ -19,7 +19,7 @@ public final class SyscallProbe {
     /** Entry point; see the class comment for arguments. */
     public static void main(String[] args) throws Exception {
         if (args.length < 2 || args.length > 3) {
-            System.err.println("usage: SyscallProbe <IO_URING|EPOLL|JDK> <round trips> [warm-up round trips]");
+            System.err.println("usage: SyscallProbe <IO_URING|EPOLL|JDK|JDK_SPLIT> <round trips> [warm-up round trips]");
             System.exit(2);
         }
         Variant variant = Variant.valueOf(args[0]);
@@ -43,6 +43,9 @@ public final class SyscallProbe {
             Stats after = stats(pingPong);
             System.out.printf("DONE %s round_trips=%d us_per_round_trip=%.2f%s%n", variant, count,
                     elapsed / 1e3 / count, perRoundTrip(before, after, count));
+            if (pingPong instanceof JdkPipePingPong jdk) {
+                System.out.println("  (" + jdk.describe() + ")");
+            }
         }
     }
 

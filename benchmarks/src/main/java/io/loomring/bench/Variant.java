@@ -5,15 +5,20 @@ import io.loomring.Backend;
 /**
  * What carries a ping-pong: a Loomring scheduler on one backend over raw non-blocking pipe fds, or
  * the JDK's own blocking {@link java.nio.channels.Pipe} channels, which park virtual threads through
- * the JDK's built-in poller.
+ * the JDK's built-in poller (see {@link JdkPipePingPong} for why the JDK has two variants).
  */
 public enum Variant {
     /** Loomring with the io_uring backend. */
     IO_URING(Backend.IO_URING),
     /** Loomring with the epoll backend. */
     EPOLL(Backend.EPOLL),
-    /** The JDK's {@code Pipe} channels on virtual threads (the baseline). */
-    JDK(null);
+    /**
+     * The JDK's {@code Pipe} channels on virtual threads, both read ends on one JDK sub-poller
+     * (the JDK's fast case for a ping-pong, and the baseline ratios refer to).
+     */
+    JDK(null),
+    /** The JDK's {@code Pipe} channels on virtual threads, the read ends on two JDK sub-pollers. */
+    JDK_SPLIT(null);
 
     private final Backend backend;
 
@@ -28,6 +33,6 @@ public enum Variant {
 
     /** Opens a ping-pong of this variant; close it when done. */
     public PingPong open() throws Exception {
-        return backend == null ? new JdkPipePingPong() : new LoomringPingPong(backend);
+        return backend == null ? new JdkPipePingPong(this == JDK) : new LoomringPingPong(backend);
     }
 }
