@@ -44,8 +44,15 @@ final class FaultySyscalls {
             return fd;
         }
 
+        /** {@code io_uring_enter} throws this instead of calling the kernel, if non-null. */
+        volatile RuntimeException enterThrows;
+
         @Override
         public long enter(int fd, int toSubmit, int minComplete, int flags, MemorySegment arg, long argSize) {
+            RuntimeException x = enterThrows;
+            if (x != null) {
+                throw x;
+            }
             int e = enterErrno;
             return e != 0 ? -e : kernel.enter(fd, toSubmit, minComplete, flags, arg, argSize);
         }
@@ -81,8 +88,15 @@ final class FaultySyscalls {
             return kernel.ctl(epfd, op, fd, event);
         }
 
+        /** {@code epoll_wait} throws this instead of calling the kernel, if non-null. */
+        volatile RuntimeException waitThrows;
+
         @Override
         public int await(int epfd, MemorySegment events, int maxEvents, int timeoutMillis) {
+            RuntimeException x = waitThrows;
+            if (x != null) {
+                throw x;
+            }
             int e = waitErrno;
             return e != 0 ? -e : kernel.await(epfd, events, maxEvents, timeoutMillis);
         }
