@@ -1,11 +1,14 @@
 package io.loomring.bench;
 
+import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.Pipe;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -49,7 +52,9 @@ public final class JdkPipePingPong extends PingPong {
             throw new IllegalStateException("the JDK runs one read sub-poller here; pipes cannot be split");
         }
         OpenedPipe first = openPipe();
-        List<Pipe> rejected = new ArrayList<>();
+        // Pipes take their two fds together, so the read end's parity only changes across a hole:
+        // after a misplaced pipe, take one more fd (a spacer on /dev/null) before trying again.
+        List<Closeable> held = new ArrayList<>();
         OpenedPipe second = null;
         try {
             int firstPoller = first.readFd() & (pollers - 1);
@@ -58,7 +63,9 @@ public final class JdkPipePingPong extends PingPong {
                 if (((p.readFd() & (pollers - 1)) == firstPoller) == samePoller) {
                     second = p;
                 } else {
-                    rejected.add(p.pipe()); // kept open until placed, so its fd numbers are not reused
+                    held.add(p.pipe().source()); // held until placed, so the fd numbers stay taken
+                    held.add(p.pipe().sink());
+                    held.add(FileChannel.open(Path.of("/dev/null"), StandardOpenOption.READ));
                 }
             }
             if (second == null) {
@@ -69,7 +76,9 @@ public final class JdkPipePingPong extends PingPong {
             closeAll(List.of(first.pipe()));
             throw e;
         } finally {
-            closeAll(rejected);
+            for (Closeable c : held) {
+                closeQuietly(c);
+            }
         }
         pipe1 = first.pipe();
         pipe1ReadFd = first.readFd();
@@ -196,16 +205,16 @@ public final class JdkPipePingPong extends PingPong {
 
     private static void closeAll(List<Pipe> pipes) {
         for (Pipe p : pipes) {
-            try {
-                p.source().close();
-            } catch (IOException ignored) {
-                // best effort while failing or discarding
-            }
-            try {
-                p.sink().close();
-            } catch (IOException ignored) {
-                // best effort while failing or discarding
-            }
+            closeQuietly(p.source());
+            closeQuietly(p.sink());
+        }
+    }
+
+    private static void closeQuietly(Closeable c) {
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // best effort while failing or discarding
         }
     }
 }
