@@ -201,6 +201,11 @@ public final class SimulatedRing {
         return true;
     }
 
+    /** Kernel: consumes every SQE published now and completes none of them (polls left waiting). */
+    public void holdPublishedSqes() {
+        releaseSqHead(sqTailAcquire());
+    }
+
     /**
      * Kernel: consumes every SQE published now; each POLL_ADD completes at once with
      * {@code res} (an fd that is ready), other opcodes complete with nothing to report.

@@ -1,0 +1,103 @@
+package io.loomring.jcstress.sim;
+
+import io.loomring.poller.Waiter;
+import java.time.Duration;
+import java.util.function.Function;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A virtual thread that awaits one outcome the way {@code IoScheduler} does: re-read the state, on
+ * interrupt try to decide {@link Waiter#INTERRUPTED} itself, otherwise park; return the first
+ * decided state. It only leaves {@code park} when someone unparks (or interrupts) it, so a decider
+ * that forgets to wake it leaves it parked, and {@link #join} reports that as a hang.
+ */
+public final class ParkedAwait {
+    /** {@link #join} result when the awaiting thread did not return. */
+    public static final int HUNG = -1;
+    private static final Duration PATIENCE = Duration.ofSeconds(5);
+
+    private final Thread thread;
+    private final Decision outcome;
+    private final boolean decidesInterrupt;
+    private volatile int returned = HUNG;
+    private volatile boolean decidedInterrupt;
+
+    /**
+     * Starts the awaiting thread.
+     *
+     * @param outcomeFor makes the outcome object for the awaiting thread (which it must unpark)
+     */
+    public ParkedAwait(Function<Thread, Decision> outcomeFor) {
+        this(outcomeFor, true);
+    }
+
+    /**
+     * Starts the awaiting thread.
+     *
+     * @param outcomeFor       makes the outcome object for the awaiting thread (which it must unpark)
+     * @param decidesInterrupt false only for a broken twin: on interrupt the await returns
+     *                         INTERRUPTED without deciding it, whatever outcome has won
+     */
+    public ParkedAwait(Function<Thread, Decision> outcomeFor, boolean decidesInterrupt) {
+        this.decidesInterrupt = decidesInterrupt;
+        thread = Thread.ofVirtual().unstarted(this::await);
+        outcome = outcomeFor.apply(thread);
+        thread.start();
+    }
+
+    /** The library's waiter for {@code t}, on a made-up fd. */
+    public static Decision realWaiter(Thread t) {
+        return Decision.of(new Waiter(t, 10, 0x1));
+    }
+
+    /** The outcome the deciders race for. */
+    public Decision outcome() {
+        return outcome;
+    }
+
+    /** The awaiting thread. */
+    public Thread thread() {
+        return thread;
+    }
+
+    /** True when the awaiting thread itself decided INTERRUPTED. */
+    public boolean decidedInterrupt() {
+        return decidedInterrupt;
+    }
+
+    /** Waits (bounded) for the awaiting thread; returns the outcome it returned, or {@link #HUNG}. */
+    public int join() {
+        try {
+            if (!thread.join(PATIENCE)) {
+                LockSupport.unpark(thread); // let it go, so hung samples do not pile up
+                return HUNG;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return HUNG;
+        }
+        return returned;
+    }
+
+    private void await() {
+        Thread self = Thread.currentThread();
+        for (;;) {
+            int state = outcome.state();
+            if (state != Waiter.PENDING) {
+                returned = state;
+                return;
+            }
+            if (self.isInterrupted()) {
+                if (!decidesInterrupt) {
+                    returned = Waiter.INTERRUPTED; // wrong: acts on the interrupt without winning
+                    return;
+                }
+                if (outcome.complete(Waiter.INTERRUPTED)) {
+                    decidedInterrupt = true;
+                }
+                continue;
+            }
+            LockSupport.park(this);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package io.loomring.jcstress.sim;
+
+import io.loomring.poller.MpscQueue;
+import io.loomring.poller.SlotTable;
+import io.loomring.poller.Waiter;
+import io.loomring.ring.CompletionQueue;
+import io.loomring.ring.SubmissionQueue;
+
+/**
+ * The io_uring poller's per-request steps, on the library's real {@link SlotTable},
+ * {@link Waiter}, {@link MpscQueue}, {@link SubmissionQueue} and {@link CompletionQueue}, over a
+ * {@link SimulatedRing}: arm (slot + POLL_ADD), disarm after an outcome decided elsewhere (release
+ * the slot, POLL_REMOVE), and dispatch of completions by user_data. The steps mirror
+ * {@code IoUringPoller.arm}, {@code disarm}, {@code onCompletion} and {@code Poller.drainRequests},
+ * which are not callable without a kernel ring; the classes they rely on are the real ones.
+ *
+ * <p>One thread at a time, like the poller thread.
+ */
+public class SimulatedPoller implements CompletionQueue.Handler {
+    /** user_data of POLL_REMOVE requests, as the poller tags them (bit 63 set: never a slot). */
+    public static final long TAG_REMOVE = 0x8000_0000_0000_0002L;
+
+    protected final SlotTable slots = new SlotTable(16);
+    private final MpscQueue<Waiter> requests = new MpscQueue<>();
+    private final SubmissionQueue sq;
+    private final CompletionQueue cq;
+    private int stale;
+
+    public SimulatedPoller(SimulatedRing ring) {
+        this.sq = ring.submissionQueue();
+        this.cq = ring.completionQueue();
+    }
+
+    /** Any thread: hands a waiter to the poller (to arm it, or to disarm it after its own outcome). */
+    public void submit(Waiter w) {
+        requests.offer(w);
+    }
+
+    /** Arms {@code w}: takes a slot and queues its POLL_ADD; returns its user_data. */
+    public long arm(Waiter w) {
+        long userData = slots.acquire(w);
+        onAcquire(w);
+        if (!sq.pollAdd(w.fd(), w.events(), userData)) {
+            throw new IllegalStateException("simulated SQ full");
+        }
+        return userData;
+    }
+
+    /** Drains submitted waiters: disarms those armed whose outcome was decided elsewhere. */
+    public void drainRequests() {
+        Waiter w;
+        while ((w = requests.poll()) != null) {
+            if (w.slot >= 0 && !w.isPending()) {
+                long userData = SlotTable.userDataOf(w);
+                release(w);
+                if (!sq.pollRemove(userData, TAG_REMOVE)) {
+                    throw new IllegalStateException("simulated SQ full");
+                }
+            }
+        }
+    }
+
+    /** Makes the queued SQEs visible to the kernel. */
+    public void publish() {
+        sq.publish();
+    }
+
+    /** Dispatches every completion the kernel has posted. */
+    public void reap() {
+        cq.reap(this);
+    }
+
+    /** Completions dropped as stale. */
+    public int stale() {
+        return stale;
+    }
+
+    @Override
+    public void onCompletion(long userData, int res, int flags) {
+        if (userData < 0) {
+            return;
+        }
+        Waiter w = lookup(userData);
+        if (w == null) {
+            stale++;
+            return;
+        }
+        release(w);
+        if (res < 0) {
+            w.fail(-res);
+        } else {
+            w.complete(Waiter.READY);
+        }
+    }
+
+    /** The waiter a completion names, or null when stale. Broken twins override this. */
+    protected Waiter lookup(long userData) {
+        return slots.lookup(userData);
+    }
+
+    /** Hook: {@code w} just took a slot. */
+    protected void onAcquire(Waiter w) {
+    }
+
+    /** Frees {@code w}'s slot. */
+    protected void release(Waiter w) {
+        slots.release(w);
+    }
+}

@@ -1,0 +1,52 @@
+package io.loomring.jcstress.tests;
+
+import io.loomring.jcstress.sim.ParkedAwait;
+import io.loomring.poller.Waiter;
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Arbiter;
+import org.openjdk.jcstress.annotations.Expect;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.III_Result;
+
+/**
+ * Outcome race, completion against cancel, on the library's {@link Waiter}: a virtual thread awaits
+ * as {@code IoScheduler} does ({@link ParkedAwait}) while the poller decides READY and a
+ * {@code cancel(fd)} decides CANCELLED. Both deciders are foreign threads, so the winner must unpark
+ * the awaiting thread.
+ *
+ * <p>Result: (poller won, canceller won, outcome the await returned; -1 if it never returned
+ * because nobody unparked it). Exactly one must win, and the await must return the winner.
+ *
+ * <p>The broken twin {@code io.loomring.jcstress.broken.WaiterCancelCheckThenSetTest} decides with
+ * a read and a write instead of one CAS.
+ */
+@JCStressTest
+@Outcome(id = "1, 0, 1", expect = Expect.ACCEPTABLE, desc = "completion won, the await returned READY")
+@Outcome(id = "0, 1, 4", expect = Expect.ACCEPTABLE, desc = "cancel won, the await returned CANCELLED")
+@Outcome(id = ".*, -1", expect = Expect.FORBIDDEN, desc = "the awaiting thread was never unparked")
+@Outcome(expect = Expect.FORBIDDEN, desc = "no winner, two winners, or the await returned a loser")
+@State
+public class WaiterCancelRaceTest {
+    private final ParkedAwait await = new ParkedAwait(ParkedAwait::realWaiter);
+    private int pollerWon;
+    private int cancellerWon;
+
+    @Actor
+    public void poller() {
+        pollerWon = await.outcome().complete(Waiter.READY) ? 1 : 0;
+    }
+
+    @Actor
+    public void canceller() {
+        cancellerWon = await.outcome().complete(Waiter.CANCELLED) ? 1 : 0;
+    }
+
+    @Arbiter
+    public void check(III_Result r) {
+        r.r3 = await.join();
+        r.r1 = pollerWon;
+        r.r2 = cancellerWon;
+    }
+}
