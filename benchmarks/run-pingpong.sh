@@ -5,7 +5,7 @@
 #
 # Settings (environment, all optional):
 #   ROUNDS=6 WARMUP=3 ITERATIONS=5 SECONDS_PER_ITERATION=1   JMH rounds (one fork per variant each)
-#   VARIANTS=IO_URING,EPOLL,JDK,JDK_SPLIT                             variants to run (unavailable ones are skipped)
+#   VARIANTS=IO_URING,EPOLL,JDK,JDK_SPLIT                     variants to run (unavailable ones are skipped)
 #   PROBE_ROUND_TRIPS=100000 PROBE_WARMUP=50000               fixed-count run that perf attaches to
 #   SKIP_BUILD=1                                              reuse target/benchmarks.jar
 #   OUT=target/pingpong                                       logs and TSV files
@@ -59,7 +59,7 @@ echo "== JMH: $ROUNDS rounds x (${WARMUP} warm-up + ${ITERATIONS} measured) x ${
 RAN="$(awk -F'\t' 'NR > 1 {print $1}' "$OUT/latency.tsv")"
 
 # ---------------------------------------------------------------- syscalls per round trip
-EVENTS=(raw_syscalls:sys_enter syscalls:sys_enter_read syscalls:sys_enter_write
+EVENTS=(task-clock context-switches raw_syscalls:sys_enter syscalls:sys_enter_read syscalls:sys_enter_write
         syscalls:sys_enter_io_uring_enter syscalls:sys_enter_epoll_wait syscalls:sys_enter_epoll_pwait
         syscalls:sys_enter_epoll_ctl syscalls:sys_enter_futex)
 
@@ -100,12 +100,12 @@ probe() {
     wait "$pid" || { cat "$dir/out" >&2; rm -rf "$dir"; return 1; }
     wait "$perf_pid" || true
     grep '^DONE' "$dir/out" > "$counts.done"
-    awk -F, '$1 ~ /^[0-9]+$/ {print $3, $1}' "$dir/perf" > "$counts"
+    awk -F, '$1 ~ /^[0-9.]+$/ {print $3, $1}' "$dir/perf" > "$counts"
     rm -rf "$dir"
 }
 
 SYSCALLS="$OUT/syscalls.tsv"
-printf 'variant\ttotal\tread\twrite\tio_uring_enter\tepoll_wait\tepoll_ctl\tfutex\n' > "$SYSCALLS"
+printf 'variant\ttotal\tread\twrite\tio_uring_enter\tepoll_wait\tepoll_ctl\tfutex\tcontext_switches\tcpu_us\n' > "$SYSCALLS"
 if have_perf; then
     echo "== syscalls: $PROBE_ROUND_TRIPS round trips per variant, perf stat attached"
     for v in $RAN; do
@@ -115,10 +115,11 @@ if have_perf; then
                 { c[$1] = $2 }
                 END {
                     ew = c["syscalls:sys_enter_epoll_wait"] + c["syscalls:sys_enter_epoll_pwait"]
-                    printf "%s\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\n", v,
+                    printf "%s\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.1f\n", v,
                         c["raw_syscalls:sys_enter"] / n, c["syscalls:sys_enter_read"] / n,
                         c["syscalls:sys_enter_write"] / n, c["syscalls:sys_enter_io_uring_enter"] / n,
-                        ew / n, c["syscalls:sys_enter_epoll_ctl"] / n, c["syscalls:sys_enter_futex"] / n
+                        ew / n, c["syscalls:sys_enter_epoll_ctl"] / n, c["syscalls:sys_enter_futex"] / n,
+                        c["context-switches"] / n, c["task-clock"] * 1000 / n
                 }' "$OUT/perf-$v.txt" >> "$SYSCALLS"
         else
             echo "  $v: syscall probe failed" >&2
@@ -132,20 +133,21 @@ fi
 echo
 echo "== summary ($(date -u +%H:%M:%S) UTC): us per round trip, median of all measured iterations;"
 echo "   ratio = variant / JDK (both JDK read ends on one sub-poller), median of per-round ratios;"
-echo "   syscalls per round trip over the whole process (perf stat, fixed-count run)"
+echo "   per round trip over the whole process in a fixed-count run under perf stat: syscalls (sys, then"
+echo "   by name), context switches (cs) and CPU time (cpu_us, all threads)"
 awk -F'\t' '
     FNR == 1 { next }
     NR == FNR { lat[$1] = $0; order[++n] = $1; next }
     { sys[$1] = $0 }
     END {
-        printf "%-9s %8s %16s %6s %13s | %6s %5s %5s %8s %6s %6s %5s\n", "variant", "us/rt", "round spread",
-            "ratio", "ratio spread", "sys", "read", "write", "uring_en", "ep_wt", "ep_ctl", "futex"
+        printf "%-9s %8s %16s %6s %13s | %6s %5s %5s %8s %6s %6s %5s %5s %6s\n", "variant", "us/rt", "round spread",
+            "ratio", "ratio spread", "sys", "read", "write", "uring_en", "ep_wt", "ep_ctl", "futex", "cs", "cpu_us"
         for (i = 1; i <= n; i++) {
             split(lat[order[i]], l, "\t")
             line = sprintf("%-9s %8.2f %7.2f..%-7.2f %6.2f %5.2f..%-6.2f |", l[1], l[2], l[3], l[4], l[5], l[6], l[7])
             if (order[i] in sys) {
                 split(sys[order[i]], s, "\t")
-                line = line sprintf(" %6.2f %5.2f %5.2f %8.2f %6.2f %6.2f %5.2f", s[2], s[3], s[4], s[5], s[6], s[7], s[8])
+                line = line sprintf(" %6.2f %5.2f %5.2f %8.2f %6.2f %6.2f %5.2f %5.2f %6.1f", s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], s[10])
             } else {
                 line = line "   (no syscall count)"
             }
