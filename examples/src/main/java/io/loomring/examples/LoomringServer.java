@@ -74,6 +74,11 @@ public final class LoomringServer implements ExampleServer {
         return scheduler.backend().name().toLowerCase(Locale.ROOT);
     }
 
+    /** The connections open right now. */
+    public int connectionCount() {
+        return connections.size();
+    }
+
     @Override
     public void awaitTermination() throws IOException, InterruptedException {
         acceptor.join();

@@ -6,6 +6,7 @@ import io.loomring.net.TcpSocket;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 /**
  * A minimal HTTP/1.1 server: {@code GET /} answers {@code Hello, World!} in plain text, other paths
@@ -17,6 +18,9 @@ public final class HttpHandler implements ConnectionHandler {
     /** The largest request head accepted; longer ones get 431 and the connection is closed. */
     public static final int MAX_HEAD = 8 * 1024;
 
+    /** How long to wait for more input when closing after an error, and how much to discard. */
+    private static final Duration LINGER = Duration.ofMillis(500);
+    private static final int MAX_LINGER_BYTES = 64 * 1024;
     /** Room one response needs at most in the output buffer. */
     private static final int MAX_RESPONSE = 512;
 
@@ -136,6 +140,25 @@ public final class HttpHandler implements ConnectionHandler {
         out.put(ascii(statusAndLength(status, reason, body.length)));
         out.put(DATE).put(HttpDate.now()).put(CRLF).put(CONNECTION_CLOSE).put(CRLF).put(body);
         socket.write(out.flip());
+        lingeringClose(socket);
+    }
+
+    /**
+     * Closing a socket with unread input makes the kernel send a reset, and a reset can make the
+     * client drop the error response it has not read yet. So send FIN first, then read and discard
+     * what the client still sends, for a bounded amount and time, before the caller closes.
+     */
+    private static void lingeringClose(TcpSocket socket) throws IOException {
+        socket.shutdownOutput();
+        socket.setReadTimeout(LINGER);
+        byte[] discard = new byte[MAX_HEAD];
+        for (int total = 0; total < MAX_LINGER_BYTES; ) {
+            int n = socket.read(discard, 0, discard.length); // a timeout ends this with an exception
+            if (n < 0) {
+                return;
+            }
+            total += n;
+        }
     }
 
     /** The status line, Content-Type and Content-Length. */

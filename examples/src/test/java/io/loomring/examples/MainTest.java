@@ -1,0 +1,46 @@
+package io.loomring.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.loomring.Backend;
+import org.junit.jupiter.api.Test;
+
+/** The command line: options, errors, and the line printed once a server listens. */
+class MainTest {
+
+    @Test
+    void rejectsBadCommandLines() {
+        assertThrows(IllegalArgumentException.class, Main::start);
+        assertThrows(IllegalArgumentException.class, () -> Main.start("nope", "--port", "0"));
+        assertThrows(IllegalArgumentException.class, () -> Main.start("echo"));
+        assertThrows(IllegalArgumentException.class, () -> Main.start("echo", "--port"));
+        assertThrows(IllegalArgumentException.class, () -> Main.start("echo", "--port", "70000"));
+        assertThrows(IllegalArgumentException.class, () -> Main.start("echo", "--port", "x"));
+        assertThrows(IllegalArgumentException.class, () -> Main.start("echo", "--port", "0", "--backend", "kqueue"));
+        assertThrows(IllegalArgumentException.class, () -> Main.start("echo", "--port", "0", "--bogus", "1"));
+        assertThrows(IllegalArgumentException.class, () -> Main.start("echo", "--port", "0", "--mode", "selector"));
+        assertThrows(IllegalArgumentException.class,
+                () -> Main.start("selector-vs-threads", "--port", "0", "--mode", "fibers"));
+    }
+
+    @Test
+    void parsesEveryOption() {
+        ServerConfig c = ServerConfig.parse(new String[] {"--host", "::1", "--port", "6379", "--backend", "epoll",
+                "--mode", "selector"});
+        assertEquals(new ServerConfig("::1", 6379, Backend.EPOLL, "selector"), c);
+        assertEquals(ServerConfig.loopback(7, Backend.AUTO), ServerConfig.parse(new String[] {"--port", "7"}));
+    }
+
+    @Test
+    void readyLineNamesTheActualPortAndBackend() throws Exception {
+        try (ExampleServer server = Main.start("echo", "--port", "0")) {
+            String line = Main.readyLine("echo", server);
+            int port = server.localAddress().getPort();
+            assertTrue(port > 0);
+            assertEquals("echo listening on 127.0.0.1:" + port + " (" + server.engine() + ")", line);
+            assertTrue(server.engine().equals("io_uring") || server.engine().equals("epoll"), server.engine());
+        }
+    }
+}
