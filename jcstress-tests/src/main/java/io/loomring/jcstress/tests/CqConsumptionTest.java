@@ -25,9 +25,10 @@ import org.openjdk.jcstress.infra.results.III_Result;
  * 1 if the application saw exactly 1..n in order, each complete). Forbidden: a lost, repeated,
  * stale, torn or overwritten CQE (last value 0).
  *
- * <p>On x86 a plain store in place of a release store (of the tail by the kernel, or of the head by
- * the application) would almost never show a reordering, so the broken twins in
- * {@code io.loomring.jcstress.broken} break the order of operations instead.
+ * <p>On x86 a plain store in place of the application's release store of the head would almost
+ * never show a reordering, so the broken twin
+ * {@code io.loomring.jcstress.broken.CqHeadReleasedBeforeReadTest} releases the head before
+ * reading the entries instead. Publication of the tail is {@link CqPublicationTest}.
  */
 @JCStressTest
 @Outcome(id = "0, [0-2], 1", expect = Expect.ACCEPTABLE, desc = "kernel found the ring full")
