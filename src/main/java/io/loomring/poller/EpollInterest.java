@@ -36,7 +36,8 @@ import java.util.Arrays;
  * Any other error (notably {@code EBADF}) fails the await with that errno.
  *
  * <p>A linked await has {@code slot == fd}, {@code generation} its registration's generation, and
- * is chained through {@link Waiter#nextOnFd}. Data words with bit 63 set are the owner's own tags
+ * is chained through {@link Waiter#nextOnFd}. Linking and unlinking adjust the owner's
+ * {@link PollerCounters#ARMED} gauge at once, before any wakeup. Data words with bit 63 set are the owner's own tags
  * ({@link #addTagged}). Poller thread only.
  */
 final class EpollInterest implements AutoCloseable {
@@ -283,6 +284,7 @@ final class EpollInterest implements AutoCloseable {
         w.nextOnFd = s.head;
         s.head = w;
         armed++;
+        counters.add(PollerCounters.ARMED, 1);
     }
 
     private boolean unlink(FdState s, Waiter target) {
@@ -305,6 +307,7 @@ final class EpollInterest implements AutoCloseable {
         w.nextOnFd = null;
         w.slot = Waiter.RELEASED;
         armed--;
+        counters.add(PollerCounters.ARMED, -1); // before any wakeup: a woken thread is not counted
     }
 
     private void wakeAll(FdState s, int outcome) {

@@ -62,32 +62,27 @@ public final class EpollPoller extends Poller {
     @Override
     protected void arm(Waiter w) {
         interest.arm(w);
-        updateArmed();
     }
 
     @Override
     protected void disarm(Waiter w) {
         interest.disarm(w);
-        updateArmed();
     }
 
     @Override
     protected void cancelFd(int fd) {
         interest.cancelFd(fd);
-        updateArmed();
     }
 
     @Override
     protected void pollKernel(boolean block) throws IOException {
         interest.poll(block ? -1 : 0, onTag);
-        updateArmed();
     }
 
     @Override
     protected void releaseAll(int outcome) {
         if (interest != null) {
             interest.releaseAll(outcome);
-            updateArmed();
         }
     }
 
@@ -107,10 +102,6 @@ public final class EpollPoller extends Poller {
     @Override
     public int armedCount() {
         return (int) counters.get(PollerCounters.ARMED);
-    }
-
-    private void updateArmed() {
-        counters.set(PollerCounters.ARMED, interest.armed());
     }
 
     /** The wakeup eventfd fired: reset it, or it would fire again at once (level-triggered). */

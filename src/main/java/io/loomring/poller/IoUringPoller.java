@@ -136,6 +136,7 @@ public final class IoUringPoller extends Poller {
     protected void releaseAll(int outcome) {
         slots.forEach(w -> {
             slots.release(w);
+            updateArmed(); // before the wakeup, as everywhere
             w.complete(outcome);
         });
         fallback.releaseAll(outcome);
@@ -244,10 +245,11 @@ public final class IoUringPoller extends Poller {
         slots.release(w);
         if (res == -Errno.EINVAL && w.isPending()) {
             fallback.adopt(w); // io_uring cannot poll this fd's file type: epoll can
+            updateArmed();
         } else {
+            updateArmed(); // before the wakeup: a woken thread never sees itself counted as armed
             completeFromResult(w, res);
         }
-        updateArmed();
     }
 
     private void armWakeup() throws IOException {
