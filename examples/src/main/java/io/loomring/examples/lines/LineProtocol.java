@@ -7,8 +7,9 @@ import java.util.Locale;
 
 /**
  * The line protocol both servers speak. Every line (ended by LF, an optional CR before it is
- * dropped) comes back upper-cased; {@code QUIT} gets {@code BYE} and ends the connection; a line
- * longer than {@link #MAX_LINE} bytes gets {@code ERR line too long} and ends it too.
+ * dropped) comes back upper-cased; {@code QUIT} gets {@code BYE} and ends the connection. A line
+ * longer than {@link #MAX_LINE} bytes gets {@code ERR line too long} and the rest of it is skipped,
+ * so memory stays bounded and the conversation goes on with the next line.
  *
  * <p>It only turns input bytes into output bytes. Waiting for those bytes is what the two servers
  * do differently, so this part is shared and the two server files differ only in their I/O.
@@ -18,6 +19,7 @@ final class LineProtocol {
     static final int MAX_LINE = 1024;
 
     private final ByteBuffer line = ByteBuffer.allocate(MAX_LINE);
+    private boolean skipping; // inside a line that was too long
     private boolean finished;
 
     /**
@@ -29,12 +31,16 @@ final class LineProtocol {
         while (in.hasRemaining() && !finished) {
             byte b = in.get();
             if (b == '\n') {
-                answer(out);
+                if (!skipping) {
+                    answer(out);
+                }
+                skipping = false;
+                line.clear();
             } else if (line.hasRemaining()) {
                 line.put(b);
-            } else {
+            } else if (!skipping) {
                 out.writeBytes(ascii("ERR line too long\n"));
-                finished = true;
+                skipping = true;
             }
         }
         return !finished;
@@ -46,7 +52,6 @@ final class LineProtocol {
             length--;
         }
         String text = new String(line.array(), 0, length, StandardCharsets.UTF_8);
-        line.clear();
         if (text.equals("QUIT")) {
             out.writeBytes(ascii("BYE\n"));
             finished = true;
