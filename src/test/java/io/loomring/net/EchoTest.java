@@ -94,6 +94,27 @@ class EchoTest {
 
     @ParameterizedTest
     @MethodSource("io.loomring.net.Loopback#backends")
+    void slicedHeapBuffersUseTheirOwnWindow(Backend backend) throws Exception {
+        try (IoScheduler io = Loopback.scheduler(backend);
+             ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+             TcpServerSocket server = TcpServerSocket.bind(Loopback.anyPortV4(), 16, false, io)) {
+            echoServer(server, pool, 1);
+            try (TcpSocket c = TcpSocket.connect(server.localAddress(), Duration.ZERO, io)) {
+                byte[] backing = "0123456789".getBytes(US_ASCII);
+                ByteBuffer out = ByteBuffer.wrap(backing, 2, 6).slice().position(1).limit(4); // "345"
+                assertEquals(3, c.write(out));
+                byte[] into = new byte[10];
+                ByteBuffer in = ByteBuffer.wrap(into, 5, 5).slice().position(2);
+                while (in.position() < 5) {
+                    assertTrue(c.read(in) > 0);
+                }
+                assertArrayEquals(new byte[] {0, 0, 0, 0, 0, 0, 0, '3', '4', '5'}, into);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.loomring.net.Loopback#backends")
     void gatherAndScatter(Backend backend) throws Exception {
         try (IoScheduler io = Loopback.scheduler(backend);
              ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
