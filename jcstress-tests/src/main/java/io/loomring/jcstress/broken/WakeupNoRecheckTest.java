@@ -15,8 +15,9 @@ import org.openjdk.jcstress.infra.results.II_Result;
  * enqueued in between finds the gate awake (no signal) while the poller goes to sleep on the empty
  * queue it saw. Expected to report the forbidden outcome {@code "0, 1"}.
  *
- * <p>Weakening the volatile accesses would not reliably show the bug on x86 (the JIT and the
- * store buffer rarely line up), so the twin breaks the order of operations instead.
+ * <p>A plain store in place of a release store would almost never show a reordering on x86, and
+ * even the store-then-load reordering x86 does allow shows only when the store buffer and the
+ * scheduler line up, so the twin breaks the order of operations instead.
  */
 @JCStressTest
 @Outcome(id = "0, 0", expect = Expect.ACCEPTABLE, desc = "the poller saw the request; no signal needed")

@@ -26,6 +26,7 @@ public class SimulatedPoller implements CompletionQueue.Handler {
     private final CompletionQueue cq;
     private int stale;
 
+    /** A poller over {@code ring}'s submission and completion queues. */
     public SimulatedPoller(SimulatedRing ring) {
         this.sq = ring.submissionQueue();
         this.cq = ring.completionQueue();

@@ -17,10 +17,12 @@ import org.openjdk.jcstress.infra.results.II_Result;
  * <p>Result: (producer signals, poller would sleep). Forbidden: {@code "0, 1"}, the poller sleeps on
  * an empty-looking queue and nobody signals it: the request is lost until some other wakeup.
  *
- * <p>Each side orders a volatile write before a volatile read (a Dekker pair). On x86 that
- * store-to-load order is the one the hardware does relax, but the broken twin
+ * <p>Each side orders a volatile write before a volatile read (a Dekker pair). Unlike the ring's
+ * release stores, whose plain-store replacement would almost never show a reordering on x86,
+ * store-then-load is the one order x86 does relax, so weakening these accesses could show here
+ * too, but only as often as the store buffer and the scheduler line up. The broken twin
  * {@code io.loomring.jcstress.broken.WakeupNoRecheckTest} breaks the order of the poller's two
- * steps instead, which fails on any hardware.
+ * steps instead, which fails reliably on any hardware.
  */
 @JCStressTest
 @Outcome(id = "0, 0", expect = Expect.ACCEPTABLE, desc = "the poller's re-check found the request; no signal needed")
