@@ -184,6 +184,7 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
             throw new UnknownHostException(address.getHostString());
         }
         fd.begin();
+        boolean started = false;
         boolean connected = false;
         try {
             synchronized (stateLock) {
@@ -195,6 +196,7 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
                 }
                 connectState = CONNECTING;
             }
+            started = true;
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment addr = arena.allocate(Sockets.SOCKADDR_STORAGE_SIZE, 8);
                 int len = Sockets.encode(address, family, addr);
@@ -205,7 +207,7 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
             connected = true;
         } finally {
             fd.end();
-            if (!connected && connectState == CONNECTING) {
+            if (started && !connected) {
                 fd.closeQuietly();
             }
         }

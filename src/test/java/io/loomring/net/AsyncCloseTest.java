@@ -133,6 +133,11 @@ class AsyncCloseTest {
             AtomicReference<Throwable> thrown = new AtomicReference<>();
             Thread connector = blockIn(thrown, () -> socket.connectTo(target.address(), Duration.ZERO));
             awaitParked(connector);
+            // a second connect while the first is pending fails without disturbing it
+            assertThrows(java.nio.channels.ConnectionPendingException.class,
+                    () -> socket.connectTo(target.address(), Duration.ZERO));
+            assertTrue(socket.isOpen());
+            assertTrue(connector.isAlive());
             socket.close();
             assertWokenBy(AsynchronousCloseException.class, connector, thrown);
             assertFalse(socket.isOpen());
