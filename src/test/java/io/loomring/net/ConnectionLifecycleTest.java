@@ -70,7 +70,7 @@ class ConnectionLifecycleTest {
         try (IoScheduler io = Loopback.scheduler(backend);
              TcpServerSocket server = TcpServerSocket.bind(Loopback.anyPortV4(), 16, false, io)) {
             // the peer is a JDK socket that closes with SO_LINGER 0: an RST instead of a FIN
-            try (TcpSocket accepted = acceptFrom(server, io, peer -> {
+            try (TcpSocket accepted = acceptFrom(server, peer -> {
                 peer.setSoLinger(true, 0);
                 peer.close();
             })) {
@@ -110,7 +110,7 @@ class ConnectionLifecycleTest {
         void apply(Socket peer) throws Exception;
     }
 
-    private static TcpSocket acceptFrom(TcpServerSocket server, IoScheduler io, PeerAction action) throws Exception {
+    private static TcpSocket acceptFrom(TcpServerSocket server, PeerAction action) throws Exception {
         Socket peer = new Socket(server.localAddress().getAddress(), server.localAddress().getPort());
         TcpSocket accepted = server.accept(LONG);
         action.apply(peer);
