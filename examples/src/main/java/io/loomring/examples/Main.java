@@ -32,6 +32,10 @@ public final class Main {
 
     /** Entry point; see the class comment. */
     public static void main(String[] args) {
+        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            System.out.print(USAGE);
+            return;
+        }
         ExampleServer server;
         try {
             server = start(args);

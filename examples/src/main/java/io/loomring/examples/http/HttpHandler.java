@@ -70,20 +70,16 @@ public final class HttpHandler implements ConnectionHandler {
                     return;
                 }
                 if (out.remaining() < MAX_RESPONSE) {
-                    socket.write(out.flip());
-                    out.clear();
+                    flush(socket, out);
                 }
                 respond(request, out);
                 if (!request.keepAlive()) {
-                    socket.write(out.flip());
+                    flush(socket, out);
                     return;
                 }
                 bodyToSkip = request.contentLength();
             }
-            if (out.position() > 0) {
-                socket.write(out.flip());
-                out.clear();
-            }
+            flush(socket, out); // one write for the whole batch
             // Keep the incomplete rest at the front of the buffer and read more.
             System.arraycopy(in, start, in, 0, end - start);
             end -= start;
@@ -118,6 +114,13 @@ public final class HttpHandler implements ConnectionHandler {
         }
     }
 
+    private static void flush(TcpSocket socket, ByteBuffer out) throws IOException {
+        if (out.position() > 0) {
+            socket.write(out.flip()); // writes all of it
+            out.clear();
+        }
+    }
+
     /** Adds the Date and Connection fields and the empty line ending the head. */
     private static void endHead(HttpRequest request, ByteBuffer out) {
         out.put(DATE).put(HttpDate.now()).put(CRLF);
@@ -133,13 +136,12 @@ public final class HttpHandler implements ConnectionHandler {
     private static void respondAndClose(TcpSocket socket, ByteBuffer out, int status, String reason, String detail)
             throws IOException {
         if (out.remaining() < MAX_RESPONSE) {
-            socket.write(out.flip());
-            out.clear();
+            flush(socket, out);
         }
         byte[] body = ascii(detail.substring(0, Math.min(detail.length(), 200)) + "\n");
         out.put(ascii(statusAndLength(status, reason, body.length)));
         out.put(DATE).put(HttpDate.now()).put(CRLF).put(CONNECTION_CLOSE).put(CRLF).put(body);
-        socket.write(out.flip());
+        flush(socket, out);
         lingeringClose(socket);
     }
 

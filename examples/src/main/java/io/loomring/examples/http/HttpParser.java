@@ -1,6 +1,7 @@
 package io.loomring.examples.http;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
  * Parses HTTP/1.x request heads (RFC 9112) straight from the connection's input buffer. It looks
@@ -85,7 +86,7 @@ final class HttpParser {
             if (colon <= p) {
                 throw new BadRequestException("malformed header field");
             }
-            String name = token(buf, p, colon, "field name").toLowerCase(java.util.Locale.ROOT);
+            String name = token(buf, p, colon, "field name").toLowerCase(Locale.ROOT);
             String value = ascii(buf, colon + 1, stop).strip();
             switch (name) {
                 case "connection" -> {
