@@ -46,12 +46,14 @@ JAVA_OPTS=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=al
 
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
     echo "== building (library install, then benchmarks)"
-    (cd "$ROOT" && mvn -q -B -ntp install -DskipTests)
-    (cd "$HERE" && mvn -q -B -ntp package)
+    # Maven 3.8 prints colour resets even in batch mode; strip them (pipefail keeps its status).
+    (cd "$ROOT" && mvn -q -B -ntp install -DskipTests 2>&1 | sed 's/\x1b\[[0-9;]*m//g')
+    (cd "$HERE" && mvn -q -B -ntp package 2>&1 | sed 's/\x1b\[[0-9;]*m//g')
 fi
 [[ -f "$JAR" ]] || die "$JAR missing (build failed?)"
 mkdir -p "$OUT"
 
+echo "== Loomring $(git -C "$ROOT" describe --always --dirty 2> /dev/null || echo '(not a git checkout)'), $("$JAVA" -version 2>&1 | head -1), $(nproc) CPUs, kernel $(uname -r)"
 echo "== JMH: $ROUNDS rounds x (${WARMUP} warm-up + ${ITERATIONS} measured) x ${SECONDS_PER_ITERATION} s per variant ($(date -u +%H:%M:%S) UTC, load: $(cut -d' ' -f1-3 /proc/loadavg))"
 "$JAVA" "${JAVA_OPTS[@]}" -cp "$JAR" io.loomring.bench.PingPongSuite \
     rounds="$ROUNDS" warmup="$WARMUP" iterations="$ITERATIONS" seconds="$SECONDS_PER_ITERATION" \
