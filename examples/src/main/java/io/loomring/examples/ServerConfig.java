@@ -68,9 +68,17 @@ public record ServerConfig(String host, int port, Backend backend, String mode) 
         return new ServerConfig(host, port, backend, mode);
     }
 
-    /** The socket address to bind (resolving the host name). */
+    /**
+     * The socket address to bind.
+     *
+     * @throws IllegalArgumentException if the host name does not resolve
+     */
     public InetSocketAddress address() {
-        return new InetSocketAddress(host, port);
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        if (address.isUnresolved()) {
+            throw new IllegalArgumentException("--host '" + host + "' does not resolve to an address");
+        }
+        return address;
     }
 
     private static int parsePort(String value) {

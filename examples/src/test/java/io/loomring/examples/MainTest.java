@@ -20,6 +20,7 @@ class MainTest {
         assertThrows(IllegalArgumentException.class, () -> Main.start("echo", "--port", "x"));
         assertThrows(IllegalArgumentException.class, () -> Main.start("echo", "--port", "0", "--backend", "kqueue"));
         assertThrows(IllegalArgumentException.class, () -> Main.start("echo", "--port", "0", "--bogus", "1"));
+        assertThrows(IllegalArgumentException.class, () -> Main.start("echo", "--port", "0", "--host", "nosuch.invalid"));
         assertThrows(IllegalArgumentException.class, () -> Main.start("echo", "--port", "0", "--mode", "selector"));
         assertThrows(IllegalArgumentException.class,
                 () -> Main.start("selector-vs-threads", "--port", "0", "--mode", "fibers"));
