@@ -75,6 +75,7 @@ public final class HttpHandler implements ConnectionHandler {
                 respond(request, out);
                 if (!request.keepAlive()) {
                     flush(socket, out);
+                    lingeringClose(socket);
                     return;
                 }
                 bodyToSkip = request.contentLength();
@@ -147,8 +148,9 @@ public final class HttpHandler implements ConnectionHandler {
 
     /**
      * Closing a socket with unread input makes the kernel send a reset, and a reset can make the
-     * client drop the error response it has not read yet. So send FIN first, then read and discard
-     * what the client still sends, for a bounded amount and time, before the caller closes.
+     * client drop the last response it has not read yet. So, as RFC 9112 section 9.6 advises, send
+     * FIN first, then read and discard what the client still sends, for a bounded amount and time,
+     * before the caller closes.
      */
     private static void lingeringClose(TcpSocket socket) throws IOException {
         socket.shutdownOutput();
