@@ -41,6 +41,16 @@ class IoSchedulerTest {
         boolean run() throws Exception;
     }
 
+    /** A scheduler on {@code backend}; skips the test where this machine cannot run that backend. */
+    static IoScheduler open(Backend backend) {
+        return open(backend, 256);
+    }
+
+    static IoScheduler open(Backend backend, int ringEntries) {
+        TestBackends.assumeAvailable(backend);
+        return IoScheduler.builder().backend(backend).ringEntries(ringEntries).build();
+    }
+
     static Throwable failureOf(CompletableFuture<?> f) {
         await().atMost(Duration.ofSeconds(30)).until(f::isDone);
         assertTrue(f.isCompletedExceptionally(), () -> "expected the await to fail, got " + f.getNow(null));
@@ -50,7 +60,7 @@ class IoSchedulerTest {
     @ParameterizedTest
     @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL"})
     void reportsTheBackendInUse(Backend backend) {
-        try (IoScheduler io = IoScheduler.builder().backend(backend).build()) {
+        try (IoScheduler io = open(backend)) {
             assertEquals(backend, io.backend());
             assertFalse(io.isClosed());
         }
@@ -60,7 +70,7 @@ class IoSchedulerTest {
     @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL"})
     void thousandsOfVirtualThreadsWokenInRandomOrder(Backend backend) throws Exception {
         int n = 2000;
-        try (IoScheduler io = IoScheduler.builder().backend(backend).build()) {
+        try (IoScheduler io = open(backend)) {
             List<int[]> pipes = new ArrayList<>();
             List<CompletableFuture<Boolean>> woken = new ArrayList<>();
             try {
@@ -96,7 +106,7 @@ class IoSchedulerTest {
     @ParameterizedTest
     @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL"})
     void timeoutReturnsFalseThenTrueOnceReady(Backend backend) throws Exception {
-        try (IoScheduler io = IoScheduler.builder().backend(backend).build()) {
+        try (IoScheduler io = open(backend)) {
             int[] p = Fds.pipe();
             try {
                 long start = System.nanoTime();
@@ -119,7 +129,7 @@ class IoSchedulerTest {
     @ParameterizedTest
     @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL"})
     void timedAwaitOnVirtualThreadWakesWhenReadyBeforeTimeout(Backend backend) throws Exception {
-        try (IoScheduler io = IoScheduler.builder().backend(backend).build()) {
+        try (IoScheduler io = open(backend)) {
             int[] p = Fds.pipe();
             try {
                 CompletableFuture<Boolean> f = onVirtualThread(() -> io.awaitReadable(p[0], Duration.ofMinutes(5)));
@@ -135,7 +145,7 @@ class IoSchedulerTest {
     @ParameterizedTest
     @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL"})
     void interruptWakesWithInterruptedIOExceptionAndKeepsStatus(Backend backend) throws Exception {
-        try (IoScheduler io = IoScheduler.builder().backend(backend).build()) {
+        try (IoScheduler io = open(backend)) {
             int[] p = Fds.pipe();
             try {
                 AtomicReference<Boolean> statusAfter = new AtomicReference<>();
@@ -171,7 +181,7 @@ class IoSchedulerTest {
     @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL"})
     void cancelWakesEveryWaiterOnTheFd(Backend backend) throws Exception {
         int n = 200;
-        try (IoScheduler io = IoScheduler.builder().backend(backend).build()) {
+        try (IoScheduler io = open(backend)) {
             int[] p = Fds.pipe();
             int[] other = Fds.pipe();
             try {
@@ -205,7 +215,7 @@ class IoSchedulerTest {
     @ParameterizedTest
     @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL"})
     void reusedFdNumberIsNeverWokenByTheOldFilesPoll(Backend backend) throws Exception {
-        try (IoScheduler io = IoScheduler.builder().backend(backend).build()) {
+        try (IoScheduler io = open(backend)) {
             int[] old = Fds.pipe();
             int oldRead = old[0];
             CompletableFuture<Boolean> oldWaiter = onVirtualThread(() -> io.awaitReadable(oldRead, Duration.ofSeconds(2)));
@@ -236,7 +246,7 @@ class IoSchedulerTest {
     @ParameterizedTest
     @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL"})
     void awaitWritableOnAFullPipe(Backend backend) throws Exception {
-        try (IoScheduler io = IoScheduler.builder().backend(backend).build()) {
+        try (IoScheduler io = open(backend)) {
             int[] p = Fds.pipe();
             try {
                 Fds.fill(p[1]);
@@ -260,7 +270,7 @@ class IoSchedulerTest {
     @ParameterizedTest
     @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL"})
     void badAndClosedFdsFailPromptly(Backend backend) throws Exception {
-        try (IoScheduler io = IoScheduler.builder().backend(backend).build()) {
+        try (IoScheduler io = open(backend)) {
             assertThrows(IllegalArgumentException.class, () -> io.awaitReadable(-1));
             assertThrows(IllegalArgumentException.class, () -> io.awaitWritable(-5, Duration.ofSeconds(1)));
             assertThrows(IllegalArgumentException.class, () -> io.cancel(-1));
@@ -286,7 +296,7 @@ class IoSchedulerTest {
     @ParameterizedTest
     @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL"})
     void platformThreadCallers(Backend backend) throws Exception {
-        try (IoScheduler io = IoScheduler.builder().backend(backend).build()) {
+        try (IoScheduler io = open(backend)) {
             int[] p = Fds.pipe();
             try {
                 CompletableFuture<Boolean> f = new CompletableFuture<>();
@@ -311,7 +321,7 @@ class IoSchedulerTest {
     @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL"})
     void burstOfReadyFdsMuchLargerThanTheCompletionQueue(Backend backend) throws Exception {
         int n = 3000;
-        try (IoScheduler io = IoScheduler.builder().backend(backend).ringEntries(8).build()) {
+        try (IoScheduler io = open(backend, 8)) {
             List<Integer> fds = new ArrayList<>();
             try {
                 List<CompletableFuture<Boolean>> waiters = new ArrayList<>();
@@ -345,7 +355,7 @@ class IoSchedulerTest {
     void closeFailsParkedAndLaterAwaits(Backend backend) throws Exception {
         int[] p = Fds.pipe();
         try {
-            IoScheduler io = IoScheduler.builder().backend(backend).build();
+            IoScheduler io = open(backend);
             List<CompletableFuture<Boolean>> waiters = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
                 waiters.add(onVirtualThread(() -> io.awaitReadable(p[0], Duration.ofMinutes(5))));
@@ -372,7 +382,7 @@ class IoSchedulerTest {
     void noFdOrMemoryLeakAfter100kAwaitCycles(Backend backend) throws Exception {
         int[] p = Fds.pipe();
         int ready = Fds.eventfd(1);
-        try (IoScheduler io = IoScheduler.builder().backend(backend).build()) {
+        try (IoScheduler io = open(backend)) {
             // Warm up (JIT, thread-locals, slot table growth), then measure.
             cycles(io, ready, p[0], 5_000);
             long fdsBefore = Fds.openFdCount();
@@ -402,7 +412,7 @@ class IoSchedulerTest {
     @Test
     void closingAndReopeningSchedulersLeavesNothingBehind() throws Exception {
         for (Backend b : new Backend[] {Backend.IO_URING, Backend.EPOLL}) {
-            IoScheduler.builder().backend(b).build().close(); // warm up class loading and thread-locals
+            open(b).close(); // warm up class loading and thread-locals; skip where a backend is missing
         }
         long fds = Fds.openFdCount();
         long maps = Fds.mappingCount();
@@ -465,7 +475,7 @@ class IoSchedulerTest {
     void manyAwaitsShareKernelCalls(Backend backend) throws Exception {
         // Outcome race stress: many threads, each repeatedly awaiting with tiny timeouts on fds
         // that become ready at random: every await ends exactly once, and nothing stays armed.
-        try (IoScheduler io = IoScheduler.builder().backend(backend).build()) {
+        try (IoScheduler io = open(backend)) {
             int threads = 64;
             List<Integer> fds = new ArrayList<>();
             for (int i = 0; i < threads; i++) {
