@@ -84,48 +84,51 @@ class SoakTest {
         for (int i = 0; i < SLOTS; i++) {
             slots[i] = new Slot();
         }
-        long fdBound = Fds.openFdCount() + 16; // pipes are closed before they are reopened
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SECONDS);
-        List<Thread> workers = new ArrayList<>();
-        for (int i = 0; i < WORKERS; i++) {
-            workers.add(Thread.ofVirtual().name("soak-", i).start(() -> work(io, slots, deadline)));
-        }
-        // Invariants all along.
-        while (System.nanoTime() < deadline) {
-            long armed = io.stats().armed();
-            check(armed >= 0 && armed <= WORKERS, "armed out of range: " + armed);
-            long fds = Fds.openFdCount();
-            check(fds <= fdBound, "fds grew: " + fds + " > " + fdBound);
-            check(!io.isClosed(), "scheduler closed during the soak");
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
-        }
-        // Every worker finishes its last operation: untimed awaits are released by readiness.
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        for (Thread w : workers) {
-            while (w.isAlive() && System.nanoTime() < end) {
-                for (Slot s : slots) {
-                    makeReady(s);
-                }
-                w.join(50);
+        try {
+            long fdBound = Fds.openFdCount() + 16; // pipes are closed before they are reopened
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SECONDS);
+            List<Thread> workers = new ArrayList<>();
+            for (int i = 0; i < WORKERS; i++) {
+                workers.add(Thread.ofVirtual().name("soak-", i).start(() -> work(io, slots, deadline)));
             }
-            check(!w.isAlive(), "worker " + w.getName() + " never finished (a lost wakeup?)");
-        }
-        assertTrue(failures.isEmpty(), failures.size() + " failures, first: " + failures.stream().limit(10).toList()
-                + "; kinds: " + failures.stream().map(f -> f.replaceAll("soak-\\d+|fd \\d+", "")).distinct().limit(10).toList());
-        long outcomes = ready.sum() + timedOut.sum() + interrupted.sum() + cancelled.sum();
-        assertEquals(started.sum(), outcomes, "every await ends with exactly one outcome");
-        System.out.printf("SoakTest %s %ds: %d awaits (ready %d, timed out %d, interrupted %d, cancelled %d), "
-                        + "%d recycles; %s%n", backend, SECONDS, started.sum(), ready.sum(), timedOut.sum(),
-                interrupted.sum(), cancelled.sum(), recycles.sum(), io.stats());
-        assertTrue(ready.sum() > 0 && timedOut.sum() > 0 && interrupted.sum() > 0 && cancelled.sum() > 0,
-                "every outcome was exercised");
+            // Invariants all along.
+            while (System.nanoTime() < deadline) {
+                long armed = io.stats().armed();
+                check(armed >= 0 && armed <= WORKERS, "armed out of range: " + armed);
+                long fds = Fds.openFdCount();
+                check(fds <= fdBound, "fds grew: " + fds + " > " + fdBound);
+                check(!io.isClosed(), "scheduler closed during the soak");
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+            }
+            // Every worker finishes its last operation: untimed awaits are released by readiness.
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            for (Thread w : workers) {
+                while (w.isAlive() && System.nanoTime() < end) {
+                    for (Slot s : slots) {
+                        makeReady(s);
+                    }
+                    w.join(50);
+                }
+                check(!w.isAlive(), "worker " + w.getName() + " never finished (a lost wakeup?)");
+            }
+            assertTrue(failures.isEmpty(), failures.size() + " failures, first: " + failures.stream().limit(10).toList()
+                    + "; kinds: " + failures.stream().map(f -> f.replaceAll("soak-\\d+|fd \\d+", "")).distinct().limit(10).toList());
+            long outcomes = ready.sum() + timedOut.sum() + interrupted.sum() + cancelled.sum();
+            assertEquals(started.sum(), outcomes, "every await ends with exactly one outcome");
+            System.out.printf("SoakTest %s %ds: %d awaits (ready %d, timed out %d, interrupted %d, cancelled %d), "
+                            + "%d recycles; %s%n", backend, SECONDS, started.sum(), ready.sum(), timedOut.sum(),
+                    interrupted.sum(), cancelled.sum(), recycles.sum(), io.stats());
+            assertTrue(ready.sum() > 0 && timedOut.sum() > 0 && interrupted.sum() > 0 && cancelled.sum() > 0,
+                    "every outcome was exercised");
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> io.stats().armed() == 0);
-        assertServesFreshAwaits(io);
-        for (Slot s : slots) {
-            Fds.close(s.pipe);
+            await().atMost(Duration.ofSeconds(10)).until(() -> io.stats().armed() == 0);
+            assertServesFreshAwaits(io);
+        } finally {
+            io.close(); // wakes any worker still parked after a failure
+            for (Slot s : slots) {
+                Fds.close(s.pipe);
+            }
         }
-        io.close();
         assertEquals(fdsBefore, Fds.openFdCount(), "fds leaked");
     }
 
