@@ -168,11 +168,6 @@ final class EpollInterest implements AutoCloseable {
         }
     }
 
-    /** True when awaits on {@code fd} are linked here. */
-    boolean hasAwaits(int fd) {
-        return fd < states.length && states[fd] != null && states[fd].head != null;
-    }
-
     /** Decides {@code outcome} for every linked await and forgets them all. */
     void releaseAll(int outcome) {
         for (FdState s : states) {
