@@ -83,7 +83,7 @@ start_server() {
   fail "$1 ($2) did not say it was listening within 20 s"
 }
 
-# stop_and_check NAME BACKEND: SIGTERM must stop the server cleanly, with exit code 0.
+# stop_and_check NAME BACKEND: SIGTERM must stop the server cleanly, with exit code 0 and a clean log.
 stop_and_check() {
   kill -TERM "$server_pid"
   local rc=0
@@ -91,6 +91,11 @@ stop_and_check() {
   wait "$server_pid" || rc=$?
   server_pid=""
   [ "$rc" -eq 0 ] || { cat "$workdir/$1-$2.out" >&2; fail "$1 ($2) exited with $rc after SIGTERM"; }
+  # A server that logged a failure while the clients saw nothing wrong still failed.
+  if grep -qE 'WARNING|SEVERE|Exception' "$workdir/$1-$2.out"; then
+    cat "$workdir/$1-$2.out" >&2
+    fail "$1 ($2) logged errors"
+  fi
 }
 
 for backend in io_uring epoll; do
