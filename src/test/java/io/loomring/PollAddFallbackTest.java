@@ -102,7 +102,10 @@ class PollAddFallbackTest {
         sys.refusedFds.add(pipe[0]);
         CompletableFuture<Boolean> a = awaitOnVirtualThread(pipe[0]);
         CompletableFuture<Boolean> b = awaitOnVirtualThread(pipe[0]);
-        await().atMost(Duration.ofSeconds(5)).until(() -> io.stats().armed() == 2 && sys.refusals.get() == 2);
+        // One refusal, or two when b was armed before a's refusal came back: both are right.
+        await().atMost(Duration.ofSeconds(5)).until(() -> io.stats().armed() == 2 && sys.refusals.get() >= 1);
+        int refusals = sys.refusals.get();
+        assertTrue(refusals <= 2, "refusals: " + refusals);
         io.cancel(pipe[0]);
         for (CompletableFuture<Boolean> f : java.util.List.of(a, b)) {
             Throwable t = assertThrows(Exception.class, () -> f.get(5, TimeUnit.SECONDS));
@@ -112,7 +115,7 @@ class PollAddFallbackTest {
 
         // After cancel the fd number tries io_uring again (refused again here, so back to epoll).
         CompletableFuture<Boolean> c = awaitOnVirtualThread(pipe[0]);
-        await().atMost(Duration.ofSeconds(5)).until(() -> sys.refusals.get() == 3 && io.stats().armed() == 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> sys.refusals.get() == refusals + 1 && io.stats().armed() == 1);
         Fds.write(pipe[1], 1);
         assertTrue(c.get(5, TimeUnit.SECONDS));
 
@@ -120,7 +123,7 @@ class PollAddFallbackTest {
         io.cancel(pipe[0]);
         sys.refusedFds.clear();
         assertTrue(io.awaitReadable(pipe[0], Duration.ofSeconds(5)));
-        assertEquals(3, sys.refusals.get());
+        assertEquals(refusals + 1, sys.refusals.get());
     }
 
     private CompletableFuture<Boolean> awaitOnVirtualThread(int fd) {
