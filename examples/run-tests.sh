@@ -92,7 +92,7 @@ stop_and_check() {
   server_pid=""
   [ "$rc" -eq 0 ] || { cat "$workdir/$1-$2.out" >&2; fail "$1 ($2) exited with $rc after SIGTERM"; }
   # A server that logged a failure while the clients saw nothing wrong still failed.
-  if grep -qE 'WARNING|SEVERE|Exception' "$workdir/$1-$2.out"; then
+  if grep -qE 'WARNING|SEVERE|Exception| failed' "$workdir/$1-$2.out"; then
     cat "$workdir/$1-$2.out" >&2
     fail "$1 ($2) logged errors"
   fi

@@ -20,8 +20,6 @@ public final class LoomringServer implements ExampleServer {
     /** Room for connection bursts (wrk opens a thousand at once); the kernel caps it at somaxconn. */
     private static final int BACKLOG = 4096;
 
-    private static final System.Logger LOG = System.getLogger(LoomringServer.class.getName());
-
     private final String name;
     private final ConnectionHandler handler;
     private final IoScheduler scheduler;
@@ -30,7 +28,7 @@ public final class LoomringServer implements ExampleServer {
     private final Set<TcpSocket> connections = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
     private volatile boolean closing;
-    private volatile IOException failure;
+    private volatile Throwable failure; // why the accept loop ended without close()
 
     private LoomringServer(String name, ConnectionHandler handler, IoScheduler scheduler,
                            TcpServerSocket serverSocket) {
@@ -40,7 +38,13 @@ public final class LoomringServer implements ExampleServer {
         this.serverSocket = serverSocket;
         this.connectionThreads = Executors.newThreadPerTaskExecutor(
                 Thread.ofVirtual().name(name + "-connection-", 0).factory());
-        this.acceptor = Thread.ofVirtual().name(name + "-acceptor").unstarted(this::acceptLoop);
+        this.acceptor = Thread.ofVirtual().name(name + "-acceptor").unstarted(() -> {
+            try {
+                acceptLoop();
+            } catch (Throwable t) { // recorded for awaitTermination(), which ends the process
+                failure = t;
+            }
+        });
     }
 
     /**
@@ -82,13 +86,15 @@ public final class LoomringServer implements ExampleServer {
     @Override
     public void awaitTermination() throws IOException, InterruptedException {
         acceptor.join();
-        IOException e = failure;
-        if (e != null) {
+        Throwable t = failure;
+        if (t instanceof IOException e) {
             throw e;
+        } else if (t != null) {
+            throw new IOException(name + ": accept loop failed: " + t, t);
         }
     }
 
-    private void acceptLoop() {
+    private void acceptLoop() throws IOException {
         while (!closing) {
             TcpSocket socket;
             try {
@@ -98,12 +104,12 @@ public final class LoomringServer implements ExampleServer {
                     return;
                 }
                 if (serverSocket.isClosed() || scheduler.isClosed()) {
-                    failure = e;
-                    return;
+                    throw e;
                 }
                 // Usually transient, such as running out of file descriptors: pause instead of
-                // spinning, and keep serving the connections already open.
-                LOG.log(System.Logger.Level.WARNING, name + ": accept failed, retrying: " + e);
+                // spinning, and keep serving the connections already open. (Plain System.err: a
+                // logging framework may itself need a file descriptor to report this.)
+                System.err.println(name + ": accept failed, retrying: " + e.getMessage());
                 pause();
                 continue;
             }
@@ -124,7 +130,8 @@ public final class LoomringServer implements ExampleServer {
         } catch (IOException e) {
             // The peer went away, or close() closed the socket under us: nothing left to do.
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, name + ": connection handler failed", e);
+            System.err.println(name + ": connection handler failed: " + e);
+            e.printStackTrace();
         } finally {
             connections.remove(socket);
         }
@@ -139,7 +146,7 @@ public final class LoomringServer implements ExampleServer {
         try {
             serverSocket.close(); // wakes the acceptor
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, name + ": closing the server socket failed: " + e);
+            System.err.println(name + ": closing the server socket failed: " + e.getMessage());
         }
         boolean interrupted = false;
         try {
