@@ -118,8 +118,10 @@ final class EpollInterest implements AutoCloseable {
     /** Arms {@code w}: links it to its fd and (re)arms the fd's registration with the union mask. */
     void arm(Waiter w) {
         int fd = w.fd();
-        FdState s = state(fd);
-        if (s.registered) {
+        // Look up without growing: the table grows only for an fd the kernel accepted below, so a
+        // bogus fd number (say Integer.MAX_VALUE) is an EBADF, not a huge allocation in the poller.
+        FdState s = fd < states.length ? states[fd] : null;
+        if (s != null && s.registered) {
             int r = ctl(Epoll.EPOLL_CTL_MOD, fd, currentMask(s) | w.events(), dataWord(fd, s.generation));
             if (r == 0) {
                 link(s, w);
@@ -131,12 +133,17 @@ final class EpollInterest implements AutoCloseable {
                 return;
             }
         }
-        s.generation = nextGeneration(); // earlier awaits on this fd number are left on the old file
-        int r = ctl(Epoll.EPOLL_CTL_ADD, fd, w.events(), dataWord(fd, s.generation));
+        int generation = nextGeneration(); // earlier awaits on this fd number are left on the old file
+        if (s != null) {
+            s.generation = generation;
+        }
+        int r = ctl(Epoll.EPOLL_CTL_ADD, fd, w.events(), dataWord(fd, generation));
         if (r == -Errno.EEXIST) {
-            r = ctl(Epoll.EPOLL_CTL_MOD, fd, w.events(), dataWord(fd, s.generation));
+            r = ctl(Epoll.EPOLL_CTL_MOD, fd, w.events(), dataWord(fd, generation));
         }
         if (r == 0) {
+            s = state(fd); // the fd is open, so its number is below the process's fd limit
+            s.generation = generation;
             s.registered = true;
             link(s, w);
         } else {
