@@ -83,8 +83,15 @@ final class FaultySyscalls {
             return kernel.create(flags);
         }
 
+        /** {@code epoll_ctl} throws this instead of calling the kernel, if non-null. */
+        volatile RuntimeException ctlThrows;
+
         @Override
         public int ctl(int epfd, int op, int fd, MemorySegment event) {
+            RuntimeException x = ctlThrows;
+            if (x != null) {
+                throw x;
+            }
             return kernel.ctl(epfd, op, fd, event);
         }
 

@@ -63,6 +63,8 @@ public abstract class Poller {
     private volatile boolean stopRequested;
     private volatile boolean terminated;
     private volatile Throwable failure;
+    /** Poller thread only: the waiter being armed, so a failing arm cannot strand it. */
+    private Waiter arming;
     /** The eventfd that wakes the poller; created on the poller thread, closed by it. */
     private volatile int wakeFd = -1;
 
@@ -288,7 +290,11 @@ public abstract class Poller {
             if (r instanceof Waiter w) {
                 if (w.slot == Waiter.NOT_ARMED) {
                     if (w.isPending()) {
+                        // Off the queue and maybe not yet in the backend's tables: if arm throws,
+                        // terminate() must still find it.
+                        arming = w;
                         arm(w);
+                        arming = null;
                     } else {
                         w.slot = Waiter.RELEASED;
                     }
@@ -334,6 +340,10 @@ public abstract class Poller {
         failure = cause;
         terminated = true;
         releaseAll(Waiter.CLOSED);
+        if (arming != null) {
+            arming.complete(Waiter.CLOSED);
+            arming = null;
+        }
         Object r;
         while ((r = requests.poll()) != null) {
             if (r instanceof Waiter w) {
