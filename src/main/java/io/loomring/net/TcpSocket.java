@@ -139,7 +139,14 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
         StandardProtocolFamily family = Sockets.family(address.getAddress()) == Sockets.AF_INET6
                 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
         TcpSocket socket = open(family, scheduler);
-        socket.connectTo(address, timeout);
+        try {
+            socket.connectTo(address, timeout);
+        } catch (Throwable t) {
+            // connectTo closes the socket once it has started connecting; an argument it refuses
+            // before that (a negative timeout) must not leak the fd opened here.
+            socket.fd.closeQuietly();
+            throw t;
+        }
         return socket;
     }
 
