@@ -63,7 +63,22 @@ public final class IoScheduler implements AutoCloseable {
     }
 
     private static final class SharedHolder {
-        static final IoScheduler INSTANCE = createShared();
+        /** The scheduler, or null when it could not start. */
+        static final IoScheduler INSTANCE;
+        /** Why it could not start, or null. Kept: a failed class initialization cannot be retried. */
+        static final RuntimeException FAILURE;
+
+        static {
+            IoScheduler instance = null;
+            RuntimeException failure = null;
+            try {
+                instance = createShared();
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+            INSTANCE = instance;
+            FAILURE = failure;
+        }
 
         private static IoScheduler createShared() {
             String property = System.getProperty("loomring.backend", "auto");
@@ -78,10 +93,27 @@ public final class IoScheduler implements AutoCloseable {
      * follows the system property {@code loomring.backend} ({@code auto}, {@code io_uring},
      * {@code epoll}; default {@code auto}). It cannot be closed.
      *
-     * @throws UncheckedIOException when the requested backend cannot start
+     * @throws IllegalArgumentException when {@code loomring.backend} names no backend
+     * @throws UncheckedIOException     when the requested backend cannot start
+     *                                  (every later call throws the same)
      */
     public static IoScheduler shared() {
-        return SharedHolder.INSTANCE;
+        IoScheduler instance = SharedHolder.INSTANCE;
+        if (instance == null) {
+            throw sharedFailure(SharedHolder.FAILURE);
+        }
+        return instance;
+    }
+
+    /** A fresh exception per call, of the type {@link #shared()} documents, caused by the first. */
+    private static RuntimeException sharedFailure(RuntimeException first) {
+        if (first instanceof UncheckedIOException u) {
+            return new UncheckedIOException(u.getMessage(), u.getCause());
+        }
+        if (first instanceof IllegalArgumentException) {
+            return new IllegalArgumentException(first.getMessage(), first);
+        }
+        return new IllegalStateException("the shared Loomring scheduler failed to start: " + first, first);
     }
 
     /** A builder for a scheduler of one's own (close it when done). */
