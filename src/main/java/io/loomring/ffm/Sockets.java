@@ -17,6 +17,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteOrder;
+import java.util.Objects;
 
 /**
  * Socket calls: {@code socket}, {@code bind}, {@code listen}, {@code accept4}, {@code connect},
@@ -201,8 +202,13 @@ public final class Sockets {
     /**
      * {@code recv(fd, buf, len, flags)}. {@code buf} may be a heap segment. Only for non-blocking
      * fds (see the class comment).
+     *
+     * @throws IndexOutOfBoundsException if {@code len} is negative or larger than {@code buf}
      */
     public static long recv(MemorySegment capture, int fd, MemorySegment buf, long len, int flags) {
+        // The kernel writes len bytes at buf's address, possibly straight into a Java array: a
+        // length past the segment would corrupt the heap, so it is checked before the call.
+        Objects.checkFromIndexSize(0L, len, buf.byteSize());
         try {
             return Native.result((long) RECV.invokeExact(capture, fd, buf, len, flags), capture);
         } catch (Throwable t) {
@@ -213,8 +219,11 @@ public final class Sockets {
     /**
      * {@code send(fd, buf, len, flags)}. {@code buf} may be a heap segment. Only for non-blocking
      * fds (see the class comment).
+     *
+     * @throws IndexOutOfBoundsException if {@code len} is negative or larger than {@code buf}
      */
     public static long send(MemorySegment capture, int fd, MemorySegment buf, long len, int flags) {
+        Objects.checkFromIndexSize(0L, len, buf.byteSize()); // never read past the segment
         try {
             return Native.result((long) SEND.invokeExact(capture, fd, buf, len, flags), capture);
         } catch (Throwable t) {

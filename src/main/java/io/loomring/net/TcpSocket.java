@@ -267,7 +267,10 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
                 if (!dst.hasRemaining()) {
                     return 0;
                 }
-                int n = receive(MemorySegment.ofBuffer(dst), dst.remaining());
+                // The length comes from the segment itself: recv may write into a heap array, and a
+                // second look at the buffer (which another thread could change) must not widen it.
+                MemorySegment seg = MemorySegment.ofBuffer(dst);
+                int n = receive(seg, (int) seg.byteSize());
                 if (n > 0) {
                     dst.position(dst.position() + n);
                 }
@@ -432,11 +435,11 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
         try {
             beginIo();
             try {
-                int len = src.remaining();
-                if (len == 0) {
+                MemorySegment seg = MemorySegment.ofBuffer(src); // the length is the segment's (see read)
+                if (seg.byteSize() == 0) {
                     return 0;
                 }
-                return (int) sendFully(MemorySegment.ofBuffer(src), len, src);
+                return (int) sendFully(seg, seg.byteSize(), src);
             } finally {
                 fd.end();
             }
@@ -490,9 +493,9 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
                 }
                 long total = 0;
                 for (int i = offset; i < offset + length; i++) {
-                    int len = srcs[i].remaining();
-                    if (len > 0) {
-                        total += sendFully(MemorySegment.ofBuffer(srcs[i]), len, srcs[i]);
+                    MemorySegment seg = MemorySegment.ofBuffer(srcs[i]);
+                    if (seg.byteSize() > 0) {
+                        total += sendFully(seg, seg.byteSize(), srcs[i]);
                     }
                 }
                 return total;
