@@ -2,8 +2,8 @@ package io.loomring.jcstress.sim;
 
 import io.loomring.poller.Waiter;
 import java.time.Duration;
-import java.util.function.Function;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 
 /**
  * A virtual thread that awaits one outcome the way {@code IoScheduler} does: re-read the state, on
