@@ -57,8 +57,15 @@ final class FaultySyscalls {
             return e != 0 ? -e : kernel.enter(fd, toSubmit, minComplete, flags, arg, argSize);
         }
 
+        /** {@code io_uring_register} throws this instead of calling the kernel, if non-null. */
+        volatile RuntimeException registerThrows;
+
         @Override
         public long register(int fd, int opcode, MemorySegment arg, int nrArgs) {
+            RuntimeException x = registerThrows;
+            if (x != null) {
+                throw x;
+            }
             return kernel.register(fd, opcode, arg, nrArgs);
         }
 

@@ -112,7 +112,10 @@ public abstract class Poller {
     /** Decides {@code outcome} for every armed waiter and forgets them all. */
     protected abstract void releaseAll(int outcome);
 
-    /** Releases the kernel object. Poller thread, once, after {@link #releaseAll}. */
+    /**
+     * Releases the kernel object. Poller thread, once: after {@link #releaseAll}, or after
+     * {@link #open} threw (then only what open had created, any field still unset).
+     */
     protected abstract void closeKernel();
 
     /** Awaits armed in the kernel now. */
@@ -245,6 +248,11 @@ public abstract class Poller {
             try {
                 open(fd);
             } catch (Throwable t) {
+                try {
+                    closeKernel(); // what open created before it failed (a ring, mappings, an epoll fd)
+                } catch (Throwable c) {
+                    t.addSuppressed(c);
+                }
                 LibC.close(capture, fd);
                 wakeFd = -1;
                 throw t;
