@@ -44,6 +44,9 @@ final class FaultySyscalls {
             return fd;
         }
 
+        /** The next {@code io_uring_enter} returns this (negative errno) instead of calling the kernel, if non-zero. */
+        final AtomicInteger enterErrnoOnce = new AtomicInteger();
+
         /** {@code io_uring_enter} throws this instead of calling the kernel, if non-null. */
         volatile RuntimeException enterThrows;
 
@@ -52,6 +55,10 @@ final class FaultySyscalls {
             RuntimeException x = enterThrows;
             if (x != null) {
                 throw x;
+            }
+            int once = enterErrnoOnce.getAndSet(0);
+            if (once != 0) {
+                return -once;
             }
             int e = enterErrno;
             return e != 0 ? -e : kernel.enter(fd, toSubmit, minComplete, flags, arg, argSize);

@@ -10,6 +10,7 @@ import io.loomring.ring.SubmissionQueue;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
 
 /**
  * The io_uring backend: each await is a oneshot {@code POLL_ADD} whose user_data is
@@ -44,6 +45,8 @@ public final class IoUringPoller extends Poller {
     private final EpollFallback fallback;
     private boolean fallbackPollArmed;
     private boolean fallbackReady;
+    /** user_data of polls still in the kernel whose waiters an EBADR woke; removed by {@link #reap}. */
+    private final ArrayList<Long> orphanedPolls = new ArrayList<>();
 
     /**
      * @param sys     the syscall layer (the kernel, or a test's fault injector)
@@ -181,6 +184,9 @@ public final class IoUringPoller extends Poller {
             case Errno.EBADR -> {
                 // The kernel lost completions (no memory for overflow entries): nobody can tell whose.
                 // Wake every waiter so each re-checks its fd; their polls' late CQEs are then stale.
+                // The polls themselves are removed (at the end of the next reap, since the SQ may be
+                // full here): each holds its file, which would otherwise outlive the fd's close.
+                slots.forEach(w -> orphanedPolls.add(SlotTable.userDataOf(w)));
                 releaseAll(Waiter.READY);
             }
             default -> throw new IOException("io_uring_enter failed: " + Errno.describe(errno));
@@ -199,6 +205,12 @@ public final class IoUringPoller extends Poller {
         if (wakeupNeedsRearm) {
             wakeupNeedsRearm = false;
             armWakeup();
+        }
+        while (!orphanedPolls.isEmpty()) {
+            long userData = orphanedPolls.removeLast(); // taken first: makeRoom may reap (and get here) again
+            while (!sq.pollRemove(userData, TAG_REMOVE)) {
+                makeRoom();
+            }
         }
         if (fallbackReady) {
             fallbackReady = false;
