@@ -42,4 +42,34 @@ class ArmFaultTest {
             Fds.close(pipe);
         }
     }
+
+    @Test
+    void cancelBeingProcessedWhenThePollerFailsReturns() throws Exception {
+        TestBackends.assumeAvailable(Backend.EPOLL);
+        FaultySyscalls.Epoll epoll = new FaultySyscalls.Epoll();
+        int[] pipe = Fds.pipe();
+        IoScheduler io = IoScheduler.builder().backend(Backend.EPOLL).epollSyscalls(epoll).build();
+        try {
+            CompletableFuture<Void> waiter = CompletableFuture.runAsync(() -> {
+                try {
+                    io.awaitReadable(pipe[0]);
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            }, TestBackends.virtualThreads());
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> io.stats().armed() == 1);
+            RuntimeException injected = new IllegalStateException("injected epoll_ctl fault");
+            epoll.ctlThrows = injected; // the cancel's EPOLL_CTL_DEL throws on the poller thread
+            CompletableFuture<Void> cancel = CompletableFuture.runAsync(() -> io.cancel(pipe[0]),
+                    TestBackends.virtualThreads());
+            cancel.get(10, TimeUnit.SECONDS); // before: parked forever, its request lost with the poller
+            assertTrue(io.isClosed());
+            ExecutionException e = assertThrows(ExecutionException.class, () -> waiter.get(10, TimeUnit.SECONDS));
+            assertNotNull(e.getCause());
+        } finally {
+            io.close();
+            Fds.close(pipe);
+        }
+    }
 }

@@ -311,8 +311,8 @@ public abstract class Poller {
                 }
             } else {
                 CancelRequest c = (CancelRequest) r;
+                pendingCancels.add(c); // first: if cancelFd throws, terminate() still releases the caller
                 cancelFd(c.fd);
-                pendingCancels.add(c);
             }
         }
     }
