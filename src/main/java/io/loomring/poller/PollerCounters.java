@@ -28,6 +28,9 @@ public final class PollerCounters {
     private static final VarHandle ELEMENT = MethodHandles.arrayElementVarHandle(long[].class);
     private final long[] values = new long[COUNT];
 
+    /** All counters at zero. */
+    public PollerCounters() {}
+
     /** Adds {@code n}; poller thread only. */
     public void add(int counter, long n) {
         ELEMENT.setOpaque(values, counter, (long) ELEMENT.getOpaque(values, counter) + n);

@@ -32,6 +32,9 @@ public final class WakeupGate {
     @SuppressWarnings("unused")
     private volatile int state;
 
+    /** A gate whose poller is awake. */
+    public WakeupGate() {}
+
     /** Poller: announce the intent to sleep. Must be followed by a re-check of the queue. */
     public void prepareToSleep() {
         STATE.setVolatile(this, SLEEPING);
