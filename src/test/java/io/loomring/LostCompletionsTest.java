@@ -46,6 +46,11 @@ class LostCompletionsTest {
         }
     }
 
+    /** True when {@code writeEnd}'s pipe has no reader left (poll(2) reports POLLERR). */
+    static boolean hasNoReader(int writeEnd) throws Throwable {
+        return (revents(writeEnd, POLLOUT) & POLLERR) != 0;
+    }
+
     @Test
     void pollsOfWaitersWokenByEbadrAreRemovedFromTheKernel() throws Exception {
         TestBackends.assumeAvailable(Backend.IO_URING);

@@ -83,10 +83,15 @@ public final class IoUringPoller extends Poller {
             updateArmed();
             return;
         }
+        // Make room before taking the slot: a kernel call inside makeRoom() may report lost
+        // completions (-EBADR) and release every slot; this waiter must not be among them.
+        while (sq.free() == 0) {
+            makeRoom();
+        }
         long userData = slots.acquire(w);
         int pollFlags = sys.refusePollAdd(w.fd()) ? UNDEFINED_POLL_FLAG : 0;
-        while (!sq.prepare(RingConstants.OP_POLL_ADD, w.fd(), 0L, pollFlags, w.events(), userData)) {
-            makeRoom();
+        if (!sq.prepare(RingConstants.OP_POLL_ADD, w.fd(), 0L, pollFlags, w.events(), userData)) {
+            throw new IllegalStateException("SQ full right after making room");
         }
         updateArmed();
     }
