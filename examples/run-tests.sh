@@ -124,5 +124,9 @@ for backend in io_uring epoll; do
     grep -qE "^$test: [0-9.]+ requests per second" "$report" || fail "redis-benchmark did not finish $test ($backend)"
   done
   stop_and_check resp "$backend"
+
+  log "demo ($backend): 1000 clients, 100 echo round trips each"
+  timeout 300 "$java_bin" --enable-native-access=ALL-UNNAMED -jar target/loomring-examples.jar demo \
+    --backend "$backend" || fail "the demo failed ($backend)"
 done
 log "all passed"

@@ -1,5 +1,6 @@
 package io.loomring.examples;
 
+import io.loomring.Backend;
 import io.loomring.examples.echo.EchoHandler;
 import io.loomring.examples.http.HttpHandler;
 import io.loomring.examples.lines.SelectorLineServer;
@@ -22,6 +23,7 @@ public final class Main {
     static final String USAGE = """
             usage: java --enable-native-access=ALL-UNNAMED -jar loomring-examples.jar NAME --port N [options]
               NAME           echo | http | resp | selector-vs-threads
+                             demo [--backend B]: an echo server and 1000 clients, then exit
               --port N       TCP port to listen on (0 picks a free one)
               --host H       address to bind (default 127.0.0.1)
               --backend B    io_uring | epoll | auto (default auto)
@@ -34,6 +36,10 @@ public final class Main {
     public static void main(String[] args) {
         if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
             System.out.print(USAGE);
+            return;
+        }
+        if (args.length > 0 && args[0].equals("demo")) {
+            System.exit(demo(args));
             return;
         }
         ExampleServer server;
@@ -67,6 +73,25 @@ public final class Main {
             Thread.currentThread().interrupt();
         }
         // Otherwise the shutdown hook closed the server and ends the process.
+    }
+
+    private static int demo(String[] args) {
+        try {
+            Backend backend = Backend.AUTO;
+            if (args.length == 3 && args[1].equals("--backend")) {
+                backend = Backend.parse(args[2]);
+            } else if (args.length != 1) {
+                throw new IllegalArgumentException("demo takes only --backend B");
+            }
+            return Demo.run(backend);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.err.print(USAGE);
+            return 2;
+        } catch (IOException | UncheckedIOException | InterruptedException e) {
+            System.err.println("demo: " + e);
+            return 1;
+        }
     }
 
     /**
