@@ -11,7 +11,6 @@ import java.io.UncheckedIOException;
 import java.nio.channels.AsynchronousCloseException;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Parks threads until file descriptors are ready, with one poller thread doing the waiting in the
@@ -237,32 +236,8 @@ public final class IoScheduler implements AutoCloseable {
         }
         Waiter w = new Waiter(thread, fd, events);
         poller.submit(w);
-        boolean timed = timeoutNanos > 0;
-        long deadline = timed ? System.nanoTime() + timeoutNanos : 0L;
-        for (;;) {
-            int state = w.state();
-            if (state != Waiter.PENDING) {
-                return outcome(w, state);
-            }
-            if (thread.isInterrupted()) {
-                if (w.complete(Waiter.INTERRUPTED)) {
-                    poller.submit(w); // so the poller removes the kernel poll
-                }
-                continue;
-            }
-            if (timed) {
-                long remaining = deadline - System.nanoTime();
-                if (remaining <= 0) {
-                    if (w.complete(Waiter.TIMED_OUT)) {
-                        poller.submit(w);
-                    }
-                    continue;
-                }
-                LockSupport.parkNanos(this, remaining);
-            } else {
-                LockSupport.park(this);
-            }
-        }
+        // On its own timeout or interrupt the waiter is queued again, so the poller removes the poll.
+        return outcome(w, w.awaitOutcome(timeoutNanos > 0 ? timeoutNanos : -1, () -> poller.submit(w)));
     }
 
     private boolean outcome(Waiter w, int state) throws IOException {

@@ -117,6 +117,50 @@ public final class Waiter {
         return true;
     }
 
+    /**
+     * The waiting thread's side: parks until an outcome is decided and returns it. On an interrupt
+     * (the interrupt status is left set) or once {@code timeoutNanos} have passed, it tries to
+     * decide {@link #INTERRUPTED} or {@link #TIMED_OUT} itself; when it wins, it runs
+     * {@code onOwnOutcome} (the poller must then remove the kernel request). The state is re-read
+     * after every return from park, so an unpark that comes before the park is never lost.
+     *
+     * @param timeoutNanos how long to wait, or a negative value for no limit
+     * @param onOwnOutcome run once when this thread decided the outcome itself
+     * @return the decided state, never {@link #PENDING}
+     * @throws IllegalStateException when called from a thread other than {@link #thread()}
+     */
+    public int awaitOutcome(long timeoutNanos, Runnable onOwnOutcome) {
+        if (Thread.currentThread() != thread) {
+            throw new IllegalStateException("only the waiting thread awaits its outcome");
+        }
+        boolean timed = timeoutNanos >= 0;
+        long deadline = timed ? System.nanoTime() + timeoutNanos : 0L;
+        for (;;) {
+            int s = state;
+            if (s != PENDING) {
+                return s;
+            }
+            if (thread.isInterrupted()) {
+                if (complete(INTERRUPTED)) {
+                    onOwnOutcome.run();
+                }
+                continue;
+            }
+            if (timed) {
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    if (complete(TIMED_OUT)) {
+                        onOwnOutcome.run();
+                    }
+                    continue;
+                }
+                LockSupport.parkNanos(this, remaining);
+            } else {
+                LockSupport.park(this);
+            }
+        }
+    }
+
     /** Decides the outcome {@link #FAILED} with {@code errno}. */
     public boolean fail(int errno) {
         this.errno = errno;

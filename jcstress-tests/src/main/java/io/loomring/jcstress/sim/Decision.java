@@ -15,16 +15,24 @@ public interface Decision {
 
     /** The library's waiter, seen through this interface. */
     static Decision of(Waiter w) {
-        return new Decision() {
-            @Override
-            public int state() {
-                return w.state();
-            }
+        return new Real(w);
+    }
 
-            @Override
-            public boolean complete(int outcome) {
-                return w.complete(outcome);
-            }
-        };
+    /**
+     * The library's {@link Waiter}: the awaiting side then runs the library's own loop,
+     * {@link Waiter#awaitOutcome}.
+     *
+     * @param waiter the real waiter
+     */
+    record Real(Waiter waiter) implements Decision {
+        @Override
+        public int state() {
+            return waiter.state();
+        }
+
+        @Override
+        public boolean complete(int outcome) {
+            return waiter.complete(outcome);
+        }
     }
 }

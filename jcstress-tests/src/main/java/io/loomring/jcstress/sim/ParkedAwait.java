@@ -6,9 +6,11 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 
 /**
- * A virtual thread that awaits one outcome the way {@code IoScheduler} does: re-read the state, on
- * interrupt try to decide {@link Waiter#INTERRUPTED} itself, otherwise park; return the first
- * decided state. It only leaves {@code park} when someone unparks (or interrupts) it, so a decider
+ * A virtual thread that awaits one outcome. With the library's waiter it runs the library's own
+ * loop, {@link Waiter#awaitOutcome} (what {@code IoScheduler} runs): re-read the state, on interrupt
+ * try to decide {@link Waiter#INTERRUPTED} itself, otherwise park; return the first decided state.
+ * Broken twins (a hand-written wrong waiter, or an await that acts on an interrupt without
+ * deciding it) run the same steps written out below, with their defect. It only leaves {@code park} when someone unparks (or interrupts) it, so a decider
  * that forgets to wake it leaves it parked, and {@link #join} reports that as a hang.
  */
 public final class ParkedAwait {
@@ -80,6 +82,10 @@ public final class ParkedAwait {
     }
 
     private void await() {
+        if (decidesInterrupt && outcome instanceof Decision.Real real) {
+            returned = real.waiter().awaitOutcome(-1, () -> decidedInterrupt = true);
+            return;
+        }
         Thread self = Thread.currentThread();
         for (;;) {
             int state = outcome.state();
