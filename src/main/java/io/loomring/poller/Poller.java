@@ -85,6 +85,7 @@ public abstract class Poller {
     }
 
     /** @param threadName name of the poller thread */
+    @SuppressWarnings("this-escape") // the thread is only started by start(), after construction
     protected Poller(String threadName) {
         this.thread = Thread.ofPlatform().daemon().name(threadName).unstarted(this::run);
     }
