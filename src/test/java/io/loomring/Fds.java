@@ -24,6 +24,25 @@ public final class Fds {
         }
     }
 
+    /** A non-blocking pipe that closes both ends on {@link #close()}. */
+    public record Pipe(int readEnd, int writeEnd) implements AutoCloseable {
+        /** Opens a new pipe. */
+        public static Pipe open() {
+            int[] fds = pipe();
+            return new Pipe(fds[0], fds[1]);
+        }
+
+        /** {@code [readEnd, writeEnd]}. */
+        public int[] fds() {
+            return new int[] {readEnd, writeEnd};
+        }
+
+        @Override
+        public void close() {
+            Fds.close(readEnd, writeEnd);
+        }
+    }
+
     /** A non-blocking eventfd with counter {@code initial}. */
     public static int eventfd(int initial) {
         return (int) check("eventfd", LibC.eventfd(Native.threadCaptureState(), initial,

@@ -106,73 +106,61 @@ class IoSchedulerTest {
     @ParameterizedTest
     @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL"})
     void timeoutReturnsFalseThenTrueOnceReady(Backend backend) throws Exception {
-        try (IoScheduler io = open(backend)) {
-            int[] p = Fds.pipe();
-            try {
-                long start = System.nanoTime();
-                assertFalse(io.awaitReadable(p[0], Duration.ofMillis(100)));
-                assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(100),
-                        "a timed await must not return before its timeout");
-                assertFalse(io.awaitReadable(p[0], Duration.ZERO), "zero timeout checks without parking");
-                Fds.write(p[1], 1);
-                assertTrue(io.awaitReadable(p[0], Duration.ofSeconds(10)));
-                assertTrue(io.awaitReadable(p[0], Duration.ZERO));
-                assertTrue(io.awaitWritable(p[1], Duration.ofSeconds(10)));
-                // The timed-out poll was removed from the kernel: nothing stays armed.
-                await().until(() -> io.stats().armed() == 0);
-            } finally {
-                Fds.close(p);
-            }
+        try (IoScheduler io = open(backend); Fds.Pipe pipe = Fds.Pipe.open()) {
+            int[] p = pipe.fds();
+            long start = System.nanoTime();
+            assertFalse(io.awaitReadable(p[0], Duration.ofMillis(100)));
+            assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(100),
+                    "a timed await must not return before its timeout");
+            assertFalse(io.awaitReadable(p[0], Duration.ZERO), "zero timeout checks without parking");
+            Fds.write(p[1], 1);
+            assertTrue(io.awaitReadable(p[0], Duration.ofSeconds(10)));
+            assertTrue(io.awaitReadable(p[0], Duration.ZERO));
+            assertTrue(io.awaitWritable(p[1], Duration.ofSeconds(10)));
+            // The timed-out poll was removed from the kernel: nothing stays armed.
+            await().until(() -> io.stats().armed() == 0);
         }
     }
 
     @ParameterizedTest
     @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL"})
     void timedAwaitOnVirtualThreadWakesWhenReadyBeforeTimeout(Backend backend) throws Exception {
-        try (IoScheduler io = open(backend)) {
-            int[] p = Fds.pipe();
-            try {
-                CompletableFuture<Boolean> f = onVirtualThread(() -> io.awaitReadable(p[0], Duration.ofMinutes(5)));
-                await().until(() -> io.stats().armed() == 1);
-                Fds.write(p[1], 1);
-                assertTrue(f.get(30, TimeUnit.SECONDS));
-            } finally {
-                Fds.close(p);
-            }
+        try (IoScheduler io = open(backend); Fds.Pipe pipe = Fds.Pipe.open()) {
+            int[] p = pipe.fds();
+            CompletableFuture<Boolean> f = onVirtualThread(() -> io.awaitReadable(p[0], Duration.ofMinutes(5)));
+            await().until(() -> io.stats().armed() == 1);
+            Fds.write(p[1], 1);
+            assertTrue(f.get(30, TimeUnit.SECONDS));
         }
     }
 
     @ParameterizedTest
     @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL"})
     void interruptWakesWithInterruptedIOExceptionAndKeepsStatus(Backend backend) throws Exception {
-        try (IoScheduler io = open(backend)) {
-            int[] p = Fds.pipe();
-            try {
-                AtomicReference<Boolean> statusAfter = new AtomicReference<>();
-                CompletableFuture<Boolean> f = new CompletableFuture<>();
-                Thread t = Thread.ofVirtual().start(() -> {
-                    try {
-                        f.complete(io.awaitReadable(p[0], Duration.ofMinutes(5)));
-                    } catch (Throwable e) {
-                        statusAfter.set(Thread.currentThread().isInterrupted());
-                        f.completeExceptionally(e);
-                    }
-                });
-                await().until(() -> io.stats().armed() == 1);
-                t.interrupt();
-                assertInstanceOf(InterruptedIOException.class, failureOf(f));
-                assertEquals(Boolean.TRUE, statusAfter.get(), "interrupt status stays set");
-                await().until(() -> io.stats().armed() == 0);
-                // An already interrupted caller fails at once.
-                Thread.currentThread().interrupt();
+        try (IoScheduler io = open(backend); Fds.Pipe pipe = Fds.Pipe.open()) {
+            int[] p = pipe.fds();
+            AtomicReference<Boolean> statusAfter = new AtomicReference<>();
+            CompletableFuture<Boolean> f = new CompletableFuture<>();
+            Thread t = Thread.ofVirtual().start(() -> {
                 try {
-                    assertThrows(InterruptedIOException.class, () -> io.awaitReadable(p[0]));
-                    assertTrue(Thread.currentThread().isInterrupted());
-                } finally {
-                    Thread.interrupted();
+                    f.complete(io.awaitReadable(p[0], Duration.ofMinutes(5)));
+                } catch (Throwable e) {
+                    statusAfter.set(Thread.currentThread().isInterrupted());
+                    f.completeExceptionally(e);
                 }
+            });
+            await().until(() -> io.stats().armed() == 1);
+            t.interrupt();
+            assertInstanceOf(InterruptedIOException.class, failureOf(f));
+            assertEquals(Boolean.TRUE, statusAfter.get(), "interrupt status stays set");
+            await().until(() -> io.stats().armed() == 0);
+            // An already interrupted caller fails at once.
+            Thread.currentThread().interrupt();
+            try {
+                assertThrows(InterruptedIOException.class, () -> io.awaitReadable(p[0]));
+                assertTrue(Thread.currentThread().isInterrupted());
             } finally {
-                Fds.close(p);
+                Thread.interrupted();
             }
         }
     }
@@ -246,24 +234,20 @@ class IoSchedulerTest {
     @ParameterizedTest
     @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL"})
     void awaitWritableOnAFullPipe(Backend backend) throws Exception {
-        try (IoScheduler io = open(backend)) {
-            int[] p = Fds.pipe();
-            try {
-                Fds.fill(p[1]);
-                assertFalse(io.awaitWritable(p[1], Duration.ofMillis(50)));
-                CompletableFuture<Boolean> writer = onVirtualThread(() -> {
-                    io.awaitWritable(p[1]);
-                    return Fds.write(p[1], 1) == 1;
-                });
-                await().until(() -> io.stats().armed() == 1);
-                assertFalse(writer.isDone());
-                while (Fds.read(p[0], 65536) > 0) {
-                    // drain
-                }
-                assertTrue(writer.get(30, TimeUnit.SECONDS));
-            } finally {
-                Fds.close(p);
+        try (IoScheduler io = open(backend); Fds.Pipe pipe = Fds.Pipe.open()) {
+            int[] p = pipe.fds();
+            Fds.fill(p[1]);
+            assertFalse(io.awaitWritable(p[1], Duration.ofMillis(50)));
+            CompletableFuture<Boolean> writer = onVirtualThread(() -> {
+                io.awaitWritable(p[1]);
+                return Fds.write(p[1], 1) == 1;
+            });
+            await().until(() -> io.stats().armed() == 1);
+            assertFalse(writer.isDone());
+            while (Fds.read(p[0], 65536) > 0) {
+                // drain
             }
+            assertTrue(writer.get(30, TimeUnit.SECONDS));
         }
     }
 
@@ -296,24 +280,20 @@ class IoSchedulerTest {
     @ParameterizedTest
     @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL"})
     void platformThreadCallers(Backend backend) throws Exception {
-        try (IoScheduler io = open(backend)) {
-            int[] p = Fds.pipe();
-            try {
-                CompletableFuture<Boolean> f = new CompletableFuture<>();
-                Thread.ofPlatform().start(() -> {
-                    try {
-                        io.awaitReadable(p[0]);
-                        f.complete(Fds.read(p[0], 1) == 1);
-                    } catch (Throwable t) {
-                        f.completeExceptionally(t);
-                    }
-                });
-                await().until(() -> io.stats().armed() == 1);
-                Fds.write(p[1], 1);
-                assertTrue(f.get(30, TimeUnit.SECONDS));
-            } finally {
-                Fds.close(p);
-            }
+        try (IoScheduler io = open(backend); Fds.Pipe pipe = Fds.Pipe.open()) {
+            int[] p = pipe.fds();
+            CompletableFuture<Boolean> f = new CompletableFuture<>();
+            Thread.ofPlatform().start(() -> {
+                try {
+                    io.awaitReadable(p[0]);
+                    f.complete(Fds.read(p[0], 1) == 1);
+                } catch (Throwable t) {
+                    f.completeExceptionally(t);
+                }
+            });
+            await().until(() -> io.stats().armed() == 1);
+            Fds.write(p[1], 1);
+            assertTrue(f.get(30, TimeUnit.SECONDS));
         }
     }
 
