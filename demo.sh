@@ -20,6 +20,7 @@ if [ -z "$java_bin" ]; then
 fi
 
 echo "building the library and the examples..."
-mvn -q -B -ntp -Dstyle.color=never install -DskipTests
-(cd examples && mvn -q -B -ntp -Dstyle.color=never package -DskipTests)
+quiet_build() { "$@" 2>&1 | sed 's/\x1b\[[0-9;]*m//g'; }   # Maven prints colour resets even with -q
+quiet_build mvn -q -B -ntp install -DskipTests
+(cd examples && quiet_build mvn -q -B -ntp package -DskipTests)
 exec "$java_bin" --enable-native-access=ALL-UNNAMED -jar examples/target/loomring-examples.jar demo "$@"
