@@ -37,14 +37,19 @@ final class BackendSelector {
             return switch (requested) {
                 case EPOLL -> new Selection(start(new EpollPoller(epoll)), Backend.EPOLL,
                         "requested by " + requestedBy + "; io_uring not probed");
-                case IO_URING -> new Selection(start(new IoUringPoller(uring, entries)), Backend.IO_URING,
-                        "requested by " + requestedBy);
+                case IO_URING -> ioUring(uring, entries, "requested by " + requestedBy);
                 case AUTO -> auto(entries, uring, epoll);
             };
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the Loomring " + requested + " backend: "
                     + e.getMessage(), e);
         }
+    }
+
+    private static Selection ioUring(IoUringSyscalls uring, int entries, String reason) throws IOException {
+        IoUringPoller poller = new IoUringPoller(uring, entries);
+        start(poller);
+        return new Selection(poller, Backend.IO_URING, reason + " (" + poller.ring().describe() + ")");
     }
 
     private static Selection auto(int entries, IoUringSyscalls uring, EpollSyscalls epoll) throws IOException {
@@ -54,8 +59,7 @@ final class BackendSelector {
                     "AUTO fell back: io_uring is disabled for everyone (kernel.io_uring_disabled=2)");
         }
         try {
-            return new Selection(start(new IoUringPoller(uring, entries)), Backend.IO_URING,
-                    "AUTO: io_uring available");
+            return ioUring(uring, entries, "AUTO: io_uring available");
         } catch (IoUringUnavailableException e) {
             String why = e.getMessage();
             if ("1".equals(sysctl)) {

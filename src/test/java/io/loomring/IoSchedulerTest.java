@@ -63,6 +63,10 @@ class IoSchedulerTest {
         try (IoScheduler io = open(backend)) {
             assertEquals(backend, io.backend());
             assertFalse(io.isClosed());
+            if (backend == Backend.IO_URING) {
+                assertTrue(io.backendReason().matches(".*\\(.*\\d+ SQ / \\d+ CQ entries\\)"),
+                        () -> "the reason names the ring's features: " + io.backendReason());
+            }
         }
     }
 

@@ -4,7 +4,6 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
@@ -35,10 +34,6 @@ public final class Epoll {
     public static final long EVENT_DATA_OFFSET = 4;
     /** Unaligned layout for the data word. */
     public static final ValueLayout.OfLong DATA_LAYOUT = ValueLayout.JAVA_LONG_UNALIGNED;
-    /** Layout of an array of events, for allocation. */
-    public static MemoryLayout eventArray(int n) {
-        return MemoryLayout.sequenceLayout(n * EVENT_SIZE, ValueLayout.JAVA_BYTE);
-    }
 
     private static final MethodHandle CREATE = Native.capturing("epoll_create1",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT));

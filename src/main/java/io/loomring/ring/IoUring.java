@@ -152,6 +152,25 @@ public final class IoUring implements AutoCloseable {
         return (setupFlags & SETUP_DEFER_TASKRUN) != 0;
     }
 
+    /** The optional features in use, for logs: for example "SINGLE_ISSUER, DEFER_TASKRUN, registered ring fd". */
+    public String describe() {
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        if ((setupFlags & SETUP_SUBMIT_ALL) != 0) {
+            parts.add("SUBMIT_ALL");
+        }
+        if ((setupFlags & SETUP_SINGLE_ISSUER) != 0) {
+            parts.add("SINGLE_ISSUER");
+        }
+        if (deferTaskrun()) {
+            parts.add("DEFER_TASKRUN");
+        }
+        if (registeredRingFd()) {
+            parts.add("registered ring fd");
+        }
+        parts.add(sq.entries() + " SQ / " + cq.entries() + " CQ entries");
+        return String.join(", ", parts);
+    }
+
     /** True when enter uses a registered ring fd. */
     public boolean registeredRingFd() {
         return (enterFlags & ENTER_REGISTERED_RING) != 0;
