@@ -15,9 +15,11 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.UnsupportedAddressTypeException;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Bad arguments and misuse get clear exceptions; nothing leaks. */
 class BadInputTest {
@@ -156,6 +158,21 @@ class BadInputTest {
             c.write(new byte[] {42}, 0, 1);
             assertEquals(42, s.inputStream().read());
             assertTrue(server.toString().contains(String.valueOf(server.localAddress().getPort())));
+        }
+    }
+
+    /** An argument {@code connect} refuses is refused before any fd is opened, or the fd is closed. */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void negativeConnectTimeoutLeaksNoFd() throws Exception {
+        try (TcpServerSocket server = TcpServerSocket.bind(Loopback.anyPortV4(), 16, false, io)) {
+            InetSocketAddress target = server.localAddress();
+            long before = Fds.openFdCount();
+            for (int i = 0; i < 20; i++) {
+                assertThrows(IllegalArgumentException.class,
+                        () -> TcpSocket.connect(target, Duration.ofMillis(-1), io));
+            }
+            assertEquals(before, Fds.openFdCount(), "connect with a negative timeout leaked its socket fd");
         }
     }
 }

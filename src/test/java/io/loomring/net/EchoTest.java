@@ -39,6 +39,23 @@ class EchoTest {
         });
     }
 
+    /** Runs {@code body} with a client connected to a one-connection echo server on {@code backend}. */
+    static void withEchoClient(Backend backend, EchoClient body) throws Exception {
+        try (IoScheduler io = Loopback.scheduler(backend);
+             ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+             TcpServerSocket server = TcpServerSocket.bind(Loopback.anyPortV4(), 16, false, io)) {
+            echoServer(server, pool, 1);
+            try (TcpSocket c = TcpSocket.connect(server.localAddress(), Duration.ZERO, io)) {
+                body.run(c);
+            }
+        }
+    }
+
+    /** What a test does with its echo client. */
+    interface EchoClient {
+        void run(TcpSocket client) throws Exception;
+    }
+
     @ParameterizedTest
     @MethodSource("io.loomring.net.Loopback#backends")
     void byteArrayRoundTrip(Backend backend) throws Exception {
@@ -66,81 +83,66 @@ class EchoTest {
     @ParameterizedTest
     @MethodSource("io.loomring.net.Loopback#backends")
     void byteBufferRoundTripHeapAndDirect(Backend backend) throws Exception {
-        try (IoScheduler io = Loopback.scheduler(backend);
-             ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
-             TcpServerSocket server = TcpServerSocket.bind(Loopback.anyPortV4(), 16, false, io)) {
-            echoServer(server, pool, 1);
-            try (TcpSocket c = TcpSocket.connect(server.localAddress(), Duration.ZERO, io)) {
-                for (boolean direct : new boolean[] {false, true}) {
-                    ByteBuffer out = direct ? ByteBuffer.allocateDirect(1000) : ByteBuffer.allocate(1000);
-                    for (int i = 0; i < 1000; i++) {
-                        out.put((byte) i);
-                    }
-                    out.flip();
-                    assertEquals(1000, c.write(out));
-                    assertFalse(out.hasRemaining());
-                    ByteBuffer in = direct ? ByteBuffer.allocateDirect(1000) : ByteBuffer.allocate(1000);
-                    while (in.hasRemaining()) {
-                        assertTrue(c.read(in) > 0);
-                    }
-                    in.flip();
-                    for (int i = 0; i < 1000; i++) {
-                        assertEquals((byte) i, in.get(), "byte " + i);
-                    }
-                }
+        withEchoClient(backend, c -> {
+        for (boolean direct : new boolean[] {false, true}) {
+            ByteBuffer out = direct ? ByteBuffer.allocateDirect(1000) : ByteBuffer.allocate(1000);
+            for (int i = 0; i < 1000; i++) {
+                out.put((byte) i);
+            }
+            out.flip();
+            assertEquals(1000, c.write(out));
+            assertFalse(out.hasRemaining());
+            ByteBuffer in = direct ? ByteBuffer.allocateDirect(1000) : ByteBuffer.allocate(1000);
+            while (in.hasRemaining()) {
+                assertTrue(c.read(in) > 0);
+            }
+            in.flip();
+            for (int i = 0; i < 1000; i++) {
+                assertEquals((byte) i, in.get(), "byte " + i);
             }
         }
+        });
     }
 
     @ParameterizedTest
     @MethodSource("io.loomring.net.Loopback#backends")
     void slicedHeapBuffersUseTheirOwnWindow(Backend backend) throws Exception {
-        try (IoScheduler io = Loopback.scheduler(backend);
-             ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
-             TcpServerSocket server = TcpServerSocket.bind(Loopback.anyPortV4(), 16, false, io)) {
-            echoServer(server, pool, 1);
-            try (TcpSocket c = TcpSocket.connect(server.localAddress(), Duration.ZERO, io)) {
-                byte[] backing = "0123456789".getBytes(US_ASCII);
-                ByteBuffer out = ByteBuffer.wrap(backing, 2, 6).slice().position(1).limit(4); // "345"
-                assertEquals(3, c.write(out));
-                byte[] into = new byte[10];
-                ByteBuffer in = ByteBuffer.wrap(into, 5, 5).slice().position(2);
-                while (in.position() < 5) {
-                    assertTrue(c.read(in) > 0);
-                }
-                assertArrayEquals(new byte[] {0, 0, 0, 0, 0, 0, 0, '3', '4', '5'}, into);
-            }
+        withEchoClient(backend, c -> {
+        byte[] backing = "0123456789".getBytes(US_ASCII);
+        ByteBuffer out = ByteBuffer.wrap(backing, 2, 6).slice().position(1).limit(4); // "345"
+        assertEquals(3, c.write(out));
+        byte[] into = new byte[10];
+        ByteBuffer in = ByteBuffer.wrap(into, 5, 5).slice().position(2);
+        while (in.position() < 5) {
+            assertTrue(c.read(in) > 0);
         }
+        assertArrayEquals(new byte[] {0, 0, 0, 0, 0, 0, 0, '3', '4', '5'}, into);
+        });
     }
 
     @ParameterizedTest
     @MethodSource("io.loomring.net.Loopback#backends")
     void gatherAndScatter(Backend backend) throws Exception {
-        try (IoScheduler io = Loopback.scheduler(backend);
-             ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
-             TcpServerSocket server = TcpServerSocket.bind(Loopback.anyPortV4(), 16, false, io)) {
-            echoServer(server, pool, 1);
-            try (TcpSocket c = TcpSocket.connect(server.localAddress(), Duration.ZERO, io)) {
-                ByteBuffer[] out = {
-                    ByteBuffer.allocateDirect(3).put("abc".getBytes(US_ASCII)).flip(),
-                    ByteBuffer.allocateDirect(0),
-                    ByteBuffer.allocateDirect(4).put("defg".getBytes(US_ASCII)).flip(),
-                };
-                assertEquals(7, c.write(out));
-                ByteBuffer[] in = {ByteBuffer.allocateDirect(2), ByteBuffer.allocateDirect(5)};
-                long got = 0;
-                while (got < 7) {
-                    got += c.read(in);
-                }
-                assertEquals("ab", US_ASCII.decode(in[0].flip()).toString());
-                assertEquals("cdefg", US_ASCII.decode(in[1].flip()).toString());
-
-                ByteBuffer[] heap = {ByteBuffer.wrap("xy".getBytes(US_ASCII)), ByteBuffer.wrap("z".getBytes(US_ASCII))};
-                assertEquals(3, c.write(heap, 0, 2));
-                byte[] back = c.inputStream().readNBytes(3);
-                assertEquals("xyz", new String(back, US_ASCII));
-            }
+        withEchoClient(backend, c -> {
+        ByteBuffer[] out = {
+            ByteBuffer.allocateDirect(3).put("abc".getBytes(US_ASCII)).flip(),
+            ByteBuffer.allocateDirect(0),
+            ByteBuffer.allocateDirect(4).put("defg".getBytes(US_ASCII)).flip(),
+        };
+        assertEquals(7, c.write(out));
+        ByteBuffer[] in = {ByteBuffer.allocateDirect(2), ByteBuffer.allocateDirect(5)};
+        long got = 0;
+        while (got < 7) {
+            got += c.read(in);
         }
+        assertEquals("ab", US_ASCII.decode(in[0].flip()).toString());
+        assertEquals("cdefg", US_ASCII.decode(in[1].flip()).toString());
+
+        ByteBuffer[] heap = {ByteBuffer.wrap("xy".getBytes(US_ASCII)), ByteBuffer.wrap("z".getBytes(US_ASCII))};
+        assertEquals(3, c.write(heap, 0, 2));
+        byte[] back = c.inputStream().readNBytes(3);
+        assertEquals("xyz", new String(back, US_ASCII));
+        });
     }
 
     @ParameterizedTest
