@@ -42,6 +42,8 @@ public final class IoUringPoller extends Poller {
     private Arena arena;
     private MemorySegment wakeBuffer;
     private int wakeFd;
+    /** The wakeup READ completed; it is queued again once the current reap is done. */
+    private boolean wakeupNeedsRearm;
     private final EpollFallback fallback;
     private boolean fallbackPollArmed;
     private boolean fallbackReady;
@@ -234,8 +236,6 @@ public final class IoUringPoller extends Poller {
     private void updateArmed() {
         counters.set(PollerCounters.ARMED, slots.used() + fallback.armed());
     }
-
-    private boolean wakeupNeedsRearm;
 
     private void onCompletion(long userData, int res, int flags) {
         counters.add(PollerCounters.COMPLETIONS, 1);
