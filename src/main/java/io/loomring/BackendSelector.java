@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Picks and starts a backend. AUTO reads {@code kernel.io_uring_disabled}, tries io_uring, and
@@ -23,19 +25,40 @@ final class BackendSelector {
     static final int DEFAULT_ENTRIES = 256;
     static final Path IO_URING_DISABLED = Path.of("/proc/sys/kernel/io_uring_disabled");
 
-    /** The started poller, the backend it implements, and why it was chosen. */
-    record Selection(Poller poller, Backend backend, String reason) {}
+    /** The started pollers (one per carrier), the backend they implement, and why it was chosen. */
+    record Selection(List<Poller> pollers, Backend backend, String reason) {}
 
     /**
+     * Starts {@code count} pollers of one backend: the first decides the backend, the others follow it.
+     *
      * @param requestedBy who asked for {@code requested}, for the reason text
      *                    (for example "loomring.backend=epoll")
      * @throws UncheckedIOException when the backend cannot start (AUTO: when neither can)
      */
     static Selection select(Backend requested, String requestedBy, int entries, IoUringSyscalls uring,
-                            EpollSyscalls epoll) {
+                            EpollSyscalls epoll, int count) {
+        Selection first = selectOne(requested, requestedBy, entries, uring, epoll);
+        List<Poller> pollers = new ArrayList<>(first.pollers());
+        try {
+            for (int i = 1; i < count; i++) {
+                Poller next = first.backend() == Backend.IO_URING
+                        ? new IoUringPoller(uring, entries, i) : new EpollPoller(epoll, i);
+                start(next);
+                pollers.add(next);
+            }
+        } catch (IOException | RuntimeException e) {
+            pollers.forEach(Poller::close);
+            throw new UncheckedIOException("cannot start " + count + " Loomring " + first.backend()
+                    + " carriers: " + e.getMessage(), e instanceof IOException io ? io : new IOException(e));
+        }
+        return new Selection(List.copyOf(pollers), first.backend(), first.reason());
+    }
+
+    private static Selection selectOne(Backend requested, String requestedBy, int entries, IoUringSyscalls uring,
+                                       EpollSyscalls epoll) {
         try {
             return switch (requested) {
-                case EPOLL -> new Selection(start(new EpollPoller(epoll)), Backend.EPOLL,
+                case EPOLL -> new Selection(List.of(start(new EpollPoller(epoll, 0))), Backend.EPOLL,
                         "requested by " + requestedBy + "; io_uring not probed");
                 case IO_URING -> ioUring(uring, entries, "requested by " + requestedBy);
                 case AUTO -> auto(entries, uring, epoll);
@@ -47,15 +70,15 @@ final class BackendSelector {
     }
 
     private static Selection ioUring(IoUringSyscalls uring, int entries, String reason) throws IOException {
-        IoUringPoller poller = new IoUringPoller(uring, entries);
+        IoUringPoller poller = new IoUringPoller(uring, entries, 0);
         start(poller);
-        return new Selection(poller, Backend.IO_URING, reason + " (" + poller.ring().describe() + ")");
+        return new Selection(List.of(poller), Backend.IO_URING, reason + " (" + poller.ring().describe() + ")");
     }
 
     private static Selection auto(int entries, IoUringSyscalls uring, EpollSyscalls epoll) throws IOException {
         String sysctl = readSysctl();
         if ("2".equals(sysctl)) {
-            return new Selection(start(new EpollPoller(epoll)), Backend.EPOLL,
+            return new Selection(List.of(start(new EpollPoller(epoll, 0))), Backend.EPOLL,
                     "AUTO fell back: io_uring is disabled for everyone (kernel.io_uring_disabled=2)");
         }
         try {
@@ -65,7 +88,7 @@ final class BackendSelector {
             if ("1".equals(sysctl)) {
                 why += " (kernel.io_uring_disabled=1 allows only privileged users)";
             }
-            return new Selection(start(new EpollPoller(epoll)), Backend.EPOLL, "AUTO fell back: " + why);
+            return new Selection(List.of(start(new EpollPoller(epoll, 0))), Backend.EPOLL, "AUTO fell back: " + why);
         }
     }
 

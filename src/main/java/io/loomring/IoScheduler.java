@@ -3,18 +3,38 @@ package io.loomring;
 import io.loomring.ffm.EpollSyscalls;
 import io.loomring.ffm.IoUringSyscalls;
 import io.loomring.poller.Poller;
-import io.loomring.poller.PollerCounters;
 import io.loomring.poller.Waiter;
+import io.loomring.ffm.Errno;
+import io.loomring.ring.RingConstants;
+import java.lang.foreign.MemorySegment;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.AsynchronousCloseException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
 
 /**
- * Parks threads until file descriptors are ready, with one poller thread doing the waiting in the
- * kernel (io_uring, or epoll where io_uring is unavailable).
+ * Parks threads until file descriptors are ready, with carrier threads doing the waiting in the
+ * kernel (io_uring, or epoll where io_uring is unavailable), and runs virtual threads on those
+ * carriers.
+ *
+ * <h2>Carriers</h2>
+ * A scheduler has {@linkplain Builder#carriers(int) one or more carriers}: platform threads that
+ * each own a ring (or an epoll set) and a run queue. Virtual threads made by {@link #threadFactory()}
+ * run on a carrier: their awaits go straight into that carrier's ring with no hand-off and no
+ * syscall of their own, and the completion resumes them on the same carrier, between two kernel
+ * calls. Awaits from any other thread (ordinary virtual threads, platform threads) are handed to a
+ * carrier through its request queue, as before. Carried threads need
+ * {@code --add-opens java.base/java.lang=ALL-UNNAMED}; without it {@link #threadFactory()} makes
+ * ordinary virtual threads and {@link #carrierReason()} says why.
+ *
+ * <p>A carrier has none of the JDK scheduler's compensation: a carried thread that blocks its
+ * platform thread (pinned in a native frame, or a blocking call that does not go through Loomring
+ * or the JDK's virtual-thread support) stalls every other thread on that carrier. Such a stall of
+ * over a second is logged with the thread's stack.
  *
  * <p>Typical use, on a virtual thread, with a non-blocking fd:
  * <pre>{@code
@@ -44,21 +64,26 @@ public final class IoScheduler implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger("io.loomring");
 
-    private final Poller poller;
+    private final CarrierGroup group;
     private final Backend backend;
     private final String reason;
+    private final String carrierReason;
     private final boolean shared;
 
     private IoScheduler(BackendSelector.Selection selection, boolean shared) {
-        this.poller = selection.poller();
+        this.group = new CarrierGroup(selection.pollers());
         this.backend = selection.backend();
         this.reason = selection.reason();
+        String refused = io.loomring.poller.VirtualThreads.unavailableReason();
+        this.carrierReason = refused == null
+                ? group.size() + " carriers carry the threads of threadFactory()"
+                : "threadFactory() makes ordinary virtual threads: " + refused;
         this.shared = shared;
         // One line per scheduler: INFO for the process-wide one, DEBUG for the ones applications
         // build (often many, and backend()/backendReason() tell the same programmatically).
         LOG.log(shared ? System.Logger.Level.INFO : System.Logger.Level.DEBUG,
-                "Loomring {0} scheduler uses the {1} backend: {2}",
-                shared ? "shared" : "new", backend, reason);
+                "Loomring {0} scheduler uses the {1} backend: {2}; {3}",
+                shared ? "shared" : "new", backend, reason, carrierReason);
     }
 
     private static final class SharedHolder {
@@ -82,17 +107,21 @@ public final class IoScheduler implements AutoCloseable {
         private static IoScheduler createShared() {
             String property = System.getProperty("loomring.backend", "auto");
             Backend backend = Backend.parse(property);
+            int carriers = Builder.checkCarriers(Integer.getInteger("loomring.carriers", Builder.defaultCarriers()));
             return new IoScheduler(BackendSelector.select(backend, "loomring.backend=" + property,
-                    BackendSelector.DEFAULT_ENTRIES, IoUringSyscalls.kernel(), EpollSyscalls.kernel()), true);
+                    BackendSelector.DEFAULT_ENTRIES, IoUringSyscalls.kernel(), EpollSyscalls.kernel(), carriers),
+                    true);
         }
     }
 
     /**
-     * The process-wide scheduler, started on first use, with a daemon poller thread. Its backend
+     * The process-wide scheduler, started on first use, with daemon carrier threads. Its backend
      * follows the system property {@code loomring.backend} ({@code auto}, {@code io_uring},
-     * {@code epoll}; default {@code auto}). It cannot be closed.
+     * {@code epoll}; default {@code auto}), its carrier count {@code loomring.carriers} (default:
+     * available processors). It cannot be closed.
      *
-     * @throws IllegalArgumentException when {@code loomring.backend} names no backend
+     * @throws IllegalArgumentException when {@code loomring.backend} names no backend, or
+     *                                  {@code loomring.carriers} is out of range
      * @throws UncheckedIOException     when the requested backend cannot start
      *                                  (every later call throws the same)
      */
@@ -128,6 +157,62 @@ public final class IoScheduler implements AutoCloseable {
     /** Why this backend was chosen, for example "io_uring_setup failed: EPERM (...)". */
     public String backendReason() {
         return reason;
+    }
+
+    /** The number of carriers (platform threads, each with its own ring or epoll set). */
+    public int carriers() {
+        return group.size();
+    }
+
+    /**
+     * True when {@link #threadFactory()} makes virtual threads carried by this scheduler's carriers;
+     * false when the JVM refused access (see {@link #carrierReason()}) and it makes ordinary ones.
+     */
+    public boolean carriesThreads() {
+        return io.loomring.poller.VirtualThreads.unavailableReason() == null;
+    }
+
+    /** Says whether and why {@link #threadFactory()} makes carried or ordinary virtual threads. */
+    public String carrierReason() {
+        return carrierReason;
+    }
+
+    /**
+     * A factory of unnamed virtual threads carried by this scheduler's carriers (see the class
+     * comment). Each new thread goes to the carrier with the fewest live carried threads. Where
+     * carried threads are unavailable ({@link #carriesThreads()} false) the threads are ordinary
+     * virtual threads. After {@link #close()} the factory throws {@link RejectedExecutionException}.
+     */
+    public ThreadFactory threadFactory() {
+        return threadFactory(null);
+    }
+
+    /**
+     * As {@link #threadFactory()}, with threads named {@code namePrefix} followed by a number
+     * counted from 0 ({@code null} for unnamed threads).
+     */
+    public ThreadFactory threadFactory(String namePrefix) {
+        if (!carriesThreads()) {
+            Thread.Builder.OfVirtual builder = Thread.ofVirtual();
+            if (namePrefix != null) {
+                builder.name(namePrefix, 0);
+            }
+            ThreadFactory ordinary = builder.factory();
+            return task -> {
+                if (group.isTerminated()) {
+                    throw new RejectedExecutionException("Loomring scheduler is closed");
+                }
+                return ordinary.newThread(task);
+            };
+        }
+        return group.threadFactory(namePrefix);
+    }
+
+    /**
+     * Live carried threads on each carrier now (index = carrier), for checking placement.
+     */
+    public int[] carriedThreadsPerCarrier() {
+        return group.liveThreads();
     }
 
     /**
@@ -173,6 +258,88 @@ public final class IoScheduler implements AutoCloseable {
     }
 
     /**
+     * True when the calling thread can run completion-mode I/O ({@link #receive}, {@link #send}) on
+     * this scheduler: it is a thread carried by one of its io_uring carriers.
+     */
+    public boolean completionMode() {
+        Poller p = group.current();
+        return p != null && p.runsOperations() && !p.isTerminated();
+    }
+
+    /**
+     * Completion-mode {@code recv(2)}: a {@code RECV} goes into the calling thread's carrier ring
+     * (no syscall of its own; the carrier submits it with everything else), and the thread parks
+     * until it completes. A timeout or an interrupt cancels the request in the kernel and still
+     * waits for its final completion, so {@code buffer} is never written after this returns, and
+     * bytes that arrived before the cancel took effect are returned, never lost.
+     *
+     * @param buffer       native memory to receive into (at most its size, capped at 2 GiB)
+     * @param timeoutNanos how long to wait, or 0 or less to wait without limit
+     * @return what the kernel returned: bytes received (0 at end of stream), or a negative errno
+     *         (for example {@code -ECONNRESET})
+     * @throws java.net.SocketTimeoutException if the timeout elapsed before anything arrived
+     * @throws InterruptedIOException     if interrupted (the interrupt status stays set)
+     * @throws AsynchronousCloseException if {@link #cancel} was called for {@code fd}
+     * @throws IOException                if the scheduler is closed
+     * @throws IllegalStateException      unless {@link #completionMode()} is true
+     * @throws IllegalArgumentException   if {@code fd < 0} or {@code buffer} is not native
+     */
+    public int receive(int fd, MemorySegment buffer, long timeoutNanos) throws IOException {
+        return operation(fd, RingConstants.OP_RECV, buffer, timeoutNanos);
+    }
+
+    /**
+     * Completion-mode {@code send(2)} (with {@code MSG_NOSIGNAL}), as {@link #receive}: the thread
+     * parks until the {@code SEND} completes; a timeout or an interrupt cancels it and waits for its
+     * final completion. It may send fewer bytes than {@code buffer} holds.
+     *
+     * @return bytes sent, or a negative errno (for example {@code -EPIPE})
+     * @throws IOException as {@link #receive}
+     */
+    public int send(int fd, MemorySegment buffer, long timeoutNanos) throws IOException {
+        return operation(fd, RingConstants.OP_SEND, buffer, timeoutNanos);
+    }
+
+    private int operation(int fd, byte opcode, MemorySegment buffer, long timeoutNanos) throws IOException {
+        checkFd(fd);
+        if (!buffer.isNative()) {
+            throw new IllegalArgumentException("completion-mode I/O needs native memory (the kernel writes it later)");
+        }
+        Poller p = group.current();
+        if (p == null || !p.runsOperations()) {
+            throw new IllegalStateException("completion-mode I/O runs only on threads carried by an io_uring carrier"
+                    + " of this scheduler (see completionMode())");
+        }
+        if (p.isTerminated()) {
+            throw closedException();
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            throw new InterruptedIOException("interrupted before I/O on fd " + fd);
+        }
+        int length = (int) Math.min(buffer.byteSize(), Integer.MAX_VALUE);
+        Waiter op = Waiter.operation(fd, opcode, buffer.address(), length);
+        if (p.runOperation(op, timeoutNanos) == Waiter.CLOSED) {
+            throw closedException();
+        }
+        int res = op.result();
+        if (res == -Errno.ECANCELED) {
+            if (op.cancelledByFd) {
+                throw new AsynchronousCloseException();
+            }
+            if (op.cancelReason() == Waiter.INTERRUPTED) {
+                throw new InterruptedIOException("interrupted during I/O on fd " + fd);
+            }
+            if (op.cancelReason() == Waiter.TIMED_OUT) {
+                throw new java.net.SocketTimeoutException("timed out");
+            }
+            if (isClosed()) {
+                throw closedException();
+            }
+        }
+        return res;
+    }
+
+    /**
      * Wakes every thread awaiting {@code fd} on this scheduler with
      * {@link AsynchronousCloseException} and removes their kernel-side polls. Returns once the
      * removals are submitted, so the caller can then close the fd: a later fd with the same number
@@ -182,28 +349,27 @@ public final class IoScheduler implements AutoCloseable {
      */
     public void cancel(int fd) {
         checkFd(fd);
-        poller.cancel(fd);
+        group.cancel(fd);
     }
 
     /**
      * A snapshot of the counters.
      */
     public Stats stats() {
-        PollerCounters c = poller.counters();
-        return new Stats(c.get(PollerCounters.ENTERS), c.get(PollerCounters.SUBMITTED),
-                c.get(PollerCounters.COMPLETIONS), c.get(PollerCounters.STALE),
-                c.get(PollerCounters.WAKEUPS), c.get(PollerCounters.OVERFLOW_FLUSHES),
-                c.get(PollerCounters.ARMED));
+        return group.stats();
     }
 
-    /** True once closed, or once the poller thread failed. */
+    /** True once closed, or once a carrier thread failed. */
     public boolean isClosed() {
-        return poller.isTerminated();
+        return group.isTerminated();
     }
 
     /**
-     * Stops the poller and releases its thread, fds and ring memory. Threads still waiting fail
-     * with an {@link IOException} saying the scheduler is closed, as do later awaits. Idempotent.
+     * Stops the carriers and releases their threads, fds and ring memory. Threads still waiting
+     * fail with an {@link IOException} saying the scheduler is closed, as do later awaits, and
+     * {@link #threadFactory()} refuses new threads. Carried threads still alive go on running on
+     * the JDK's common pool. Idempotent; may be called from a carried thread (it then does not wait
+     * for that thread's own carrier to end).
      *
      * @throws UnsupportedOperationException on {@link #shared()}
      */
@@ -212,19 +378,19 @@ public final class IoScheduler implements AutoCloseable {
         if (shared) {
             throw new UnsupportedOperationException("the shared Loomring scheduler cannot be closed");
         }
-        poller.close();
+        group.close();
     }
 
     @Override
     public String toString() {
-        return "IoScheduler[" + backend + (poller.isTerminated() ? ", closed" : "") + "]";
+        return "IoScheduler[" + backend + ", " + group.size() + " carriers" + (isClosed() ? ", closed" : "") + "]";
     }
 
     // ------------------------------------------------------------------------------------------
 
     private boolean await(int fd, int events, long timeoutNanos) throws IOException {
         checkFd(fd);
-        if (poller.isTerminated()) {
+        if (group.isTerminated()) {
             throw closedException();
         }
         Thread thread = Thread.currentThread();
@@ -235,6 +401,7 @@ public final class IoScheduler implements AutoCloseable {
             return ReadinessCheck.isReady(fd, events);
         }
         Waiter w = new Waiter(thread, fd, events);
+        Poller poller = group.forAwait(fd);
         poller.submit(w);
         // On its own timeout or interrupt the waiter is queued again, so the poller removes the poll.
         return outcome(w, w.awaitOutcome(timeoutNanos > 0 ? timeoutNanos : -1, () -> poller.submit(w)));
@@ -254,7 +421,7 @@ public final class IoScheduler implements AutoCloseable {
     }
 
     private IOException closedException() {
-        Throwable failure = poller.failure();
+        Throwable failure = group.failure();
         return failure != null
                 ? new IOException("Loomring scheduler stopped: its poller failed: " + failure, failure)
                 : new IOException("Loomring scheduler is closed");
@@ -286,8 +453,31 @@ public final class IoScheduler implements AutoCloseable {
         private int ringEntries = BackendSelector.DEFAULT_ENTRIES;
         private IoUringSyscalls syscalls = IoUringSyscalls.kernel();
         private EpollSyscalls epollSyscalls = EpollSyscalls.kernel();
+        private int carriers = defaultCarriers();
 
         private Builder() {}
+
+        /**
+         * How many carriers: platform threads that each own a ring (or epoll set) and carry virtual
+         * threads. Default: the number of available processors.
+         *
+         * @throws IllegalArgumentException unless 1..1024
+         */
+        public Builder carriers(int carriers) {
+            this.carriers = checkCarriers(carriers);
+            return this;
+        }
+
+        static int defaultCarriers() {
+            return Math.min(1024, Math.max(1, Runtime.getRuntime().availableProcessors()));
+        }
+
+        static int checkCarriers(int carriers) {
+            if (carriers < 1 || carriers > 1024) {
+                throw new IllegalArgumentException("carriers must be in [1, 1024]: " + carriers);
+            }
+            return carriers;
+        }
 
         /** The backend to use; {@link Backend#AUTO} (the default) tries io_uring first. */
         public Builder backend(Backend backend) {
@@ -329,7 +519,7 @@ public final class IoScheduler implements AutoCloseable {
          */
         public IoScheduler build() {
             return new IoScheduler(BackendSelector.select(backend, "the builder", ringEntries, syscalls,
-                    epollSyscalls), false);
+                    epollSyscalls, carriers), false);
         }
     }
 }

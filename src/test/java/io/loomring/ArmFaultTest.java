@@ -21,7 +21,7 @@ class ArmFaultTest {
         TestBackends.assumeAvailable(Backend.EPOLL);
         FaultySyscalls.Epoll epoll = new FaultySyscalls.Epoll();
         int[] pipe = Fds.pipe();
-        IoScheduler io = IoScheduler.builder().backend(Backend.EPOLL).epollSyscalls(epoll).build();
+        IoScheduler io = IoScheduler.builder().backend(Backend.EPOLL).carriers(1).epollSyscalls(epoll).build();
         try {
             RuntimeException injected = new IllegalStateException("injected epoll_ctl fault");
             epoll.ctlThrows = injected;
@@ -48,7 +48,7 @@ class ArmFaultTest {
         TestBackends.assumeAvailable(Backend.EPOLL);
         FaultySyscalls.Epoll epoll = new FaultySyscalls.Epoll();
         int[] pipe = Fds.pipe();
-        IoScheduler io = IoScheduler.builder().backend(Backend.EPOLL).epollSyscalls(epoll).build();
+        IoScheduler io = IoScheduler.builder().backend(Backend.EPOLL).carriers(1).epollSyscalls(epoll).build();
         try {
             CompletableFuture<Void> waiter = CompletableFuture.runAsync(() -> {
                 try {

@@ -58,7 +58,7 @@ class LostCompletionsTest {
         int[] pipe = Fds.pipe();
         int[] trigger = Fds.pipe();
         boolean readEndClosed = false;
-        try (IoScheduler io = IoScheduler.builder().backend(Backend.IO_URING).syscalls(uring).build()) {
+        try (IoScheduler io = IoScheduler.builder().backend(Backend.IO_URING).carriers(1).syscalls(uring).build()) {
             CompletableFuture<Boolean> waiter = IoSchedulerTest.onVirtualThread(() -> {
                 io.awaitReadable(pipe[0]);
                 return true;

@@ -30,7 +30,7 @@ class LostCompletionsWhileArmingTest {
         FaultySyscalls.Uring uring = new FaultySyscalls.Uring();
         int[] pipe = Fds.pipe();
         boolean readEndClosed = false;
-        try (IoScheduler io = IoScheduler.builder().backend(Backend.IO_URING).ringEntries(1)
+        try (IoScheduler io = IoScheduler.builder().backend(Backend.IO_URING).carriers(1).ringEntries(1)
                 .syscalls(uring).build()) {
             // One full cycle, then wait until every io_uring poller sleeps in io_uring_enter, so the
             // injected error hits the next kernel call: the one made while arming.
@@ -65,7 +65,7 @@ class LostCompletionsWhileArmingTest {
 
     private static boolean pollersAsleep() {
         return Thread.getAllStackTraces().entrySet().stream()
-                .filter(e -> e.getKey().getName().equals("loomring-io_uring-poller"))
+                .filter(e -> e.getKey().getName().startsWith("loomring-io_uring-poller-"))
                 .allMatch(e -> Arrays.stream(e.getValue())
                         .anyMatch(f -> f.getClassName().endsWith("IoUring") && f.getMethodName().equals("enter")));
     }

@@ -40,7 +40,7 @@ class PollerFaultTest {
         FaultySyscalls.Epoll epoll = new FaultySyscalls.Epoll();
         long fdsBefore = Fds.openFdCount();
         List<int[]> pipes = new ArrayList<>();
-        IoScheduler io = IoScheduler.builder().backend(backend).syscalls(uring).epollSyscalls(epoll).build();
+        IoScheduler io = IoScheduler.builder().backend(backend).carriers(1).syscalls(uring).epollSyscalls(epoll).build();
         try {
             List<CompletableFuture<Boolean>> waiters = new ArrayList<>();
             for (int i = 0; i < WAITERS; i++) {

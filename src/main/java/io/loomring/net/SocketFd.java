@@ -154,13 +154,21 @@ final class SocketFd {
             if (e instanceof SocketTimeoutException) {
                 throw e;
             }
-            closeOnEnd = true; // the close runs in end(): it cannot wait for this very operation
-            ClosedByInterruptException ce = new ClosedByInterruptException();
-            ce.initCause(e);
-            throw ce;
+            throw closeByInterrupt(e);
         }
         // A close that began while this thread was parked wins over readiness.
         checkNotClosing();
+    }
+
+    /**
+     * An operation was interrupted: as with the JDK's channels the socket closes, once the
+     * operation ends (in {@link #end()}: close cannot wait for this very operation).
+     */
+    ClosedByInterruptException closeByInterrupt(InterruptedIOException cause) {
+        closeOnEnd = true;
+        ClosedByInterruptException ce = new ClosedByInterruptException();
+        ce.initCause(cause);
+        return ce;
     }
 
     /** A deadline for {@code timeoutNanos} from now, or 0 for none ({@code timeoutNanos <= 0}). */

@@ -63,6 +63,7 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
     private static final int IOV_BATCH = 64;
 
     private final SocketFd fd;
+    private final RingSocketIo ring;
     private final int family;
     private final ReentrantLock readLock = new ReentrantLock();
     private final ReentrantLock writeLock = new ReentrantLock();
@@ -83,6 +84,7 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
 
     private TcpSocket(int fd, int family, IoScheduler scheduler, InetSocketAddress remote, int state) {
         this.fd = new SocketFd(fd, scheduler);
+        this.ring = new RingSocketIo(this.fd);
         this.family = family;
         this.remote = remote;
         this.connectState = state;
@@ -383,10 +385,16 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
         }
     }
 
-    /** Reads into {@code seg}: the syscall first, a wait on EAGAIN. Returns -1 at end of stream. */
+    /**
+     * Reads into {@code seg}: on a carried thread through the ring ({@link RingSocketIo}), else the
+     * syscall first and a wait on EAGAIN. Returns -1 at end of stream.
+     */
     private int receive(MemorySegment seg, int len) throws IOException {
         if (inputShutdown) {
             return -1;
+        }
+        if (ring.usable()) {
+            return ring.receive(seg, len, readTimeoutNanos);
         }
         MemorySegment capture = Native.threadCaptureState();
         long deadline = -1;
@@ -545,10 +553,15 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
     /** Sends all {@code len} bytes of {@code seg}; advances {@code advance}'s position as it goes. */
     private long sendFully(MemorySegment seg, long len, ByteBuffer advance) throws IOException {
         MemorySegment capture = Native.threadCaptureState();
+        boolean completionMode = ring.usable();
         long done = 0;
         try {
             while (done < len) {
                 checkOutputOpen();
+                if (completionMode) {
+                    done += ring.send(seg.asSlice(done), len - done, writeTimeoutNanos);
+                    continue;
+                }
                 long n = Sockets.send(capture, fd.fd(), seg.asSlice(done), len - done, Sockets.MSG_NOSIGNAL);
                 if (n >= 0) {
                     done += n;

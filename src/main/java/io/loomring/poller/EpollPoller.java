@@ -32,14 +32,12 @@ public final class EpollPoller extends Poller {
     private MemorySegment capture;
     private int wakeFd;
 
-    /** A poller over a new epoll set, using the kernel's epoll calls. */
-    public EpollPoller() {
-        this(EpollSyscalls.kernel());
-    }
-
-    /** @param sys the epoll calls (the kernel, or a test's fault injector) */
-    public EpollPoller(EpollSyscalls sys) {
-        super("loomring-epoll-poller");
+    /**
+     * @param sys   the epoll calls (the kernel, or a test's fault injector)
+     * @param index this poller's number in its scheduler (names its thread)
+     */
+    public EpollPoller(EpollSyscalls sys, int index) {
+        super("loomring-epoll-poller-" + index);
         this.sys = sys;
     }
 
@@ -97,11 +95,6 @@ public final class EpollPoller extends Poller {
                 arena.close();
             }
         }
-    }
-
-    @Override
-    public int armedCount() {
-        return (int) counters.get(PollerCounters.ARMED);
     }
 
     /** The wakeup eventfd fired: reset it, or it would fire again at once (level-triggered). */

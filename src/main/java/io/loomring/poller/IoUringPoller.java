@@ -29,6 +29,8 @@ public final class IoUringPoller extends Poller {
     /** user_data of the POLL_ADD on the fallback epoll set's fd. */
     static final long TAG_EPOLL = 0x8000_0000_0000_0003L;
     private static final int POLLIN = 0x001;
+    /** send(2) flag: no SIGPIPE for a peer that is gone (EPIPE instead). */
+    private static final int MSG_NOSIGNAL = 0x4000;
     /** A POLL_ADD flag (sqe.len) the kernel does not define: it fails the request with EINVAL. */
     private static final int UNDEFINED_POLL_FLAG = 1 << 30;
 
@@ -49,13 +51,16 @@ public final class IoUringPoller extends Poller {
     private boolean fallbackReady;
     /** user_data of polls still in the kernel whose waiters an EBADR woke; removed by {@link #reap}. */
     private final ArrayList<Long> orphanedPolls = new ArrayList<>();
+    /** Ring operations (RECV, SEND) in the kernel now. */
+    private int operations;
 
     /**
      * @param sys     the syscall layer (the kernel, or a test's fault injector)
      * @param entries SQ entries
+     * @param index   this poller's number in its scheduler (names its thread)
      */
-    public IoUringPoller(IoUringSyscalls sys, int entries) {
-        super("loomring-io_uring-poller");
+    public IoUringPoller(IoUringSyscalls sys, int entries, int index) {
+        super("loomring-io_uring-poller-" + index);
         this.sys = sys;
         this.entries = entries;
         this.fallback = new EpollFallback(counters, EpollSyscalls.kernel());
@@ -79,7 +84,25 @@ public final class IoUringPoller extends Poller {
     }
 
     @Override
+    protected boolean supportsOperations() {
+        return true;
+    }
+
+    @Override
     protected void arm(Waiter w) throws IOException {
+        if (w.isOperation()) {
+            while (sq.free() == 0) {
+                makeRoom();
+            }
+            long userData = slots.acquire(w);
+            operations++;
+            int flags = w.opcode() == RingConstants.OP_SEND ? MSG_NOSIGNAL : 0;
+            if (!sq.prepare(w.opcode(), w.fd(), w.address(), w.length(), flags, userData)) {
+                throw new IllegalStateException("SQ full right after making room");
+            }
+            updateArmed();
+            return;
+        }
         if (fallback.isRouted(w.fd())) {
             fallback.arm(w);
             updateArmed();
@@ -114,10 +137,28 @@ public final class IoUringPoller extends Poller {
     }
 
     @Override
+    protected void cancelOperation(Waiter w) throws IOException {
+        if (w.cancelSubmitted || w.slot < 0 || slots.lookup(SlotTable.userDataOf(w)) != w) {
+            return; // asked already, or completed: its final CQE is in (or on its way to) the CQ
+        }
+        w.cancelSubmitted = true;
+        while (!sq.cancel(SlotTable.userDataOf(w), TAG_REMOVE)) {
+            makeRoom();
+        }
+    }
+
+    @Override
     protected void cancelFd(int fd) throws IOException {
         IOException[] error = new IOException[1];
         slots.forEach(w -> {
-            if (w.fd() == fd && error[0] == null) {
+            if (w.fd() == fd && w.isOperation() && error[0] == null) {
+                w.cancelledByFd = true; // decided by its final CQE, like any operation
+                try {
+                    cancelOperation(w);
+                } catch (IOException e) {
+                    error[0] = e;
+                }
+            } else if (w.fd() == fd && error[0] == null) {
                 w.complete(Waiter.CANCELLED);
                 try {
                     disarm(w);
@@ -144,8 +185,14 @@ public final class IoUringPoller extends Poller {
 
     @Override
     protected void releaseAll(int outcome) {
+        if (outcome == Waiter.CLOSED && operations > 0) {
+            finishOperations();
+        }
         slots.forEach(w -> {
-            slots.release(w);
+            if (w.isOperation() && outcome != Waiter.CLOSED) {
+                return; // lost completions: an operation's own CQE is still to come (or was lost with them)
+            }
+            releaseSlot(w);
             updateArmed(); // before the wakeup, as everywhere
             w.complete(outcome);
         });
@@ -167,9 +214,39 @@ public final class IoUringPoller extends Poller {
         }
     }
 
-    @Override
-    public int armedCount() {
-        return (int) counters.get(PollerCounters.ARMED);
+    /**
+     * Closing: operations still in the kernel may write their buffers until their final CQE, so
+     * they are cancelled and reaped (for at most a second) before the ring goes away.
+     */
+    private void finishOperations() {
+        try {
+            slots.forEach(w -> {
+                if (w.isOperation()) {
+                    try {
+                        cancelOperation(w);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            });
+            long deadline = System.nanoTime() + 1_000_000_000L;
+            while (operations > 0 && System.nanoTime() - deadline < 0) {
+                long r = ring.enterTimed(sq.publish(), 1, 10_000_000L);
+                if (r < 0 && r != -Errno.ETIME && r != -Errno.EINTR && r != -Errno.EAGAIN && r != -Errno.EBUSY) {
+                    return; // the ring itself fails: nothing more can be learned from it
+                }
+                cq.reap(onCompletion);
+            }
+        } catch (RuntimeException e) {
+            // closing anyway: the waiters left are failed as closed
+        }
+    }
+
+    private void releaseSlot(Waiter w) {
+        if (w.isOperation()) {
+            operations--;
+        }
+        slots.release(w);
     }
 
     /** The SQ is full: submit what is there and reap, so the kernel frees slots. */
@@ -193,7 +270,11 @@ public final class IoUringPoller extends Poller {
                 // Wake every waiter so each re-checks its fd; their polls' late CQEs are then stale.
                 // The polls themselves are removed (at the end of the next reap, since the SQ may be
                 // full here): each holds its file, which would otherwise outlive the fd's close.
-                slots.forEach(w -> orphanedPolls.add(SlotTable.userDataOf(w)));
+                slots.forEach(w -> {
+                    if (!w.isOperation()) {
+                        orphanedPolls.add(SlotTable.userDataOf(w));
+                    }
+                });
                 releaseAll(Waiter.READY);
             }
             default -> throw new IOException("io_uring_enter failed: " + Errno.describe(errno));
@@ -259,7 +340,12 @@ public final class IoUringPoller extends Poller {
             counters.add(PollerCounters.STALE, 1);
             return;
         }
-        slots.release(w);
+        releaseSlot(w);
+        if (w.isOperation()) {
+            updateArmed();
+            w.completeOperation(res);
+            return;
+        }
         if (res == -Errno.EINVAL && w.isPending()) {
             fallback.adopt(w); // io_uring cannot poll this fd's file type: epoll can
             updateArmed();

@@ -9,10 +9,13 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -30,43 +33,65 @@ import java.util.concurrent.locks.LockSupport;
  * Signalling a poller costs a syscall (an eventfd write), so producers signal only a sleeping
  * poller; see {@link WakeupGate}.
  *
+ * <h2>Carrying virtual threads</h2>
+ * A poller is also a <em>carrier</em>: virtual threads whose scheduler it is (built with
+ * {@link VirtualThreads#builder}) run on the poller thread itself, between kernel calls. The loop runs a
+ * bounded batch of them, submits and reaps without blocking while more are ready, and sleeps in the
+ * kernel only when idle. A carried thread is on the poller thread, so its requests skip the queue:
+ * {@link #submit} arms or disarms at once (the SQE goes straight into the ring, to be submitted with
+ * everything else at the next kernel call) and {@link #cancel} runs inline. A completion makes its
+ * thread runnable with a plain push onto the local run queue. Other threads hand continuations over
+ * through the {@link Inbox}.
+ *
  * <h2>Termination</h2>
  * On {@link #close()} or when the loop throws, the poller sets {@code terminated}, fails every armed
- * waiter and every queued one, waits out any producer still writing the eventfd, and then releases
- * the kernel resources. A producer that enqueues after the final drain sees {@code terminated}
- * (the same Dekker pairing) and fails its own waiter.
+ * waiter and every queued one, closes its inbox (which waits out any producer still offering or
+ * signalling), drains it, and then releases the kernel resources. A producer refused by the closed
+ * inbox fails its own waiter. Carried threads outlive their carrier: continuations that arrive
+ * after termination run on the common {@link ForkJoinPool}, where their awaits fail as closed.
  */
-public abstract class Poller {
-    private static final VarHandle SIGNALLERS;
+public abstract class Poller implements Executor {
+    /** Eight bytes holding 1: what a signal writes to the eventfd. Shared by all pollers, never freed. */
+    private static final MemorySegment ONE = Arena.global().allocateFrom(ValueLayout.JAVA_LONG, 1L);
+    /** Carried continuations run per loop round before the kernel is asked again (fairness to I/O). */
+    private static final int RUN_BATCH = 128;
+    private static final VarHandle RUNNING;
+    private static final VarHandle ROUNDS;
 
     static {
         try {
-            SIGNALLERS = MethodHandles.lookup().findVarHandle(Poller.class, "signallers", int.class);
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            RUNNING = lookup.findVarHandle(Poller.class, "running", boolean.class);
+            ROUNDS = lookup.findVarHandle(Poller.class, "rounds", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    /** Eight bytes holding 1: what a signal writes to the eventfd. Shared by all pollers, never freed. */
-    private static final MemorySegment ONE = Arena.global().allocateFrom(ValueLayout.JAVA_LONG, 1L);
-
     /** Counters shown by {@code IoScheduler.stats()}. */
     protected final PollerCounters counters = new PollerCounters();
-    private final MpscQueue<Object> requests = new MpscQueue<>();
+    private final Inbox inbox = new Inbox(this::signal);
     private final Thread thread;
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     private final List<CancelRequest> pendingCancels = new ArrayList<>();
+    /** Carried continuations ready to run; poller thread only. */
+    private final ArrayDeque<Runnable> runQueue = new ArrayDeque<>();
 
-    private final WakeupGate gate = new WakeupGate();
-    @SuppressWarnings("unused")
-    private volatile int signallers;
     private volatile boolean stopRequested;
     private volatile boolean terminated;
     private volatile Throwable failure;
     /** Poller thread only: the waiter being armed, so a failing arm cannot strand it. */
     private Waiter arming;
+    /** A failure of a request run inline by a carried thread; the loop rethrows it. */
+    private Throwable inlineFailure;
     /** The eventfd that wakes the poller; created on the poller thread, closed by it. */
     private volatile int wakeFd = -1;
+    /** A carried continuation runs now (opaque; for the stall monitor). */
+    @SuppressWarnings("unused")
+    private boolean running;
+    /** Loop rounds so far (opaque): a stall monitor sees a carrier that stopped coming back. */
+    @SuppressWarnings("unused")
+    private long rounds;
 
     /** A request to cancel every await on one fd; the caller parks until the poller is done. */
     private static final class CancelRequest {
@@ -110,6 +135,19 @@ public abstract class Poller {
      */
     protected abstract void pollKernel(boolean block) throws IOException;
 
+    /** True when the backend runs {@linkplain Waiter#operation ring operations} (io_uring). */
+    protected boolean supportsOperations() {
+        return false;
+    }
+
+    /**
+     * Asks the kernel to cancel an armed operation; its final completion decides it. Only for
+     * backends that {@linkplain #supportsOperations support operations}.
+     */
+    protected void cancelOperation(Waiter w) throws IOException {
+        throw new UnsupportedOperationException("this backend runs no ring operations");
+    }
+
     /** Decides {@code outcome} for every armed waiter and forgets them all. */
     protected abstract void releaseAll(int outcome);
 
@@ -118,9 +156,6 @@ public abstract class Poller {
      * {@link #open} threw (then only what open had created, any field still unset).
      */
     protected abstract void closeKernel();
-
-    /** Awaits armed in the kernel now. */
-    public abstract int armedCount();
 
     // ---------------------------------------------------------------- public face
 
@@ -153,11 +188,6 @@ public abstract class Poller {
         return counters;
     }
 
-    /** The poller thread. */
-    public final Thread thread() {
-        return thread;
-    }
-
     /** True once the poller stopped serving (closed or failed). */
     public final boolean isTerminated() {
         return terminated;
@@ -169,15 +199,69 @@ public abstract class Poller {
     }
 
     /**
+     * True when the calling thread runs on this poller's thread right now: the poller thread
+     * itself, or a virtual thread it carries. Such a caller may use the poller-thread-only state.
+     */
+    public final boolean isCurrent() {
+        return VirtualThreads.currentCarrier() == thread;
+    }
+
+    /** True while a carried continuation runs (for the stall monitor). */
+    public final boolean isRunningCarried() {
+        return (boolean) RUNNING.getOpaque(this);
+    }
+
+    /** Loop rounds so far: a carrier whose count stands still while a thread is mounted is stalled. */
+    public final long rounds() {
+        return (long) ROUNDS.getOpaque(this);
+    }
+
+    /** The poller (carrier) platform thread, for diagnostics. */
+    public final Thread carrierThread() {
+        return thread;
+    }
+
+    /**
      * Queues a waiter: the first time to arm it, after its own timeout or interrupt to disarm it.
-     * If the poller has terminated the waiter is failed with {@link Waiter#CLOSED} here.
+     * A thread carried by this poller does so at once, without the queue. If the poller has
+     * terminated the waiter is failed with {@link Waiter#CLOSED} here.
      */
     public final void submit(Waiter w) {
-        requests.offer(w);
-        wakeIfSleeping();
-        if (terminated) {
+        if (!terminated && isCurrent()) {
+            runInline(() -> handle(w));
+            if (terminated) {
+                w.complete(Waiter.CLOSED);
+            }
+            return;
+        }
+        if (!inbox.offer(w) || terminated) {
             w.complete(Waiter.CLOSED);
         }
+    }
+
+    /** True when threads this poller carries can run {@linkplain Waiter#operation ring operations}. */
+    public final boolean runsOperations() {
+        return supportsOperations();
+    }
+
+    /**
+     * Runs a ring operation for the thread this poller carries and parks it until the operation's
+     * final completion (see {@link Waiter#awaitCompletion}).
+     *
+     * @return the decided state: {@link Waiter#READY} with the result, or {@link Waiter#CLOSED}
+     * @throws IllegalStateException unless called from a thread this poller carries, on a backend
+     *                               that runs operations
+     */
+    public final int runOperation(Waiter op, long timeoutNanos) {
+        if (!supportsOperations() || !isCurrent() || op.thread() != Thread.currentThread()) {
+            throw new IllegalStateException("ring operations run only on threads their io_uring carrier carries");
+        }
+        submit(op);
+        return op.awaitCompletion(timeoutNanos, () -> {
+            if (!terminated && isCurrent()) {
+                runInline(() -> cancelOperation(op));
+            }
+        });
     }
 
     /**
@@ -188,12 +272,17 @@ public abstract class Poller {
         if (terminated) {
             return;
         }
-        if (Thread.currentThread() == thread) {
-            throw new IllegalStateException("cancel from the poller thread");
+        if (isCurrent()) {
+            runInline(() -> {
+                cancelFd(fd);
+                pollKernel(false); // submit the removals now, as a queued cancel would
+            });
+            return;
         }
         CancelRequest request = new CancelRequest(fd);
-        requests.offer(request);
-        wakeIfSleeping();
+        if (!inbox.offer(request)) {
+            return;
+        }
         boolean interrupted = false;
         while (!request.done && !terminated) {
             LockSupport.park(this);
@@ -206,11 +295,30 @@ public abstract class Poller {
         }
     }
 
+    /**
+     * The JDK's call with a carried thread's continuation (on start, unpark and yield): a plain push
+     * onto the run queue from the poller thread (or a thread it carries), a hand-off through the
+     * inbox from any other thread. After termination the continuation runs on the common pool.
+     */
+    @Override
+    public final void execute(Runnable continuation) {
+        if (terminated) {
+            orphan(continuation);
+        } else if (isCurrent()) {
+            runQueue.addLast(continuation);
+        } else if (!inbox.offer(new Continuation(continuation))) {
+            orphan(continuation);
+        }
+    }
+
+    /** A continuation handed over by another thread (marks it apart from the other requests). */
+    private record Continuation(Runnable task) {}
+
     /** Stops the poller and waits for its thread to end. Idempotent. */
     public final void close() {
         stopRequested = true;
-        signal();
-        if (Thread.currentThread() != thread) {
+        inbox.wake();
+        if (!isCurrent()) {
             boolean interrupted = false;
             while (thread.isAlive()) {
                 try {
@@ -260,6 +368,7 @@ public abstract class Poller {
             }
         } catch (Throwable t) {
             terminated = true;
+            inbox.close();
             started.completeExceptionally(t);
             return;
         }
@@ -274,48 +383,97 @@ public abstract class Poller {
         }
     }
 
-    private void loop() throws IOException {
+    private void loop() throws Throwable {
         while (!stopRequested) {
+            ROUNDS.setOpaque(this, rounds + 1);
             drainRequests();
             if (!pendingCancels.isEmpty()) {
                 pollKernel(false);
                 finishCancels();
                 continue;
             }
-            gate.prepareToSleep();
-            if (!requests.isEmpty() || stopRequested) {
-                gate.awake();
+            runCarried();
+            if (inlineFailure != null) {
+                throw inlineFailure;
+            }
+            if (!runQueue.isEmpty()) {
+                pollKernel(false);
+                continue;
+            }
+            inbox.prepareToSleep();
+            if (!inbox.isEmpty() || stopRequested) {
+                inbox.awake();
                 pollKernel(false);
                 continue;
             }
             pollKernel(true);
-            gate.awake();
+            inbox.awake();
+        }
+    }
+
+    /** Runs up to a batch of carried continuations; each runs until its thread parks or ends. */
+    private void runCarried() {
+        for (int i = 0; i < RUN_BATCH; i++) {
+            Runnable task = runQueue.pollFirst();
+            if (task == null) {
+                return;
+            }
+            RUNNING.setOpaque(this, true);
+            try {
+                task.run();
+            } finally {
+                RUNNING.setOpaque(this, false);
+            }
         }
     }
 
     private void drainRequests() throws IOException {
         Object r;
-        while ((r = requests.poll()) != null) {
-            if (r instanceof Waiter w) {
-                if (w.slot == Waiter.NOT_ARMED) {
-                    if (w.isPending()) {
-                        // Off the queue and maybe not yet in the backend's tables: if arm throws,
-                        // terminate() must still find it.
-                        arming = w;
-                        arm(w);
-                        arming = null;
-                    } else {
-                        w.slot = Waiter.RELEASED;
-                    }
-                } else if (w.slot >= 0 && !w.isPending()) {
-                    disarm(w);
-                }
+        while ((r = inbox.poll()) != null) {
+            if (r instanceof Continuation c) {
+                runQueue.addLast(c.task());
+            } else if (r instanceof Waiter w) {
+                handle(w);
             } else {
                 CancelRequest c = (CancelRequest) r;
                 pendingCancels.add(c); // first: if cancelFd throws, terminate() still releases the caller
                 cancelFd(c.fd);
             }
         }
+    }
+
+    /** Arms a new waiter, or disarms one whose outcome was decided by its own thread. */
+    private void handle(Waiter w) throws IOException {
+        if (w.slot == Waiter.NOT_ARMED) {
+            if (w.isPending()) {
+                // Off the queue and maybe not yet in the backend's tables: if arm throws,
+                // terminate() must still find it.
+                arming = w;
+                arm(w);
+                arming = null;
+            } else {
+                w.slot = Waiter.RELEASED;
+            }
+        } else if (w.slot >= 0 && !w.isPending()) {
+            disarm(w);
+        }
+    }
+
+    /** A poller-thread action run by a carried thread; a failure stops the poller as in the loop. */
+    private void runInline(KernelAction action) {
+        try {
+            action.run();
+        } catch (Throwable t) {
+            if (inlineFailure == null) {
+                inlineFailure = t;
+            }
+            stopRequested = true;
+        }
+    }
+
+    @FunctionalInterface
+    private interface KernelAction {
+        void run() throws IOException;
     }
 
     private void finishCancels() {
@@ -325,24 +483,17 @@ public abstract class Poller {
         pendingCancels.clear();
     }
 
-    private void wakeIfSleeping() {
-        if (gate.shouldSignal()) {
-            counters.addShared(PollerCounters.WAKEUPS, 1);
-            signal();
+    /** Writes the eventfd; the inbox runs this only while it is open, so the fd is never closed under it. */
+    private void signal() {
+        counters.addShared(PollerCounters.WAKEUPS, 1);
+        int fd = wakeFd;
+        if (fd >= 0) {
+            LibC.write(Native.threadCaptureState(), fd, ONE, 8);
         }
     }
 
-    /** Writes the eventfd unless the poller is closing it; never touches a closed fd number. */
-    private void signal() {
-        SIGNALLERS.getAndAdd(this, 1);
-        try {
-            int fd = wakeFd;
-            if (!terminated && fd >= 0) {
-                LibC.write(Native.threadCaptureState(), fd, ONE, 8);
-            }
-        } finally {
-            SIGNALLERS.getAndAdd(this, -1);
-        }
+    private static void orphan(Runnable task) {
+        ForkJoinPool.commonPool().execute(task);
     }
 
     private void terminate(Throwable cause) {
@@ -353,17 +504,21 @@ public abstract class Poller {
             arming.complete(Waiter.CLOSED);
             arming = null;
         }
+        inbox.close();
         Object r;
-        while ((r = requests.poll()) != null) {
-            if (r instanceof Waiter w) {
+        while ((r = inbox.poll()) != null) {
+            if (r instanceof Continuation c) {
+                orphan(c.task());
+            } else if (r instanceof Waiter w) {
                 w.complete(Waiter.CLOSED);
             } else {
                 ((CancelRequest) r).finish();
             }
         }
         finishCancels();
-        while ((int) SIGNALLERS.getVolatile(this) != 0) {
-            Thread.onSpinWait();
+        Runnable task;
+        while ((task = runQueue.pollFirst()) != null) {
+            orphan(task);
         }
         try {
             closeKernel();

@@ -5,7 +5,17 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * One await on one fd: the parked thread, what it waits for, and its outcome.
+ * One await on one fd: the parked thread, what it waits for, and its outcome. Or, made by
+ * {@link #operation}, one ring operation with a buffer (a {@code RECV} or {@code SEND}) and its
+ * result.
+ *
+ * <h2>Operations decide differently</h2>
+ * A poll's thread may decide its own timeout or interrupt: the late completion of a poll carries
+ * nothing and is dropped as stale. An operation's completion carries bytes, and the kernel may
+ * still be writing its buffer, so an operation's outcome is decided by its completion only. On a
+ * timeout or an interrupt the thread asks for the operation to be cancelled and goes on waiting
+ * for the final completion ({@link #awaitCompletion}); whatever it reports (bytes that arrived
+ * before the cancel took effect, or {@code -ECANCELED}) is the result, delivered exactly once.
  *
  * <p>Completion, timeout, interrupt, cancel and close race for every await. Each of them tries one
  * CAS from {@link #PENDING} to its own outcome; exactly one wins. The winner that is not the
@@ -50,9 +60,21 @@ public final class Waiter {
     private final Thread thread;
     private final int fd;
     private final int events;
+    private final byte opcode;
+    private final long address;
+    private final int length;
     private volatile int state;
     /** Written by the poller before it CASes to FAILED; read after the state, so it is visible. */
     private int errno;
+    /** An operation's CQE result, written before the CAS to READY. */
+    private int result;
+    /** Why the waiting thread asked for its operation to be cancelled: 0, TIMED_OUT or INTERRUPTED. */
+    private int cancelReason;
+
+    /** Poller-owned: an ASYNC_CANCEL for this operation is in the ring (ask only once). */
+    public boolean cancelSubmitted;
+    /** Poller-owned: the operation was cancelled by {@code cancel(fd)}. */
+    public boolean cancelledByFd;
 
     /** Poller-owned: the slot this await holds, or NOT_ARMED / RELEASED. */
     public int slot = NOT_ARMED;
@@ -67,9 +89,62 @@ public final class Waiter {
      * @param events poll events (POLLIN, POLLOUT)
      */
     public Waiter(Thread thread, int fd, int events) {
+        this(thread, fd, events, (byte) 0, 0L, 0);
+    }
+
+    private Waiter(Thread thread, int fd, int events, byte opcode, long address, int length) {
         this.thread = thread;
         this.fd = fd;
         this.events = events;
+        this.opcode = opcode;
+        this.address = address;
+        this.length = length;
+    }
+
+    /**
+     * A ring operation of the current thread on {@code fd} with {@code length} bytes of native
+     * memory at {@code address}.
+     *
+     * @param opcode {@code RingConstants.OP_RECV} or {@code OP_SEND}
+     */
+    public static Waiter operation(int fd, byte opcode, long address, int length) {
+        return new Waiter(Thread.currentThread(), fd, 0, opcode, address, length);
+    }
+
+    /** True for a ring operation with a buffer, false for a readiness poll. */
+    public boolean isOperation() {
+        return opcode != 0;
+    }
+
+    /** The operation's opcode (0 for a poll). */
+    public byte opcode() {
+        return opcode;
+    }
+
+    /** The operation's buffer address. */
+    public long address() {
+        return address;
+    }
+
+    /** The operation's buffer length. */
+    public int length() {
+        return length;
+    }
+
+    /** The operation's result (bytes, or a negative errno), once {@link #READY}. */
+    public int result() {
+        return result;
+    }
+
+    /** Why the thread asked to cancel its operation: 0 (it did not), {@link #TIMED_OUT} or {@link #INTERRUPTED}. */
+    public int cancelReason() {
+        return cancelReason;
+    }
+
+    /** Poller: decides an operation's outcome from its final completion. */
+    public boolean completeOperation(int res) {
+        this.result = res;
+        return complete(READY);
     }
 
     /** The thread that awaits. */
@@ -156,6 +231,52 @@ public final class Waiter {
                 }
                 LockSupport.parkNanos(this, remaining);
             } else {
+                LockSupport.park(this);
+            }
+        }
+    }
+
+    /**
+     * The waiting thread's side of an {@linkplain #operation operation}: parks until its final
+     * completion. Once {@code timeoutNanos} have passed (if positive) or the thread is interrupted,
+     * it runs {@code requestCancel} once and keeps waiting, since only the completion may decide
+     * (see the class comment). An interrupt status is kept set for the caller.
+     *
+     * @return the decided state: {@link #READY} with {@link #result()}, or {@link #CLOSED}
+     */
+    public int awaitCompletion(long timeoutNanos, Runnable requestCancel) {
+        if (Thread.currentThread() != thread) {
+            throw new IllegalStateException("only the waiting thread awaits its completion");
+        }
+        boolean timed = timeoutNanos > 0;
+        long deadline = timed ? System.nanoTime() + timeoutNanos : 0L;
+        boolean interruptCleared = false;
+        for (;;) {
+            int s = state;
+            if (s != PENDING) {
+                if (interruptCleared) {
+                    thread.interrupt();
+                }
+                return s;
+            }
+            if (cancelReason == 0) {
+                if (thread.isInterrupted()) {
+                    cancelReason = INTERRUPTED;
+                    requestCancel.run();
+                } else if (timed && deadline - System.nanoTime() <= 0) {
+                    cancelReason = TIMED_OUT;
+                    requestCancel.run();
+                } else if (timed) {
+                    LockSupport.parkNanos(this, deadline - System.nanoTime());
+                } else {
+                    LockSupport.park(this);
+                }
+            } else {
+                // Waiting for the cancelled operation's final completion: a set interrupt status
+                // would make every park return at once, so it is held back until then.
+                if (Thread.interrupted()) {
+                    interruptCleared = true;
+                }
                 LockSupport.park(this);
             }
         }

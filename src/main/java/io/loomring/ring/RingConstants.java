@@ -48,6 +48,10 @@ public final class RingConstants {
     public static final byte OP_ASYNC_CANCEL = 14;
     public static final byte OP_READ = 22;
     public static final byte OP_WRITE = 23;
+    /** {@code IORING_OP_SEND}: send(2) through the ring. */
+    public static final byte OP_SEND = 26;
+    /** {@code IORING_OP_RECV}: recv(2) through the ring. */
+    public static final byte OP_RECV = 27;
 
     // sqe flags
     public static final byte IOSQE_CQE_SKIP_SUCCESS = 1 << 6;

@@ -96,6 +96,11 @@ public final class SubmissionQueue {
         return prepare(RingConstants.OP_POLL_REMOVE, -1, target, 0, 0, userData);
     }
 
+    /** {@code ASYNC_CANCEL} of the request whose user_data is {@code target}. */
+    public boolean cancel(long target, long userData) {
+        return prepare(RingConstants.OP_ASYNC_CANCEL, -1, target, 0, 0, userData);
+    }
+
     /** {@code READ} of {@code len} bytes at {@code address} from {@code fd} at the current position. */
     public boolean read(int fd, long address, int len, long userData) {
         if (!prepare(RingConstants.OP_READ, fd, address, len, 0, userData)) {

@@ -22,7 +22,7 @@ import java.util.concurrent.Future;
  * each on its own virtual thread, each doing a hundred blocking write/read round trips through
  * Loomring sockets, checks every echo, prints what happened and exits.
  * <pre>
- * java --enable-native-access=ALL-UNNAMED -jar loomring-examples.jar demo [--backend io_uring|epoll|auto]
+ * java -jar loomring-examples.jar demo [--backend io_uring|epoll|auto] [--mode carriers|shared] [--carriers N]
  * </pre>
  */
 public final class Demo {
@@ -36,10 +36,15 @@ public final class Demo {
      *
      * @return 0 when every echo came back intact, 1 otherwise
      */
-    static int run(Backend backend) throws IOException, InterruptedException {
-        try (LoomringServer server = LoomringServer.start("echo", ServerConfig.loopback(0, backend), new EchoHandler());
-             IoScheduler clients = IoScheduler.builder().backend(backend).build();
-             ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+    static int run(ServerConfig config) throws IOException, InterruptedException {
+        IoScheduler.Builder clientScheduler = IoScheduler.builder().backend(config.backend());
+        if (config.carriers() > 0) {
+            clientScheduler.carriers(config.carriers());
+        }
+        try (LoomringServer server = LoomringServer.start("echo", config, new EchoHandler());
+             IoScheduler clients = clientScheduler.build();
+             ExecutorService threads = Executors.newThreadPerTaskExecutor(config.carried()
+                     ? clients.threadFactory() : Thread.ofVirtual().factory())) {
             System.out.println(Main.readyLine("echo", server));
             long start = System.nanoTime();
             List<Future<Integer>> results = new ArrayList<>();
@@ -59,8 +64,8 @@ public final class Demo {
             }
             long millis = (System.nanoTime() - start) / 1_000_000;
             Stats stats = clients.stats();
-            System.out.printf("%d clients on virtual threads, %d echoes checked, %d failed clients, %d ms%n",
-                    CLIENTS, echoes, failures, millis);
+            System.out.printf("%d clients on %s virtual threads, %d echoes checked, %d failed clients, %d ms%n",
+                    CLIENTS, config.carried() ? "carried" : "ordinary", echoes, failures, millis);
             System.out.printf("client scheduler (%s, %s): %d kernel requests submitted in %d kernel calls, "
                             + "%d wakeup signals, %d stale completions dropped%n",
                     clients.backend(), clients.backendReason(), stats.submitted(), stats.enters(),

@@ -10,11 +10,14 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * The server loop every Loomring example shares: accept a connection, start a virtual thread for
- * it, hand it to a {@link ConnectionHandler}. All blocking calls park only the virtual thread; the
- * scheduler's poller thread waits in the kernel for all of them.
+ * it, hand it to a {@link ConnectionHandler}. All blocking calls park only the virtual thread.
+ * By default the acceptor and the connection threads are carried by the scheduler's carriers
+ * ({@link IoScheduler#threadFactory}): each runs on the carrier whose ring waits for its I/O.
+ * With {@code --mode shared} they are ordinary virtual threads and the carriers only poll.
  */
 public final class LoomringServer implements ExampleServer {
     /** Room for connection bursts (wrk opens a thousand at once); the kernel caps it at somaxconn. */
@@ -31,14 +34,17 @@ public final class LoomringServer implements ExampleServer {
     private volatile Throwable failure; // why the accept loop ended without close()
 
     private LoomringServer(String name, ConnectionHandler handler, IoScheduler scheduler,
-                           TcpServerSocket serverSocket) {
+                           TcpServerSocket serverSocket, boolean carried) {
         this.name = name;
         this.handler = handler;
         this.scheduler = scheduler;
         this.serverSocket = serverSocket;
-        this.connectionThreads = Executors.newThreadPerTaskExecutor(
-                Thread.ofVirtual().name(name + "-connection-", 0).factory());
-        this.acceptor = Thread.ofVirtual().name(name + "-acceptor").unstarted(() -> {
+        this.connectionThreads = Executors.newThreadPerTaskExecutor(carried
+                ? scheduler.threadFactory(name + "-connection-")
+                : Thread.ofVirtual().name(name + "-connection-", 0).factory());
+        ThreadFactory acceptors = carried ? scheduler.threadFactory(name + "-acceptor-")
+                : Thread.ofVirtual().name(name + "-acceptor-", 0).factory();
+        this.acceptor = acceptors.newThread(() -> {
             try {
                 acceptLoop();
             } catch (Throwable t) { // recorded for awaitTermination(), which ends the process
@@ -49,17 +55,21 @@ public final class LoomringServer implements ExampleServer {
 
     /**
      * Binds {@code config.address()} and starts accepting, with a scheduler of its own on
-     * {@code config.backend()}.
+     * {@code config.backend()} with {@code config.carriers()} carriers.
      *
      * @throws IOException if the address cannot be bound
      * @throws java.io.UncheckedIOException if the backend cannot start
      */
     public static LoomringServer start(String name, ServerConfig config, ConnectionHandler handler)
             throws IOException {
-        IoScheduler scheduler = IoScheduler.builder().backend(config.backend()).build();
+        IoScheduler.Builder builder = IoScheduler.builder().backend(config.backend());
+        if (config.carriers() > 0) {
+            builder.carriers(config.carriers());
+        }
+        IoScheduler scheduler = builder.build();
         try {
             TcpServerSocket serverSocket = TcpServerSocket.bind(config.address(), BACKLOG, false, scheduler);
-            LoomringServer server = new LoomringServer(name, handler, scheduler, serverSocket);
+            LoomringServer server = new LoomringServer(name, handler, scheduler, serverSocket, config.carried());
             server.acceptor.start();
             return server;
         } catch (IOException | RuntimeException e) {

@@ -23,11 +23,14 @@ public final class Main {
     static final String USAGE = """
             usage: java --enable-native-access=ALL-UNNAMED -jar loomring-examples.jar NAME --port N [options]
               NAME           echo | http | resp | selector-vs-threads
-                             demo [--backend B]: an echo server and 1000 clients, then exit
+                             demo [--backend B] [--mode M]: an echo server and 1000 clients, then exit
               --port N       TCP port to listen on (0 picks a free one)
               --host H       address to bind (default 127.0.0.1)
               --backend B    io_uring | epoll | auto (default auto)
-              --mode M       selector-vs-threads only: threads (default, Loomring) | selector (NIO)
+              --mode M       echo, http, resp, demo: carriers (default: threads carried by the
+                             scheduler's carriers) | shared (ordinary virtual threads)
+                             selector-vs-threads: threads (default, Loomring) | selector (NIO)
+              --carriers N   carrier threads of the scheduler (default: available processors)
             """;
 
     private Main() {}
@@ -77,13 +80,12 @@ public final class Main {
 
     private static int demo(String[] args) {
         try {
-            Backend backend = Backend.AUTO;
-            if (args.length == 3 && args[1].equals("--backend")) {
-                backend = Backend.parse(args[2]);
-            } else if (args.length != 1) {
-                throw new IllegalArgumentException("demo takes only --backend B");
+            ServerConfig config = ServerConfig.parse(withPort(Arrays.copyOfRange(args, 1, args.length)));
+            if (config.port() != 0 || !config.host().equals(ServerConfig.DEFAULT_HOST)) {
+                throw new IllegalArgumentException("demo takes only --backend, --mode and --carriers");
             }
-            return Demo.run(backend);
+            checkMode(config, "carriers", "shared");
+            return Demo.run(config);
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             System.err.print(USAGE);
@@ -107,8 +109,8 @@ public final class Main {
         }
         String name = args[0];
         ServerConfig config = ServerConfig.parse(Arrays.copyOfRange(args, 1, args.length));
-        if (config.mode() != null && !name.equals("selector-vs-threads")) {
-            throw new IllegalArgumentException("--mode applies to selector-vs-threads only");
+        if (!name.equals("selector-vs-threads")) {
+            checkMode(config, "carriers", "shared");
         }
         return switch (name) {
             case "echo" -> LoomringServer.start(name, config, new EchoHandler());
@@ -122,6 +124,21 @@ public final class Main {
             };
             default -> throw new IllegalArgumentException("unknown example '" + name + "'");
         };
+    }
+
+    private static void checkMode(ServerConfig config, String... modes) {
+        if (config.mode() != null && !Arrays.asList(modes).contains(config.mode())) {
+            throw new IllegalArgumentException("--mode must be " + String.join(" or ", modes) + ": '"
+                    + config.mode() + "'");
+        }
+    }
+
+    /** The demo picks its own port: parse its options with port 0. */
+    private static String[] withPort(String[] options) {
+        String[] all = Arrays.copyOf(options, options.length + 2);
+        all[options.length] = "--port";
+        all[options.length + 1] = "0";
+        return all;
     }
 
     /** For example {@code http listening on 127.0.0.1:8080 (io_uring)}. */

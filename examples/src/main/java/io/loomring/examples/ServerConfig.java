@@ -10,9 +10,13 @@ import java.util.Objects;
  * @param host    the address to bind, {@code 127.0.0.1} by default
  * @param port    the TCP port; 0 lets the kernel pick a free one
  * @param backend the Loomring backend to wait with
- * @param mode    the variant to run, for examples that have several ({@code null} when not given)
+ * @param mode     the variant to run ({@code null} when not given): for echo, http and resp
+ *                 {@code carriers} (the default: connection threads carried by the scheduler's
+ *                 carriers) or {@code shared} (ordinary virtual threads, the carriers only poll);
+ *                 for selector-vs-threads {@code threads} or {@code selector}
+ * @param carriers the scheduler's carrier count, or 0 for its default (available processors)
  */
-public record ServerConfig(String host, int port, Backend backend, String mode) {
+public record ServerConfig(String host, int port, Backend backend, String mode, int carriers) {
     /** The address bound when {@code --host} is not given. */
     public static final String DEFAULT_HOST = "127.0.0.1";
 
@@ -30,15 +34,23 @@ public record ServerConfig(String host, int port, Backend backend, String mode) 
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be in 0..65535: " + port);
         }
+        if (carriers < 0 || carriers > 1024) {
+            throw new IllegalArgumentException("--carriers must be in 1..1024: " + carriers);
+        }
+    }
+
+    /** True unless {@code --mode shared} asked for ordinary virtual threads. */
+    public boolean carried() {
+        return !"shared".equals(mode);
     }
 
     /** A configuration for the loopback address and {@link Backend#AUTO}. */
     public static ServerConfig loopback(int port, Backend backend) {
-        return new ServerConfig(DEFAULT_HOST, port, backend, null);
+        return new ServerConfig(DEFAULT_HOST, port, backend, null, 0);
     }
 
     /**
-     * Parses {@code --port N [--host H] [--backend io_uring|epoll|auto] [--mode M]}.
+     * Parses {@code --port N [--host H] [--backend io_uring|epoll|auto] [--mode M] [--carriers N]}.
      *
      * @throws IllegalArgumentException on a missing port, an unknown option or a bad value
      */
@@ -47,6 +59,7 @@ public record ServerConfig(String host, int port, Backend backend, String mode) 
         Integer port = null;
         Backend backend = Backend.AUTO;
         String mode = null;
+        int carriers = 0;
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
             if (i + 1 == args.length) {
@@ -59,13 +72,14 @@ public record ServerConfig(String host, int port, Backend backend, String mode) 
                 case "--port" -> port = parsePort(value);
                 case "--backend" -> backend = Backend.parse(value);
                 case "--mode" -> mode = value;
+                case "--carriers" -> carriers = parseCarriers(value);
                 default -> throw new IllegalArgumentException("unknown option '" + option + "'");
             }
         }
         if (port == null) {
             throw new IllegalArgumentException("--port is required");
         }
-        return new ServerConfig(host, port, backend, mode);
+        return new ServerConfig(host, port, backend, mode, carriers);
     }
 
     /**
@@ -79,6 +93,18 @@ public record ServerConfig(String host, int port, Backend backend, String mode) 
             throw new IllegalArgumentException("--host '" + host + "' does not resolve to an address");
         }
         return address;
+    }
+
+    private static int parseCarriers(String value) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n < 1) {
+                throw new IllegalArgumentException("--carriers must be in 1..1024: " + n);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--carriers must be a number: '" + value + "'");
+        }
     }
 
     private static int parsePort(String value) {

@@ -1,0 +1,108 @@
+package io.loomring;
+
+import io.loomring.poller.Poller;
+import io.loomring.poller.VirtualThreads;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Reports carriers that stopped coming back to their loop. A carrier has no compensation for a
+ * carried thread that blocks it (pinned in a native frame, or blocked in a system call outside
+ * Loomring): everything else on that carrier waits. Once a second this monitor compares each
+ * carrier's loop count with the last look; a carrier that made no round while running a carried
+ * thread both times is logged once per stall, with the stack of the thread mounted on it, on the
+ * {@code io.loomring} logger.
+ *
+ * <p>One daemon platform thread per scheduler, started with the first carried thread and ended by
+ * {@link #close()}.
+ */
+final class StallMonitor {
+    private static final System.Logger LOG = System.getLogger("io.loomring");
+    private static final long PERIOD_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final Poller[] carriers;
+    private final Set<Thread> carried;
+    private final long[] lastRounds;
+    private final boolean[] reported;
+    private Thread thread;
+    private volatile boolean closed;
+
+    StallMonitor(Poller[] carriers, Set<Thread> carried) {
+        this.carriers = carriers;
+        this.carried = carried;
+        this.lastRounds = new long[carriers.length];
+        this.reported = new boolean[carriers.length];
+    }
+
+    synchronized void startOnce() {
+        if (thread == null && !closed) {
+            thread = Thread.ofPlatform().daemon().name("loomring-stall-monitor").start(this::run);
+        }
+    }
+
+    void close() {
+        Thread t;
+        synchronized (this) {
+            closed = true;
+            t = thread;
+        }
+        if (t != null) {
+            LockSupport.unpark(t);
+            boolean interrupted = false;
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void run() {
+        boolean[] runningBefore = new boolean[carriers.length];
+        while (!closed) {
+            for (int i = 0; i < carriers.length; i++) {
+                long rounds = carriers[i].rounds();
+                boolean running = carriers[i].isRunningCarried();
+                boolean stalled = running && runningBefore[i] && rounds == lastRounds[i];
+                if (stalled && !reported[i]) {
+                    reported[i] = true;
+                    report(carriers[i]);
+                } else if (!stalled) {
+                    reported[i] = false;
+                }
+                lastRounds[i] = rounds;
+                runningBefore[i] = running;
+            }
+            LockSupport.parkNanos(this, PERIOD_NANOS);
+        }
+    }
+
+    private void report(Poller carrier) {
+        Thread mounted = null;
+        for (Thread t : carried) {
+            if (VirtualThreads.carrierOf(t) == carrier.carrierThread()) {
+                mounted = t;
+                break;
+            }
+        }
+        StringBuilder stack = new StringBuilder();
+        if (mounted == null) {
+            stack.append(" (a thread started by a carried thread, not from the factory)");
+        } else {
+            for (StackTraceElement e : mounted.getStackTrace()) {
+                stack.append("\n\tat ").append(e);
+            }
+        }
+        LOG.log(System.Logger.Level.WARNING,
+                "Loomring carrier {0} has not come back to its loop for over a second: the carried thread {1}"
+                        + " blocks it (pinned, or in a blocking call outside Loomring); the other threads on this"
+                        + " carrier wait meanwhile. Its stack:{2}",
+                carrier.carrierThread().getName(), mounted, stack);
+    }
+}

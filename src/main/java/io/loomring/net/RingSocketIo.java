@@ -1,0 +1,134 @@
+package io.loomring.net;
+
+import io.loomring.IoScheduler;
+import io.loomring.ffm.Errno;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.SocketTimeoutException;
+import java.nio.channels.AsynchronousCloseException;
+
+/**
+ * Completion-mode reads and writes of one socket, used while the calling thread is carried by an
+ * io_uring carrier ({@link IoScheduler#completionMode()}): a read is a {@code RECV} and a write a
+ * {@code SEND} in the carrier's ring, submitted with everything else at the carrier's next kernel
+ * call, so a request/response exchange costs no syscall of its own.
+ *
+ * <p>The kernel writes and reads the buffer after submission, so it must be native memory that
+ * stays put: direct buffers are used as they are, heap arrays go through a buffer this socket owns
+ * (one for reading, under the read lock; one for writing, under the write lock). A timeout,
+ * interrupt or close cancels the request and waits for its final completion
+ * ({@link IoScheduler#receive}); bytes that arrived before the cancel took effect are returned.
+ */
+final class RingSocketIo {
+    /** Size of the socket-owned buffers for heap arrays (allocated on first use, freed with the socket). */
+    private static final int BUFFER_SIZE = 16 * 1024;
+
+    private final SocketFd fd;
+    private MemorySegment receiveBuffer;
+    private MemorySegment sendBuffer;
+
+    RingSocketIo(SocketFd fd) {
+        this.fd = fd;
+    }
+
+    /** True when the calling thread can use completion mode on this socket now. */
+    boolean usable() {
+        return fd.scheduler().completionMode();
+    }
+
+    /**
+     * Receives up to {@code len} bytes into {@code dst}; read lock held.
+     *
+     * @return bytes received, or -1 at end of stream
+     */
+    int receive(MemorySegment dst, int len, long timeoutNanos) throws IOException {
+        boolean direct = dst.isNative();
+        if (!direct && receiveBuffer == null) {
+            receiveBuffer = Arena.ofAuto().allocate(BUFFER_SIZE, 64);
+        }
+        MemorySegment target = direct ? dst.asSlice(0, len) : receiveBuffer.asSlice(0, Math.min(len, BUFFER_SIZE));
+        long deadline = SocketFd.deadline(timeoutNanos);
+        for (;;) {
+            int r = run(true, target, deadline, "Read timed out");
+            if (r > 0) {
+                if (!direct) {
+                    MemorySegment.copy(target, 0, dst, 0, r);
+                }
+                return r;
+            }
+            if (r == 0) {
+                return -1;
+            }
+            onError(-r, true, deadline, "read", "Read timed out");
+        }
+    }
+
+    /**
+     * Sends from {@code src} (at least one byte, maybe fewer than {@code len}); write lock held.
+     *
+     * @return bytes sent, at least 1
+     */
+    long send(MemorySegment src, long len, long timeoutNanos) throws IOException {
+        boolean direct = src.isNative();
+        if (!direct && sendBuffer == null) {
+            sendBuffer = Arena.ofAuto().allocate(BUFFER_SIZE, 64);
+        }
+        MemorySegment source;
+        if (direct) {
+            source = src.asSlice(0, Math.min(len, Integer.MAX_VALUE));
+        } else {
+            int n = (int) Math.min(len, BUFFER_SIZE);
+            MemorySegment.copy(src, 0, sendBuffer, 0, n);
+            source = sendBuffer.asSlice(0, n);
+        }
+        // The write timeout bounds each wait without progress, as in readiness mode.
+        long deadline = SocketFd.deadline(timeoutNanos);
+        for (;;) {
+            int r = run(false, source, deadline, "Write timed out");
+            if (r > 0) {
+                return r;
+            }
+            onError(r == 0 ? Errno.EAGAIN : -r, false, deadline, "write", "Write timed out");
+        }
+    }
+
+    /** One ring operation, its outcomes translated as the readiness path translates an await's. */
+    private int run(boolean receive, MemorySegment buffer, long deadline, String timeoutMessage) throws IOException {
+        fd.checkNotClosing();
+        long timeoutNanos = 0;
+        if (deadline != 0) {
+            timeoutNanos = deadline - System.nanoTime();
+            if (timeoutNanos <= 0) {
+                throw new SocketTimeoutException(timeoutMessage);
+            }
+        }
+        IoScheduler scheduler = fd.scheduler();
+        try {
+            return receive ? scheduler.receive(fd.fd(), buffer, timeoutNanos)
+                    : scheduler.send(fd.fd(), buffer, timeoutNanos);
+        } catch (SocketTimeoutException e) {
+            fd.checkNotClosing();
+            throw new SocketTimeoutException(timeoutMessage);
+        } catch (AsynchronousCloseException e) {
+            throw e;
+        } catch (InterruptedIOException e) {
+            throw fd.closeByInterrupt(e);
+        }
+    }
+
+    /** A negative result: EAGAIN waits for readiness (the ring gave the request back), EINTR retries. */
+    private void onError(int errno, boolean readable, long deadline, String what, String timeoutMessage)
+            throws IOException {
+        if (errno == Errno.EAGAIN) {
+            fd.await(readable, deadline, timeoutMessage);
+            return;
+        }
+        if (errno == Errno.EINTR) {
+            return;
+        }
+        fd.checkNotClosing();
+        throw SocketErrors.io(what, errno);
+    }
+}

@@ -1,0 +1,146 @@
+package io.loomring.poller;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.invoke.VarHandle;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InaccessibleObjectException;
+import java.util.concurrent.Executor;
+
+/**
+ * What carrying virtual threads needs from the JDK beyond its public API, reached by reflection
+ * into {@code java.lang} (JDK 25 has no public virtual-thread scheduler API):
+ * <ul>
+ *   <li>the package-private constructor {@code ThreadBuilders.VirtualThreadBuilder(Executor)}: real
+ *       virtual threads (thread locals, interrupts, JFR, thread dumps) whose continuations are
+ *       handed to an executor of ours;</li>
+ *   <li>{@code Thread.currentCarrierThread()}: which platform thread the caller runs on, so a
+ *       carrier recognises the threads it carries with one intrinsic call;</li>
+ *   <li>{@code VirtualThread.carrierThread}: where a virtual thread is mounted, for stall reports.</li>
+ * </ul>
+ * All of it needs {@code java.lang} opened to Loomring ({@value #FLAG} on the class path). Where
+ * it is not, {@link #unavailableReason()} says why, and no thread is carried.
+ *
+ * <p>A virtual thread started by a carried thread inherits its scheduler (the JDK's rule), so it
+ * is carried by the same carrier. The JDK's own I/O poller threads are virtual threads too, started
+ * on first use; this class makes sure that first use happens here, on an ordinary thread, so they
+ * keep the JDK's default scheduler.
+ */
+public final class VirtualThreads {
+    /** What a user adds to the command line to let Loomring carry virtual threads. */
+    public static final String FLAG = "--add-opens java.base/java.lang=ALL-UNNAMED";
+
+    private static final MethodHandle NEW_BUILDER;
+    private static final MethodHandle CURRENT_CARRIER;
+    private static final VarHandle CARRIER_OF;
+    private static final String UNAVAILABLE;
+
+    static {
+        MethodHandle builder = null;
+        MethodHandle current = null;
+        VarHandle carrierOf = null;
+        String why = null;
+        try {
+            Class<?> type = Class.forName("java.lang.ThreadBuilders$VirtualThreadBuilder");
+            Constructor<?> constructor = type.getDeclaredConstructor(Executor.class);
+            constructor.setAccessible(true);
+            builder = MethodHandles.lookup().unreflectConstructor(constructor)
+                    .asType(MethodType.methodType(Thread.Builder.OfVirtual.class, Executor.class));
+            MethodHandles.Lookup lang = MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup());
+            current = lang.findStatic(Thread.class, "currentCarrierThread", MethodType.methodType(Thread.class));
+            Class<?> virtual = Class.forName("java.lang.VirtualThread");
+            carrierOf = MethodHandles.privateLookupIn(virtual, MethodHandles.lookup())
+                    .findVarHandle(virtual, "carrierThread", Thread.class);
+            startJdkPollers();
+        } catch (InaccessibleObjectException | IllegalAccessException e) {
+            builder = null;
+            why = "java.lang is not open to Loomring (run with " + FLAG
+                    + ", or --add-opens java.base/java.lang=io.loomring on the module path)";
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            builder = null;
+            why = "this JDK offers no virtual-thread builder with a scheduler (" + e + ")";
+        }
+        NEW_BUILDER = builder;
+        CURRENT_CARRIER = builder == null ? null : current;
+        CARRIER_OF = builder == null ? null : carrierOf;
+        UNAVAILABLE = why;
+    }
+
+    private VirtualThreads() {}
+
+    /** Null when carried virtual threads can be built, else why not. */
+    public static String unavailableReason() {
+        return UNAVAILABLE;
+    }
+
+    /**
+     * A builder of virtual threads whose continuations go to {@code scheduler}.
+     *
+     * @throws IllegalStateException when {@link #unavailableReason()} is not null
+     */
+    public static Thread.Builder.OfVirtual builder(Executor scheduler) {
+        if (NEW_BUILDER == null) {
+            throw new IllegalStateException("carried virtual threads unavailable: " + UNAVAILABLE);
+        }
+        try {
+            return (Thread.Builder.OfVirtual) NEW_BUILDER.invokeExact(scheduler);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("cannot build a carried virtual thread", t);
+        }
+    }
+
+    /** The platform thread the caller runs on: itself, or a virtual thread's carrier. */
+    public static Thread currentCarrier() {
+        if (CURRENT_CARRIER == null) {
+            return Thread.currentThread();
+        }
+        try {
+            return (Thread) CURRENT_CARRIER.invokeExact();
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** The carrier {@code vthread} is mounted on now, or null (also when unknown). */
+    public static Thread carrierOf(Thread vthread) {
+        if (CARRIER_OF == null || !vthread.isVirtual()) {
+            return null;
+        }
+        return (Thread) CARRIER_OF.getOpaque(vthread);
+    }
+
+    /**
+     * Initialises the JDK's I/O poller (its sub-pollers are virtual threads started then) on an
+     * ordinary platform thread, before any thread is carried: started from a carried thread they
+     * would inherit its carrier as their scheduler.
+     */
+    private static void startJdkPollers() {
+        // Not a lambda: its body would wait for this class's initialisation, which waits for it.
+        Thread t = Thread.ofPlatform().daemon().name("loomring-jdk-poller-init").start(new JdkPollerInit());
+        boolean interrupted = false;
+        while (t.isAlive()) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static final class JdkPollerInit implements Runnable {
+        @Override
+        public void run() {
+            try {
+                Class.forName("sun.nio.ch.Poller", true, null);
+            } catch (ClassNotFoundException | LinkageError e) {
+                // an older or different JDK: nothing to prepare
+            }
+        }
+    }
+}
