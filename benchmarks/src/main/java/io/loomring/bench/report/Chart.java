@@ -38,14 +38,14 @@ final class Chart {
         System.setProperty("java.awt.headless", "true");
         List<Panel> panels = new ArrayList<>();
         if (!http.isEmpty()) {
-            panels.add(new Panel("HTTP/1.1 plaintext: requests per second (higher is better), by connections", http,
-                    "rps", Chart::thousands));
+            panels.add(new Panel("HTTP/1.1 plaintext: requests per second (higher is better)", http,
+                    "rps", Chart::thousands, " connections"));
             panels.add(new Panel("HTTP/1.1 plaintext: syscalls per request (server process, lower is better)", http,
-                    "syscalls_per_req", v -> String.format(Locale.ROOT, "%.2f", v)));
+                    "syscalls_per_req", v -> String.format(Locale.ROOT, "%.2f", v), " connections"));
         }
         if (!resp.isEmpty()) {
             panels.add(new Panel("RESP, redis-benchmark -P 16 -c 500: requests per second, by command", resp,
-                    "rps", Chart::thousands));
+                    "rps", Chart::thousands, ""));
         }
         Set<String> allStacks = new LinkedHashSet<>(http.stacks);
         allStacks.addAll(resp.stacks);
@@ -76,7 +76,8 @@ final class Chart {
         ImageIO.write(image, "png", file.toFile());
     }
 
-    private record Panel(String title, Results results, String column, DoubleFunction<String> label) {}
+    private record Panel(String title, Results results, String column, DoubleFunction<String> label,
+                         String levelSuffix) {}
 
     private static void draw(Graphics2D g, Panel p, List<String> colours, int top) {
         Results r = p.results();
@@ -165,7 +166,7 @@ final class Chart {
             }
             g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
             FontMetrics lm = g.getFontMetrics();
-            String name = levels.get(li);
+            String name = levels.get(li) + p.levelSuffix();
             int cx = left + li * groupWidth + groupWidth / 2;
             g.drawString(name, cx - lm.stringWidth(name) / 2, plotBottom + 20);
         }
