@@ -1,5 +1,6 @@
 package io.loomring.examples.http;
 
+import io.loomring.examples.BlockingConnection;
 import io.loomring.examples.ConnectionHandler;
 import io.loomring.examples.http.HttpParser.BadRequestException;
 import io.loomring.net.TcpSocket;
@@ -39,6 +40,16 @@ public final class HttpHandler implements ConnectionHandler {
 
     @Override
     public void handle(TcpSocket socket) throws IOException {
+        handle(BlockingConnection.of(socket));
+    }
+
+    /**
+     * Serves one connection of any socket stack (the benchmarks run this handler on the JDK's
+     * sockets too); the caller closes it afterwards.
+     *
+     * @throws IOException when the connection fails
+     */
+    public void handle(BlockingConnection socket) throws IOException {
         byte[] in = new byte[MAX_HEAD];
         int start = 0; // the unparsed bytes are in[start, end)
         int end = 0;
@@ -115,7 +126,7 @@ public final class HttpHandler implements ConnectionHandler {
         }
     }
 
-    private static void flush(TcpSocket socket, ByteBuffer out) throws IOException {
+    private static void flush(BlockingConnection socket, ByteBuffer out) throws IOException {
         if (out.position() > 0) {
             socket.write(out.flip()); // writes all of it
             out.clear();
@@ -134,7 +145,7 @@ public final class HttpHandler implements ConnectionHandler {
     }
 
     /** Sends what is pending, then an error response with a short text body, then returns. */
-    private static void respondAndClose(TcpSocket socket, ByteBuffer out, int status, String reason, String detail)
+    private static void respondAndClose(BlockingConnection socket, ByteBuffer out, int status, String reason, String detail)
             throws IOException {
         if (out.remaining() < MAX_RESPONSE) {
             flush(socket, out);
@@ -152,7 +163,7 @@ public final class HttpHandler implements ConnectionHandler {
      * FIN first, then read and discard what the client still sends, for a bounded amount and time,
      * before the caller closes.
      */
-    private static void lingeringClose(TcpSocket socket) throws IOException {
+    private static void lingeringClose(BlockingConnection socket) throws IOException {
         socket.shutdownOutput();
         socket.setReadTimeout(LINGER);
         byte[] discard = new byte[MAX_HEAD];

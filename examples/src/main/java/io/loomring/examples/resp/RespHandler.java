@@ -3,6 +3,7 @@ package io.loomring.examples.resp;
 import io.loomring.examples.ConnectionHandler;
 import io.loomring.net.TcpSocket;
 import java.io.IOException;
+import java.nio.channels.ByteChannel;
 import java.util.List;
 
 /**
@@ -18,6 +19,17 @@ public final class RespHandler implements ConnectionHandler {
 
     @Override
     public void handle(TcpSocket socket) throws IOException {
+        handle((ByteChannel) socket);
+    }
+
+    /**
+     * Serves one connection of any socket stack whose {@code write} writes all it is given or
+     * returns early (the benchmarks run this handler on the JDK's sockets too); the caller closes it
+     * afterwards.
+     *
+     * @throws IOException when the connection fails
+     */
+    public void handle(ByteChannel socket) throws IOException {
         RespReader in = new RespReader();
         RespWriter out = new RespWriter();
         try {

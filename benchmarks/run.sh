@@ -1,0 +1,471 @@
+#!/usr/bin/env bash
+# The side-by-side harness: Loomring (every threading mode in LOOMRING_MODES below) against the JDK's
+# own virtual-thread sockets, Netty 4.2 (io_uring and epoll) and, for RESP, redis-server, measured in
+# interleaved rounds of one run on one machine. Builds what it needs first.
+#
+#   benchmarks/run.sh            full run: 3 rounds, HTTP at 64/256/1000 connections, RESP, ping-pong
+#                                (about 16 minutes on 2 cores)
+#   benchmarks/run.sh --quick    1 round, HTTP at 256 connections, RESP, a short ping-pong (< 3 min)
+#   benchmarks/run.sh --smoke    a few seconds per stack: checks that every stack answers the same
+#                                bytes and that every output is produced (part of ./test.sh)
+#   benchmarks/run.sh --demo     HTTP at 256 connections only, no tool installs; the load comes from
+#                                wrk when present, else from the project's own load generator
+#                                (what ./demo.sh runs)
+#   benchmarks/run.sh --micro    the JMH micro-benchmarks of the hot paths (with -prof gc)
+#   --no-build                   reuse the jars already built
+#
+# Outputs in benchmarks/target/results/: results.json (machine, kernel, JDK, commit, every figure of
+# every round), chart.png, table.txt, table.md, and the raw http.tsv / resp.tsv / logs.
+# Settings (environment, all optional): ROUNDS, LEVELS ("64 256 1000"), WARMUP and DURATION (seconds
+# per level), REDIS_N (requests per redis-benchmark test), THREADS (Netty event loops; default: the CPU
+# count, which is what Loomring's carriers use), WRK_THREADS (2), RESULTS (output directory).
+set -euo pipefail
+
+HERE="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(cd "$HERE/.." && pwd)"
+
+# ------------------------------------------------------------------------------------------------
+# Loomring's threading modes: the ONE list. Each entry is "label|arguments for the examples jar";
+# every mode becomes its own row (and its own server) for both protocols.
+LOOMRING_MODES=(
+    "io_uring|--backend io_uring"
+    "epoll|--backend epoll"
+)
+# ------------------------------------------------------------------------------------------------
+JDK_LABEL="JDK sockets"
+NETTY_URING_LABEL="Netty io_uring"
+NETTY_EPOLL_LABEL="Netty epoll"
+REDIS_LABEL="redis-server"
+
+MODE=full
+BUILD=1
+for arg in "$@"; do
+    case "$arg" in
+        --quick) MODE=quick ;;
+        --smoke) MODE=smoke ;;
+        --demo) MODE=demo ;;
+        --micro) MODE=micro ;;
+        --no-build) BUILD=0 ;;
+        -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+        *) echo "run.sh: unknown argument '$arg' (see --help)" >&2; exit 2 ;;
+    esac
+done
+
+case "$MODE" in
+    full)  d_rounds=3; d_levels="64 256 1000"; d_warmup=4; d_duration=8; d_redis_n=200000 ;;
+    quick) d_rounds=1; d_levels="256";         d_warmup=3; d_duration=8; d_redis_n=100000 ;;
+    smoke) d_rounds=1; d_levels="64";          d_warmup=1; d_duration=2; d_redis_n=5000 ;;
+    demo)  d_rounds=1; d_levels="256";         d_warmup=3; d_duration=6; d_redis_n=0 ;;
+    micro) d_rounds=0; d_levels="";            d_warmup=0; d_duration=0; d_redis_n=0 ;;
+esac
+ROUNDS="${ROUNDS:-$d_rounds}"
+LEVELS="${LEVELS:-$d_levels}"
+WARMUP="${WARMUP:-$d_warmup}"
+DURATION="${DURATION:-$d_duration}"
+REDIS_N="${REDIS_N:-$d_redis_n}"
+THREADS="${THREADS:-$(nproc)}"
+WRK_THREADS="${WRK_THREADS:-2}"
+RESULTS="${RESULTS:-$HERE/target/results}"
+BENCH_JAR="$HERE/target/benchmarks.jar"
+EXAMPLES_JAR="$ROOT/examples/target/loomring-examples.jar"
+RESP_TESTS=(ping set get incr)
+
+log() { echo "== $*"; }
+die() { echo "run.sh: $*" >&2; exit 1; }
+strip() { sed 's/\x1b\[[0-9;]*m//g'; }   # Maven prints colour codes even when quiet
+
+# A JDK >= 25 (Maven finds its own through the toolchains plugin).
+find_java() {
+    local candidates=() j v
+    [[ -n "${LOOMRING_JAVA:-}" ]] && candidates+=("$LOOMRING_JAVA")
+    [[ -n "${JAVA_HOME:-}" ]] && candidates+=("$JAVA_HOME/bin/java")
+    for j in /usr/lib/jvm/*/bin/java; do candidates+=("$j"); done
+    candidates+=("$(command -v java || true)")
+    for j in "${candidates[@]}"; do
+        [[ -x "$j" ]] || continue
+        v="$("$j" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')"
+        if [[ "$v" =~ ^[0-9]+$ ]] && (( v >= 25 )); then echo "$j"; return 0; fi
+    done
+    return 1
+}
+JAVA="$(find_java)" || die "no JDK >= 25 found (set JAVA_HOME or LOOMRING_JAVA, or install one under /usr/lib/jvm)"
+# Every Java server runs with the same flags.
+JAVA_OPTS=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xmx1g)
+
+# ---------------------------------------------------------------- tools
+if [[ "$MODE" != demo && "$MODE" != micro ]]; then
+    missing=()
+    command -v wrk > /dev/null || missing+=(wrk)
+    command -v redis-benchmark > /dev/null || missing+=(redis-tools)
+    command -v redis-server > /dev/null || missing+=(redis-server)
+    command -v perf > /dev/null || missing+=(linux-perf)
+    if (( ${#missing[@]} > 0 )); then
+        if [[ "$(id -u)" == 0 ]] && command -v apt-get > /dev/null; then
+            log "installing ${missing[*]}"
+            export DEBIAN_FRONTEND=noninteractive
+            apt-get update -qq > /dev/null || true
+            apt-get install -y -qq "${missing[@]}" > /dev/null 2>&1 || echo "run.sh: could not install all of ${missing[*]}" >&2
+        else
+            echo "run.sh: missing ${missing[*]} (apt-get install them as root)" >&2
+        fi
+    fi
+fi
+# Every connection is a file descriptor, on both sides.
+ulimit -n "$(ulimit -Hn)" 2> /dev/null || ulimit -n 65536 2> /dev/null || true
+
+# ---------------------------------------------------------------- build
+NETTY_BUILT=1
+if [[ "$BUILD" == 1 ]]; then
+    log "building: library, examples, benchmarks ($(date -u +%H:%M:%S) UTC)"
+    (cd "$ROOT" && mvn -q -B -ntp install -DskipTests 2>&1 | strip)
+    (cd "$ROOT/examples" && mvn -q -B -ntp install -DskipTests 2>&1 | strip)
+    if ! (cd "$HERE" && mvn -q -B -ntp package 2>&1 | strip); then
+        echo "run.sh: building with Netty failed (are its jars reachable?); building without Netty" >&2
+        (cd "$HERE" && mvn -q -B -ntp package -DskipNetty 2>&1 | strip)
+        NETTY_BUILT=0
+    fi
+fi
+[[ -f "$BENCH_JAR" ]] || die "$BENCH_JAR missing (build failed?)"
+[[ -f "$EXAMPLES_JAR" ]] || die "$EXAMPLES_JAR missing (build failed?)"
+mkdir -p "$RESULTS"
+
+if [[ "$MODE" == micro ]]; then
+    exec "$HERE/run-micro.sh" "$RESULTS/micro"
+fi
+
+# ---------------------------------------------------------------- processes we start
+SERVER_PID=""
+SERVER_COUNT=0
+PERF_PID=""
+cleanup() {
+    [[ -n "$PERF_PID" ]] && kill -INT "$PERF_PID" 2> /dev/null || true
+    [[ -n "$SERVER_PID" ]] && kill -TERM "$SERVER_PID" 2> /dev/null || true
+    return 0
+}
+trap cleanup EXIT
+
+LOGS="$RESULTS/logs"
+rm -rf "$LOGS" "$RESULTS/pingpong" "$RESULTS/http.tsv" "$RESULTS/resp.tsv"
+mkdir -p "$LOGS"
+NOTES=()
+
+# start_server LABEL COMMAND...: runs it, waits for its "listening on HOST:PORT" line (or redis's
+# ready line), sets SERVER_PID and SERVER_PORT. Returns 1 if it did not come up.
+start_server() {
+    local label="$1"; shift
+    SERVER_COUNT=$((SERVER_COUNT + 1))
+    local out="$LOGS/server-$SERVER_COUNT-${label// /_}.log"
+    "$@" > "$out" 2>&1 &
+    SERVER_PID=$!
+    for _ in $(seq 300); do
+        if grep -q ' listening on ' "$out"; then
+            SERVER_PORT="$(sed -n 's/.* listening on .*:\([0-9]*\) (.*/\1/p' "$out" | tail -1)"
+            return 0
+        fi
+        if grep -qi 'ready to accept connections' "$out"; then
+            return 0
+        fi
+        kill -0 "$SERVER_PID" 2> /dev/null || break
+        sleep 0.1
+    done
+    echo "run.sh: $label did not start; its output:" >&2
+    tail -5 "$out" >&2
+    stop_server
+    return 1
+}
+
+stop_server() {
+    if [[ -n "$SERVER_PID" ]]; then
+        kill -TERM "$SERVER_PID" 2> /dev/null || true
+        wait "$SERVER_PID" 2> /dev/null || true
+    fi
+    SERVER_PID=""
+}
+
+# Server CPU time in microseconds (utime + stime of all its threads), and its RSS in MB.
+cpu_us() { awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print ($12 + $13) * 1000000 / hz }' "/proc/$1/stat"; }
+rss_mb() { awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
+
+HAVE_PERF=0
+if command -v perf > /dev/null && perf stat -e raw_syscalls:sys_enter -- true > /dev/null 2>&1; then
+    HAVE_PERF=1
+else
+    NOTES+=("syscalls per request not measured: perf with the raw_syscalls tracepoints is unavailable here")
+fi
+# perf_start PID FILE / perf_stop: counts the server's syscalls over the measured interval.
+perf_start() {
+    PERF_FILE="$2"
+    if [[ "$HAVE_PERF" == 1 ]]; then
+        perf stat -x, -e raw_syscalls:sys_enter -p "$1" -o "$PERF_FILE" > /dev/null 2>&1 &
+        PERF_PID=$!
+        sleep 0.3   # attached before the load starts; an idle server makes almost no syscalls
+    fi
+}
+perf_stop() {   # sets SYSCALLS to the count, or NA (not in a subshell: it waits for perf)
+    SYSCALLS=NA
+    if [[ -n "$PERF_PID" ]]; then
+        kill -INT "$PERF_PID" 2> /dev/null || true
+        wait "$PERF_PID" 2> /dev/null || true
+        PERF_PID=""
+        SYSCALLS="$(awk -F, '$3 ~ /raw_syscalls:sys_enter/ && $1 ~ /^[0-9]+$/ { print $1; found = 1 }
+                             END { if (!found) print "NA" }' "$PERF_FILE")"
+    fi
+}
+per() { awk -v a="$1" -v b="$2" -v s="${3:-1}" 'BEGIN { if (a == "NA" || b + 0 == 0) print "NA"; else printf "%.3f", a * s / b }'; }
+
+# ---------------------------------------------------------------- load generators
+if command -v wrk > /dev/null; then
+    HTTP_LOAD="wrk -t$WRK_THREADS"
+else
+    HTTP_LOAD="the project's load generator (Loomring client sockets)"
+    NOTES+=("wrk not installed: load from io.loomring.bench.load.LoadGenerator, one virtual thread per connection on Loomring's own client sockets")
+fi
+# http_load CONNECTIONS SECONDS OUTFILE
+http_load() {
+    local c="$1" d="$2" t="$WRK_THREADS"
+    (( t > c )) && t="$c"
+    if command -v wrk > /dev/null; then
+        wrk -t"$t" -c"$c" -d"${d}s" --latency "http://127.0.0.1:$SERVER_PORT/" > "$3" 2>&1 || true
+    else
+        "$JAVA" "${JAVA_OPTS[@]}" -cp "$BENCH_JAR" io.loomring.bench.load.LoadGenerator \
+            -c "$c" -d "$d" "http://127.0.0.1:$SERVER_PORT/" > "$3" 2>&1 || true
+    fi
+}
+# Reads wrk's output: "requests rps p50_us p99_us errors".
+parse_wrk() {
+    awk '
+        function us(v) {
+            if (v ~ /us$/) return v + 0; if (v ~ /ms$/) return v * 1000; if (v ~ /s$/) return v * 1000000; return v
+        }
+        / requests in / { req = $1 }
+        /^Requests\/sec:/ { rps = $2 }
+        $1 == "50%" { p50 = us($2) }
+        $1 == "99%" { p99 = us($2) }
+        /Socket errors:/ { gsub(/[a-z,:]/, " "); err += $2 + $3 + $4 + $5 }
+        /Non-2xx or 3xx responses:/ { err += $NF }
+        END { printf "%s %s %s %s %d\n", (req == "" ? "NA" : req), (rps == "" ? "NA" : rps), (p50 == "" ? "NA" : p50), (p99 == "" ? "NA" : p99), err }
+    ' "$1"
+}
+
+# ---------------------------------------------------------------- stacks
+# "label|command": the HTTP servers and the RESP servers; the examples jar serves Loomring's rows.
+HTTP_STACKS=()
+RESP_STACKS=()
+for m in "${LOOMRING_MODES[@]}"; do
+    HTTP_STACKS+=("Loomring ${m%%|*}|$JAVA ${JAVA_OPTS[*]} -jar $EXAMPLES_JAR http --port 0 ${m#*|}")
+    RESP_STACKS+=("Loomring ${m%%|*}|$JAVA ${JAVA_OPTS[*]} -jar $EXAMPLES_JAR resp --port 0 ${m#*|}")
+done
+HTTP_STACKS+=("$JDK_LABEL|$JAVA ${JAVA_OPTS[*]} -cp $BENCH_JAR io.loomring.bench.servers.JdkServer http --port 0")
+RESP_STACKS+=("$JDK_LABEL|$JAVA ${JAVA_OPTS[*]} -cp $BENCH_JAR io.loomring.bench.servers.JdkServer resp --port 0")
+if [[ "$NETTY_BUILT" == 1 ]]; then
+    for t in io_uring epoll; do
+        label="$NETTY_URING_LABEL"; [[ "$t" == epoll ]] && label="$NETTY_EPOLL_LABEL"
+        HTTP_STACKS+=("$label|$JAVA ${JAVA_OPTS[*]} -cp $BENCH_JAR io.loomring.bench.netty.NettyHttpServer http --port 0 --transport $t --threads $THREADS")
+    done
+else
+    NOTES+=("Netty not measured: its jars did not resolve")
+fi
+RESP_STACKS+=("$REDIS_LABEL|redis")
+if [[ "$MODE" == demo || "$REDIS_N" == 0 ]]; then
+    RESP_STACKS=()
+elif ! command -v redis-benchmark > /dev/null; then
+    RESP_STACKS=()
+    NOTES+=("RESP not measured: redis-benchmark (Debian package redis-tools) is not installed")
+fi
+
+# ---------------------------------------------------------------- progress
+read -ra LEVEL_LIST <<< "$LEVELS"
+PINGPONG=1
+[[ "$MODE" == demo ]] && PINGPONG=0
+step_http=$((WARMUP + DURATION + 2))
+step_resp=$(( (REDIS_N * 7 / 150000) + 8 ))
+case "$MODE" in full) pingpong_s=170 ;; quick) pingpong_s=40 ;; *) pingpong_s=25 ;; esac
+(( PINGPONG == 0 )) && pingpong_s=0
+TOTAL_STEPS=$(( ROUNDS * (${#HTTP_STACKS[@]} * ${#LEVEL_LIST[@]} + ${#RESP_STACKS[@]}) ))
+estimate_left=$(( ROUNDS * (${#HTTP_STACKS[@]} * (${#LEVEL_LIST[@]} * step_http + 2) + ${#RESP_STACKS[@]} * step_resp) + pingpong_s ))
+STEP=0
+START_TIME=$(date +%s)
+progress() {   # progress "what": one line per step, with the time left estimated from the pace so far
+    STEP=$((STEP + 1))
+    local now left
+    now=$(date +%s)
+    if (( STEP > 1 )); then
+        left=$(( (now - START_TIME) * (TOTAL_STEPS - STEP + 1) / (STEP - 1) + pingpong_s ))
+    else
+        left=$estimate_left
+    fi
+    printf '[%2d/%d] %-58s about %dm%02ds left\n' "$STEP" "$TOTAL_STEPS" "$1" $((left / 60)) $((left % 60))
+}
+
+# check_bytes PROTOCOL LABEL: the server's answer to a fixed conversation must equal the first stack's.
+check_bytes() {
+    local file="$LOGS/answer-$1-${2// /_}.txt" ref="$LOGS/answer-$1.reference"
+    "$JAVA" -cp "$BENCH_JAR" io.loomring.bench.load.Fetch "$1" "$SERVER_PORT" > "$file" 2>&1 \
+        || { cat "$file" >&2; die "$2 did not answer the $1 check"; }
+    if [[ ! -f "$ref" ]]; then
+        cp "$file" "$ref"
+        echo "$2" > "$ref.from"
+    elif ! cmp -s "$ref" "$file"; then
+        diff "$ref" "$file" >&2 || true
+        die "$2 answers $1 with other bytes than $(cat "$ref.from") (diff above)"
+    fi
+}
+
+# ---------------------------------------------------------------- machine
+COMMIT="$(git -C "$ROOT" describe --always --dirty 2> /dev/null || echo unknown)"
+CPU="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+MACHINE="$(nproc) CPUs ($CPU), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)"
+JDK="$("$JAVA" -version 2>&1 | head -1)"
+log "Loomring $COMMIT, $JDK, $MACHINE, Linux $(uname -r)"
+log "$MODE run: $ROUNDS round(s); HTTP at ${LEVELS// /\/} connections, ${WARMUP} s warm-up + ${DURATION} s measured per level ($HTTP_LOAD); $((${#RESP_STACKS[@]})) RESP stack(s); $(date -u +%H:%M:%S) UTC, load $(cut -d' ' -f1-3 /proc/loadavg)"
+
+COLUMNS_TSV=$'round\tstack\tlevel\trps\tp50_us\tp99_us\trequests\terrors\tcpu_us_per_req\tsyscalls_per_req\trss_mb'
+echo "$COLUMNS_TSV" > "$RESULTS/http.tsv"
+(( ${#RESP_STACKS[@]} > 0 )) && echo "$COLUMNS_TSV" > "$RESULTS/resp.tsv"
+FAILED_STACKS=()
+
+measure_http() {   # measure_http ROUND LABEL
+    local round="$1" label="$2" c out cpu0 cpu1 sys
+    for c in "${LEVEL_LIST[@]}"; do
+        progress "round $round/$ROUNDS · $label · http c=$c"
+        out="$LOGS/http-r$round-${label// /_}-c$c.txt"
+        http_load "$c" "$WARMUP" "$out.warmup"
+        cpu0="$(cpu_us "$SERVER_PID")"
+        perf_start "$SERVER_PID" "$out.perf"
+        http_load "$c" "$DURATION" "$out"
+        perf_stop
+        sys="$SYSCALLS"
+        cpu1="$(cpu_us "$SERVER_PID")"
+        read -r req rps p50 p99 err <<< "$(parse_wrk "$out")"
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$label" "$c" "$rps" "$p50" "$p99" "$req" "$err" \
+            "$(per "$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { print b - a }')" "$req")" "$(per "$sys" "$req")" \
+            "$(rss_mb "$SERVER_PID")" >> "$RESULTS/http.tsv"
+        printf '        %s req/s, p50 %s us, p99 %s us, errors %s\n' "$rps" "$p50" "$p99" "$err"
+    done
+}
+
+measure_resp() {   # measure_resp ROUND LABEL
+    local round="$1" label="$2" t out cpu0 cpu1 sys rows
+    progress "round $round/$ROUNDS · $label · resp ${RESP_TESTS[*]}"
+    timeout 120 redis-benchmark -p "$SERVER_PORT" -t "$(IFS=,; echo "${RESP_TESTS[*]}")" -P 16 -c 500 -n $((REDIS_N / 4 + 1000)) -q \
+        > "$LOGS/resp-r$round-${label// /_}.warmup" 2>&1 || true
+    for t in "${RESP_TESTS[@]}"; do
+        out="$LOGS/resp-r$round-${label// /_}-$t.csv"
+        cpu0="$(cpu_us "$SERVER_PID")"
+        perf_start "$SERVER_PID" "$out.perf"
+        timeout 120 redis-benchmark -p "$SERVER_PORT" -t "$t" -P 16 -c 500 -n "$REDIS_N" --csv > "$out" 2>&1 || true
+        perf_stop
+        sys="$SYSCALLS"
+        cpu1="$(cpu_us "$SERVER_PID")"
+        rows="$(grep -c '^"[A-Z_]*","[0-9.]*"' "$out" || true)"
+        if [[ "$rows" == 0 ]]; then
+            echo "run.sh: redis-benchmark -t $t against $label failed:" >&2
+            tail -3 "$out" >&2
+            continue
+        fi
+        local n=$((REDIS_N * rows))
+        local cpu_req sys_req
+        cpu_req="$(per "$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { print b - a }')" "$n")"
+        sys_req="$(per "$sys" "$n")"
+        awk -F'"' -v r="$round" -v l="$label" -v n="$REDIS_N" -v cpu="$cpu_req" -v sc="$sys_req" -v rss="$(rss_mb "$SERVER_PID")" '
+            $2 ~ /^[A-Z_]+$/ && $4 ~ /^[0-9.]+$/ && $2 != "test" {
+                printf "%s\t%s\t%s\t%s\t%.0f\t%.0f\t%s\t0\t%s\t%s\t%s\n", r, l, $2, $4, $10 * 1000, $14 * 1000, n, cpu, sc, rss
+            }' "$out" >> "$RESULTS/resp.tsv"
+    done
+}
+
+start_stack() {   # start_stack LABEL COMMAND: starts the server (redis-server for "redis")
+    local label="$1" cmd="$2"
+    if [[ "$cmd" == redis ]]; then
+        command -v redis-server > /dev/null || { echo "run.sh: redis-server not installed" >&2; return 1; }
+        SERVER_PORT="$("$JAVA" -cp "$BENCH_JAR" io.loomring.bench.servers.FreePort)"
+        start_server "$label" redis-server --port "$SERVER_PORT" --bind 127.0.0.1 --save '' --appendonly no \
+            --protected-mode no --daemonize no --maxclients 10000
+    else
+        # shellcheck disable=SC2086 # the command is a word list on purpose
+        start_server "$label" $cmd
+    fi
+}
+
+# ---------------------------------------------------------------- rounds (A B C ... A B C ..., rotated)
+for ((round = 1; round <= ROUNDS; round++)); do
+    n=${#HTTP_STACKS[@]}
+    for ((k = 0; k < n; k++)); do
+        entry="${HTTP_STACKS[$(((k + round - 1) % n))]}"
+        label="${entry%%|*}"
+        if ! start_stack "$label" "${entry#*|}"; then
+            FAILED_STACKS+=("$label (http)")
+            STEP=$((STEP + ${#LEVEL_LIST[@]}))
+            continue
+        fi
+        check_bytes http "$label"
+        measure_http "$round" "$label"
+        stop_server
+    done
+    n=${#RESP_STACKS[@]}
+    for ((k = 0; k < n; k++)); do
+        entry="${RESP_STACKS[$(((k + round - 1) % n))]}"
+        label="${entry%%|*}"
+        if ! start_stack "$label" "${entry#*|}"; then
+            FAILED_STACKS+=("$label (resp)")
+            STEP=$((STEP + 1))
+            continue
+        fi
+        check_bytes resp "$label"
+        measure_resp "$round" "$label"
+        stop_server
+    done
+done
+
+# ---------------------------------------------------------------- ping-pong
+if (( PINGPONG == 1 )); then
+    printf '[  ping-pong] pipe ping-pong suite (JMH + perf)%*s about %dm%02ds left\n' 27 '' $((pingpong_s / 60)) $((pingpong_s % 60))
+    case "$MODE" in
+        full)  pp=(ROUNDS=3 WARMUP=2 ITERATIONS=3 PROBE_ROUND_TRIPS=50000 PROBE_WARMUP=20000) ;;
+        quick) pp=(ROUNDS=1 WARMUP=1 ITERATIONS=2 PROBE_ROUND_TRIPS=20000 PROBE_WARMUP=10000 VARIANTS=IO_URING,EPOLL,JDK) ;;
+        *)     pp=(ROUNDS=1 WARMUP=1 ITERATIONS=1 PROBE_ROUND_TRIPS=3000 PROBE_WARMUP=2000 VARIANTS=IO_URING,JDK) ;;
+    esac
+    if ! env "${pp[@]}" SECONDS_PER_ITERATION=1 SKIP_BUILD=1 OUT="$RESULTS/pingpong" "$HERE/run-pingpong.sh" \
+            > "$LOGS/pingpong.log" 2>&1; then
+        tail -20 "$LOGS/pingpong.log" >&2
+        FAILED_STACKS+=("ping-pong")
+    fi
+fi
+
+# ---------------------------------------------------------------- report
+(( ${#FAILED_STACKS[@]} > 0 )) && NOTES+=("did not run: ${FAILED_STACKS[*]}")
+NOTES+=("all stacks and the load generators share $(nproc) CPUs on one machine; other processes may have run too: figures are noisy")
+{
+    printf 'date\t%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    printf 'mode\t%s\n' "$MODE"
+    printf 'machine\t%s\n' "$MACHINE"
+    printf 'kernel\t%s\n' "$(uname -r)"
+    printf 'jdk\t%s\n' "$JDK"
+    printf 'commit\t%s\n' "$COMMIT"
+    printf 'rounds\t%s\n' "$ROUNDS"
+    printf 'http_load\t%s\n' "$HTTP_LOAD, keep-alive, ${WARMUP} s warm-up + ${DURATION} s measured per level"
+    printf 'resp_load\t%s\n' "redis-benchmark -t $(IFS=,; echo "${RESP_TESTS[*]}") -P 16 -c 500 -n $REDIS_N"
+    printf 'threads\t%s\n' "$THREADS (Netty event loops; Loomring and the JDK use the default carrier count)"
+    printf 'netty\t%s\n' "4.2.18.Final"
+    printf 'loomring_modes\t%s\n' "$(printf '%s; ' "${LOOMRING_MODES[@]}" | sed 's/; $//')"
+    printf 'notes\t%s\n' "$(printf '%s | ' "${NOTES[@]}" | sed 's/ | $//')"
+    printf 'wall_seconds\t%s\n' "$(( $(date +%s) - START_TIME ))"
+} > "$RESULTS/meta.tsv"
+echo
+"$JAVA" -cp "$BENCH_JAR" io.loomring.bench.report.Report "$RESULTS" jdk="$JDK_LABEL" netty="$NETTY_URING_LABEL" \
+    redis="$REDIS_LABEL"
+log "measured in $(( $(date +%s) - START_TIME )) s"
+
+if [[ "$MODE" == smoke ]]; then
+    # The harness itself must not rot: every stack ran without errors and every output is there.
+    (( ${#FAILED_STACKS[@]} == 0 )) || die "smoke: did not run: ${FAILED_STACKS[*]}"
+    for f in results.json chart.png table.md; do
+        [[ -s "$RESULTS/$f" ]] || die "smoke: $RESULTS/$f was not written"
+    done
+    awk -F'\t' 'FNR > 1 && ($4 == "NA" || $4 + 0 <= 0 || $8 + 0 > 0) { bad = bad " " $2 "@" $3 } END { if (bad != "") { print "smoke: failed or erroneous measurements:" bad > "/dev/stderr"; exit 1 } }' \
+        "$RESULTS/http.tsv" $([[ -f "$RESULTS/resp.tsv" ]] && echo "$RESULTS/resp.tsv")
+    stacks_measured="$(awk -F'\t' 'NR > 1 { print $2 }' "$RESULTS/http.tsv" | sort -u | wc -l)"
+    (( stacks_measured == ${#HTTP_STACKS[@]} )) || die "smoke: $stacks_measured of ${#HTTP_STACKS[@]} HTTP stacks measured"
+    [[ "$HAVE_PERF" == 0 ]] || awk -F'\t' 'NR > 1 && $10 == "NA" { exit 1 }' "$RESULTS/http.tsv" || die "smoke: a syscall count is missing"
+    log "smoke passed: ${#HTTP_STACKS[@]} HTTP and ${#RESP_STACKS[@]} RESP stacks answer the same bytes; outputs in $RESULTS"
+fi
