@@ -5,7 +5,7 @@
 #
 # Settings (environment, all optional):
 #   ROUNDS=6 WARMUP=3 ITERATIONS=5 SECONDS_PER_ITERATION=1   JMH rounds (one fork per variant each)
-#   VARIANTS=IO_URING,EPOLL,JDK,JDK_SPLIT                     variants to run (unavailable ones are skipped)
+#   VARIANTS=IO_URING_CARRIED,EPOLL_CARRIED,IO_URING,EPOLL,JDK,JDK_SPLIT                     variants to run (unavailable ones are skipped)
 #   PROBE_ROUND_TRIPS=100000 PROBE_WARMUP=50000               fixed-count run that perf attaches to
 #   SKIP_BUILD=1                                              reuse target/benchmarks.jar
 #   OUT=target/pingpong                                       logs and TSV files
@@ -18,7 +18,7 @@ ROUNDS="${ROUNDS:-6}"
 WARMUP="${WARMUP:-3}"
 ITERATIONS="${ITERATIONS:-5}"
 SECONDS_PER_ITERATION="${SECONDS_PER_ITERATION:-1}"
-VARIANTS="${VARIANTS:-IO_URING,EPOLL,JDK,JDK_SPLIT}"
+VARIANTS="${VARIANTS:-IO_URING_CARRIED,EPOLL_CARRIED,IO_URING,EPOLL,JDK,JDK_SPLIT}"
 PROBE_ROUND_TRIPS="${PROBE_ROUND_TRIPS:-100000}"
 PROBE_WARMUP="${PROBE_WARMUP:-50000}"
 OUT="${OUT:-$HERE/target/pingpong}"
@@ -42,7 +42,7 @@ find_java() {
 }
 JAVA="$(find_java)" || die "no JDK >= 25 found (set JAVA_HOME or install one under /usr/lib/jvm)"
 # JMH 1.37 uses sun.misc.Unsafe in the host JVM; allow it quietly.
-JAVA_OPTS=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow)
+JAVA_OPTS=(--enable-native-access=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow)
 
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
     echo "== building (library install, then benchmarks)"

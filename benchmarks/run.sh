@@ -28,8 +28,10 @@ ROOT="$(cd "$HERE/.." && pwd)"
 # Loomring's threading modes: the ONE list. Each entry is "label|arguments for the examples jar";
 # every mode becomes its own row (and its own server) for both protocols.
 LOOMRING_MODES=(
-    "io_uring|--backend io_uring"
-    "epoll|--backend epoll"
+    "io_uring carriers|--backend io_uring --mode carriers"
+    "io_uring shared|--backend io_uring --mode shared"
+    "epoll carriers|--backend epoll --mode carriers"
+    "epoll shared|--backend epoll --mode shared"
 )
 # ------------------------------------------------------------------------------------------------
 JDK_LABEL="JDK sockets"
@@ -90,7 +92,7 @@ find_java() {
 }
 JAVA="$(find_java)" || die "no JDK >= 25 found (set JAVA_HOME or LOOMRING_JAVA, or install one under /usr/lib/jvm)"
 # Every Java server runs with the same flags.
-JAVA_OPTS=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xmx1g)
+JAVA_OPTS=(--enable-native-access=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xmx1g)
 
 # ---------------------------------------------------------------- tools
 if [[ "$MODE" != demo && "$MODE" != micro ]]; then
@@ -422,8 +424,8 @@ if (( PINGPONG == 1 )); then
     printf '[  ping-pong] pipe ping-pong suite (JMH + perf)%*s about %dm%02ds left\n' 27 '' $((pingpong_s / 60)) $((pingpong_s % 60))
     case "$MODE" in
         full)  pp=(ROUNDS=3 WARMUP=2 ITERATIONS=3 PROBE_ROUND_TRIPS=50000 PROBE_WARMUP=20000) ;;
-        quick) pp=(ROUNDS=1 WARMUP=1 ITERATIONS=2 PROBE_ROUND_TRIPS=20000 PROBE_WARMUP=10000 VARIANTS=IO_URING,EPOLL,JDK) ;;
-        *)     pp=(ROUNDS=1 WARMUP=1 ITERATIONS=1 PROBE_ROUND_TRIPS=3000 PROBE_WARMUP=2000 VARIANTS=IO_URING,JDK) ;;
+        quick) pp=(ROUNDS=1 WARMUP=1 ITERATIONS=2 PROBE_ROUND_TRIPS=20000 PROBE_WARMUP=10000 VARIANTS=IO_URING_CARRIED,IO_URING,EPOLL_CARRIED,JDK) ;;
+        *)     pp=(ROUNDS=1 WARMUP=1 ITERATIONS=1 PROBE_ROUND_TRIPS=3000 PROBE_WARMUP=2000 VARIANTS=IO_URING_CARRIED,JDK) ;;
     esac
     if ! env "${pp[@]}" SECONDS_PER_ITERATION=1 SKIP_BUILD=1 OUT="$RESULTS/pingpong" "$HERE/run-pingpong.sh" \
             > "$LOGS/pingpong.log" 2>&1; then

@@ -33,12 +33,14 @@ public final class LoomringPingPong extends PingPong {
     /**
      * Opens two non-blocking pipes and a scheduler of its own on {@code backend}.
      *
+     * @param carried true to run both sides on the scheduler's one carrier, false for ordinary
+     *                virtual threads (the carriers then only poll)
      * @throws java.io.UncheckedIOException when the backend cannot start
      */
-    public LoomringPingPong(Backend backend) throws IOException {
+    public LoomringPingPong(Backend backend, boolean carried) throws IOException {
         IoScheduler scheduler;
         try {
-            scheduler = IoScheduler.builder().backend(backend).build();
+            scheduler = IoScheduler.builder().backend(backend).carriers(carried ? 1 : 2).build();
         } catch (RuntimeException e) {
             arena.close();
             throw e;
@@ -62,7 +64,13 @@ public final class LoomringPingPong extends PingPong {
         p1Write = fds[1];
         p2Read = fds[2];
         p2Write = fds[3];
-        start("loomring-" + backend);
+        if (carried && !io.carriesThreads()) {
+            io.close();
+            arena.close();
+            throw new IllegalStateException("carried threads unavailable: " + io.carrierReason());
+        }
+        start("loomring-" + backend + (carried ? "-carried" : ""),
+                carried ? io.threadFactory() : Thread.ofVirtual().factory());
     }
 
     /** The scheduler's counters (for the syscall probe). */

@@ -30,8 +30,17 @@ public abstract class PingPong implements AutoCloseable {
 
     /** Starts both virtual threads; subclasses call it once their pipes are open. */
     protected final void start(String name) {
-        sideB = Thread.ofVirtual().name(name + "-echo").start(this::runEcho);
-        sideA = Thread.ofVirtual().name(name + "-ping").start(this::runPing);
+        start(name, Thread.ofVirtual().factory());
+    }
+
+    /** Starts both sides on threads from {@code threads}. */
+    protected final void start(String name, java.util.concurrent.ThreadFactory threads) {
+        sideB = threads.newThread(this::runEcho);
+        sideB.setName(name + "-echo");
+        sideB.start();
+        sideA = threads.newThread(this::runPing);
+        sideA.setName(name + "-ping");
+        sideA.start();
     }
 
     /** Side A: one round trip (write a byte to pipe 1, wait for and read a byte from pipe 2). */

@@ -32,7 +32,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @OperationsPerInvocation(PingPongBenchmark.BATCH)
-@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Xms256m", "-Xmx256m"})
+@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED",
+        "--add-opens", "java.base/java.lang=ALL-UNNAMED", "-Xms256m", "-Xmx256m"})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class PingPongBenchmark {
@@ -40,7 +41,7 @@ public class PingPongBenchmark {
     public static final int BATCH = 200;
 
     /** Which poller carries the ping-pong. */
-    @Param({"IO_URING", "EPOLL", "JDK", "JDK_SPLIT"})
+    @Param({"IO_URING_CARRIED", "EPOLL_CARRIED", "IO_URING", "EPOLL", "JDK", "JDK_SPLIT"})
     public Variant variant;
 
     private PingPong pingPong;

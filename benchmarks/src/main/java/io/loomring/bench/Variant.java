@@ -12,6 +12,10 @@ public enum Variant {
     IO_URING(Backend.IO_URING),
     /** Loomring with the epoll backend. */
     EPOLL(Backend.EPOLL),
+    /** Loomring io_uring, both sides carried by one carrier ({@code IoScheduler.threadFactory()}). */
+    IO_URING_CARRIED(Backend.IO_URING),
+    /** Loomring epoll, both sides carried by one carrier. */
+    EPOLL_CARRIED(Backend.EPOLL),
     /**
      * The JDK's {@code Pipe} channels on virtual threads, both read ends on one JDK sub-poller
      * (the JDK's fast case for a ping-pong, and the baseline ratios refer to).
@@ -33,6 +37,7 @@ public enum Variant {
 
     /** Opens a ping-pong of this variant; close it when done. */
     public PingPong open() throws Exception {
-        return backend == null ? new JdkPipePingPong(this == JDK) : new LoomringPingPong(backend);
+        return backend == null ? new JdkPipePingPong(this == JDK)
+                : new LoomringPingPong(backend, this == IO_URING_CARRIED || this == EPOLL_CARRIED);
     }
 }
