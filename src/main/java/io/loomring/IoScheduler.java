@@ -69,8 +69,10 @@ public final class IoScheduler implements AutoCloseable {
     private final String reason;
     private final String carrierReason;
     private final boolean shared;
+    private final boolean completionIo;
 
-    private IoScheduler(BackendSelector.Selection selection, boolean shared) {
+    private IoScheduler(BackendSelector.Selection selection, boolean shared, boolean completionIo) {
+        this.completionIo = completionIo;
         this.group = new CarrierGroup(selection.pollers());
         this.backend = selection.backend();
         this.reason = selection.reason();
@@ -110,7 +112,7 @@ public final class IoScheduler implements AutoCloseable {
             int carriers = Builder.checkCarriers(Integer.getInteger("loomring.carriers", Builder.defaultCarriers()));
             return new IoScheduler(BackendSelector.select(backend, "loomring.backend=" + property,
                     BackendSelector.DEFAULT_ENTRIES, IoUringSyscalls.kernel(), EpollSyscalls.kernel(), carriers),
-                    true);
+                    true, !"readiness".equals(System.getProperty("loomring.socketIo", "completion")));
         }
     }
 
@@ -259,9 +261,13 @@ public final class IoScheduler implements AutoCloseable {
 
     /**
      * True when the calling thread can run completion-mode I/O ({@link #receive}, {@link #send}) on
-     * this scheduler: it is a thread carried by one of its io_uring carriers.
+     * this scheduler: it is a thread carried by one of its io_uring carriers, and completion mode was
+     * not turned off ({@link Builder#completionIo}). Loomring's sockets use it whenever this is true.
      */
     public boolean completionMode() {
+        if (!completionIo) {
+            return false;
+        }
         Poller p = group.current();
         return p != null && p.runsOperations() && !p.isTerminated();
     }
@@ -454,8 +460,20 @@ public final class IoScheduler implements AutoCloseable {
         private IoUringSyscalls syscalls = IoUringSyscalls.kernel();
         private EpollSyscalls epollSyscalls = EpollSyscalls.kernel();
         private int carriers = defaultCarriers();
+        private boolean completionIo = true;
 
         private Builder() {}
+
+        /**
+         * Whether Loomring's sockets read and write through the ring (RECV/SEND) on threads carried
+         * by io_uring carriers. Default true; false keeps them in readiness mode (a non-blocking
+         * syscall, and a poll on EAGAIN) everywhere. For {@link #shared()} the system property
+         * {@code loomring.socketIo=readiness} does the same.
+         */
+        public Builder completionIo(boolean enabled) {
+            this.completionIo = enabled;
+            return this;
+        }
 
         /**
          * How many carriers: platform threads that each own a ring (or epoll set) and carry virtual
@@ -519,7 +537,7 @@ public final class IoScheduler implements AutoCloseable {
          */
         public IoScheduler build() {
             return new IoScheduler(BackendSelector.select(backend, "the builder", ringEntries, syscalls,
-                    epollSyscalls, carriers), false);
+                    epollSyscalls, carriers), false, completionIo);
         }
     }
 }

@@ -416,6 +416,42 @@ class CarrierTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL"})
+    void aCarrierBlockedByItsThreadIsLoggedWithTheThreadsStack(Backend backend) throws Exception {
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger("io.loomring");
+        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                if (r.getLevel() == java.util.logging.Level.WARNING) {
+                    warnings.add(java.text.MessageFormat.format(r.getMessage(), r.getParameters()));
+                }
+            }
+
+            @Override
+            public void flush() { }
+
+            @Override
+            public void close() { }
+        };
+        log.addHandler(handler);
+        int[] blocking = Fds.blockingPipe();
+        try (IoScheduler io = open(backend, 1)) {
+            // A read(2) on a blocking pipe, straight through FFM: the carrier's platform thread
+            // itself blocks, as with any call that bypasses the virtual-thread machinery.
+            CompletableFuture<Long> stuck = start(io.threadFactory("stuck-"), () -> Fds.read(blocking[0], 1));
+            await().atMost(Duration.ofSeconds(15)).until(() -> warnings.stream()
+                    .anyMatch(w -> w.contains("has not come back to its loop") && w.contains("stuck-0")
+                            && w.contains("Fds.read")));
+            Fds.write(blocking[1], 1);
+            assertEquals(1L, get(stuck));
+        } finally {
+            log.removeHandler(handler);
+            Fds.close(blocking);
+        }
+    }
+
     private static void awaitQuietly(CountDownLatch latch) {
         try {
             latch.await();

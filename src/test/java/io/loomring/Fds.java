@@ -24,6 +24,15 @@ public final class Fds {
         }
     }
 
+    /** A blocking pipe (reads and writes block the calling OS thread): {@code [readEnd, writeEnd]}. */
+    public static int[] blockingPipe() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment fds = arena.allocate(8, 4);
+            check("pipe2", LibC.pipe2(Native.threadCaptureState(), fds, LibC.O_CLOEXEC));
+            return new int[] {fds.get(ValueLayout.JAVA_INT, 0), fds.get(ValueLayout.JAVA_INT, 4)};
+        }
+    }
+
     /** A non-blocking pipe that closes both ends on {@link #close()}. */
     public record Pipe(int readEnd, int writeEnd) implements AutoCloseable {
         /** Opens a new pipe. */

@@ -13,6 +13,7 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -77,9 +78,22 @@ class SoakTest {
     @ParameterizedTest
     @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL"})
     void soak(Backend backend) throws Exception {
+        soak(backend, false);
+    }
+
+    /** The same, with the workers carried by the scheduler's carriers: their awaits arm inline. */
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL"})
+    void soakCarried(Backend backend) throws Exception {
+        soak(backend, true);
+    }
+
+    private void soak(Backend backend, boolean carried) throws Exception {
         TestBackends.assumeAvailable(backend);
         long fdsBefore = Fds.openFdCount();
         IoScheduler io = IoScheduler.builder().backend(backend).ringEntries(32).build();
+        assertTrue(!carried || io.carriesThreads(), io.carrierReason());
+        ThreadFactory threads = carried ? io.threadFactory("soak-") : Thread.ofVirtual().name("soak-", 0).factory();
         Slot[] slots = new Slot[SLOTS];
         for (int i = 0; i < SLOTS; i++) {
             slots[i] = new Slot();
@@ -89,7 +103,9 @@ class SoakTest {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SECONDS);
             List<Thread> workers = new ArrayList<>();
             for (int i = 0; i < WORKERS; i++) {
-                workers.add(Thread.ofVirtual().name("soak-", i).start(() -> work(io, slots, deadline)));
+                Thread worker = threads.newThread(() -> work(io, slots, deadline));
+                worker.start();
+                workers.add(worker);
             }
             // Invariants all along.
             while (System.nanoTime() < deadline) {
@@ -115,8 +131,8 @@ class SoakTest {
                     + "; kinds: " + failures.stream().map(f -> f.replaceAll("soak-\\d+|fd \\d+", "")).distinct().limit(10).toList());
             long outcomes = ready.sum() + timedOut.sum() + interrupted.sum() + cancelled.sum();
             assertEquals(started.sum(), outcomes, "every await ends with exactly one outcome");
-            System.out.printf("SoakTest %s %ds: %d awaits (ready %d, timed out %d, interrupted %d, cancelled %d), "
-                            + "%d recycles; %s%n", backend, SECONDS, started.sum(), ready.sum(), timedOut.sum(),
+            System.out.printf("SoakTest %s%s %ds: %d awaits (ready %d, timed out %d, interrupted %d, cancelled %d), "
+                            + "%d recycles; %s%n", backend, carried ? " carried" : "", SECONDS, started.sum(), ready.sum(), timedOut.sum(),
                     interrupted.sum(), cancelled.sum(), recycles.sum(), io.stats());
             assertTrue(ready.sum() > 0 && timedOut.sum() > 0 && interrupted.sum() > 0 && cancelled.sum() > 0,
                     "every outcome was exercised");

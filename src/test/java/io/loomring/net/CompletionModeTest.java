@@ -97,6 +97,16 @@ class CompletionModeTest {
     }
 
     @Test
+    void completionModeCanBeTurnedOff() throws Exception {
+        try (IoScheduler readiness = IoScheduler.builder().backend(Backend.IO_URING).carriers(1)
+                .completionIo(false).build()) {
+            CompletableFuture<Boolean> f = new CompletableFuture<>();
+            readiness.threadFactory().newThread(() -> f.complete(readiness.completionMode())).start();
+            assertFalse(get(f), "readiness mode everywhere");
+        }
+    }
+
+    @Test
     void heapAndDirectBuffersRoundTripLargeTransfersIntact() throws Exception {
         byte[] data = new byte[8 * 1024 * 1024 + 123];
         new Random(7).nextBytes(data);
