@@ -228,7 +228,11 @@ public abstract class Poller implements Executor {
      */
     public final void submit(Waiter w) {
         if (!terminated && isCurrent()) {
-            runInline(() -> handle(w));
+            try {
+                handle(w);
+            } catch (Throwable t) {
+                failInline(t);
+            }
             if (terminated) {
                 w.complete(Waiter.CLOSED);
             }
@@ -464,11 +468,16 @@ public abstract class Poller implements Executor {
         try {
             action.run();
         } catch (Throwable t) {
-            if (inlineFailure == null) {
-                inlineFailure = t;
-            }
-            stopRequested = true;
+            failInline(t);
         }
+    }
+
+    /** A request run inline failed: the loop rethrows it when the carried thread yields. */
+    private void failInline(Throwable t) {
+        if (inlineFailure == null) {
+            inlineFailure = t;
+        }
+        stopRequested = true;
     }
 
     @FunctionalInterface
