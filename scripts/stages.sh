@@ -37,7 +37,8 @@ loomring_surefire_sums() {
     END { print t + 0, f + 0, e + 0, s + 0 }'
 }
 
-# Why tests in DIR's reports were skipped: one line per distinct reason, with how many and which.
+# The tests in DIR's reports that failed (one line each), then why tests were skipped: one line per
+# distinct reason, with how many and which.
 loomring_surefire_skip_reasons() {
   local dir=$1
   ls "$dir"/TEST-*.xml >/dev/null 2>&1 || return 0
@@ -63,7 +64,18 @@ loomring_surefire_skip_reasons() {
       count[reason]++
       if (index(" " tests[reason] " ", " " test " ") == 0) tests[reason] = tests[reason] (tests[reason] == "" ? "" : " ") test
     }
-    END { for (i = 1; i <= n; i++) printf "%d skipped: %s [%s]\n", count[order[i]], order[i], tests[order[i]] }
+    /<(failure|error)[ >]/ {
+      message = ""
+      if (match($0, /message="[^"]*"/)) message = substr($0, RSTART + 9, RLENGTH - 10)
+      gsub(/&quot;/, "\"", message); gsub(/&apos;/, "\x27", message); gsub(/&lt;/, "<", message)
+      gsub(/&gt;/, ">", message); gsub(/&amp;/, "\\&", message); gsub(/&#10;/, " ", message)
+      if (length(message) > 200) message = substr(message, 1, 200) "..."
+      failed[++nf] = "FAILED " cls "." name (message == "" ? "" : ": " message)
+    }
+    END {
+      for (i = 1; i <= nf; i++) print failed[i]
+      for (i = 1; i <= n; i++) printf "%d skipped: %s [%s]\n", count[order[i]], order[i], tests[order[i]]
+    }
   ' "$dir"/TEST-*.xml
 }
 
@@ -108,7 +120,8 @@ loomring_stage() {
   fi
   if [ "$status" -ne 0 ]; then
     echo "---- last $LOOMRING_FAIL_TAIL lines of $log (exit status $status) ----"
-    tail -n "$LOOMRING_FAIL_TAIL" "$log"
+    # Without Maven's closing advice on -e and -X, which would fill the tail.
+    sed '/^\[ERROR\] -> \[Help 1\]/,$d' "$log" | tail -n "$LOOMRING_FAIL_TAIL"
     echo "----"
   fi
   return "$status"
