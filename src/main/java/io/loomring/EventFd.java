@@ -56,6 +56,7 @@ public final class EventFd implements Closeable {
     /**
      * Creates an eventfd with its counter at zero, non-blocking and close-on-exec.
      *
+     * @return the new eventfd
      * @throws IOException if {@code eventfd} fails (for example EMFILE: too many open files)
      */
     public static EventFd open() throws IOException {
@@ -70,6 +71,7 @@ public final class EventFd implements Closeable {
      * The fd number, to await with {@link IoScheduler#awaitReadable(int)} or to hand to native code.
      * Valid until {@link #close()}; owned by this object.
      *
+     * @return the fd number
      * @throws ClosedChannelException if closed
      */
     public int fd() throws ClosedChannelException {
@@ -127,7 +129,11 @@ public final class EventFd implements Closeable {
         return fd.readCounter("read from eventfd");
     }
 
-    /** True until {@link #close()}. */
+    /**
+     * Whether the fd is open.
+     *
+     * @return true until {@link #close()}
+     */
     public boolean isOpen() {
         return fd.isOpen();
     }

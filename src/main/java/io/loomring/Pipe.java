@@ -61,6 +61,7 @@ public final class Pipe implements Closeable {
     /**
      * Creates a pipe, both ends non-blocking and close-on-exec.
      *
+     * @return the new pipe, both ends open
      * @throws IOException if {@code pipe2} fails (for example EMFILE: too many open files)
      */
     public static Pipe open() throws IOException {
@@ -78,6 +79,7 @@ public final class Pipe implements Closeable {
      * The read end's fd number, to await with {@link IoScheduler#awaitReadable(int)}. Valid until
      * {@link #close()}; owned by this pipe.
      *
+     * @return the read end's fd number
      * @throws ClosedChannelException if the pipe is closed
      */
     public int readFd() throws ClosedChannelException {
@@ -88,6 +90,7 @@ public final class Pipe implements Closeable {
      * The write end's fd number, to await with {@link IoScheduler#awaitWritable(int)} when the pipe
      * is full. Valid until {@link #closeWriteEnd()} or {@link #close()}; owned by this pipe.
      *
+     * @return the write end's fd number
      * @throws ClosedChannelException if the write end is closed
      */
     public int writeFd() throws ClosedChannelException {
@@ -97,6 +100,7 @@ public final class Pipe implements Closeable {
     /**
      * Reads what the pipe holds, up to {@code dst.remaining()} bytes, without blocking.
      *
+     * @param dst the buffer to read into, from its position
      * @return the number of bytes read (the buffer's position advances by it), 0 if the pipe is
      *         empty (or {@code dst} has no room), or -1 at end-of-stream (the write end is closed and
      *         the pipe drained)
@@ -137,6 +141,7 @@ public final class Pipe implements Closeable {
      * Writes as much of {@code src} as the pipe takes now, without blocking. Writes of at most
      * {@code PIPE_BUF} (4096) bytes are atomic.
      *
+     * @param src the bytes to write, from its position
      * @return the number of bytes written (the buffer's position advances by it), 0 if the pipe is
      *         full (or {@code src} is empty)
      * @throws ClosedChannelException if the write end is closed
@@ -181,7 +186,11 @@ public final class Pipe implements Closeable {
         writeEnd.close();
     }
 
-    /** True until {@link #close()}. */
+    /**
+     * Whether the pipe is open.
+     *
+     * @return true until {@link #close()}
+     */
     public boolean isOpen() {
         return readEnd.isOpen();
     }

@@ -45,6 +45,7 @@ public final class TimerFd implements Closeable {
     /**
      * Creates a disarmed timer, non-blocking and close-on-exec.
      *
+     * @return the new timer
      * @throws IOException if {@code timerfd_create} fails (for example EMFILE: too many open files)
      */
     public static TimerFd open() throws IOException {
@@ -60,6 +61,7 @@ public final class TimerFd implements Closeable {
      * The fd number, to await with {@link IoScheduler#awaitReadable(int)}. Valid until
      * {@link #close()}; owned by this object.
      *
+     * @return the fd number
      * @throws ClosedChannelException if closed
      */
     public int fd() throws ClosedChannelException {
@@ -70,6 +72,7 @@ public final class TimerFd implements Closeable {
      * Arms a one-shot timer: the fd becomes readable once, {@code delay} from now. Replaces any
      * earlier schedule.
      *
+     * @param delay how long from now until the expiry
      * @throws IllegalArgumentException if {@code delay} is not positive
      * @throws ClosedChannelException   if closed
      */
@@ -81,6 +84,8 @@ public final class TimerFd implements Closeable {
      * Arms the timer: first expiry {@code delay} from now, then every {@code period} (zero: once).
      * Replaces any earlier schedule; expirations not yet drained are discarded.
      *
+     * @param delay  how long from now until the first expiry
+     * @param period the time between later expiries; zero for one expiry only
      * @throws IllegalArgumentException if {@code delay} is not positive or {@code period} is negative
      * @throws ArithmeticException      if a duration does not fit in a long of nanoseconds (292 years)
      * @throws ClosedChannelException   if closed
@@ -129,7 +134,11 @@ public final class TimerFd implements Closeable {
         }
     }
 
-    /** True until {@link #close()}. */
+    /**
+     * Whether the fd is open.
+     *
+     * @return true until {@link #close()}
+     */
     public boolean isOpen() {
         return fd.isOpen();
     }

@@ -187,6 +187,7 @@ public final class TcpServerSocket implements Closeable {
      * after close. {@code close()} wakes only this socket's own {@code accept} calls: cancel your
      * own awaits on the fd with {@link IoScheduler#cancel(int)} before closing.
      *
+     * @return the fd number
      * @throws ClosedChannelException if close has started
      */
     public int fd() throws ClosedChannelException {

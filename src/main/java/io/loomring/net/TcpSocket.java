@@ -809,6 +809,7 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
      * socket's own blocked calls: cancel your own awaits on the fd with
      * {@link IoScheduler#cancel(int)} before closing.
      *
+     * @return the fd number
      * @throws ClosedChannelException if close has started
      */
     public int fd() throws ClosedChannelException {
