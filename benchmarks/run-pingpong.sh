@@ -27,28 +27,16 @@ JAR="$HERE/target/benchmarks.jar"
 die() { echo "run-pingpong: $*" >&2; exit 1; }
 
 # A JDK >= 25 to run the benchmarks with (Maven finds its own through the toolchains plugin).
-find_java() {
-    local candidates=()
-    [[ -n "${JAVA_HOME:-}" ]] && candidates+=("$JAVA_HOME/bin/java")
-    candidates+=("$(command -v java || true)")
-    for d in /usr/lib/jvm/*/bin/java; do candidates+=("$d"); done
-    for j in "${candidates[@]}"; do
-        [[ -x "$j" ]] || continue
-        local v
-        v="$("$j" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')"
-        if [[ "$v" =~ ^[0-9]+$ ]] && (( v >= 25 )); then echo "$j"; return 0; fi
-    done
-    return 1
-}
-JAVA="$(find_java)" || die "no JDK >= 25 found (set JAVA_HOME or install one under /usr/lib/jvm)"
+. "$ROOT/scripts/lib.sh"
+JAVA="$(loomring_require_java run-pingpong.sh)"
 # JMH 1.37 uses sun.misc.Unsafe in the host JVM; allow it quietly.
 JAVA_OPTS=(--enable-native-access=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow)
 
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
     echo "== building (library install, then benchmarks)"
     # Maven 3.8 prints colour resets even in batch mode; strip them (pipefail keeps its status).
-    (cd "$ROOT" && mvn -q -B -ntp install -DskipTests 2>&1 | sed 's/\x1b\[[0-9;]*m//g')
-    (cd "$HERE" && mvn -q -B -ntp package 2>&1 | sed 's/\x1b\[[0-9;]*m//g')
+    (cd "$ROOT" && mvn -q -B -ntp install -DskipTests 2>&1 | loomring_strip_colour)
+    (cd "$HERE" && mvn -q -B -ntp package 2>&1 | loomring_strip_colour)
 fi
 [[ -f "$JAR" ]] || die "$JAR missing (build failed?)"
 mkdir -p "$OUT"

@@ -3,9 +3,9 @@
 # drives the jar with clients we did not write: wrk against `http` and redis-benchmark against
 # `resp`, on both backends. Fails on any socket error, non-2xx response or error line.
 #
-# Needs the library installed (`mvn install` at the repository root), Maven, a JDK 25 under
-# /usr/lib/jvm (or LOOMRING_JAVA=/path/to/java), and wrk plus redis-benchmark (Debian packages wrk
-# and redis-tools, installed here when running as root). Arguments are passed on to Maven.
+# Needs the library installed (`mvn install` at the repository root), Maven, a JDK 25 (found by
+# ../scripts/lib.sh, or LOOMRING_JAVA=/path/to/java), and wrk plus redis-benchmark (Debian packages
+# wrk and redis-tools, installed here when running as root). Arguments are passed on to Maven.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -18,26 +18,10 @@ log() { echo "== examples: $*"; }
 fail() { echo "FAIL (examples): $*" >&2; exit 1; }
 
 # --- tools -------------------------------------------------------------------------------------
-missing=()
-command -v wrk >/dev/null || missing+=(wrk)
-command -v redis-benchmark >/dev/null || missing+=(redis-tools)
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
-    log "installing ${missing[*]}"
-    apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-  else
-    fail "wrk and redis-benchmark are needed: apt-get install wrk redis-tools (as root)"
-  fi
-fi
-
-java_bin="${LOOMRING_JAVA:-}"
-if [ -z "$java_bin" ]; then
-  for candidate in /usr/lib/jvm/*25*/bin/java /usr/lib/jvm/*2[6-9]*/bin/java; do
-    if [ -x "$candidate" ]; then java_bin="$candidate"; break; fi
-  done
-fi
-[ -n "$java_bin" ] || fail "no JDK 25+ found under /usr/lib/jvm; set LOOMRING_JAVA"
+. ../scripts/lib.sh
+loomring_install wrk:wrk redis-benchmark:redis-tools \
+  || fail "wrk and redis-benchmark are needed: apt-get install wrk redis-tools (as root)"
+java_bin=$(loomring_require_java examples/run-tests.sh)
 
 # Every connection is a file descriptor, on both sides.
 hard_limit="$(ulimit -Hn)"

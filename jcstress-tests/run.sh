@@ -12,14 +12,14 @@
 # itself exits 0 then), and when a broken twin does not show its forbidden outcome. Results, logs and
 # jcstress-results-*.bin.gz go under jcstress-tests/target/jcstress-run/<mode>/.
 #
-# Needs Maven and a JDK 25 (LOOMRING_JDK, default /usr/lib/jvm/temurin-25-jdk-amd64).
+# Needs Maven and a JDK 25 (found by ../scripts/lib.sh; LOOMRING_JDK=/path/to/jdk picks one).
 set -euo pipefail
 
 MODE=${1:-quick}
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$HERE")
-JDK=${LOOMRING_JDK:-/usr/lib/jvm/temurin-25-jdk-amd64}
-JAVA="$JDK/bin/java"
+. "$ROOT/scripts/lib.sh"
+JAVA=$(loomring_require_java jcstress-tests/run.sh)
 JAR="$HERE/target/jcstress.jar"
 REAL='^io\.loomring\.jcstress\.tests\.'
 TWINS='^io\.loomring\.jcstress\.broken\.'
@@ -30,10 +30,9 @@ TWIN_RETRIES=2
 
 die() { echo "jcstress-tests: $*" >&2; exit 1; }
 
-[ -x "$JAVA" ] || die "no JDK 25 at $JDK (set LOOMRING_JDK)"
-
 build() {
-  local repo=${MAVEN_REPO_LOCAL:-$HOME/.m2/repository}
+  local repo
+  repo=$(loomring_maven_repo)
   local lib="$repo/io/loomring/loomring/0.1.0-SNAPSHOT/loomring-0.1.0-SNAPSHOT.jar"
   if [ ! -f "$lib" ] || [ -n "$(find "$ROOT/pom.xml" "$ROOT/src/main" -newer "$lib" -print -quit)" ]; then
     echo "== installing the library (sources newer than $lib)"

@@ -76,4 +76,22 @@ public final class Errno {
         };
         return text != null ? text : "errno " + errno;
     }
+
+    /**
+     * The errno's text first, then its name, for exception messages: {@code "Connection reset by
+     * peer (ECONNRESET)"}; {@code "errno N"} for an errno this table does not name.
+     */
+    public static String message(int errno) {
+        return message(describe(errno));
+    }
+
+    /** Turns a {@code "NAME (text)"} description into {@code "text (NAME)"}; anything else unchanged. */
+    public static String message(String description) {
+        int open = description.indexOf(" (");
+        if (open < 0 || !description.endsWith(")")) {
+            return description;
+        }
+        String name = description.substring(0, open);
+        return description.substring(open + 2, description.length() - 1) + " (" + name + ")";
+    }
 }

@@ -7,8 +7,9 @@ import java.net.NoRouteToHostException;
 import java.net.SocketException;
 
 /**
- * Maps socket errnos to the exception types the JDK's own sockets throw, keeping the errno text in
- * the message so a failure can be traced to the kernel's answer.
+ * Maps socket errnos to the exception types the JDK's own sockets throw. Messages give the errno's
+ * text once, then its name (so a failure can be traced to the kernel's answer), then what was
+ * being done: {@code "Connection refused (ECONNREFUSED) connecting to /127.0.0.1:1"}.
  */
 final class SocketErrors {
     private SocketErrors() {}
@@ -24,29 +25,27 @@ final class SocketErrors {
     static final int EHOSTDOWN = 112;
     static final int ENFILE = 23;
 
-    /** Errno text, such as {@code "ECONNRESET (Connection reset by peer)"}. */
+    /**
+     * The errno's text, then its name, said once: {@code "Connection reset by peer (ECONNRESET)"}.
+     */
     static String describe(int errno) {
         return switch (errno) {
-            case EPROTO -> "EPROTO (Protocol error)";
-            case ENOTSOCK -> "ENOTSOCK (Socket operation on non-socket)";
-            case EAFNOSUPPORT -> "EAFNOSUPPORT (Address family not supported by protocol)";
-            case ENETDOWN -> "ENETDOWN (Network is down)";
-            case ENETRESET -> "ENETRESET (Network dropped connection on reset)";
-            case ENOBUFS -> "ENOBUFS (No buffer space available)";
-            case EISCONN -> "EISCONN (Transport endpoint is already connected)";
-            case EHOSTDOWN -> "EHOSTDOWN (Host is down)";
-            case ENFILE -> "ENFILE (Too many open files in system)";
-            default -> Errno.describe(errno);
+            case EPROTO -> "Protocol error (EPROTO)";
+            case ENOTSOCK -> "Socket operation on non-socket (ENOTSOCK)";
+            case EAFNOSUPPORT -> "Address family not supported by protocol (EAFNOSUPPORT)";
+            case ENETDOWN -> "Network is down (ENETDOWN)";
+            case ENETRESET -> "Network dropped connection on reset (ENETRESET)";
+            case ENOBUFS -> "No buffer space available (ENOBUFS)";
+            case EISCONN -> "Transport endpoint is already connected (EISCONN)";
+            case EHOSTDOWN -> "Host is down (EHOSTDOWN)";
+            case ENFILE -> "Too many open files in system (ENFILE)";
+            default -> Errno.message(errno);
         };
     }
 
-    /** A failed {@code connect}. */
+    /** A failed {@code connect}: {@code "Connection refused (ECONNREFUSED) connecting to /127.0.0.1:1"}. */
     static SocketException connect(int errno, Object target) {
-        String msg = switch (errno) {
-            case Errno.ECONNREFUSED -> "Connection refused";
-            case Errno.ETIMEDOUT -> "Connection timed out";
-            default -> "Connect failed";
-        } + " (" + target + "): " + describe(errno);
+        String msg = describe(errno) + " connecting to " + target;
         return switch (errno) {
             case Errno.ECONNREFUSED, Errno.ETIMEDOUT, Errno.ENOTCONN -> new ConnectException(msg);
             case Errno.EHOSTUNREACH, Errno.ENETUNREACH, EHOSTDOWN, ENETDOWN -> new NoRouteToHostException(msg);
@@ -55,23 +54,27 @@ final class SocketErrors {
         };
     }
 
-    /** A failed {@code bind} or {@code listen}. */
+    /**
+     * A failed {@code bind} or {@code listen}: {@code "Address already in use (EADDRINUSE) binding
+     * /127.0.0.1:80"}.
+     */
     static SocketException bind(int errno, Object address) {
-        String msg = (errno == Errno.EADDRINUSE ? "Address already in use" : "Cannot bind")
-                + " (" + address + "): " + describe(errno);
+        String msg = describe(errno) + " binding " + address;
         return switch (errno) {
             case Errno.EADDRINUSE, Errno.EADDRNOTAVAIL, Errno.EACCES -> new BindException(msg);
             default -> new SocketException(msg);
         };
     }
 
-    /** A failed read, write or other call on a connected socket. */
+    /**
+     * A failed read, write or other call on a connected socket: {@code "Connection reset by peer
+     * (ECONNRESET)"} and {@code "Broken pipe (EPIPE)"} alone (they start as the JDK's messages do),
+     * {@code "read failed: Bad file descriptor (EBADF)"} otherwise.
+     */
     static SocketException io(String what, int errno) {
-        String prefix = switch (errno) {
-            case Errno.ECONNRESET -> "Connection reset";
-            case Errno.EPIPE -> "Broken pipe";
-            default -> what + " failed";
+        return switch (errno) {
+            case Errno.ECONNRESET, Errno.EPIPE -> new SocketException(describe(errno));
+            default -> new SocketException(what + " failed: " + describe(errno));
         };
-        return new SocketException(prefix + ": " + describe(errno));
     }
 }

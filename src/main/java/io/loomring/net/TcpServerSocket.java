@@ -4,6 +4,7 @@ import io.loomring.IoScheduler;
 import io.loomring.ffm.Errno;
 import io.loomring.ffm.Native;
 import io.loomring.ffm.Sockets;
+import java.io.Closeable;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -34,7 +35,7 @@ import java.util.Objects;
  * {@link ClosedChannelException}. Interrupting a thread blocked in {@code accept} closes the server
  * socket and throws {@link ClosedByInterruptException}.
  */
-public final class TcpServerSocket implements AutoCloseable {
+public final class TcpServerSocket implements Closeable {
     /** Backlog of {@link #bind(InetSocketAddress)}; the kernel caps it at {@code net.core.somaxconn}. */
     public static final int DEFAULT_BACKLOG = 1024;
 
@@ -174,6 +175,26 @@ public final class TcpServerSocket implements AutoCloseable {
     /** True once {@link #close()} has started. */
     public boolean isClosed() {
         return fd.isClosing();
+    }
+
+    /**
+     * The listening socket's fd number: await it with {@link IoScheduler#awaitReadable(int)} to
+     * learn that a connection is pending without accepting it (then {@link #accept()}), or pass it
+     * to your own {@code setsockopt} downcall.
+     *
+     * <p>The fd stays owned by this server socket: it is valid until {@link #close()} starts, and
+     * the caller must not close it, clear its {@code O_NONBLOCK} flag, or keep using the number
+     * after close. {@code close()} wakes only this socket's own {@code accept} calls: cancel your
+     * own awaits on the fd with {@link IoScheduler#cancel(int)} before closing.
+     *
+     * @return the fd number
+     * @throws ClosedChannelException if close has started
+     */
+    public int fd() throws ClosedChannelException {
+        if (fd.isClosing()) {
+            throw new ClosedChannelException();
+        }
+        return fd.fd();
     }
 
     /**

@@ -811,6 +811,28 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
     }
 
     /**
+     * The socket's fd number, for what this class does not offer: a socket option through your own
+     * {@code setsockopt} downcall, or awaiting this socket together with other fds on an
+     * {@link IoScheduler}.
+     *
+     * <p>The fd stays owned by this socket: it is valid until {@link #close()} starts, and the
+     * caller must not close it, clear its {@code O_NONBLOCK} flag, or keep using the number after
+     * close (the kernel reuses fd numbers). Bytes read or written through the fd directly bypass
+     * this socket's timeouts and interleave with its own calls. {@code close()} wakes only this
+     * socket's own blocked calls: cancel your own awaits on the fd with
+     * {@link IoScheduler#cancel(int)} before closing.
+     *
+     * @return the fd number
+     * @throws ClosedChannelException if close has started
+     */
+    public int fd() throws ClosedChannelException {
+        if (fd.isClosing()) {
+            throw new ClosedChannelException();
+        }
+        return fd.fd();
+    }
+
+    /**
      * Closes the socket: wakes threads blocked in it with {@link AsynchronousCloseException},
      * waits until they have left their syscalls, then closes the fd. Idempotent.
      */
