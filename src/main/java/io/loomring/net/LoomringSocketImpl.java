@@ -175,7 +175,7 @@ final class LoomringSocketImpl extends SocketImpl {
         try {
             s.connectTo(new InetSocketAddress(ip, target.getPort()), Duration.ofMillis(timeout));
         } catch (IOException e) {
-            throw JavaNetErrors.translate(e);
+            throw JavaNetErrors.translateConnect(e);
         } catch (IllegalStateException e) { // AlreadyConnectedException, ConnectionPendingException
             throw new SocketException(e instanceof java.nio.channels.AlreadyConnectedException
                     ? "Already connected" : "Connection in progress");
@@ -229,7 +229,7 @@ final class LoomringSocketImpl extends SocketImpl {
             });
             localport = bound.getPort();
         } catch (IOException e) {
-            throw JavaNetErrors.translate(e);
+            throw JavaNetErrors.translateConnect(e);
         }
     }
 
@@ -306,7 +306,7 @@ final class LoomringSocketImpl extends SocketImpl {
         try {
             return s.withFd(JavaNetCalls::available);
         } catch (IOException e) {
-            throw JavaNetErrors.translate(e);
+            throw JavaNetErrors.translateConnect(e);
         }
     }
 
@@ -317,7 +317,7 @@ final class LoomringSocketImpl extends SocketImpl {
             s.shutdownInput();
             inputShutdown = true;
         } catch (IOException e) {
-            throw JavaNetErrors.translate(e);
+            throw JavaNetErrors.translateConnect(e);
         } catch (NotYetConnectedException e) {
             throw new SocketException("Not connected");
         }
@@ -329,7 +329,7 @@ final class LoomringSocketImpl extends SocketImpl {
         try {
             s.shutdownOutput();
         } catch (IOException e) {
-            throw JavaNetErrors.translate(e);
+            throw JavaNetErrors.translateConnect(e);
         } catch (NotYetConnectedException e) {
             throw new SocketException("Not connected");
         }
