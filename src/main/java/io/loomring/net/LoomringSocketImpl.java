@@ -40,13 +40,21 @@ import java.util.Set;
  *
  * <p>Not supported, each with an exception naming it: urgent data ({@code sendUrgentData}), SOCKS
  * and HTTP proxies (a connect that the default {@link ProxySelector} would send through one),
- * datagram sockets, the JDK's extended options ({@code jdk.net.ExtendedSocketOptions}).
+ * datagram sockets, the JDK's extended options ({@code jdk.net.ExtendedSocketOptions}) other than
+ * the TCP keep-alive tuning and TCP_QUICKACK of {@link TcpOption}.
  */
 final class LoomringSocketImpl extends SocketImpl {
-    private static final Set<SocketOption<?>> OPTIONS =
-            Set.of(StandardSocketOptions.TCP_NODELAY, StandardSocketOptions.SO_KEEPALIVE,
-                    StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_SNDBUF, StandardSocketOptions.SO_LINGER,
-                    StandardSocketOptions.SO_REUSEADDR, StandardSocketOptions.SO_REUSEPORT, StandardSocketOptions.IP_TOS);
+    private static final Set<SocketOption<?>> OPTIONS = allOptions();
+
+    /** The standard options (as the JDK's client sockets) plus the TCP ones of {@link TcpOption}. */
+    private static Set<SocketOption<?>> allOptions() {
+        Set<SocketOption<?>> all = new java.util.HashSet<>(Set.of(StandardSocketOptions.TCP_NODELAY,
+                StandardSocketOptions.SO_KEEPALIVE, StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_SNDBUF,
+                StandardSocketOptions.SO_LINGER, StandardSocketOptions.SO_REUSEADDR, StandardSocketOptions.SO_REUSEPORT,
+                StandardSocketOptions.IP_TOS));
+        all.addAll(TcpOption.OPTIONS.keySet());
+        return Set.copyOf(all);
+    }
 
     private final IoScheduler scheduler;
     private final Object stateLock = new Object();
@@ -464,7 +472,10 @@ final class LoomringSocketImpl extends SocketImpl {
         if (!name.type().isInstance(value)) {
             throw new IllegalArgumentException("Invalid value '" + value + "'");
         }
-        if (name == StandardSocketOptions.SO_LINGER) {
+        TcpOption tcp = TcpOption.OPTIONS.get(name);
+        if (tcp != null) {
+            tcp.set(ensureOpen(), value);
+        } else if (name == StandardSocketOptions.SO_LINGER) {
             int seconds = (Integer) value;
             setOption(SocketOptions.SO_LINGER, seconds < 0 ? Boolean.FALSE : (Object) Math.min(seconds, 65535));
         } else {
@@ -478,6 +489,10 @@ final class LoomringSocketImpl extends SocketImpl {
         Objects.requireNonNull(name);
         if (!OPTIONS.contains(name)) {
             throw new UnsupportedOperationException("'" + name + "' not supported");
+        }
+        TcpOption tcp = TcpOption.OPTIONS.get(name);
+        if (tcp != null) {
+            return (T) tcp.get(ensureOpen());
         }
         if (name == StandardSocketOptions.SO_LINGER) {
             Object v = getOption(SocketOptions.SO_LINGER);
