@@ -545,6 +545,20 @@ abstract class SocketCompatibilityContract {
     }
 
     @Test
+    void tcpKeepAliveTuningOptions() throws Exception {
+        try (Socket c = clients().createSocket()) {
+            assertTrue(c.supportedOptions().containsAll(java.util.Set.of(jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE,
+                    jdk.net.ExtendedSocketOptions.TCP_KEEPINTERVAL, jdk.net.ExtendedSocketOptions.TCP_KEEPCOUNT)));
+            c.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE, 30);
+            c.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPINTERVAL, 5);
+            c.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPCOUNT, 3);
+            assertEquals(30, c.getOption(jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE));
+            assertEquals(5, c.getOption(jdk.net.ExtendedSocketOptions.TCP_KEEPINTERVAL));
+            assertEquals(3, c.getOption(jdk.net.ExtendedSocketOptions.TCP_KEEPCOUNT));
+        }
+    }
+
+    @Test
     void badOptionValuesAreRefused() throws Exception {
         try (Socket c = clients().createSocket()) {
             assertThrows(IllegalArgumentException.class, () -> c.setSoTimeout(-1));
