@@ -78,6 +78,31 @@ public class LoomringSocketFactory extends SocketFactory {
         return NAMED.remove(Objects.requireNonNull(name, "name"));
     }
 
+    /**
+     * Makes Loomring's sockets the process default, for libraries that take no socket factory:
+     * every {@code new Socket(...)} and {@code new ServerSocket(...)} made after this call waits on
+     * {@code scheduler} (through {@link Socket#setSocketImplFactory} and
+     * {@link java.net.ServerSocket#setSocketFactory}), and plain {@code ServerSocket.accept()}
+     * returns Loomring sockets.
+     *
+     * <p>Limits, all the JDK's: it can be done once per JVM and never undone (each JDK factory can
+     * be set once; a second call, or a factory someone else set first, fails with
+     * {@code SocketException: factory already defined}, and if only the server factory was taken
+     * the client one stays installed); sockets made before the call are unchanged; sockets made
+     * with a SOCKS or HTTP {@link Proxy} keep the JDK's implementation, and a plain socket no
+     * longer goes through {@code socksProxyHost} (Loomring refuses such a connect); NIO channels,
+     * and what is built on them (the JDK's {@code HttpClient}, {@code SocketChannel.socket()}), are
+     * not affected.
+     *
+     * @throws java.net.SocketException if a socket implementation factory was set before
+     */
+    @SuppressWarnings("deprecation") // the JDK's only hook for a process-wide SocketImpl
+    public static synchronized void installAsProcessDefault(IoScheduler scheduler) throws IOException {
+        Objects.requireNonNull(scheduler, "scheduler");
+        Socket.setSocketImplFactory(() -> new LoomringSocketImpl(scheduler));
+        java.net.ServerSocket.setSocketFactory(() -> new LoomringServerSocketImpl(scheduler));
+    }
+
     static IoScheduler lookup(String name) {
         if (name == null || name.isEmpty()) {
             return IoScheduler.shared();
