@@ -3,6 +3,8 @@
 #
 #   test-servers.sh postgres start DIR PORT   a new cluster in DIR/data, on 127.0.0.1:PORT, with its
 #                                             unix socket in DIR/run; prints the bin directory
+#                                             (as root, when the postgres user cannot reach DIR:
+#                                             under /tmp instead, named in DIR/pgdir)
 #   test-servers.sh postgres stop DIR         stops it (immediate mode) and removes DIR/data
 #   test-servers.sh redis start DIR PORT      redis-server on 127.0.0.1:PORT, no persistence
 #   test-servers.sh redis stop DIR
@@ -44,32 +46,48 @@ as_pg() { # runs a command as the postgres user when root (initdb and postgres r
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
+# Where the cluster lives: DIR itself, or (root only) a directory under /tmp when the postgres
+# user cannot reach DIR, e.g. a checkout under /root; DIR/pgdir names it for the stop.
+pg_home() {
+  local dir=$1
+  if [ -f "$dir/pgdir" ]; then cat "$dir/pgdir"; else echo "$dir"; fi
+}
+
 postgres_start() {
-  local dir=$1 port=$2 bin
+  local dir=$1 port=$2 bin home
   install_if_missing postgresql pg_bindir
   bin=$(pg_bindir)
-  mkdir -p "$dir/run"
-  rm -rf "$dir/data"
+  home=$dir
+  rm -f "$dir/pgdir"
   if [ "$(id -u)" -eq 0 ]; then
-    chown postgres "$dir" "$dir/run"
-    runuser -u postgres -- test -w "$dir" \
-      || { log "the postgres user cannot reach $dir (a parent directory is not searchable)"; exit 1; }
+    chown postgres "$dir"
+    if ! runuser -u postgres -- test -w "$dir"; then
+      home=$(mktemp -d /tmp/loomring-test-postgres.XXXXXX)
+      chown postgres "$home"
+      echo "$home" >"$dir/pgdir"
+      log "the postgres user cannot reach $dir (a parent is not searchable); cluster in $home"
+    fi
   fi
-  as_pg "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --no-sync >"$dir/initdb.log" 2>&1 \
+  mkdir -p "$home/run"
+  rm -rf "$home/data"
+  [ "$(id -u)" -ne 0 ] || chown postgres "$home/run"
+  as_pg "$bin/initdb" -D "$home/data" -U postgres -A trust -E UTF8 --no-sync >"$dir/initdb.log" 2>&1 \
     || { cat "$dir/initdb.log" >&2; exit 1; }
-  as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 \
-    -o "-p $port -k $dir/run -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-    start >/dev/null || { cat "$dir/postgres.log" >&2; exit 1; }
+  as_pg "$bin/pg_ctl" -D "$home/data" -l "$home/postgres.log" -w -t 60 \
+    -o "-p $port -k $home/run -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    start >/dev/null || { cat "$home/postgres.log" >&2; exit 1; }
   echo "$bin"
 }
 
 postgres_stop() {
-  local dir=$1 bin
+  local dir=$1 bin home
   bin=$(pg_bindir) || return 0
-  if [ -f "$dir/data/postmaster.pid" ]; then
-    as_pg "$bin/pg_ctl" -D "$dir/data" -m immediate -w -t 30 stop >/dev/null 2>&1 || true
+  home=$(pg_home "$dir")
+  if [ -f "$home/data/postmaster.pid" ]; then
+    as_pg "$bin/pg_ctl" -D "$home/data" -m immediate -w -t 30 stop >/dev/null 2>&1 || true
   fi
-  rm -rf "$dir/data"
+  rm -rf "$home/data"
+  if [ "$home" != "$dir" ]; then rm -rf "$home"; rm -f "$dir/pgdir"; fi
 }
 
 redis_start() {
