@@ -17,6 +17,10 @@ LOGS=target/test-logs
 rm -rf "$LOGS"
 mkdir -p "$LOGS"
 
+# The java.net drop-in tests run PostgreSQL and redis-server (src/test/scripts/test-servers.sh
+# installs them on demand too); install them up front where we can.
+loomring_install redis-server:redis-server '/usr/lib/postgresql/*/bin/initdb:postgresql' || true
+
 # --- how each stage is counted ------------------------------------------------------------------
 library_counts() {
   loomring_surefire_counter target/surefire-reports

@@ -48,11 +48,18 @@ loomring_require_java() {
 }
 
 # loomring_install CMD:PKG...: for every CMD not on PATH, installs Debian package PKG with apt-get
-# (one `apt-get update` first). Fails, naming the packages, when not root or without apt-get.
+# (one `apt-get update` first). A CMD with a slash is a path pattern instead (for binaries off PATH,
+# such as /usr/lib/postgresql/*/bin/initdb). Fails, naming the packages, when not root or without
+# apt-get.
 loomring_install() {
-  local pair missing=()
+  local pair what missing=()
   for pair in "$@"; do
-    command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
+    what="${pair%%:*}"
+    if [[ "$what" == */* ]]; then
+      compgen -G "$what" >/dev/null || missing+=("${pair#*:}")
+    else
+      command -v "$what" >/dev/null 2>&1 || missing+=("${pair#*:}")
+    fi
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then

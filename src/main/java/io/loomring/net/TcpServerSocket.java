@@ -167,6 +167,22 @@ public final class TcpServerSocket implements Closeable {
         };
     }
 
+    /**
+     * Runs {@code call} on the listening fd number while no close can complete, for the options
+     * this class has no method of its own for (the {@code java.net} adapter's SO_RCVBUF and
+     * SO_REUSEADDR).
+     *
+     * @throws ClosedChannelException if closed
+     */
+    <T> T withFd(FdCall<T> call) throws IOException {
+        fd.begin();
+        try {
+            return call.apply(fd.fd());
+        } finally {
+            fd.end();
+        }
+    }
+
     /** The bound address (with the actual port when bound to port 0). */
     public InetSocketAddress localAddress() {
         return localAddress;

@@ -754,6 +754,22 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
         }
     }
 
+    /**
+     * Runs {@code call} on this socket's fd number while no close can complete, for the calls this
+     * class has no method of its own for (the {@code java.net} adapter's bind before connect,
+     * SO_LINGER, SO_REUSEADDR, FIONREAD).
+     *
+     * @throws ClosedChannelException if closed
+     */
+    <T> T withFd(FdCall<T> call) throws IOException {
+        fd.begin();
+        try {
+            return call.apply(fd.fd());
+        } finally {
+            fd.end();
+        }
+    }
+
     private void setOption(int level, int name, int value, String what) throws IOException {
         fd.begin();
         try {
