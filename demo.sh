@@ -1,10 +1,24 @@
 #!/usr/bin/env bash
-# Builds the library and the examples (skipping tests) and runs the demo: an echo server and a
-# thousand clients on virtual threads over Loomring, which prints what it did and exits.
-# Arguments go to the demo (e.g. --backend epoll). Uses a JDK 25+ from /usr/lib/jvm or JAVA_HOME
-# (or LOOMRING_JAVA=/path/to/java), whatever `java` on PATH is.
+# The first command to run. Builds the library, the examples and the benchmarks (skipping tests),
+# then serves HTTP/1.1 "Hello, World!" at 256 keep-alive connections on Loomring (each threading
+# mode) side by side with the JDK's own virtual-thread sockets and Netty 4.2 (io_uring, epoll; left
+# out when its jars cannot be fetched), and prints one table: requests/s, latency, CPU time,
+# syscalls and memory per request. Load comes from wrk when it is installed, otherwise from a small
+# load generator on Loomring's own client sockets. About two minutes on 2 cores.
+#
+#   ./demo.sh                      the side-by-side table (benchmarks/run.sh --demo)
+#   ./demo.sh echo [--backend B]   the echo demo: an echo server and 1000 clients on virtual threads
+#                                  over Loomring, every echo checked
+#
+# Uses a JDK 25+ from JAVA_HOME or /usr/lib/jvm (or LOOMRING_JAVA=/path/to/java), whatever `java`
+# on PATH is.
 set -euo pipefail
 cd "$(dirname "$0")"
+
+if [ "${1:-}" != echo ]; then
+  exec benchmarks/run.sh --demo "$@"
+fi
+shift
 
 java_bin="${LOOMRING_JAVA:-}"
 if [ -z "$java_bin" ]; then
