@@ -20,6 +20,6 @@ if [[ -z "$JAVA" ]]; then
 fi
 [[ -n "$JAVA" ]] || { echo "run-micro.sh: no JDK >= 25 found" >&2; exit 1; }
 echo "== micro-benchmarks: about $(( 16 * (${WARMUP:-3} + ${ITERATIONS:-5}) * ${SECONDS:-1} / 60 + 1 )) minutes; JMH log: $OUT/jmh.log"
-"$JAVA" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -cp "$JAR" \
+"$JAVA" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Djmh.ignoreLock=true -cp "$JAR" \
     io.loomring.bench.micro.MicroSuite out="$OUT" warmup="${WARMUP:-3}" iterations="${ITERATIONS:-5}" \
     seconds="${SECONDS:-1}" ${INCLUDE:+include="$INCLUDE"}
