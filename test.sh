@@ -2,7 +2,9 @@
 # Runs every Loomring test, in three stages: the library's JUnit suite (both backends, then
 # `mvn install` so the other stages build against it), the jcstress suite in its short mode
 # (including the check that the deliberately broken twins fail), and the examples' integration
-# tests with real clients. Needs Maven and an installed JDK 25 (found automatically).
+# tests with real clients, then a smoke run of the benchmark harness (benchmarks/run.sh --smoke:
+# every stack answers the same bytes, every output is written). Needs Maven and an installed JDK 25
+# (found automatically).
 #
 # Prints one line per stage (time, counts, log file), why tests were skipped (read from the
 # Surefire reports), the tail of the log of a stage that failed, and a last line
@@ -46,6 +48,13 @@ examples_counts() {
   fi
 }
 
+harness_counts() {
+  local status=$1
+  # One check: every stack answered byte-identical responses and every output file was written.
+  if [ "$status" -eq 0 ]; then STAGE_PASSED=1; else STAGE_FAILED=1; fi
+  STAGE_NOTE="benchmark harness smoke: every stack, identical bytes, every output"
+}
+
 # A sub-suite's script must exist; it runs through bash, so a lost executable bit cannot skip it.
 suite() {
   [ -f "$1" ] || { echo "test.sh: $1 is missing" >&2; return 1; }
@@ -68,6 +77,9 @@ if [ "$status" -eq 0 ]; then
 fi
 if [ "$status" -eq 0 ]; then
   loomring_stage examples "$LOGS/examples.log" examples_counts suite examples/run-tests.sh || status=$?
+fi
+if [ "$status" -eq 0 ]; then
+  loomring_stage harness "$LOGS/harness.log" harness_counts suite benchmarks/run.sh --smoke || status=$?
 fi
 finish
 exit "$status"

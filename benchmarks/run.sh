@@ -17,7 +17,7 @@
 # Outputs in benchmarks/target/results/: results.json (machine, kernel, JDK, commit, every figure of
 # every round), chart.png, table.txt, table.md, and the raw http.tsv / resp.tsv / logs.
 # Settings (environment, all optional): ROUNDS, LEVELS ("64 256 1000"), WARMUP and DURATION (seconds
-# per level), REDIS_N (requests per redis-benchmark test), THREADS (Netty event loops; default: the CPU
+# per level; WARMUP_MAX bounds the adaptive warm-up), REDIS_N (requests per redis-benchmark test), THREADS (Netty event loops; default: the CPU
 # count, which is what Loomring's carriers use), WRK_THREADS (2), RESULTS (output directory).
 set -euo pipefail
 
@@ -53,16 +53,20 @@ for arg in "$@"; do
     esac
 done
 
+# Warm-up per level: 2-second loads until req/s rises by less than 10 % from one to the next, at
+# least WARMUP and at most WARMUP_MAX seconds (JIT compilers on a busy machine can take 15 s).
 case "$MODE" in
-    full)  d_rounds=3; d_levels="64 256 1000"; d_warmup=4; d_duration=8; d_redis_n=200000 ;;
-    quick) d_rounds=1; d_levels="256";         d_warmup=3; d_duration=8; d_redis_n=100000 ;;
-    smoke) d_rounds=1; d_levels="64";          d_warmup=1; d_duration=2; d_redis_n=5000 ;;
-    demo)  d_rounds=1; d_levels="256";         d_warmup=3; d_duration=6; d_redis_n=0 ;;
-    micro) d_rounds=0; d_levels="";            d_warmup=0; d_duration=0; d_redis_n=0 ;;
+    full)  d_rounds=3; d_levels="64 256 1000"; d_warmup=4; d_warmup_max=16; d_duration=8; d_redis_n=200000 ;;
+    quick) d_rounds=1; d_levels="256";         d_warmup=4; d_warmup_max=10; d_duration=8; d_redis_n=60000 ;;
+    smoke) d_rounds=1; d_levels="64";          d_warmup=2; d_warmup_max=2;  d_duration=2; d_redis_n=5000 ;;
+    demo)  d_rounds=1; d_levels="256";         d_warmup=4; d_warmup_max=10; d_duration=6; d_redis_n=0 ;;
+    micro) d_rounds=0; d_levels="";            d_warmup=0; d_warmup_max=0;  d_duration=0; d_redis_n=0 ;;
 esac
 ROUNDS="${ROUNDS:-$d_rounds}"
 LEVELS="${LEVELS:-$d_levels}"
 WARMUP="${WARMUP:-$d_warmup}"
+WARMUP_MAX="${WARMUP_MAX:-$d_warmup_max}"
+(( WARMUP_MAX < WARMUP )) && WARMUP_MAX="$WARMUP"
 DURATION="${DURATION:-$d_duration}"
 REDIS_N="${REDIS_N:-$d_redis_n}"
 THREADS="${THREADS:-$(nproc)}"
@@ -157,6 +161,7 @@ start_server() {
     local label="$1"; shift
     SERVER_COUNT=$((SERVER_COUNT + 1))
     local out="$LOGS/server-$SERVER_COUNT-${label// /_}.log"
+    : > "$out"
     "$@" > "$out" 2>&1 &
     SERVER_PID=$!
     for _ in $(seq 300); do
@@ -279,7 +284,7 @@ fi
 read -ra LEVEL_LIST <<< "$LEVELS"
 PINGPONG=1
 [[ "$MODE" == demo ]] && PINGPONG=0
-step_http=$((WARMUP + DURATION + 2))
+step_http=$(( (WARMUP + WARMUP_MAX) / 2 + DURATION + 2 ))
 step_resp=$(( (REDIS_N * 7 / 150000) + 8 ))
 case "$MODE" in full) pingpong_s=170 ;; quick) pingpong_s=40 ;; *) pingpong_s=25 ;; esac
 (( PINGPONG == 0 )) && pingpong_s=0
@@ -319,19 +324,36 @@ CPU="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
 MACHINE="$(nproc) CPUs ($CPU), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)"
 JDK="$("$JAVA" -version 2>&1 | head -1)"
 log "Loomring $COMMIT, $JDK, $MACHINE, Linux $(uname -r)"
-log "$MODE run: $ROUNDS round(s); HTTP at ${LEVELS// /\/} connections, ${WARMUP} s warm-up + ${DURATION} s measured per level ($HTTP_LOAD); $((${#RESP_STACKS[@]})) RESP stack(s); $(date -u +%H:%M:%S) UTC, load $(cut -d' ' -f1-3 /proc/loadavg)"
+log "$MODE run: $ROUNDS round(s); HTTP at ${LEVELS// /\/} connections, ${WARMUP}-${WARMUP_MAX} s warm-up + ${DURATION} s measured per level ($HTTP_LOAD); $((${#RESP_STACKS[@]})) RESP stack(s); $(date -u +%H:%M:%S) UTC, load $(cut -d' ' -f1-3 /proc/loadavg)"
 
 COLUMNS_TSV=$'round\tstack\tlevel\trps\tp50_us\tp99_us\trequests\terrors\tcpu_us_per_req\tsyscalls_per_req\trss_mb'
-echo "$COLUMNS_TSV" > "$RESULTS/http.tsv"
+echo "$COLUMNS_TSV"$'\twarmup_s' > "$RESULTS/http.tsv"
 (( ${#RESP_STACKS[@]} > 0 )) && echo "$COLUMNS_TSV" > "$RESULTS/resp.tsv"
 FAILED_STACKS=()
+
+warm_up() {   # warm_up CONNECTIONS LOGFILE: sets WARMED to the seconds it took
+    local c="$1" prev=0 rps chunk=2
+    WARMED=0
+    while :; do
+        (( WARMUP_MAX - WARMED < chunk )) && chunk=$((WARMUP_MAX - WARMED))
+        (( chunk < 1 )) && chunk=1
+        http_load "$c" "$chunk" "$2"
+        WARMED=$((WARMED + chunk))
+        rps="$(parse_wrk "$2" | awk '{ print $2 }')"
+        (( WARMED >= WARMUP_MAX )) && break
+        if (( WARMED >= WARMUP )) && awk -v a="$rps" -v b="$prev" 'BEGIN { exit !(b > 0 && a < b * 1.1) }'; then
+            break
+        fi
+        prev="$rps"
+    done
+}
 
 measure_http() {   # measure_http ROUND LABEL
     local round="$1" label="$2" c out cpu0 cpu1 sys
     for c in "${LEVEL_LIST[@]}"; do
         progress "round $round/$ROUNDS · $label · http c=$c"
         out="$LOGS/http-r$round-${label// /_}-c$c.txt"
-        http_load "$c" "$WARMUP" "$out.warmup"
+        warm_up "$c" "$out.warmup"
         cpu0="$(cpu_us "$SERVER_PID")"
         perf_start "$SERVER_PID" "$out.perf"
         http_load "$c" "$DURATION" "$out"
@@ -339,10 +361,10 @@ measure_http() {   # measure_http ROUND LABEL
         sys="$SYSCALLS"
         cpu1="$(cpu_us "$SERVER_PID")"
         read -r req rps p50 p99 err <<< "$(parse_wrk "$out")"
-        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$label" "$c" "$rps" "$p50" "$p99" "$req" "$err" \
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$label" "$c" "$rps" "$p50" "$p99" "$req" "$err" \
             "$(per "$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { print b - a }')" "$req")" "$(per "$sys" "$req")" \
-            "$(rss_mb "$SERVER_PID")" >> "$RESULTS/http.tsv"
-        printf '        %s req/s, p50 %s us, p99 %s us, errors %s\n' "$rps" "$p50" "$p99" "$err"
+            "$(rss_mb "$SERVER_PID")" "$WARMED" >> "$RESULTS/http.tsv"
+        printf '        %s req/s, p50 %s us, p99 %s us, errors %s (after %s s of warm-up)\n' "$rps" "$p50" "$p99" "$err" "$WARMED"
     done
 }
 
@@ -445,7 +467,7 @@ NOTES+=("all stacks and the load generators share $(nproc) CPUs on one machine; 
     printf 'jdk\t%s\n' "$JDK"
     printf 'commit\t%s\n' "$COMMIT"
     printf 'rounds\t%s\n' "$ROUNDS"
-    printf 'http_load\t%s\n' "$HTTP_LOAD, keep-alive, ${WARMUP} s warm-up + ${DURATION} s measured per level"
+    printf 'http_load\t%s\n' "$HTTP_LOAD, keep-alive, ${WARMUP}-${WARMUP_MAX} s warm-up + ${DURATION} s measured per level"
     printf 'resp_load\t%s\n' "redis-benchmark -t $(IFS=,; echo "${RESP_TESTS[*]}") -P 16 -c 500 -n $REDIS_N"
     printf 'threads\t%s\n' "$THREADS (Netty event loops; Loomring and the JDK use the default carrier count)"
     printf 'netty\t%s\n' "4.2.18.Final"

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
@@ -39,6 +40,9 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
     private static final AsciiString ZERO = AsciiString.cached("0");
     private static final ByteBuf HELLO = Unpooled.unreleasableBuffer(
             Unpooled.directBuffer(13).writeBytes("Hello, World!".getBytes(StandardCharsets.US_ASCII)));
+    // The header names and values are constants known to be valid: skip the per-add validation.
+    private static final DefaultHttpHeadersFactory HEADERS = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
+    private static final DefaultHttpHeadersFactory TRAILERS = DefaultHttpHeadersFactory.trailersFactory().withValidation(false);
     private static final DateTimeFormatter IMF_FIXDATE =
             DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
 
@@ -80,7 +84,7 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
             response = empty(HttpResponseStatus.NOT_FOUND);
         } else {
             response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-                    get ? HELLO.duplicate() : Unpooled.EMPTY_BUFFER, false);
+                    get ? HELLO.duplicate() : Unpooled.EMPTY_BUFFER, HEADERS, TRAILERS);
             response.headers().add(CONTENT_TYPE, TEXT_PLAIN).add(CONTENT_LENGTH, HELLO_LENGTH);
         }
         HttpHeaders headers = response.headers();
@@ -99,7 +103,7 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
 
     private static FullHttpResponse empty(HttpResponseStatus status) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                Unpooled.EMPTY_BUFFER, false);
+                Unpooled.EMPTY_BUFFER, HEADERS, TRAILERS);
         response.headers().add(CONTENT_TYPE, TEXT_PLAIN).add(CONTENT_LENGTH, ZERO);
         return response;
     }
