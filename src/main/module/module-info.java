@@ -1,6 +1,8 @@
 /**
- * Loomring: plain blocking I/O on virtual threads, with one io_uring ring (or an epoll set) doing
- * the waiting. {@link io.loomring.IoScheduler} parks a virtual thread until an fd is ready;
+ * Loomring: plain blocking I/O on virtual threads, with io_uring rings (or epoll sets) doing the
+ * waiting on carrier threads that also run the virtual threads made by
+ * {@link io.loomring.IoScheduler#threadFactory()}. {@link io.loomring.IoScheduler} parks a virtual
+ * thread until an fd is ready;
  * {@link io.loomring.net.TcpSocket} and {@link io.loomring.net.TcpServerSocket} are blocking-style
  * TCP sockets built on it; {@link io.loomring.Pipe}, {@link io.loomring.EventFd} and
  * {@link io.loomring.TimerFd} own the fds people usually await.
@@ -9,9 +11,12 @@
  * the poller are internal packages and may change in any release.
  *
  * <p>On the module path, run with {@code --enable-native-access=io.loomring}: Loomring reaches the
- * kernel through FFM downcalls, which are restricted methods.
+ * kernel through FFM downcalls, which are restricted methods. Carried virtual threads also need
+ * {@code --add-opens java.base/java.lang=io.loomring} (without it the thread factory makes ordinary
+ * virtual threads).
  */
 module io.loomring {
+    requires jdk.net; // TCP keep-alive tuning options (ExtendedSocketOptions) of the java.net drop-in
     exports io.loomring;
     exports io.loomring.net;
 }

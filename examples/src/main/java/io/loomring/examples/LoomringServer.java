@@ -62,7 +62,7 @@ public final class LoomringServer implements ExampleServer {
      */
     public static LoomringServer start(String name, ServerConfig config, ConnectionHandler handler)
             throws IOException {
-        IoScheduler.Builder builder = IoScheduler.builder().backend(config.backend());
+        IoScheduler.Builder builder = IoScheduler.builder().backend(config.backend()).completionIo(!config.readiness());
         if (config.carriers() > 0) {
             builder.carriers(config.carriers());
         }

@@ -31,6 +31,8 @@ public final class Main {
                              scheduler's carriers) | shared (ordinary virtual threads)
                              selector-vs-threads: threads (default, Loomring) | selector (NIO)
               --carriers N   carrier threads of the scheduler (default: available processors)
+              --io I         completion (default: carried threads read and write through the ring)
+                             | readiness (a non-blocking syscall, and a poll on EAGAIN)
             """;
 
     private Main() {}

@@ -15,8 +15,10 @@ import java.util.Objects;
  *                 carriers) or {@code shared} (ordinary virtual threads, the carriers only poll);
  *                 for selector-vs-threads {@code threads} or {@code selector}
  * @param carriers the scheduler's carrier count, or 0 for its default (available processors)
+ * @param readiness true for {@code --io readiness}: sockets on carried threads stay in readiness
+ *                  mode instead of reading and writing through the ring
  */
-public record ServerConfig(String host, int port, Backend backend, String mode, int carriers) {
+public record ServerConfig(String host, int port, Backend backend, String mode, int carriers, boolean readiness) {
     /** The address bound when {@code --host} is not given. */
     public static final String DEFAULT_HOST = "127.0.0.1";
 
@@ -46,11 +48,12 @@ public record ServerConfig(String host, int port, Backend backend, String mode, 
 
     /** A configuration for the loopback address and {@link Backend#AUTO}. */
     public static ServerConfig loopback(int port, Backend backend) {
-        return new ServerConfig(DEFAULT_HOST, port, backend, null, 0);
+        return new ServerConfig(DEFAULT_HOST, port, backend, null, 0, false);
     }
 
     /**
-     * Parses {@code --port N [--host H] [--backend io_uring|epoll|auto] [--mode M] [--carriers N]}.
+     * Parses {@code --port N [--host H] [--backend io_uring|epoll|auto] [--mode M] [--carriers N]
+     * [--io completion|readiness]}.
      *
      * @throws IllegalArgumentException on a missing port, an unknown option or a bad value
      */
@@ -60,6 +63,7 @@ public record ServerConfig(String host, int port, Backend backend, String mode, 
         Backend backend = Backend.AUTO;
         String mode = null;
         int carriers = 0;
+        boolean readiness = false;
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
             if (i + 1 == args.length) {
@@ -73,13 +77,18 @@ public record ServerConfig(String host, int port, Backend backend, String mode, 
                 case "--backend" -> backend = Backend.parse(value);
                 case "--mode" -> mode = value;
                 case "--carriers" -> carriers = parseCarriers(value);
+                case "--io" -> readiness = switch (value) {
+                    case "completion" -> false;
+                    case "readiness" -> true;
+                    default -> throw new IllegalArgumentException("--io must be completion or readiness: '" + value + "'");
+                };
                 default -> throw new IllegalArgumentException("unknown option '" + option + "'");
             }
         }
         if (port == null) {
             throw new IllegalArgumentException("--port is required");
         }
-        return new ServerConfig(host, port, backend, mode, carriers);
+        return new ServerConfig(host, port, backend, mode, carriers, readiness);
     }
 
     /**
