@@ -382,6 +382,18 @@ abstract class SocketCompatibilityContract {
     }
 
     @Test
+    void interruptingAVirtualThreadInAcceptClosesTheServerSocket() throws Exception {
+        ServerSocket server = listen(Loopback.V4);
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread t = blocked(thrown, server::accept);
+        t.interrupt();
+        Throwable e = outcome(t, thrown);
+        assertEquals(SocketException.class, e.getClass(), () -> "got " + e);
+        assertEquals("Closed by interrupt", e.getMessage());
+        assertTrue(server.isClosed());
+    }
+
+    @Test
     void useAfterClose() throws Exception {
         try (ServerSocket server = listen(Loopback.V4)) {
             Socket[] p = pair(server);
