@@ -33,7 +33,8 @@ class ModuleTest {
                 .map(ModuleDescriptor.Exports::source).collect(Collectors.toSet());
         assertEquals(Set.of("io.loomring", "io.loomring.net"), exported);
         assertTrue(descriptor.opens().isEmpty(), "opens " + descriptor.opens());
-        assertEquals(Set.of("java.base"), descriptor.requires().stream()
+        // jdk.net: the java.net drop-in offers the JDK's TCP keep-alive options (ExtendedSocketOptions).
+        assertEquals(Set.of("java.base", "jdk.net"), descriptor.requires().stream()
                 .map(ModuleDescriptor.Requires::name).collect(Collectors.toSet()));
         assertTrue(descriptor.packages().containsAll(Set.of("io.loomring.ffm", "io.loomring.ring", "io.loomring.poller")),
                 descriptor.packages().toString());

@@ -99,14 +99,28 @@ class JavaNetJedisTest {
     @ParameterizedTest
     @MethodSource("io.loomring.net.Loopback#backends")
     void thousandVirtualThreadClientsAtOnce(Backend backend) throws Exception {
+        thousandClients(backend, Thread.ofVirtual().factory(), "vt:");
+    }
+
+    /** The same with the clients carried by the scheduler's carriers (completion mode on io_uring). */
+    @ParameterizedTest
+    @MethodSource("io.loomring.net.Loopback#backends")
+    void thousandCarriedClientsAtOnce(Backend backend) throws Exception {
+        IoScheduler s = schedulers.get(backend);
+        org.junit.jupiter.api.Assumptions.assumeTrue(s.carriesThreads(), s.carrierReason());
+        thousandClients(backend, s.threadFactory("jedis-"), "carried:");
+    }
+
+    private void thousandClients(Backend backend, java.util.concurrent.ThreadFactory factory, String keys)
+            throws Exception {
         IoScheduler s = schedulers.get(backend);
         long before = s.stats().completions();
-        String p = prefix(backend) + "vt:";
+        String p = prefix(backend) + keys;
         int clients = 1_000;
         CountDownLatch allConnected = new CountDownLatch(clients);
         CountDownLatch counted = new CountDownLatch(1);
         List<Future<Void>> done = new ArrayList<>();
-        try (Jedis admin = jedis(backend); ExecutorService vts = Executors.newVirtualThreadPerTaskExecutor()) {
+        try (Jedis admin = jedis(backend); ExecutorService vts = Executors.newThreadPerTaskExecutor(factory)) {
             admin.del(p + "counter");
             for (int c = 0; c < clients; c++) {
                 int id = c;

@@ -125,10 +125,35 @@ class JavaNetPostgresTest {
     @ParameterizedTest
     @MethodSource("io.loomring.net.Loopback#backends")
     void hundredVirtualThreadsEachOnItsOwnConnection(Backend backend) throws Exception {
+        hundredConnections(backend, Thread.ofVirtual().factory());
+    }
+
+    /**
+     * The same with the threads carried by the scheduler's carriers: on io_uring the driver's
+     * reads and writes then go through the ring (completion mode).
+     */
+    @ParameterizedTest
+    @MethodSource("io.loomring.net.Loopback#backends")
+    void hundredCarriedThreadsEachOnItsOwnConnection(Backend backend) throws Exception {
+        IoScheduler io = schedulers.get(backend);
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.carriesThreads(), io.carrierReason());
+        java.util.concurrent.atomic.AtomicInteger completionMode = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ThreadFactory carried = io.threadFactory("jdbc-");
+        hundredConnections(backend, task -> carried.newThread(() -> {
+            if (io.completionMode()) {
+                completionMode.incrementAndGet();
+            }
+            task.run();
+        }));
+        assertEquals(backend == Backend.IO_URING ? 100 : 0, completionMode.get(),
+                "carried threads use completion mode exactly on io_uring");
+    }
+
+    private static void hundredConnections(Backend backend, java.util.concurrent.ThreadFactory factory) throws Exception {
         long before = schedulers.get(backend).stats().completions();
         int threads = 100;
         List<Future<Integer>> pids = new ArrayList<>();
-        try (ExecutorService vts = Executors.newVirtualThreadPerTaskExecutor()) {
+        try (ExecutorService vts = Executors.newThreadPerTaskExecutor(factory)) {
             for (int t = 0; t < threads; t++) {
                 int id = t;
                 pids.add(vts.submit(() -> {
