@@ -1,6 +1,7 @@
 package io.loomring;
 
 import io.loomring.poller.Poller;
+import io.loomring.poller.Threads;
 import io.loomring.poller.VirtualThreads;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -49,17 +50,7 @@ final class StallMonitor {
         }
         if (t != null) {
             LockSupport.unpark(t);
-            boolean interrupted = false;
-            while (t.isAlive()) {
-                try {
-                    t.join();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            Threads.joinUninterruptibly(t);
         }
     }
 

@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -46,32 +45,12 @@ class CarrierTest {
         return IoScheduler.builder().backend(backend).carriers(carriers).build();
     }
 
-    /** Starts {@code body} on a thread from {@code factory}; the future holds what it returned or threw. */
-    static <T> CompletableFuture<T> start(ThreadFactory factory, Body<T> body) {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        factory.newThread(() -> {
-            try {
-                f.complete(body.run());
-            } catch (Throwable t) {
-                f.completeExceptionally(t);
-            }
-        }).start();
-        return f;
-    }
-
-    interface Body<T> {
-        T run() throws Exception;
+    static <T> CompletableFuture<T> start(ThreadFactory factory, OnThread.Body<T> body) {
+        return OnThread.start(factory, body);
     }
 
     static <T> T get(CompletableFuture<T> f) throws Exception {
-        try {
-            return f.get(60, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Exception x) {
-                throw x;
-            }
-            throw e;
-        }
+        return OnThread.get(f);
     }
 
     @ParameterizedTest

@@ -323,17 +323,7 @@ public abstract class Poller implements Executor {
         stopRequested = true;
         inbox.wake();
         if (!isCurrent()) {
-            boolean interrupted = false;
-            while (thread.isAlive()) {
-                try {
-                    thread.join();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            Threads.joinUninterruptibly(thread);
         }
     }
 

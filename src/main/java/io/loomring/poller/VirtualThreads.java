@@ -120,17 +120,7 @@ public final class VirtualThreads {
     private static void startJdkPollers() {
         // Not a lambda: its body would wait for this class's initialisation, which waits for it.
         Thread t = Thread.ofPlatform().daemon().name("loomring-jdk-poller-init").start(new JdkPollerInit());
-        boolean interrupted = false;
-        while (t.isAlive()) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        Threads.joinUninterruptibly(t);
     }
 
     private static final class JdkPollerInit implements Runnable {

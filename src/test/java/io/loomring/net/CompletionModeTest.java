@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.loomring.Backend;
 import io.loomring.IoScheduler;
+import io.loomring.OnThread;
 import io.loomring.TestBackends;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -18,7 +19,6 @@ import java.nio.channels.ClosedByInterruptException;
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -58,28 +58,23 @@ class CompletionModeTest {
         }
     }
 
-    <T> CompletableFuture<T> onCarrier(Body<T> body) {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        carried.newThread(() -> {
-            try {
-                f.complete(body.run());
-            } catch (Throwable t) {
-                f.completeExceptionally(t);
-            }
-        }).start();
-        return f;
-    }
-
-    interface Body<T> {
-        T run() throws Exception;
+    <T> CompletableFuture<T> onCarrier(OnThread.Body<T> body) {
+        return OnThread.start(carried, body);
     }
 
     static <T> T get(CompletableFuture<T> f) throws Exception {
-        try {
-            return f.get(60, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception x ? x : e;
-        }
+        return OnThread.get(f);
+    }
+
+    /** A carried thread blocked in a read of {@code peer} (its body given), once it has parked. */
+    private <T> CompletableFuture<T> parkedReader(OnThread.Body<T> read, AtomicReference<Thread> thread) {
+        CompletableFuture<T> reader = onCarrier(() -> {
+            thread.set(Thread.currentThread());
+            return read.run();
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> thread.get() != null
+                && thread.get().getState() == Thread.State.WAITING);
+        return reader;
     }
 
     @Test
@@ -221,13 +216,7 @@ class CompletionModeTest {
         CompletableFuture<TcpSocket> accepted = onCarrier(server::accept);
         try (TcpSocket client = TcpSocket.connect(server.localAddress(), Duration.ofSeconds(10), io)) {
             TcpSocket peer = get(accepted);
-            AtomicReference<Thread> readerThread = new AtomicReference<>();
-            CompletableFuture<Integer> reader = onCarrier(() -> {
-                readerThread.set(Thread.currentThread());
-                return peer.read(new byte[8], 0, 8);
-            });
-            await().atMost(Duration.ofSeconds(10)).until(() -> readerThread.get() != null
-                    && readerThread.get().getState() == Thread.State.WAITING);
+            CompletableFuture<Integer> reader = parkedReader(() -> peer.read(new byte[8], 0, 8), new AtomicReference<>());
             peer.close();
             assertThrows(AsynchronousCloseException.class, () -> get(reader));
             assertFalse(peer.isOpen());
@@ -240,17 +229,14 @@ class CompletionModeTest {
         try (TcpSocket client = TcpSocket.connect(server.localAddress(), Duration.ofSeconds(10), io)) {
             TcpSocket peer = get(accepted);
             AtomicReference<Thread> readerThread = new AtomicReference<>();
-            CompletableFuture<Boolean> reader = onCarrier(() -> {
-                readerThread.set(Thread.currentThread());
+            CompletableFuture<Boolean> reader = parkedReader(() -> {
                 try {
                     peer.read(new byte[8], 0, 8);
                     return false;
                 } catch (ClosedByInterruptException e) {
                     return Thread.currentThread().isInterrupted();
                 }
-            });
-            await().atMost(Duration.ofSeconds(10)).until(() -> readerThread.get() != null
-                    && readerThread.get().getState() == Thread.State.WAITING);
+            }, readerThread);
             readerThread.get().interrupt();
             assertTrue(get(reader), "ClosedByInterruptException with the interrupt status kept");
             await().atMost(Duration.ofSeconds(10)).until(() -> !peer.isOpen());
@@ -262,13 +248,7 @@ class CompletionModeTest {
         CompletableFuture<TcpSocket> accepted = onCarrier(server::accept);
         try (TcpSocket client = TcpSocket.connect(server.localAddress(), Duration.ofSeconds(10), io)) {
             TcpSocket peer = get(accepted);
-            AtomicReference<Thread> readerThread = new AtomicReference<>();
-            CompletableFuture<Integer> reader = onCarrier(() -> {
-                readerThread.set(Thread.currentThread());
-                return peer.read(new byte[8], 0, 8);
-            });
-            await().atMost(Duration.ofSeconds(10)).until(() -> readerThread.get() != null
-                    && readerThread.get().getState() == Thread.State.WAITING);
+            CompletableFuture<Integer> reader = parkedReader(() -> peer.read(new byte[8], 0, 8), new AtomicReference<>());
             server.close();
             server = null;
             io.close();
