@@ -26,7 +26,9 @@ ROOT="$(cd "$HERE/.." && pwd)"
 
 # ------------------------------------------------------------------------------------------------
 # Loomring's threading modes: the ONE list. Each entry is "label|arguments for the examples jar";
-# every mode becomes its own row (and its own server) for both protocols.
+# every mode becomes its own row (and its own server) for both protocols. "{threads}" in the
+# arguments becomes THREADS (the event-loop count Netty gets), e.g.
+# "io_uring carriers|--backend io_uring --mode carriers --carriers {threads}".
 LOOMRING_MODES=(
     "io_uring|--backend io_uring"
     "epoll|--backend epoll"
@@ -236,7 +238,9 @@ http_load() {
             -c "$c" -d "$d" "http://127.0.0.1:$SERVER_PORT/" > "$3" 2>&1 || true
     fi
 }
-# Reads wrk's output: "requests rps p50_us p99_us errors".
+# Reads wrk's output: "requests rps p50_us p99_us errors timeouts" (errors: connect, read and write
+# errors and non-2xx responses; timeouts, wrk's 2-second ones, are counted apart: on a busy machine
+# they say more about the machine than about the server).
 parse_wrk() {
     awk '
         function us(v) {
@@ -246,9 +250,9 @@ parse_wrk() {
         /^Requests\/sec:/ { rps = $2 }
         $1 == "50%" { p50 = us($2) }
         $1 == "99%" { p99 = us($2) }
-        /Socket errors:/ { gsub(/[a-z,:]/, " "); err += $2 + $3 + $4 + $5 }
+        /Socket errors:/ { gsub(/[a-z,:]/, " "); err += $2 + $3 + $4; to += $5 }
         /Non-2xx or 3xx responses:/ { err += $NF }
-        END { printf "%s %s %s %s %d\n", (req == "" ? "NA" : req), (rps == "" ? "NA" : rps), (p50 == "" ? "NA" : p50), (p99 == "" ? "NA" : p99), err }
+        END { printf "%s %s %s %s %d %d\n", (req == "" ? "NA" : req), (rps == "" ? "NA" : rps), (p50 == "" ? "NA" : p50), (p99 == "" ? "NA" : p99), err, to }
     ' "$1"
 }
 
@@ -257,8 +261,10 @@ parse_wrk() {
 HTTP_STACKS=()
 RESP_STACKS=()
 for m in "${LOOMRING_MODES[@]}"; do
-    HTTP_STACKS+=("Loomring ${m%%|*}|$JAVA ${JAVA_OPTS[*]} -jar $EXAMPLES_JAR http --port 0 ${m#*|}")
-    RESP_STACKS+=("Loomring ${m%%|*}|$JAVA ${JAVA_OPTS[*]} -jar $EXAMPLES_JAR resp --port 0 ${m#*|}")
+    mode_args="${m#*|}"
+    mode_args="${mode_args//\{threads\}/$THREADS}"
+    HTTP_STACKS+=("Loomring ${m%%|*}|$JAVA ${JAVA_OPTS[*]} -jar $EXAMPLES_JAR http --port 0 $mode_args")
+    RESP_STACKS+=("Loomring ${m%%|*}|$JAVA ${JAVA_OPTS[*]} -jar $EXAMPLES_JAR resp --port 0 $mode_args")
 done
 HTTP_STACKS+=("$JDK_LABEL|$JAVA ${JAVA_OPTS[*]} -cp $BENCH_JAR io.loomring.bench.servers.JdkServer http --port 0")
 RESP_STACKS+=("$JDK_LABEL|$JAVA ${JAVA_OPTS[*]} -cp $BENCH_JAR io.loomring.bench.servers.JdkServer resp --port 0")
@@ -325,7 +331,7 @@ log "Loomring $COMMIT, $JDK, $MACHINE, Linux $(uname -r)"
 log "$MODE run: $ROUNDS round(s); HTTP at ${LEVELS// /\/} connections, ${WARMUP}-${WARMUP_MAX} s warm-up + ${DURATION} s measured per level ($HTTP_LOAD); $((${#RESP_STACKS[@]})) RESP stack(s); $(date -u +%H:%M:%S) UTC, load $(cut -d' ' -f1-3 /proc/loadavg)"
 
 COLUMNS_TSV=$'round\tstack\tlevel\trps\tp50_us\tp99_us\trequests\terrors\tcpu_us_per_req\tsyscalls_per_req\trss_mb'
-echo "$COLUMNS_TSV"$'\twarmup_s' > "$RESULTS/http.tsv"
+echo "$COLUMNS_TSV"$'\twarmup_s\ttimeouts' > "$RESULTS/http.tsv"
 (( ${#RESP_STACKS[@]} > 0 )) && echo "$COLUMNS_TSV" > "$RESULTS/resp.tsv"
 FAILED_STACKS=()
 
@@ -358,11 +364,12 @@ measure_http() {   # measure_http ROUND LABEL
         perf_stop
         sys="$SYSCALLS"
         cpu1="$(cpu_us "$SERVER_PID")"
-        read -r req rps p50 p99 err <<< "$(parse_wrk "$out")"
-        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$label" "$c" "$rps" "$p50" "$p99" "$req" "$err" \
+        read -r req rps p50 p99 err to <<< "$(parse_wrk "$out")"
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$label" "$c" "$rps" "$p50" "$p99" "$req" "$err" \
             "$(per "$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { print b - a }')" "$req")" "$(per "$sys" "$req")" \
-            "$(rss_mb "$SERVER_PID")" "$WARMED" >> "$RESULTS/http.tsv"
-        printf '        %s req/s, p50 %s us, p99 %s us, errors %s (after %s s of warm-up)\n' "$rps" "$p50" "$p99" "$err" "$WARMED"
+            "$(rss_mb "$SERVER_PID")" "$WARMED" "$to" >> "$RESULTS/http.tsv"
+        printf '        %s req/s, p50 %s us, p99 %s us, errors %s, timeouts %s (after %s s of warm-up)\n' \
+            "$rps" "$p50" "$p99" "$err" "$to" "$WARMED"
     done
 }
 
