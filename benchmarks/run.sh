@@ -11,7 +11,8 @@
 #   benchmarks/run.sh --demo     HTTP at 256 connections only, no tool installs; the load comes from
 #                                wrk when present, else from the project's own load generator
 #                                (what ./demo.sh runs)
-#   benchmarks/run.sh --micro    the JMH micro-benchmarks of the hot paths (with -prof gc)
+#   benchmarks/run.sh --micro    the JMH micro-benchmarks of the hot paths (with -prof gc), into
+#                                benchmarks/target/micro/summary.tsv
 #   --no-build                   reuse the jars already built
 #
 # Outputs in benchmarks/target/results/: results.json (machine, kernel, JDK, commit, every figure of
@@ -136,7 +137,7 @@ fi
 mkdir -p "$RESULTS"
 
 if [[ "$MODE" == micro ]]; then
-    exec "$HERE/run-micro.sh" "$RESULTS/micro"
+    exec "$HERE/run-micro.sh" "$HERE/target/micro"
 fi
 
 # ---------------------------------------------------------------- processes we start
