@@ -19,7 +19,8 @@
 # every round), chart.png, table.txt, table.md, and the raw http.tsv / resp.tsv / logs.
 # Settings (environment, all optional): ROUNDS, LEVELS ("64 256 1000"), WARMUP and DURATION (seconds
 # per level; WARMUP_MAX bounds the adaptive warm-up), REDIS_N (requests per redis-benchmark test), THREADS (Netty event loops; default: the CPU
-# count, which is what Loomring's carriers use), WRK_THREADS (2), RESULTS (output directory).
+# count, which is what Loomring's carriers use), WRK_THREADS (2), RESULTS (output directory),
+# LOADGEN=project (HTTP load from the project's own generator even where wrk is installed).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -222,17 +223,19 @@ perf_stop() {   # sets SYSCALLS to the count, or NA (not in a subshell: it waits
 per() { awk -v a="$1" -v b="$2" -v s="${3:-1}" 'BEGIN { if (a == "NA" || b + 0 == 0) print "NA"; else printf "%.3f", a * s / b }'; }
 
 # ---------------------------------------------------------------- load generators
-if command -v wrk > /dev/null; then
+USE_WRK=0
+[[ "${LOADGEN:-wrk}" == wrk ]] && command -v wrk > /dev/null && USE_WRK=1
+if [[ "$USE_WRK" == 1 ]]; then
     HTTP_LOAD="wrk -t$WRK_THREADS"
 else
     HTTP_LOAD="the project's load generator (Loomring client sockets)"
-    NOTES+=("wrk not installed: load from io.loomring.bench.load.LoadGenerator, one virtual thread per connection on Loomring's own client sockets")
+    NOTES+=("wrk not used: load from io.loomring.bench.load.LoadGenerator, one virtual thread per connection on Loomring's own client sockets")
 fi
 # http_load CONNECTIONS SECONDS OUTFILE
 http_load() {
     local c="$1" d="$2" t="$WRK_THREADS"
     (( t > c )) && t="$c"
-    if command -v wrk > /dev/null; then
+    if [[ "$USE_WRK" == 1 ]]; then
         wrk -t"$t" -c"$c" -d"${d}s" --latency "http://127.0.0.1:$SERVER_PORT/" > "$3" 2>&1 || true
     else
         "$JAVA" "${JAVA_OPTS[@]}" -cp "$BENCH_JAR" io.loomring.bench.load.LoadGenerator \
