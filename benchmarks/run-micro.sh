@@ -2,12 +2,12 @@
 # The hot-path micro-benchmarks (JMH, with the GC profiler): arm-and-wake latency of an await (fd
 # ready already; fd made ready by another thread), submission batching on a real ring (1, 8, 64
 # arms per io_uring_enter), CQ reaping, and bytes allocated per operation. Writes
-# DIR/summary.tsv (default benchmarks/target/results/micro) and JMH's log next to it.
+# DIR/summary.tsv (default benchmarks/target/micro) and JMH's log next to it.
 # Needs benchmarks/target/benchmarks.jar: run benchmarks/run.sh --micro, which builds it first.
 # Settings (environment): WARMUP=3 ITERATIONS=5 SECONDS=1 (per iteration), INCLUDE=regex.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
-OUT="${1:-$HERE/target/results/micro}"
+OUT="${1:-$HERE/target/micro}"
 JAR="$HERE/target/benchmarks.jar"
 [[ -f "$JAR" ]] || { echo "run-micro.sh: $JAR missing: run benchmarks/run.sh --micro" >&2; exit 1; }
 JAVA="${LOOMRING_JAVA:-}"

@@ -11,14 +11,16 @@
 #   benchmarks/run.sh --demo     HTTP at 256 connections only, no tool installs; the load comes from
 #                                wrk when present, else from the project's own load generator
 #                                (what ./demo.sh runs)
-#   benchmarks/run.sh --micro    the JMH micro-benchmarks of the hot paths (with -prof gc)
+#   benchmarks/run.sh --micro    the JMH micro-benchmarks of the hot paths (with -prof gc), into
+#                                benchmarks/target/micro/summary.tsv
 #   --no-build                   reuse the jars already built
 #
 # Outputs in benchmarks/target/results/: results.json (machine, kernel, JDK, commit, every figure of
 # every round), chart.png, table.txt, table.md, and the raw http.tsv / resp.tsv / logs.
 # Settings (environment, all optional): ROUNDS, LEVELS ("64 256 1000"), WARMUP and DURATION (seconds
 # per level; WARMUP_MAX bounds the adaptive warm-up), REDIS_N (requests per redis-benchmark test), THREADS (Netty event loops; default: the CPU
-# count, which is what Loomring's carriers use), WRK_THREADS (2), RESULTS (output directory).
+# count, which is what Loomring's carriers use), WRK_THREADS (2), RESULTS (output directory),
+# LOADGEN=project (HTTP load from the project's own generator even where wrk is installed).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -26,7 +28,9 @@ ROOT="$(cd "$HERE/.." && pwd)"
 
 # ------------------------------------------------------------------------------------------------
 # Loomring's threading modes: the ONE list. Each entry is "label|arguments for the examples jar";
-# every mode becomes its own row (and its own server) for both protocols.
+# every mode becomes its own row (and its own server) for both protocols. "{threads}" in the
+# arguments becomes THREADS (the event-loop count Netty gets), e.g.
+# "io_uring carriers|--backend io_uring --mode carriers --carriers {threads}".
 LOOMRING_MODES=(
     "io_uring carriers|--backend io_uring --mode carriers"
     "io_uring shared|--backend io_uring --mode shared"
@@ -136,7 +140,7 @@ fi
 mkdir -p "$RESULTS"
 
 if [[ "$MODE" == micro ]]; then
-    exec "$HERE/run-micro.sh" "$RESULTS/micro"
+    exec "$HERE/run-micro.sh" "$HERE/target/micro"
 fi
 
 # ---------------------------------------------------------------- processes we start
@@ -221,24 +225,28 @@ perf_stop() {   # sets SYSCALLS to the count, or NA (not in a subshell: it waits
 per() { awk -v a="$1" -v b="$2" -v s="${3:-1}" 'BEGIN { if (a == "NA" || b + 0 == 0) print "NA"; else printf "%.3f", a * s / b }'; }
 
 # ---------------------------------------------------------------- load generators
-if command -v wrk > /dev/null; then
+USE_WRK=0
+[[ "${LOADGEN:-wrk}" == wrk ]] && command -v wrk > /dev/null && USE_WRK=1
+if [[ "$USE_WRK" == 1 ]]; then
     HTTP_LOAD="wrk -t$WRK_THREADS"
 else
     HTTP_LOAD="the project's load generator (Loomring client sockets)"
-    NOTES+=("wrk not installed: load from io.loomring.bench.load.LoadGenerator, one virtual thread per connection on Loomring's own client sockets")
+    NOTES+=("wrk not used: load from io.loomring.bench.load.LoadGenerator, one virtual thread per connection on Loomring's own client sockets")
 fi
 # http_load CONNECTIONS SECONDS OUTFILE
 http_load() {
     local c="$1" d="$2" t="$WRK_THREADS"
     (( t > c )) && t="$c"
-    if command -v wrk > /dev/null; then
+    if [[ "$USE_WRK" == 1 ]]; then
         wrk -t"$t" -c"$c" -d"${d}s" --latency "http://127.0.0.1:$SERVER_PORT/" > "$3" 2>&1 || true
     else
         "$JAVA" "${JAVA_OPTS[@]}" -cp "$BENCH_JAR" io.loomring.bench.load.LoadGenerator \
             -c "$c" -d "$d" "http://127.0.0.1:$SERVER_PORT/" > "$3" 2>&1 || true
     fi
 }
-# Reads wrk's output: "requests rps p50_us p99_us errors".
+# Reads wrk's output: "requests rps p50_us p99_us errors timeouts" (errors: connect, read and write
+# errors and non-2xx responses; timeouts, wrk's 2-second ones, are counted apart: on a busy machine
+# they say more about the machine than about the server).
 parse_wrk() {
     awk '
         function us(v) {
@@ -248,9 +256,9 @@ parse_wrk() {
         /^Requests\/sec:/ { rps = $2 }
         $1 == "50%" { p50 = us($2) }
         $1 == "99%" { p99 = us($2) }
-        /Socket errors:/ { gsub(/[a-z,:]/, " "); err += $2 + $3 + $4 + $5 }
+        /Socket errors:/ { gsub(/[a-z,:]/, " "); err += $2 + $3 + $4; to += $5 }
         /Non-2xx or 3xx responses:/ { err += $NF }
-        END { printf "%s %s %s %s %d\n", (req == "" ? "NA" : req), (rps == "" ? "NA" : rps), (p50 == "" ? "NA" : p50), (p99 == "" ? "NA" : p99), err }
+        END { printf "%s %s %s %s %d %d\n", (req == "" ? "NA" : req), (rps == "" ? "NA" : rps), (p50 == "" ? "NA" : p50), (p99 == "" ? "NA" : p99), err, to }
     ' "$1"
 }
 
@@ -259,8 +267,10 @@ parse_wrk() {
 HTTP_STACKS=()
 RESP_STACKS=()
 for m in "${LOOMRING_MODES[@]}"; do
-    HTTP_STACKS+=("Loomring ${m%%|*}|$JAVA ${JAVA_OPTS[*]} -jar $EXAMPLES_JAR http --port 0 ${m#*|}")
-    RESP_STACKS+=("Loomring ${m%%|*}|$JAVA ${JAVA_OPTS[*]} -jar $EXAMPLES_JAR resp --port 0 ${m#*|}")
+    mode_args="${m#*|}"
+    mode_args="${mode_args//\{threads\}/$THREADS}"
+    HTTP_STACKS+=("Loomring ${m%%|*}|$JAVA ${JAVA_OPTS[*]} -jar $EXAMPLES_JAR http --port 0 $mode_args")
+    RESP_STACKS+=("Loomring ${m%%|*}|$JAVA ${JAVA_OPTS[*]} -jar $EXAMPLES_JAR resp --port 0 $mode_args")
 done
 HTTP_STACKS+=("$JDK_LABEL|$JAVA ${JAVA_OPTS[*]} -cp $BENCH_JAR io.loomring.bench.servers.JdkServer http --port 0")
 RESP_STACKS+=("$JDK_LABEL|$JAVA ${JAVA_OPTS[*]} -cp $BENCH_JAR io.loomring.bench.servers.JdkServer resp --port 0")
@@ -327,7 +337,7 @@ log "Loomring $COMMIT, $JDK, $MACHINE, Linux $(uname -r)"
 log "$MODE run: $ROUNDS round(s); HTTP at ${LEVELS// /\/} connections, ${WARMUP}-${WARMUP_MAX} s warm-up + ${DURATION} s measured per level ($HTTP_LOAD); $((${#RESP_STACKS[@]})) RESP stack(s); $(date -u +%H:%M:%S) UTC, load $(cut -d' ' -f1-3 /proc/loadavg)"
 
 COLUMNS_TSV=$'round\tstack\tlevel\trps\tp50_us\tp99_us\trequests\terrors\tcpu_us_per_req\tsyscalls_per_req\trss_mb'
-echo "$COLUMNS_TSV"$'\twarmup_s' > "$RESULTS/http.tsv"
+echo "$COLUMNS_TSV"$'\twarmup_s\ttimeouts' > "$RESULTS/http.tsv"
 (( ${#RESP_STACKS[@]} > 0 )) && echo "$COLUMNS_TSV" > "$RESULTS/resp.tsv"
 FAILED_STACKS=()
 
@@ -360,11 +370,12 @@ measure_http() {   # measure_http ROUND LABEL
         perf_stop
         sys="$SYSCALLS"
         cpu1="$(cpu_us "$SERVER_PID")"
-        read -r req rps p50 p99 err <<< "$(parse_wrk "$out")"
-        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$label" "$c" "$rps" "$p50" "$p99" "$req" "$err" \
+        read -r req rps p50 p99 err to <<< "$(parse_wrk "$out")"
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$label" "$c" "$rps" "$p50" "$p99" "$req" "$err" \
             "$(per "$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { print b - a }')" "$req")" "$(per "$sys" "$req")" \
-            "$(rss_mb "$SERVER_PID")" "$WARMED" >> "$RESULTS/http.tsv"
-        printf '        %s req/s, p50 %s us, p99 %s us, errors %s (after %s s of warm-up)\n' "$rps" "$p50" "$p99" "$err" "$WARMED"
+            "$(rss_mb "$SERVER_PID")" "$WARMED" "$to" >> "$RESULTS/http.tsv"
+        printf '        %s req/s, p50 %s us, p99 %s us, errors %s, timeouts %s (after %s s of warm-up)\n' \
+            "$rps" "$p50" "$p99" "$err" "$to" "$WARMED"
     done
 }
 

@@ -24,7 +24,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * parameters, score, error, unit, and bytes allocated per operation (all threads of the fork,
  * the poller included).
  *
- * <p>Arguments ({@code key=value}, optional): {@code out=target/results/micro}, {@code warmup=3},
+ * <p>Arguments ({@code key=value}, optional): {@code out=target/micro}, {@code warmup=3},
  * {@code iterations=5}, {@code seconds=1}, {@code include=io.loomring.bench.micro.*Benchmark}.
  */
 public final class MicroSuite {
@@ -40,7 +40,7 @@ public final class MicroSuite {
             }
             opts.put(a.substring(0, eq), a.substring(eq + 1));
         }
-        Path out = Path.of(opts.getOrDefault("out", "target/results/micro"));
+        Path out = Path.of(opts.getOrDefault("out", "target/micro"));
         Files.createDirectories(out);
         ChainedOptionsBuilder b = new OptionsBuilder()
                 .include(opts.getOrDefault("include", "io\\.loomring\\.bench\\.micro\\..*Benchmark"))

@@ -109,7 +109,7 @@ public final class Report {
 
     private static Table httpTable(Results r, String jdk, String netty) {
         Table t = new Table(List.of("stack", "conns", "req/s", "vs JDK", "vs " + netty, "p50 ms", "p99 ms",
-                "CPU µs/req", "syscalls/req", "RSS MB", "errors"));
+                "CPU µs/req", "syscalls/req", "RSS MB", "errors", "timeouts"));
         for (String level : r.levels) {
             for (String stack : r.stacks) {
                 if (Double.isNaN(r.median(stack, level, "rps"))) {
@@ -122,7 +122,8 @@ public final class Report {
                         f("%.1f", r.median(stack, level, "cpu_us_per_req")),
                         f("%.2f", r.median(stack, level, "syscalls_per_req")),
                         f("%.0f", r.median(stack, level, "rss_mb")),
-                        f("%.0f", sum(r, stack, level, "errors"))));
+                        f("%.0f", sum(r, stack, level, "errors")),
+                        f("%.0f", sum(r, stack, level, "timeouts"))));
             }
         }
         return t;
