@@ -60,7 +60,7 @@ done
 # Warm-up per level: 2-second loads until req/s rises by less than 10 % from one to the next, at
 # least WARMUP and at most WARMUP_MAX seconds (JIT compilers on a busy machine can take 15 s).
 case "$MODE" in
-    full)  d_rounds=3; d_levels="64 256 1000"; d_warmup=4; d_warmup_max=16; d_duration=8; d_redis_n=200000 ;;
+    full)  d_rounds=3; d_levels="64 256 1000"; d_warmup=3; d_warmup_max=10; d_duration=6; d_redis_n=100000 ;;
     quick) d_rounds=1; d_levels="256";         d_warmup=4; d_warmup_max=10; d_duration=8; d_redis_n=60000 ;;
     smoke) d_rounds=1; d_levels="64";          d_warmup=2; d_warmup_max=2;  d_duration=2; d_redis_n=5000 ;;
     demo)  d_rounds=1; d_levels="256";         d_warmup=4; d_warmup_max=10; d_duration=6; d_redis_n=0 ;;
@@ -456,7 +456,7 @@ done
 if (( PINGPONG == 1 )); then
     printf '[  ping-pong] pipe ping-pong suite (JMH + perf)%*s about %dm%02ds left\n' 27 '' $((pingpong_s / 60)) $((pingpong_s % 60))
     case "$MODE" in
-        full)  pp=(ROUNDS=3 WARMUP=2 ITERATIONS=3 PROBE_ROUND_TRIPS=50000 PROBE_WARMUP=20000) ;;
+        full)  pp=(ROUNDS=3 WARMUP=2 ITERATIONS=3 PROBE_ROUND_TRIPS=50000 PROBE_WARMUP=20000 VARIANTS=IO_URING_CARRIED,EPOLL_CARRIED,IO_URING,EPOLL,JDK) ;;
         quick) pp=(ROUNDS=1 WARMUP=1 ITERATIONS=2 PROBE_ROUND_TRIPS=20000 PROBE_WARMUP=10000 VARIANTS=IO_URING_CARRIED,IO_URING,EPOLL_CARRIED,JDK) ;;
         *)     pp=(ROUNDS=1 WARMUP=1 ITERATIONS=1 PROBE_ROUND_TRIPS=3000 PROBE_WARMUP=2000 VARIANTS=IO_URING_CARRIED,JDK) ;;
     esac
