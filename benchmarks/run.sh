@@ -63,7 +63,7 @@ case "$MODE" in
     full)  d_rounds=3; d_levels="64 256 1000"; d_warmup=3; d_warmup_max=10; d_duration=6; d_redis_n=100000 ;;
     quick) d_rounds=1; d_levels="256";         d_warmup=3; d_warmup_max=6;  d_duration=5; d_redis_n=40000 ;;
     smoke) d_rounds=1; d_levels="64";          d_warmup=2; d_warmup_max=2;  d_duration=2; d_redis_n=5000 ;;
-    demo)  d_rounds=1; d_levels="256";         d_warmup=4; d_warmup_max=10; d_duration=6; d_redis_n=0 ;;
+    demo)  d_rounds=1; d_levels="256";         d_warmup=3; d_warmup_max=6;  d_duration=5; d_redis_n=0 ;;
     micro) d_rounds=0; d_levels="";            d_warmup=0; d_warmup_max=0;  d_duration=0; d_redis_n=0 ;;
 esac
 ROUNDS="${ROUNDS:-$d_rounds}"
