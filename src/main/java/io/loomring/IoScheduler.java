@@ -1,15 +1,17 @@
 package io.loomring;
 
 import io.loomring.ffm.EpollSyscalls;
+import io.loomring.ffm.Errno;
 import io.loomring.ffm.IoUringSyscalls;
 import io.loomring.poller.Poller;
+import io.loomring.poller.VirtualThreads;
 import io.loomring.poller.Waiter;
-import io.loomring.ffm.Errno;
 import io.loomring.ring.RingConstants;
-import java.lang.foreign.MemorySegment;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
+import java.lang.foreign.MemorySegment;
+import java.net.SocketTimeoutException;
 import java.nio.channels.AsynchronousCloseException;
 import java.time.Duration;
 import java.util.Objects;
@@ -76,7 +78,7 @@ public final class IoScheduler implements AutoCloseable {
         this.group = new CarrierGroup(selection.pollers());
         this.backend = selection.backend();
         this.reason = selection.reason();
-        String refused = io.loomring.poller.VirtualThreads.unavailableReason();
+        String refused = VirtualThreads.unavailableReason();
         this.carrierReason = refused == null
                 ? group.size() + " carriers carry the threads of threadFactory()"
                 : "threadFactory() makes ordinary virtual threads: " + refused;
@@ -171,7 +173,7 @@ public final class IoScheduler implements AutoCloseable {
      * false when the JVM refused access (see {@link #carrierReason()}) and it makes ordinary ones.
      */
     public boolean carriesThreads() {
-        return io.loomring.poller.VirtualThreads.unavailableReason() == null;
+        return VirtualThreads.unavailableReason() == null;
     }
 
     /** Says whether and why {@link #threadFactory()} makes carried or ordinary virtual threads. */
@@ -283,7 +285,7 @@ public final class IoScheduler implements AutoCloseable {
      * @param timeoutNanos how long to wait, or 0 or less to wait without limit
      * @return what the kernel returned: bytes received (0 at end of stream), or a negative errno
      *         (for example {@code -ECONNRESET})
-     * @throws java.net.SocketTimeoutException if the timeout elapsed before anything arrived
+     * @throws SocketTimeoutException if the timeout elapsed before anything arrived
      * @throws InterruptedIOException     if interrupted (the interrupt status stays set)
      * @throws AsynchronousCloseException if {@link #cancel} was called for {@code fd}
      * @throws IOException                if the scheduler is closed
@@ -336,7 +338,7 @@ public final class IoScheduler implements AutoCloseable {
                 throw new InterruptedIOException("interrupted during I/O on fd " + fd);
             }
             if (op.cancelReason() == Waiter.TIMED_OUT) {
-                throw new java.net.SocketTimeoutException("timed out");
+                throw new SocketTimeoutException("timed out");
             }
             if (isClosed()) {
                 throw closedException();
@@ -420,7 +422,7 @@ public final class IoScheduler implements AutoCloseable {
             case Waiter.INTERRUPTED -> throw new InterruptedIOException("interrupted while awaiting fd " + w.fd());
             case Waiter.CANCELLED -> throw new AsynchronousCloseException();
             case Waiter.FAILED -> throw new IOException("cannot await fd " + w.fd() + ": "
-                    + io.loomring.ffm.Errno.describe(w.errno()));
+                    + Errno.describe(w.errno()));
             case Waiter.CLOSED -> throw closedException();
             default -> throw new IllegalStateException("unknown await state " + state);
         };
