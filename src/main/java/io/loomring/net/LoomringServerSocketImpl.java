@@ -239,23 +239,14 @@ final class LoomringServerSocketImpl extends SocketImpl {
 
     @Override
     protected <T> void setOption(SocketOption<T> name, T value) throws IOException {
-        Objects.requireNonNull(name);
-        if (!OPTIONS.contains(name)) {
-            throw new UnsupportedOperationException("'" + name + "' not supported");
-        }
-        if (!name.type().isInstance(value)) {
-            throw new IllegalArgumentException("Invalid value '" + value + "'");
-        }
+        LoomringSocketImpl.checkOption(OPTIONS, name, value);
         setOption(LoomringSocketImpl.legacyId(name), value);
     }
 
     @Override
     @SuppressWarnings("unchecked")
     protected <T> T getOption(SocketOption<T> name) throws IOException {
-        Objects.requireNonNull(name);
-        if (!OPTIONS.contains(name)) {
-            throw new UnsupportedOperationException("'" + name + "' not supported");
-        }
+        LoomringSocketImpl.checkOption(OPTIONS, name);
         return (T) getOption(LoomringSocketImpl.legacyId(name));
     }
 

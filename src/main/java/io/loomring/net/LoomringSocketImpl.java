@@ -465,13 +465,7 @@ final class LoomringSocketImpl extends SocketImpl {
 
     @Override
     protected <T> void setOption(SocketOption<T> name, T value) throws IOException {
-        Objects.requireNonNull(name);
-        if (!OPTIONS.contains(name)) {
-            throw new UnsupportedOperationException("'" + name + "' not supported");
-        }
-        if (!name.type().isInstance(value)) {
-            throw new IllegalArgumentException("Invalid value '" + value + "'");
-        }
+        checkOption(OPTIONS, name, value);
         TcpOption tcp = TcpOption.OPTIONS.get(name);
         if (tcp != null) {
             tcp.set(ensureOpen(), value);
@@ -486,10 +480,7 @@ final class LoomringSocketImpl extends SocketImpl {
     @Override
     @SuppressWarnings("unchecked")
     protected <T> T getOption(SocketOption<T> name) throws IOException {
-        Objects.requireNonNull(name);
-        if (!OPTIONS.contains(name)) {
-            throw new UnsupportedOperationException("'" + name + "' not supported");
-        }
+        checkOption(OPTIONS, name);
         TcpOption tcp = TcpOption.OPTIONS.get(name);
         if (tcp != null) {
             return (T) tcp.get(ensureOpen());
@@ -499,6 +490,22 @@ final class LoomringSocketImpl extends SocketImpl {
             return (T) (v instanceof Integer i ? i : Integer.valueOf(-1));
         }
         return (T) getOption(legacyId(name));
+    }
+
+    /** The {@code SocketImpl} contract for an option name: known to this impl, else unsupported. */
+    static void checkOption(Set<SocketOption<?>> supported, SocketOption<?> name) {
+        Objects.requireNonNull(name);
+        if (!supported.contains(name)) {
+            throw new UnsupportedOperationException("'" + name + "' not supported");
+        }
+    }
+
+    /** As {@link #checkOption(Set, SocketOption)}, and the value must be of the option's type. */
+    static <T> void checkOption(Set<SocketOption<?>> supported, SocketOption<T> name, T value) {
+        checkOption(supported, name);
+        if (!name.type().isInstance(value)) {
+            throw new IllegalArgumentException("Invalid value '" + value + "'");
+        }
     }
 
     static int legacyId(SocketOption<?> name) {
