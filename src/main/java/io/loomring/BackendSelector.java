@@ -25,33 +25,47 @@ final class BackendSelector {
     static final int DEFAULT_ENTRIES = 256;
     static final Path IO_URING_DISABLED = Path.of("/proc/sys/kernel/io_uring_disabled");
 
-    /** The started pollers (one per carrier), the backend they implement, and why it was chosen. */
-    record Selection(List<Poller> pollers, Backend backend, String reason) {}
+    /**
+     * The started pollers (one per carrier), the started sub-pollers (for ordinary virtual
+     * threads), the backend they implement, and why it was chosen.
+     */
+    record Selection(List<Poller> pollers, List<Poller> subPollers, Backend backend, String reason) {
+        Selection(List<Poller> pollers, Backend backend, String reason) {
+            this(pollers, List.of(), backend, reason);
+        }
+    }
 
     /**
-     * Starts {@code count} pollers of one backend: the first decides the backend, the others follow it.
+     * Starts {@code count} pollers of one backend (the first decides the backend, the others follow
+     * it), then {@code subPollers} sub-pollers of the same backend, whose masters are the pollers
+     * in turn.
      *
      * @param requestedBy who asked for {@code requested}, for the reason text
      *                    (for example "loomring.backend=epoll")
      * @throws UncheckedIOException when the backend cannot start (AUTO: when neither can)
      */
     static Selection select(Backend requested, String requestedBy, int entries, IoUringSyscalls uring,
-                            EpollSyscalls epoll, int count) {
+                            EpollSyscalls epoll, int count, int subPollers) {
         Selection first = selectOne(requested, requestedBy, entries, uring, epoll);
+        boolean ioUring = first.backend() == Backend.IO_URING;
         List<Poller> pollers = new ArrayList<>(first.pollers());
+        List<Poller> subs = new ArrayList<>();
         try {
             for (int i = 1; i < count; i++) {
-                Poller next = first.backend() == Backend.IO_URING
-                        ? new IoUringPoller(uring, entries, i) : new EpollPoller(epoll, i);
-                start(next);
-                pollers.add(next);
+                pollers.add(start(ioUring ? new IoUringPoller(uring, entries, i) : new EpollPoller(epoll, i)));
+            }
+            for (int i = 0; i < subPollers; i++) {
+                Poller master = pollers.get(i % pollers.size());
+                subs.add(start(ioUring ? new IoUringPoller(uring, entries, i, master) : new EpollPoller(epoll, i, master)));
             }
         } catch (IOException | RuntimeException e) {
+            subs.forEach(Poller::close); // before their masters, which wake them
             pollers.forEach(Poller::close);
             throw new UncheckedIOException("cannot start " + count + " Loomring " + first.backend()
-                    + " carriers: " + e.getMessage(), e instanceof IOException io ? io : new IOException(e));
+                    + " carriers and " + subPollers + " sub-pollers: " + e.getMessage(),
+                    e instanceof IOException io ? io : new IOException(e));
         }
-        return new Selection(List.copyOf(pollers), first.backend(), first.reason());
+        return new Selection(List.copyOf(pollers), List.copyOf(subs), first.backend(), first.reason());
     }
 
     private static Selection selectOne(Backend requested, String requestedBy, int entries, IoUringSyscalls uring,

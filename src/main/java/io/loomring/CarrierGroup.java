@@ -10,15 +10,23 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 
 /**
- * A scheduler's carriers (its pollers, one platform thread and one ring or epoll set each) and the
- * rules for which one serves what:
+ * A scheduler's carriers (its pollers, one platform thread and one ring or epoll set each), its
+ * sub-pollers (virtual threads on the JDK's scheduler, one ring or epoll set each, see
+ * {@link Poller}), and the rules for which one serves what:
  * <ul>
  *   <li>an await from a thread a carrier carries goes to that carrier, inline;</li>
- *   <li>an await from any other thread goes to the carrier chosen by the fd's number, so every
- *       await on one fd from such threads meets in one kernel object;</li>
- *   <li>{@code cancel(fd)} goes to every carrier, since carried threads anywhere may await the fd;</li>
+ *   <li>an await from an ordinary virtual thread goes to the sub-poller chosen by the fd's number:
+ *       the sub-poller runs on the same carriers as the threads it wakes, so a wakeup crosses no
+ *       thread while traffic flows (with no sub-pollers, it goes to a carrier as below);</li>
+ *   <li>an await from a platform thread goes to the carrier chosen by the fd's number (a platform
+ *       thread parks for real, and a carrier's blocking kernel wait wakes it with one unpark, where
+ *       a sub-poller would first have to be woken itself);</li>
+ *   <li>either way one fd's awaits from such threads meet in one kernel object;</li>
+ *   <li>{@code cancel(fd)} goes to every carrier and sub-poller, since threads anywhere may await
+ *       the fd;</li>
  *   <li>a new carried thread goes to the carrier with the fewest live carried threads (ties to the
  *       next in turn), so connections that end unevenly do not leave one carrier with most of the
  *       load. A virtual thread started by a carried thread inherits its carrier (the JDK passes the
@@ -27,6 +35,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class CarrierGroup {
     private final Poller[] carriers;
+    private final Poller[] subPollers;
+    /** Carriers, then sub-pollers. */
+    private final Poller[] all;
     private final AtomicInteger[] live;
     private final AtomicInteger turn = new AtomicInteger();
     private final AtomicLong threadNumbers = new AtomicLong();
@@ -34,8 +45,10 @@ final class CarrierGroup {
     /** Carried threads made by the factory and not ended yet (the stall monitor looks here). */
     private final Set<Thread> carried = ConcurrentHashMap.newKeySet();
 
-    CarrierGroup(List<Poller> pollers) {
+    CarrierGroup(List<Poller> pollers, List<Poller> subPollers) {
         this.carriers = pollers.toArray(Poller[]::new);
+        this.subPollers = subPollers.toArray(Poller[]::new);
+        this.all = Stream.concat(pollers.stream(), subPollers.stream()).toArray(Poller[]::new);
         this.live = new AtomicInteger[carriers.length];
         for (int i = 0; i < live.length; i++) {
             live[i] = new AtomicInteger();
@@ -45,6 +58,10 @@ final class CarrierGroup {
 
     int size() {
         return carriers.length;
+    }
+
+    int subPollerCount() {
+        return subPollers.length;
     }
 
     /** The carrier the current thread runs on right now, or null when it is not carried by this group. */
@@ -58,21 +75,27 @@ final class CarrierGroup {
         return null;
     }
 
-    /** The carrier for an await from {@code Thread.currentThread()} on {@code fd}. */
+    /** The carrier or sub-poller for an await from {@code Thread.currentThread()} on {@code fd}. */
     Poller forAwait(int fd) {
         Poller own = current();
-        return own != null ? own : carriers[fd % carriers.length];
+        if (own != null) {
+            return own;
+        }
+        if (subPollers.length > 0 && Thread.currentThread().isVirtual()) {
+            return subPollers[fd % subPollers.length];
+        }
+        return carriers[fd % carriers.length];
     }
 
     void cancel(int fd) {
-        for (Poller p : carriers) {
+        for (Poller p : all) {
             p.cancel(fd);
         }
     }
 
-    /** True once any carrier stopped: the scheduler then serves no await. */
+    /** True once any carrier or sub-poller stopped: the scheduler then serves no await. */
     boolean isTerminated() {
-        for (Poller p : carriers) {
+        for (Poller p : all) {
             if (p.isTerminated()) {
                 return true;
             }
@@ -82,7 +105,7 @@ final class CarrierGroup {
 
     /** The first carrier failure, or null. */
     Throwable failure() {
-        for (Poller p : carriers) {
+        for (Poller p : all) {
             Throwable t = p.failure();
             if (t != null) {
                 return t;
@@ -94,7 +117,7 @@ final class CarrierGroup {
     /** A counter summed over the carriers. */
     long counter(int counter) {
         long sum = 0;
-        for (Poller p : carriers) {
+        for (Poller p : all) {
             sum += p.counters().get(counter);
         }
         return sum;
@@ -111,7 +134,11 @@ final class CarrierGroup {
 
     void close() {
         monitor.close();
-        // Stop them all first, so each one's close is not held up by the others' threads.
+        // Sub-pollers first: an idle one is woken through its master. Each close returns once its
+        // poller ended, so a later one is not held up by an earlier one's threads.
+        for (Poller p : subPollers) {
+            p.close();
+        }
         for (Poller p : carriers) {
             p.close();
         }
@@ -168,11 +195,26 @@ final class CarrierGroup {
         return best;
     }
 
+    /**
+     * Armed awaits, less the sub-pollers' own awaits on their masters. A sub-poller's mark and its
+     * master's count change at slightly different moments, so the figure can be off by one for an
+     * instant while a sub-poller goes to sleep or wakes up.
+     */
+    private long userAwaitsArmed() {
+        long armed = counter(PollerCounters.ARMED);
+        for (Poller p : subPollers) {
+            if (p.isParkedOnMaster()) {
+                armed--;
+            }
+        }
+        return Math.max(0, armed);
+    }
+
     /** Summed counters as the API's record. */
     Stats stats() {
         return new Stats(counter(PollerCounters.ENTERS), counter(PollerCounters.SUBMITTED),
                 counter(PollerCounters.COMPLETIONS), counter(PollerCounters.STALE),
                 counter(PollerCounters.WAKEUPS), counter(PollerCounters.OVERFLOW_FLUSHES),
-                counter(PollerCounters.ARMED));
+                userAwaitsArmed());
     }
 }

@@ -28,10 +28,20 @@ import java.util.concurrent.ThreadFactory;
  * each own a ring (or an epoll set) and a run queue. Virtual threads made by {@link #threadFactory()}
  * run on a carrier: their awaits go straight into that carrier's ring with no hand-off and no
  * syscall of their own, and the completion resumes them on the same carrier, between two kernel
- * calls. Awaits from any other thread (ordinary virtual threads, platform threads) are handed to a
- * carrier through its request queue, as before. Carried threads need
+ * calls. Awaits from platform threads are handed to a carrier through its request queue. Carried
+ * threads need
  * {@code --add-opens java.base/java.lang=ALL-UNNAMED}; without it {@link #threadFactory()} makes
  * ordinary virtual threads and {@link #carrierReason()} says why.
+ *
+ * <h2>Sub-pollers</h2>
+ * Awaits from ordinary virtual threads (made by the application, a framework, or
+ * {@link Thread#ofVirtual()}, and running on the JDK's own scheduler) go to
+ * {@linkplain Builder#subPollers(int) sub-pollers}: virtual threads on that same scheduler that each
+ * own a ring (or an epoll set), reap it without blocking while completions keep coming, yielding
+ * between rounds so the threads they woke run on the same platform thread at once, and park on a
+ * carrier only when idle. An await from such a thread is a queue push (the sub-poller arms it at its
+ * next round, many in one kernel call); no flag is needed. With no sub-pollers these awaits go to
+ * the carriers too.
  *
  * <p>A carrier has none of the JDK scheduler's compensation: a carried thread that blocks its
  * platform thread (pinned in a native frame, or a blocking call that does not go through Loomring
@@ -75,7 +85,7 @@ public final class IoScheduler implements AutoCloseable {
 
     private IoScheduler(BackendSelector.Selection selection, boolean shared, boolean completionIo) {
         this.completionIo = completionIo;
-        this.group = new CarrierGroup(selection.pollers());
+        this.group = new CarrierGroup(selection.pollers(), selection.subPollers());
         this.backend = selection.backend();
         this.reason = selection.reason();
         String refused = VirtualThreads.unavailableReason();
@@ -112,8 +122,11 @@ public final class IoScheduler implements AutoCloseable {
             String property = System.getProperty("loomring.backend", "auto");
             Backend backend = Backend.parse(property);
             int carriers = Builder.checkCarriers(Integer.getInteger("loomring.carriers", Builder.defaultCarriers()));
+            int subPollers = Builder.checkSubPollers(Integer.getInteger("loomring.subPollers",
+                    Builder.defaultSubPollers()));
             return new IoScheduler(BackendSelector.select(backend, "loomring.backend=" + property,
-                    BackendSelector.DEFAULT_ENTRIES, IoUringSyscalls.kernel(), EpollSyscalls.kernel(), carriers),
+                    BackendSelector.DEFAULT_ENTRIES, IoUringSyscalls.kernel(), EpollSyscalls.kernel(), carriers,
+                    subPollers),
                     true, !"readiness".equals(System.getProperty("loomring.socketIo", "completion")));
         }
     }
@@ -166,6 +179,11 @@ public final class IoScheduler implements AutoCloseable {
     /** The number of carriers (platform threads, each with its own ring or epoll set). */
     public int carriers() {
         return group.size();
+    }
+
+    /** The number of sub-pollers (virtual threads serving ordinary virtual threads' awaits). */
+    public int subPollers() {
+        return group.subPollerCount();
     }
 
     /**
@@ -462,6 +480,7 @@ public final class IoScheduler implements AutoCloseable {
         private IoUringSyscalls syscalls = IoUringSyscalls.kernel();
         private EpollSyscalls epollSyscalls = EpollSyscalls.kernel();
         private int carriers = defaultCarriers();
+        private int subPollers = defaultSubPollers();
         private boolean completionIo = true;
 
         private Builder() {}
@@ -486,6 +505,30 @@ public final class IoScheduler implements AutoCloseable {
         public Builder carriers(int carriers) {
             this.carriers = checkCarriers(carriers);
             return this;
+        }
+
+        /**
+         * How many sub-pollers serve awaits from ordinary virtual threads (see the class comment);
+         * 0 sends those awaits to the carriers. Default: {@link #defaultSubPollers()}. For
+         * {@link #shared()} the system property {@code loomring.subPollers} sets it.
+         *
+         * @throws IllegalArgumentException unless 0..1024
+         */
+        public Builder subPollers(int subPollers) {
+            this.subPollers = checkSubPollers(subPollers);
+            return this;
+        }
+
+        /** The default sub-poller count: half the available processors, at least one. */
+        public static int defaultSubPollers() {
+            return Math.min(1024, Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+        }
+
+        static int checkSubPollers(int subPollers) {
+            if (subPollers < 0 || subPollers > 1024) {
+                throw new IllegalArgumentException("subPollers must be in [0, 1024]: " + subPollers);
+            }
+            return subPollers;
         }
 
         static int defaultCarriers() {
@@ -539,7 +582,7 @@ public final class IoScheduler implements AutoCloseable {
          */
         public IoScheduler build() {
             return new IoScheduler(BackendSelector.select(backend, "the builder", ringEntries, syscalls,
-                    epollSyscalls, carriers), false, completionIo);
+                    epollSyscalls, carriers, subPollers), false, completionIo);
         }
     }
 }

@@ -37,8 +37,18 @@ public final class EpollPoller extends Poller {
      * @param index this poller's number in its scheduler (names its thread)
      */
     public EpollPoller(EpollSyscalls sys, int index) {
-        super("loomring-epoll-poller-" + index);
+        this(sys, index, null);
+    }
+
+    /** A sub-poller (see {@link Poller}) when {@code master} is not null. */
+    public EpollPoller(EpollSyscalls sys, int index, Poller master) {
+        super((master == null ? "loomring-epoll-poller-" : "loomring-epoll-subpoller-") + index, master);
         this.sys = sys;
+    }
+
+    @Override
+    protected int kernelFd() {
+        return interest.fd();
     }
 
     @Override

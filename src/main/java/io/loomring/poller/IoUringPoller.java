@@ -60,7 +60,17 @@ public final class IoUringPoller extends Poller {
      * @param index   this poller's number in its scheduler (names its thread)
      */
     public IoUringPoller(IoUringSyscalls sys, int entries, int index) {
-        super("loomring-io_uring-poller-" + index);
+        this(sys, entries, index, null);
+    }
+
+    /**
+     * A sub-poller (see {@link Poller}) when {@code master} is not null: its ring has neither
+     * SINGLE_ISSUER nor DEFER_TASKRUN nor a registered fd, since its virtual thread submits from
+     * whichever platform thread carries it. Completions of its requests are then posted by the
+     * kernel task that submitted them (task work), which the kernel notifies as it would a signal.
+     */
+    public IoUringPoller(IoUringSyscalls sys, int entries, int index, Poller master) {
+        super((master == null ? "loomring-io_uring-poller-" : "loomring-io_uring-subpoller-") + index, master);
         this.sys = sys;
         this.entries = entries;
         this.fallback = new EpollFallback(counters, EpollSyscalls.kernel());
@@ -73,14 +83,21 @@ public final class IoUringPoller extends Poller {
 
     @Override
     protected void open(int wakeFd) throws IOException {
-        ring = new IoUring(sys, entries);
-        ring.registerRingFd();
+        ring = new IoUring(sys, entries, isSubPoller());
+        if (!isSubPoller()) {
+            ring.registerRingFd();
+        }
         sq = ring.sq();
         cq = ring.cq();
         arena = Arena.ofShared();
         wakeBuffer = arena.allocate(8, 8);
         this.wakeFd = wakeFd;
         armWakeup();
+    }
+
+    @Override
+    protected int kernelFd() {
+        return ring.fd();
     }
 
     @Override

@@ -43,6 +43,16 @@ import java.util.concurrent.locks.LockSupport;
  * thread runnable with a plain push onto the local run queue. Other threads hand continuations over
  * through the {@link Inbox}.
  *
+ * <h2>Sub-pollers</h2>
+ * A poller built with a {@code master} is a <em>sub-poller</em> instead: its loop runs on a virtual
+ * thread of the JDK's default scheduler, for awaits from ordinary virtual threads (those the
+ * application or a framework made). It never blocks in the kernel: while rounds reap completions it
+ * yields between them, so the threads it woke run on the same carrier right away and their next
+ * awaits are armed by its next round, all without a syscall of their own; a round that reaps
+ * nothing parks it on the master (a carrier) until its own kernel fd (ring or epoll set) is
+ * readable. It carries no threads. This is the JDK's own scheme for its read pollers, with arms
+ * batched into the sub-poller's kernel calls instead of one {@code epoll_ctl} per await.
+ *
  * <h2>Termination</h2>
  * On {@link #close()} or when the loop throws, the poller sets {@code terminated}, fails every armed
  * waiter and every queued one, closes its inbox (which waits out any producer still offering or
@@ -53,6 +63,8 @@ import java.util.concurrent.locks.LockSupport;
 public abstract class Poller implements Executor {
     /** Eight bytes holding 1: what a signal writes to the eventfd. Shared by all pollers, never freed. */
     private static final MemorySegment ONE = Arena.global().allocateFrom(ValueLayout.JAVA_LONG, 1L);
+    /** poll(2) event: readable (a sub-poller awaits its kernel fd on the master for it). */
+    private static final int POLLIN = 0x001;
     /** Carried continuations run per loop round before the kernel is asked again (fairness to I/O). */
     private static final int RUN_BATCH = 128;
     private static final VarHandle RUNNING;
@@ -72,12 +84,16 @@ public abstract class Poller implements Executor {
     protected final PollerCounters counters = new PollerCounters();
     private final Inbox inbox = new Inbox(this::signal);
     private final Thread thread;
+    /** The carrier a sub-poller parks on when idle; null for a carrier. */
+    private final Poller master;
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     private final List<CancelRequest> pendingCancels = new ArrayList<>();
     /** Carried continuations ready to run; poller thread only. */
     private final ArrayDeque<Runnable> runQueue = new ArrayDeque<>();
 
     private volatile boolean stopRequested;
+    /** A sub-poller's await on its master is armed, or about to be (not a user's await, in stats). */
+    private volatile boolean parkedOnMaster;
     private volatile boolean terminated;
     private volatile Throwable failure;
     /** Poller thread only: the waiter being armed, so a failing arm cannot strand it. */
@@ -109,10 +125,26 @@ public abstract class Poller implements Executor {
         }
     }
 
-    /** @param threadName name of the poller thread */
-    @SuppressWarnings("this-escape") // the thread is only started by start(), after construction
+    /** A carrier. @param threadName name of the poller thread */
     protected Poller(String threadName) {
-        this.thread = Thread.ofPlatform().daemon().name(threadName).unstarted(this::run);
+        this(threadName, null);
+    }
+
+    /**
+     * @param threadName name of the poller thread
+     * @param master     null for a carrier (a platform thread of its own); else this is a
+     *                   sub-poller, a virtual thread on the JDK's scheduler that parks on
+     *                   {@code master} when idle
+     */
+    @SuppressWarnings("this-escape") // the thread is only started by start(), after construction
+    protected Poller(String threadName, Poller master) {
+        if (master != null && master.isSubPoller()) {
+            throw new IllegalArgumentException("a sub-poller's master must be a carrier");
+        }
+        this.master = master;
+        this.thread = master == null
+                ? Thread.ofPlatform().daemon().name(threadName).unstarted(this::run)
+                : VirtualThreads.unstartedOnDefaultScheduler(threadName, this::run);
     }
 
     // ---------------------------------------------------------------- backend hooks (poller thread)
@@ -156,6 +188,17 @@ public abstract class Poller implements Executor {
      * {@link #open} threw (then only what open had created, any field still unset).
      */
     protected abstract void closeKernel();
+
+    /**
+     * The fd that polls readable when {@link #pollKernel pollKernel(false)} has something to reap
+     * (the ring, the epoll set): what a sub-poller awaits on its master. Poller thread, after open.
+     */
+    protected abstract int kernelFd();
+
+    /** True for a sub-poller: driven by a virtual thread that moves between platform threads. */
+    protected final boolean isSubPoller() {
+        return master != null;
+    }
 
     // ---------------------------------------------------------------- public face
 
@@ -203,7 +246,7 @@ public abstract class Poller implements Executor {
      * itself, or a virtual thread it carries. Such a caller may use the poller-thread-only state.
      */
     public final boolean isCurrent() {
-        return VirtualThreads.currentCarrier() == thread;
+        return master == null ? VirtualThreads.currentCarrier() == thread : Thread.currentThread() == thread;
     }
 
     /** True while a carried continuation runs (for the stall monitor). */
@@ -214,6 +257,14 @@ public abstract class Poller implements Executor {
     /** Loop rounds so far: a carrier whose count stands still while a thread is mounted is stalled. */
     public final long rounds() {
         return (long) ROUNDS.getOpaque(this);
+    }
+
+    /**
+     * True while this sub-poller parks on its master: one of the master's armed awaits is then
+     * this poller's own, not a user's (stats leave it out).
+     */
+    public final boolean isParkedOnMaster() {
+        return parkedOnMaster;
     }
 
     /** The poller (carrier) platform thread, for diagnostics. */
@@ -306,6 +357,9 @@ public abstract class Poller implements Executor {
      */
     @Override
     public final void execute(Runnable continuation) {
+        if (master != null) {
+            throw new UnsupportedOperationException("a sub-poller carries no threads");
+        }
         if (terminated) {
             orphan(continuation);
         } else if (isCurrent()) {
@@ -369,7 +423,11 @@ public abstract class Poller implements Executor {
         started.complete(null);
         Throwable cause = null;
         try {
-            loop();
+            if (master == null) {
+                loop();
+            } else {
+                subPollerLoop();
+            }
         } catch (Throwable t) {
             cause = t;
         } finally {
@@ -403,6 +461,60 @@ public abstract class Poller implements Executor {
             pollKernel(true);
             inbox.awake();
         }
+    }
+
+    /**
+     * A sub-poller's loop (see the class comment): arm what came in, submit and reap without
+     * blocking, yield after a round that reaped something, park on the master after one that did
+     * not. The inbox's sleep handshake covers the park: a request that comes in meanwhile signals
+     * the eventfd, which makes the kernel fd readable, which wakes this thread through the master.
+     */
+    private void subPollerLoop() throws Throwable {
+        while (!stopRequested) {
+            ROUNDS.setOpaque(this, rounds + 1);
+            drainRequests();
+            long reaped = counters.get(PollerCounters.COMPLETIONS);
+            pollKernel(false);
+            if (!pendingCancels.isEmpty()) {
+                finishCancels(); // pollKernel submitted their removals
+            }
+            if (counters.get(PollerCounters.COMPLETIONS) != reaped) {
+                Thread.yield(); // the woken threads run first, on this carrier
+                continue;
+            }
+            inbox.prepareToSleep();
+            if (!inbox.isEmpty() || stopRequested) {
+                inbox.awake();
+                continue;
+            }
+            boolean masterServes = parkOnMaster();
+            inbox.awake();
+            if (!masterServes) {
+                return; // the carriers stopped, so has the scheduler
+            }
+        }
+    }
+
+    /**
+     * Parks this sub-poller until its kernel fd is readable, awaiting it on the master.
+     *
+     * @return false when the master no longer serves (it is closed)
+     */
+    private boolean parkOnMaster() throws IOException {
+        Waiter w = new Waiter(thread, kernelFd(), POLLIN);
+        parkedOnMaster = true;
+        master.submit(w);
+        int outcome = w.awaitOutcome(-1, () -> master.submit(w));
+        parkedOnMaster = false;
+        return switch (outcome) {
+            case Waiter.CLOSED -> false;
+            case Waiter.FAILED -> throw new IOException("the master cannot poll this sub-poller's kernel fd: "
+                    + Errno.describe(w.errno()));
+            default -> {
+                Thread.interrupted(); // nobody interrupts a sub-poller; were it done, it must not spin
+                yield true; // READY (CANCELLED or INTERRUPTED only ever come spuriously): poll again
+            }
+        };
     }
 
     /** Runs up to a batch of carried continuations; each runs until its thread parks or ends. */

@@ -92,6 +92,22 @@ public final class VirtualThreads {
         }
     }
 
+    /**
+     * An unstarted virtual thread on the JDK's default scheduler, whoever calls: a virtual thread
+     * built by a carried thread would inherit its carrier, so then it is built on a platform thread.
+     */
+    public static Thread unstartedOnDefaultScheduler(String name, Runnable task) {
+        Thread.Builder.OfVirtual builder = Thread.ofVirtual().name(name).inheritInheritableThreadLocals(false);
+        if (!Thread.currentThread().isVirtual()) {
+            return builder.unstarted(task);
+        }
+        Thread[] built = new Thread[1];
+        Thread builderThread = Thread.ofPlatform().daemon().name("loomring-thread-builder")
+                .start(() -> built[0] = builder.unstarted(task));
+        Threads.joinUninterruptibly(builderThread);
+        return built[0];
+    }
+
     /** The platform thread the caller runs on: itself, or a virtual thread's carrier. */
     public static Thread currentCarrier() {
         if (CURRENT_CARRIER == null) {

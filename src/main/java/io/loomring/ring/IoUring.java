@@ -25,6 +25,8 @@ public final class IoUring implements AutoCloseable {
         SETUP_SUBMIT_ALL,
         0,
     };
+    /** For a ring that more than one thread submits to, one after another: no single issuer. */
+    private static final int[] OPTIONAL_FLAG_SETS_MOVING = {SETUP_SUBMIT_ALL, 0};
     private static final long GETEVENTS_ARG_SIZE = 24;
 
     private final IoUringSyscalls sys;
@@ -50,6 +52,19 @@ public final class IoUring implements AutoCloseable {
      * @throws IoUringUnavailableException when the kernel refuses or lacks a required feature
      */
     public IoUring(IoUringSyscalls sys, int entries) throws IoUringUnavailableException {
+        this(sys, entries, false);
+    }
+
+    /**
+     * Sets up a ring as {@link #IoUring(IoUringSyscalls, int)}; with {@code movingSubmitter} the
+     * ring is driven by a virtual thread, whose submissions come from whichever platform thread
+     * carries it at the time, so it asks for neither SINGLE_ISSUER nor DEFER_TASKRUN (both bind the
+     * ring to one kernel task), and its fd must not be {@linkplain #registerRingFd registered}
+     * (registration is per task too).
+     *
+     * @throws IoUringUnavailableException when the kernel refuses or lacks a required feature
+     */
+    public IoUring(IoUringSyscalls sys, int entries, boolean movingSubmitter) throws IoUringUnavailableException {
         if (entries < 1 || entries > MAX_ENTRIES) {
             throw new IllegalArgumentException("ring entries must be in [1, " + MAX_ENTRIES + "]: " + entries);
         }
@@ -58,7 +73,7 @@ public final class IoUring implements AutoCloseable {
         long fd = -Errno.EINVAL;
         int flags = 0;
         try {
-            for (int optional : OPTIONAL_FLAG_SETS) {
+            for (int optional : movingSubmitter ? OPTIONAL_FLAG_SETS_MOVING : OPTIONAL_FLAG_SETS) {
                 params.fill((byte) 0);
                 flags = SETUP_CQSIZE | SETUP_CLAMP | optional;
                 params.set(ValueLayout.JAVA_INT, PARAMS_CQ_ENTRIES, Math.max(2, entries * 2));
