@@ -87,6 +87,19 @@ final class CarrierGroup {
         return carriers[fd % carriers.length];
     }
 
+    /**
+     * Where the calling thread's ring operation on {@code fd} runs: its own carrier, or for an
+     * ordinary virtual thread the sub-poller of {@code fd}; null when the backend runs no
+     * operations or the thread is served by neither.
+     */
+    Poller forOperation(int fd) {
+        Poller p = current();
+        if (p == null && subPollers.length > 0 && Thread.currentThread().isVirtual()) {
+            p = subPollers[fd % subPollers.length];
+        }
+        return p != null && p.runsOperations() ? p : null;
+    }
+
     void cancel(int fd) {
         for (Poller p : all) {
             p.cancel(fd);
@@ -208,6 +221,26 @@ final class CarrierGroup {
             }
         }
         return Math.max(0, armed);
+    }
+
+    /** Armed awaits on the sub-pollers alone (for tests of the routing). */
+    long subPollerAwaitsArmed() {
+        long armed = 0;
+        for (Poller p : subPollers) {
+            armed += p.counters().get(PollerCounters.ARMED);
+        }
+        return armed;
+    }
+
+    /** Sub-pollers parked on their masters now (for tests of the idle hand-off). */
+    int subPollersParked() {
+        int n = 0;
+        for (Poller p : subPollers) {
+            if (p.isParkedOnMaster()) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Summed counters as the API's record. */

@@ -230,6 +230,16 @@ public final class IoScheduler implements AutoCloseable {
         return group.threadFactory(namePrefix);
     }
 
+    /** Awaits armed on the sub-pollers alone; for tests. */
+    long subPollerAwaitsArmed() {
+        return group.subPollerAwaitsArmed();
+    }
+
+    /** Sub-pollers parked on their masters now; for tests. */
+    int subPollersParked() {
+        return group.subPollersParked();
+    }
+
     /**
      * Live carried threads on each carrier now (index = carrier), for checking placement.
      */
@@ -281,20 +291,22 @@ public final class IoScheduler implements AutoCloseable {
 
     /**
      * True when the calling thread can run completion-mode I/O ({@link #receive}, {@link #send}) on
-     * this scheduler: it is a thread carried by one of its io_uring carriers, and completion mode was
-     * not turned off ({@link Builder#completionIo}). Loomring's sockets use it whenever this is true.
+     * this scheduler: the backend is io_uring, completion mode was not turned off
+     * ({@link Builder#completionIo}), and the thread is carried by one of the carriers or is an
+     * ordinary virtual thread served by a sub-poller. Loomring's sockets use it whenever this is true.
      */
     public boolean completionMode() {
         if (!completionIo) {
             return false;
         }
-        Poller p = group.current();
-        return p != null && p.runsOperations() && !p.isTerminated();
+        Poller p = group.forOperation(0);
+        return p != null && !p.isTerminated();
     }
 
     /**
-     * Completion-mode {@code recv(2)}: a {@code RECV} goes into the calling thread's carrier ring
-     * (no syscall of its own; the carrier submits it with everything else), and the thread parks
+     * Completion-mode {@code recv(2)}: a {@code RECV} goes into the ring of the calling thread's
+     * carrier or sub-poller (no syscall of its own; the poller submits it with everything else at its
+     * next kernel call), and the thread parks
      * until it completes. A timeout or an interrupt cancels the request in the kernel and still
      * waits for its final completion, so {@code buffer} is never written after this returns, and
      * bytes that arrived before the cancel took effect are returned, never lost.
@@ -331,10 +343,11 @@ public final class IoScheduler implements AutoCloseable {
         if (!buffer.isNative()) {
             throw new IllegalArgumentException("completion-mode I/O needs native memory (the kernel writes it later)");
         }
-        Poller p = group.current();
-        if (p == null || !p.runsOperations()) {
+        Poller p = group.forOperation(fd);
+        if (p == null) {
             throw new IllegalStateException("completion-mode I/O runs only on threads carried by an io_uring carrier"
-                    + " of this scheduler (see completionMode())");
+                    + " of this scheduler, or on ordinary virtual threads its io_uring sub-pollers serve"
+                    + " (see completionMode())");
         }
         if (p.isTerminated()) {
             throw closedException();
@@ -519,9 +532,12 @@ public final class IoScheduler implements AutoCloseable {
             return this;
         }
 
-        /** The default sub-poller count: half the available processors, at least one. */
+        /**
+         * The default sub-poller count: one per available processor (the JDK's scheduler has as
+         * many platform threads, and a sub-poller's woken threads run on its own one), at most 32.
+         */
         public static int defaultSubPollers() {
-            return Math.min(1024, Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+            return Math.min(32, Math.max(1, Runtime.getRuntime().availableProcessors()));
         }
 
         static int checkSubPollers(int subPollers) {

@@ -300,24 +300,36 @@ public abstract class Poller implements Executor {
     }
 
     /**
-     * Runs a ring operation for the thread this poller carries and parks it until the operation's
-     * final completion (see {@link Waiter#awaitCompletion}).
+     * Runs a ring operation for the calling thread and parks it until the operation's final
+     * completion (see {@link Waiter#awaitCompletion}). A thread this carrier carries submits it
+     * inline; any other thread hands it over through the inbox, and so its cancel request too.
      *
      * @return the decided state: {@link Waiter#READY} with the result, or {@link Waiter#CLOSED}
-     * @throws IllegalStateException unless called from a thread this poller carries, on a backend
-     *                               that runs operations
+     * @throws IllegalStateException unless the backend runs operations and {@code op} is the
+     *                               calling thread's
      */
     public final int runOperation(Waiter op, long timeoutNanos) {
-        if (!supportsOperations() || !isCurrent() || op.thread() != Thread.currentThread()) {
-            throw new IllegalStateException("ring operations run only on threads their io_uring carrier carries");
+        if (!supportsOperations() || op.thread() != Thread.currentThread()) {
+            throw new IllegalStateException("ring operations run only on io_uring pollers, for their own thread");
         }
         submit(op);
-        return op.awaitCompletion(timeoutNanos, () -> {
-            if (!terminated && isCurrent()) {
-                runInline(() -> cancelOperation(op));
-            }
-        });
+        return op.awaitCompletion(timeoutNanos, () -> requestCancel(op));
     }
+
+    /** The waiting thread asks for its operation to be cancelled; its final completion decides. */
+    private void requestCancel(Waiter op) {
+        if (terminated) {
+            return; // termination cancels and reaps every operation itself
+        }
+        if (isCurrent()) {
+            runInline(() -> cancelOperation(op));
+        } else {
+            inbox.offer(new OperationCancel(op)); // refused only once closing, which cancels it too
+        }
+    }
+
+    /** A cancel request for a ring operation, handed over by the operation's own thread. */
+    private record OperationCancel(Waiter op) {}
 
     /**
      * Wakes every await on {@code fd} with {@link Waiter#CANCELLED} and removes the kernel requests;
@@ -540,6 +552,8 @@ public abstract class Poller implements Executor {
                 runQueue.addLast(c.task());
             } else if (r instanceof Waiter w) {
                 handle(w);
+            } else if (r instanceof OperationCancel c) {
+                cancelOperation(c.op()); // after the operation's own arm: one producer's requests keep their order
             } else {
                 CancelRequest c = (CancelRequest) r;
                 pendingCancels.add(c); // first: if cancelFd throws, terminate() still releases the caller
@@ -622,6 +636,8 @@ public abstract class Poller implements Executor {
                 orphan(c.task());
             } else if (r instanceof Waiter w) {
                 w.complete(Waiter.CLOSED);
+            } else if (r instanceof OperationCancel) {
+                // its operation was armed before it and is decided by releaseAll
             } else {
                 ((CancelRequest) r).finish();
             }

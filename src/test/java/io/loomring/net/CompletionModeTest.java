@@ -32,6 +32,8 @@ import org.junit.jupiter.api.Timeout;
  * Completion-mode socket I/O: threads carried by an io_uring carrier read with RECV and write with
  * SEND in their carrier's ring. Checks the data, and that a timeout, a close or an interrupt
  * cancels exactly: no byte lost, none delivered twice, the socket usable after a timeout.
+ * {@link OrdinaryCompletionModeTest} runs the same on ordinary virtual threads, whose operations
+ * a sub-poller runs.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class CompletionModeTest {
@@ -43,9 +45,14 @@ class CompletionModeTest {
     void open() throws IOException {
         TestBackends.assumeAvailable(Backend.IO_URING);
         io = IoScheduler.builder().backend(Backend.IO_URING).carriers(2).build();
-        org.junit.jupiter.api.Assumptions.assumeTrue(io.carriesThreads(), io.carrierReason());
+        carried = threads(io);
         server = TcpServerSocket.bind(Loopback.anyPortV4(), 64, false, io);
-        carried = io.threadFactory("completion-");
+    }
+
+    /** The threads the tests run their socket code on: carried ones here. */
+    ThreadFactory threads(IoScheduler scheduler) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(scheduler.carriesThreads(), scheduler.carrierReason());
+        return scheduler.threadFactory("completion-");
     }
 
     @AfterEach
@@ -78,12 +85,18 @@ class CompletionModeTest {
     }
 
     @Test
-    void carriedThreadsUseCompletionModeOthersDoNot() throws Exception {
+    void carriedAndSubPolledThreadsUseCompletionModePlatformThreadsDoNot() throws Exception {
         assertTrue(get(onCarrier(io::completionMode)));
-        assertFalse(io.completionMode(), "a platform thread is not carried");
+        assertFalse(io.completionMode(), "a platform thread parks for real: readiness mode");
         CompletableFuture<Boolean> ordinary = new CompletableFuture<>();
         Thread.ofVirtual().start(() -> ordinary.complete(io.completionMode()));
-        assertFalse(get(ordinary));
+        assertTrue(get(ordinary), "an ordinary virtual thread's operations run on a sub-poller");
+        try (IoScheduler noSubPollers = IoScheduler.builder().backend(Backend.IO_URING).carriers(1)
+                .subPollers(0).build()) {
+            CompletableFuture<Boolean> f = new CompletableFuture<>();
+            Thread.ofVirtual().start(() -> f.complete(noSubPollers.completionMode()));
+            assertFalse(get(f), "without sub-pollers an ordinary virtual thread's awaits go to a carrier");
+        }
         try (IoScheduler epoll = IoScheduler.builder().backend(Backend.EPOLL).carriers(1).build()) {
             CompletableFuture<Boolean> f = new CompletableFuture<>();
             epoll.threadFactory().newThread(() -> f.complete(epoll.completionMode())).start();

@@ -66,6 +66,9 @@ public final class LoomringServer implements ExampleServer {
         if (config.carriers() > 0) {
             builder.carriers(config.carriers());
         }
+        if (config.subPollers() >= 0) {
+            builder.subPollers(config.subPollers());
+        }
         IoScheduler scheduler = builder.build();
         try {
             TcpServerSocket serverSocket = TcpServerSocket.bind(config.address(), BACKLOG, false, scheduler);

@@ -31,8 +31,11 @@ public final class Main {
                              scheduler's carriers) | shared (ordinary virtual threads)
                              selector-vs-threads: threads (default, Loomring) | selector (NIO)
               --carriers N   carrier threads of the scheduler (default: available processors)
-              --io I         completion (default: carried threads read and write through the ring)
+              --io I         completion (default: carried threads, and ordinary ones served by
+                             sub-pollers, read and write through the ring on io_uring)
                              | readiness (a non-blocking syscall, and a poll on EAGAIN)
+              --sub-pollers N  sub-pollers serving ordinary virtual threads (--mode shared);
+                             0 hands their awaits to the carriers (default: one per processor)
             """;
 
     private Main() {}

@@ -17,8 +17,11 @@ import java.util.Objects;
  * @param carriers the scheduler's carrier count, or 0 for its default (available processors)
  * @param readiness true for {@code --io readiness}: sockets on carried threads stay in readiness
  *                  mode instead of reading and writing through the ring
+ * @param subPollers the scheduler's sub-poller count (for ordinary virtual threads), or -1 for its
+ *                   default
  */
-public record ServerConfig(String host, int port, Backend backend, String mode, int carriers, boolean readiness) {
+public record ServerConfig(String host, int port, Backend backend, String mode, int carriers, boolean readiness,
+                           int subPollers) {
     /** The address bound when {@code --host} is not given. */
     public static final String DEFAULT_HOST = "127.0.0.1";
 
@@ -39,6 +42,14 @@ public record ServerConfig(String host, int port, Backend backend, String mode, 
         if (carriers < 0 || carriers > 1024) {
             throw new IllegalArgumentException("--carriers must be in 1..1024: " + carriers);
         }
+        if (subPollers < -1 || subPollers > 1024) {
+            throw new IllegalArgumentException("--sub-pollers must be in 0..1024: " + subPollers);
+        }
+    }
+
+    /** The values without sub-pollers given (the scheduler's default). */
+    public ServerConfig(String host, int port, Backend backend, String mode, int carriers, boolean readiness) {
+        this(host, port, backend, mode, carriers, readiness, -1);
     }
 
     /** True unless {@code --mode shared} asked for ordinary virtual threads. */
@@ -63,6 +74,7 @@ public record ServerConfig(String host, int port, Backend backend, String mode, 
         Backend backend = Backend.AUTO;
         String mode = null;
         int carriers = 0;
+        int subPollers = -1;
         boolean readiness = false;
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
@@ -77,6 +89,7 @@ public record ServerConfig(String host, int port, Backend backend, String mode, 
                 case "--backend" -> backend = Backend.parse(value);
                 case "--mode" -> mode = value;
                 case "--carriers" -> carriers = parseCarriers(value);
+                case "--sub-pollers" -> subPollers = parseSubPollers(value);
                 case "--io" -> readiness = switch (value) {
                     case "completion" -> false;
                     case "readiness" -> true;
@@ -88,7 +101,7 @@ public record ServerConfig(String host, int port, Backend backend, String mode, 
         if (port == null) {
             throw new IllegalArgumentException("--port is required");
         }
-        return new ServerConfig(host, port, backend, mode, carriers, readiness);
+        return new ServerConfig(host, port, backend, mode, carriers, readiness, subPollers);
     }
 
     /**
@@ -113,6 +126,18 @@ public record ServerConfig(String host, int port, Backend backend, String mode, 
             return n;
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--carriers must be a number: '" + value + "'");
+        }
+    }
+
+    private static int parseSubPollers(String value) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n < 0) {
+                throw new IllegalArgumentException("--sub-pollers must be in 0..1024: " + n);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--sub-pollers must be a number: '" + value + "'");
         }
     }
 
