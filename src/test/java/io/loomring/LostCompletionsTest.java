@@ -58,7 +58,9 @@ class LostCompletionsTest {
         int[] pipe = Fds.pipe();
         int[] trigger = Fds.pipe();
         boolean readEndClosed = false;
-        try (IoScheduler io = IoScheduler.builder().backend(Backend.IO_URING).carriers(1).syscalls(uring).build()) {
+        // One poller for both awaits (no sub-pollers), so the fault reaches the one holding the waiter.
+        try (IoScheduler io = IoScheduler.builder().backend(Backend.IO_URING).carriers(1).subPollers(0)
+                .syscalls(uring).build()) {
             CompletableFuture<Boolean> waiter = IoSchedulerTest.onVirtualThread(() -> {
                 io.awaitReadable(pipe[0]);
                 return true;
