@@ -88,8 +88,8 @@ public record ServerConfig(String host, int port, Backend backend, String mode, 
                 case "--port" -> port = parsePort(value);
                 case "--backend" -> backend = Backend.parse(value);
                 case "--mode" -> mode = value;
-                case "--carriers" -> carriers = parseCarriers(value);
-                case "--sub-pollers" -> subPollers = parseSubPollers(value);
+                case "--carriers" -> carriers = parseCount(option, value, 1);
+                case "--sub-pollers" -> subPollers = parseCount(option, value, 0);
                 case "--io" -> readiness = switch (value) {
                     case "completion" -> false;
                     case "readiness" -> true;
@@ -117,27 +117,16 @@ public record ServerConfig(String host, int port, Backend backend, String mode, 
         return address;
     }
 
-    private static int parseCarriers(String value) {
+    /** A count option's value, at least {@code min} (the upper bound is checked by the record). */
+    private static int parseCount(String option, String value, int min) {
         try {
             int n = Integer.parseInt(value);
-            if (n < 1) {
-                throw new IllegalArgumentException("--carriers must be in 1..1024: " + n);
+            if (n < min) {
+                throw new IllegalArgumentException(option + " must be in " + min + "..1024: " + n);
             }
             return n;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--carriers must be a number: '" + value + "'");
-        }
-    }
-
-    private static int parseSubPollers(String value) {
-        try {
-            int n = Integer.parseInt(value);
-            if (n < 0) {
-                throw new IllegalArgumentException("--sub-pollers must be in 0..1024: " + n);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--sub-pollers must be a number: '" + value + "'");
+            throw new IllegalArgumentException(option + " must be a number: '" + value + "'");
         }
     }
 

@@ -25,6 +25,8 @@ class MainTest {
         assertThrows(IllegalArgumentException.class, () -> Main.start("echo", "--port", "0", "--carriers", "0"));
         assertThrows(IllegalArgumentException.class, () -> Main.start("http", "--port", "0", "--carriers", "two"));
         assertThrows(IllegalArgumentException.class, () -> Main.start("http", "--port", "0", "--io", "fast"));
+        assertThrows(IllegalArgumentException.class, () -> Main.start("http", "--port", "0", "--sub-pollers", "-1"));
+        assertThrows(IllegalArgumentException.class, () -> Main.start("http", "--port", "0", "--sub-pollers", "1025"));
         assertThrows(IllegalArgumentException.class,
                 () -> Main.start("selector-vs-threads", "--port", "0", "--mode", "fibers"));
     }
@@ -32,8 +34,8 @@ class MainTest {
     @Test
     void parsesEveryOption() {
         ServerConfig c = ServerConfig.parse(new String[] {"--host", "::1", "--port", "6379", "--backend", "epoll",
-                "--mode", "selector", "--carriers", "3", "--io", "readiness"});
-        assertEquals(new ServerConfig("::1", 6379, Backend.EPOLL, "selector", 3, true), c);
+                "--mode", "selector", "--carriers", "3", "--io", "readiness", "--sub-pollers", "0"});
+        assertEquals(new ServerConfig("::1", 6379, Backend.EPOLL, "selector", 3, true, 0), c);
         assertEquals(ServerConfig.loopback(7, Backend.AUTO), ServerConfig.parse(new String[] {"--port", "7"}));
     }
 
