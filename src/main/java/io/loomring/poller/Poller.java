@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * What every backend shares: one platform thread that owns the kernel object (a ring or an epoll
@@ -74,6 +75,8 @@ public abstract class Poller implements Executor {
     private final Thread thread;
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     private final List<CancelRequest> pendingCancels = new ArrayList<>();
+    /** {@link #requestCancel}, made once. */
+    private final Consumer<Waiter> cancelRequester = this::requestCancel;
     /** Carried continuations ready to run; poller thread only. */
     private final ArrayDeque<Runnable> runQueue = new ArrayDeque<>();
 
@@ -261,11 +264,14 @@ public abstract class Poller implements Executor {
             throw new IllegalStateException("ring operations run only on threads their io_uring carrier carries");
         }
         submit(op);
-        return op.awaitCompletion(timeoutNanos, () -> {
-            if (!terminated && isCurrent()) {
-                runInline(() -> cancelOperation(op));
-            }
-        });
+        return op.awaitCompletion(timeoutNanos, cancelRequester);
+    }
+
+    /** What a waiting operation's thread runs to ask for its cancellation (one instance per poller, none per operation). */
+    private void requestCancel(Waiter op) {
+        if (!terminated && isCurrent()) {
+            runInline(() -> cancelOperation(op));
+        }
     }
 
     /**
