@@ -27,6 +27,8 @@ final class RingSocketIo {
 
     private final SocketFd fd;
     private MemorySegment receiveBuffer;
+    /** The last slice of {@link #receiveBuffer} read into (read lock). */
+    private MemorySegment receiveSlice;
     private MemorySegment sendBuffer;
 
     RingSocketIo(SocketFd fd) {
@@ -47,8 +49,19 @@ final class RingSocketIo {
         boolean direct = dst.isNative();
         if (!direct && receiveBuffer == null) {
             receiveBuffer = Arena.ofAuto().allocate(BUFFER_SIZE, 64);
+            receiveSlice = receiveBuffer;
         }
-        MemorySegment target = direct ? dst.asSlice(0, len) : receiveBuffer.asSlice(0, Math.min(len, BUFFER_SIZE));
+        MemorySegment target;
+        if (direct) {
+            target = dst.asSlice(0, len);
+        } else {
+            // A connection reads with the same length again and again: keep that slice.
+            int n = Math.min(len, BUFFER_SIZE);
+            if (receiveSlice.byteSize() != n) {
+                receiveSlice = receiveBuffer.asSlice(0, n);
+            }
+            target = receiveSlice;
+        }
         long deadline = SocketFd.deadline(timeoutNanos);
         for (;;) {
             int r = run(true, target, deadline, "Read timed out");

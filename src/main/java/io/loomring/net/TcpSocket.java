@@ -558,11 +558,15 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
         try {
             while (done < len) {
                 checkOutputOpen();
-                if (completionMode) {
+                long n = Sockets.send(capture, fd.fd(), seg.asSlice(done), len - done, Sockets.MSG_NOSIGNAL);
+                if (completionMode && n == -Errno.EAGAIN) {
+                    // Completion mode still tries send(2) first: bytes that fit in the socket
+                    // buffer leave in that call, which costs less than parking for a SEND's
+                    // completion and being resumed. Only a full buffer hands the rest to the ring,
+                    // where the kernel waits for room.
                     done += ring.send(seg.asSlice(done), len - done, writeTimeoutNanos);
                     continue;
                 }
-                long n = Sockets.send(capture, fd.fd(), seg.asSlice(done), len - done, Sockets.MSG_NOSIGNAL);
                 if (n >= 0) {
                     done += n;
                 } else {

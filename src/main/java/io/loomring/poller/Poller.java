@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * What every backend shares: one thread that owns the kernel object (a ring or an epoll set), a
@@ -98,6 +99,8 @@ public abstract class Poller implements Executor {
     private final Poller master;
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     private final List<CancelRequest> pendingCancels = new ArrayList<>();
+    /** {@link #requestCancel}, made once. */
+    private final Consumer<Waiter> cancelRequester = this::requestCancel;
     /** Carried continuations ready to run; poller thread only. */
     private final ArrayDeque<Runnable> runQueue = new ArrayDeque<>();
 
@@ -323,10 +326,13 @@ public abstract class Poller implements Executor {
             throw new IllegalStateException("ring operations run only on io_uring pollers, for their own thread");
         }
         submit(op);
-        return op.awaitCompletion(timeoutNanos, () -> requestCancel(op));
+        return op.awaitCompletion(timeoutNanos, cancelRequester);
     }
 
-    /** The waiting thread asks for its operation to be cancelled; its final completion decides. */
+    /**
+     * The waiting thread asks for its operation to be cancelled; its final completion decides.
+     * (Passed as {@link #cancelRequester}, made once, so an operation allocates no callback.)
+     */
     private void requestCancel(Waiter op) {
         if (terminated) {
             return; // termination cancels and reaps every operation itself

@@ -3,6 +3,7 @@ package io.loomring.poller;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * One await on one fd: the parked thread, what it waits for, and its outcome. Or, made by
@@ -239,12 +240,13 @@ public final class Waiter {
     /**
      * The waiting thread's side of an {@linkplain #operation operation}: parks until its final
      * completion. Once {@code timeoutNanos} have passed (if positive) or the thread is interrupted,
-     * it runs {@code requestCancel} once and keeps waiting, since only the completion may decide
-     * (see the class comment). An interrupt status is kept set for the caller.
+     * it runs {@code requestCancel} once (given this waiter, so one instance can serve every
+     * operation) and keeps waiting, since only the completion may decide (see the class comment).
+     * An interrupt status is kept set for the caller.
      *
      * @return the decided state: {@link #READY} with {@link #result()}, or {@link #CLOSED}
      */
-    public int awaitCompletion(long timeoutNanos, Runnable requestCancel) {
+    public int awaitCompletion(long timeoutNanos, Consumer<Waiter> requestCancel) {
         if (Thread.currentThread() != thread) {
             throw new IllegalStateException("only the waiting thread awaits its completion");
         }
@@ -262,10 +264,10 @@ public final class Waiter {
             if (cancelReason == 0) {
                 if (thread.isInterrupted()) {
                     cancelReason = INTERRUPTED;
-                    requestCancel.run();
+                    requestCancel.accept(this);
                 } else if (timed && deadline - System.nanoTime() <= 0) {
                     cancelReason = TIMED_OUT;
-                    requestCancel.run();
+                    requestCancel.accept(this);
                 } else if (timed) {
                     LockSupport.parkNanos(this, deadline - System.nanoTime());
                 } else {

@@ -1,7 +1,7 @@
 package io.loomring.examples.http;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
+import java.util.Arrays;
 
 /**
  * Parses HTTP/1.x request heads (RFC 9112) straight from the connection's input buffer. It looks
@@ -18,6 +18,15 @@ final class HttpParser {
             super(message, null, false, false);
         }
     }
+
+    private static final byte[] GET_BYTES = ascii("GET");
+    private static final byte[] HEAD_BYTES = ascii("HEAD");
+    private static final byte[] HTTP_11 = ascii("HTTP/1.1");
+    private static final byte[] HTTP_10 = ascii("HTTP/1.0");
+    private static final byte[] CONNECTION = ascii("connection");
+    private static final byte[] CONTENT_LENGTH = ascii("content-length");
+    private static final byte[] TRANSFER_ENCODING = ascii("transfer-encoding");
+    private static final byte[] HOST = ascii("host");
 
     /** The position just after the last head returned by {@link #parse}. */
     private int end;
@@ -49,19 +58,18 @@ final class HttpParser {
         if (firstSpace <= p || secondSpace <= firstSpace + 1) {
             throw new BadRequestException("malformed request line");
         }
-        String method = token(buf, p, firstSpace, "method");
-        String target = ascii(buf, firstSpace + 1, secondSpace);
-        for (int i = 0; i < target.length(); i++) {
-            if (target.charAt(i) <= ' ' || target.charAt(i) >= 0x7f) {
-                throw new BadRequestException("malformed request target");
-            }
+        // The common values are matched as bytes and answered with constants: a request head
+        // costs no String unless it holds something unusual.
+        String method = method(buf, p, firstSpace);
+        String target = target(buf, firstSpace + 1, secondSpace);
+        boolean http10;
+        if (equalsAscii(buf, secondSpace + 1, requestLineStop, HTTP_11)) {
+            http10 = false;
+        } else if (equalsAscii(buf, secondSpace + 1, requestLineStop, HTTP_10)) {
+            http10 = true;
+        } else {
+            throw new BadRequestException("unsupported version '" + ascii(buf, secondSpace + 1, requestLineStop) + "'");
         }
-        String version = ascii(buf, secondSpace + 1, requestLineStop);
-        boolean http10 = switch (version) {
-            case "HTTP/1.1" -> false;
-            case "HTTP/1.0" -> true;
-            default -> throw new BadRequestException("unsupported version '" + version + "'");
-        };
 
         boolean close = false;
         boolean keepAlive = false;
@@ -86,25 +94,22 @@ final class HttpParser {
             if (colon <= p) {
                 throw new BadRequestException("malformed header field");
             }
-            String name = token(buf, p, colon, "field name").toLowerCase(Locale.ROOT);
-            String value = ascii(buf, colon + 1, stop).strip();
-            switch (name) {
-                case "connection" -> {
-                    for (String option : value.split(",")) {
-                        close |= option.strip().equalsIgnoreCase("close");
-                        keepAlive |= option.strip().equalsIgnoreCase("keep-alive");
-                    }
+            checkToken(buf, p, colon, "field name");
+            if (equalsIgnoreCaseAscii(buf, p, colon, CONNECTION)) {
+                for (String option : value(buf, colon, stop).split(",")) {
+                    close |= option.strip().equalsIgnoreCase("close");
+                    keepAlive |= option.strip().equalsIgnoreCase("keep-alive");
                 }
-                case "content-length" -> {
-                    long length = contentLength(value);
-                    if (contentLength >= 0 && contentLength != length) {
-                        throw new BadRequestException("conflicting Content-Length fields");
-                    }
-                    contentLength = length;
+            } else if (equalsIgnoreCaseAscii(buf, p, colon, CONTENT_LENGTH)) {
+                long length = contentLength(value(buf, colon, stop));
+                if (contentLength >= 0 && contentLength != length) {
+                    throw new BadRequestException("conflicting Content-Length fields");
                 }
-                case "transfer-encoding" -> chunked = true;
-                case "host" -> hosts++;
-                default -> { }
+                contentLength = length;
+            } else if (equalsIgnoreCaseAscii(buf, p, colon, TRANSFER_ENCODING)) {
+                chunked = true;
+            } else if (equalsIgnoreCaseAscii(buf, p, colon, HOST)) {
+                hosts++;
             }
             p = lineEnd + 1;
         }
@@ -153,18 +158,77 @@ final class HttpParser {
         return -1;
     }
 
+    /** The method token; GET and HEAD as constants. */
+    private static String method(byte[] buf, int from, int to) throws BadRequestException {
+        checkToken(buf, from, to, "method");
+        if (equalsAscii(buf, from, to, GET_BYTES)) {
+            return "GET";
+        }
+        if (equalsAscii(buf, from, to, HEAD_BYTES)) {
+            return "HEAD";
+        }
+        return ascii(buf, from, to);
+    }
+
+    /** The request target: visible ASCII only; {@code /} as a constant. */
+    private static String target(byte[] buf, int from, int to) throws BadRequestException {
+        for (int i = from; i < to; i++) {
+            int c = buf[i] & 0xff;
+            if (c <= ' ' || c >= 0x7f) {
+                throw new BadRequestException("malformed request target");
+            }
+        }
+        if (to - from == 1 && buf[from] == '/') {
+            return "/";
+        }
+        return ascii(buf, from, to);
+    }
+
+    /** A field's value: what follows the colon up to the line's end, without surrounding whitespace. */
+    private static String value(byte[] buf, int colon, int stop) {
+        return ascii(buf, colon + 1, stop).strip();
+    }
+
     /** A token (RFC 9110 5.6.2): visible ASCII without delimiters. */
-    private static String token(byte[] buf, int from, int to, String what) throws BadRequestException {
+    private static void checkToken(byte[] buf, int from, int to, String what) throws BadRequestException {
         for (int i = from; i < to; i++) {
             int c = buf[i];
             if (c <= ' ' || c >= 0x7f || "\"(),/:;<=>?@[\\]{}".indexOf(c) >= 0) {
                 throw new BadRequestException("malformed " + what);
             }
         }
-        return ascii(buf, from, to);
+    }
+
+    /** True when {@code buf[from, to)} holds exactly the ASCII bytes {@code s}. */
+    private static boolean equalsAscii(byte[] buf, int from, int to, byte[] s) {
+        return Arrays.equals(buf, from, to, s, 0, s.length);
+    }
+
+    /**
+     * True when {@code buf[from, to)} is {@code lower} with ASCII letters in either case (field
+     * names are tokens, so ASCII case folding is all there is).
+     */
+    private static boolean equalsIgnoreCaseAscii(byte[] buf, int from, int to, byte[] lower) {
+        if (to - from != lower.length) {
+            return false;
+        }
+        for (int i = 0; i < lower.length; i++) {
+            int c = buf[from + i];
+            if (c >= 'A' && c <= 'Z') {
+                c += 'a' - 'A';
+            }
+            if (c != lower[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String ascii(byte[] buf, int from, int to) {
         return new String(buf, from, to - from, StandardCharsets.ISO_8859_1);
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 }

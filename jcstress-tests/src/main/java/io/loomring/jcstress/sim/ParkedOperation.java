@@ -127,7 +127,7 @@ public final class ParkedOperation {
         Waiter w = Waiter.operation(FD, RingConstants.OP_RECV, 0L, BYTES);
         op = w;
         int s = rule == Rule.COMPLETION_DECIDES
-                ? w.awaitCompletion(-1, this::requestCancel)
+                ? w.awaitCompletion(-1, ignored -> requestCancel())
                 : w.awaitOutcome(-1, this::requestCancel);
         result = s == Waiter.READY ? w.result() : 0;
         state = s;
