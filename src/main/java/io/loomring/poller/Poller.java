@@ -493,9 +493,11 @@ public abstract class Poller implements Executor {
 
     /**
      * A sub-poller's loop (see the class comment): arm what came in, submit and reap without
-     * blocking, yield after every round, and park on the master once rounds have found nothing
-     * for {@link #IDLE_SPIN_NANOS}. The inbox's sleep handshake covers the park: a request that comes in meanwhile signals
-     * the eventfd, which makes the kernel fd readable, which wakes this thread through the master.
+     * blocking, yield after every round, and park on the master once rounds have found nothing for
+     * {@link #IDLE_SPIN_NANOS}. The inbox's sleep handshake covers the park: a request that comes in
+     * meanwhile signals the eventfd, which makes the kernel fd readable, which wakes this thread
+     * through the master (a oneshot poll is level-checked when armed, so a signal sent before the
+     * master armed it still counts; see the jcstress test {@code SubPollerParkTest}).
      */
     private void subPollerLoop() throws Throwable {
         long idleSince = 0;
