@@ -1,7 +1,6 @@
 package io.loomring.jcstress.broken;
 
-import io.loomring.poller.Inbox;
-import io.loomring.poller.Waiter;
+import io.loomring.jcstress.sim.IdleSubPoller;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Expect;
@@ -25,58 +24,22 @@ import org.openjdk.jcstress.infra.results.II_Result;
 @State
 public class SubPollerEdgeParkTest {
     private static final Object REQUEST = new Object();
-    private static final int POLLIN = 0x001;
-
-    private final Object kernel = new Object();
-    /** The wakeup eventfd's counter (under {@code kernel}). */
-    private int eventfd;
-    /** The master's armed await on the sub-poller's kernel fd, not fired yet (under {@code kernel}). */
-    private Waiter armed;
-    private final Inbox inbox = new Inbox(this::signal);
-    /** The sub-poller's own await on the master, once it parks. */
-    private Waiter park;
+    private final IdleSubPoller idle = new IdleSubPoller(false);
     private int decision;
-
-    /** The inbox's signal: write the eventfd; the kernel fd turns readable and fires an armed poll. */
-    private void signal() {
-        synchronized (kernel) {
-            eventfd++;
-            Waiter w = armed;
-            if (w != null) {
-                armed = null;
-                w.complete(Waiter.READY);
-            }
-        }
-    }
 
     @Actor
     public void producer() {
-        inbox.offer(REQUEST);
+        idle.offer(REQUEST);
     }
 
     @Actor
     public void subPoller() {
-        if (inbox.poll() != null) {
-            decision = 1;
-            return;
-        }
-        inbox.prepareToSleep();
-        if (!inbox.isEmpty()) {
-            inbox.awake();
-            decision = 1;
-            return;
-        }
-        Waiter w = new Waiter(Thread.currentThread(), 0, POLLIN);
-        park = w;
-        synchronized (kernel) { // wrong: edge-triggered, the eventfd already written is not looked at
-            armed = w;
-        }
-        decision = 2;
+        decision = idle.goIdle();
     }
 
     @Arbiter
     public void outcome(II_Result r) {
         r.r1 = decision;
-        r.r2 = decision == 2 && park.isPending() && !inbox.isEmpty() ? 1 : 0;
+        r.r2 = idle.lostRequest(decision) ? 1 : 0;
     }
 }
