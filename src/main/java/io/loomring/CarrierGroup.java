@@ -66,13 +66,16 @@ final class CarrierGroup {
 
     /** The carrier the current thread runs on right now, or null when it is not carried by this group. */
     Poller current() {
-        Thread carrier = VirtualThreads.currentCarrier();
+        Poller carrier = Poller.currentCarrier();
+        if (carrier == null) {
+            return null; // an ordinary thread: the common case, decided without a scan
+        }
         for (Poller p : carriers) {
-            if (p.carrierThread() == carrier) {
+            if (p == carrier) {
                 return p;
             }
         }
-        return null;
+        return null; // carried by another scheduler
     }
 
     /** The carrier or sub-poller for an await from {@code Thread.currentThread()} on {@code fd}. */

@@ -156,8 +156,28 @@ public abstract class Poller implements Executor {
         }
         this.master = master;
         this.thread = master == null
-                ? Thread.ofPlatform().daemon().name(threadName).unstarted(this::run)
+                ? new CarrierThread(this, threadName)
                 : VirtualThreads.unstartedOnDefaultScheduler(threadName, this::run);
+    }
+
+    /** A carrier's platform thread; it knows its poller, so a caller finds its carrier in one step. */
+    private static final class CarrierThread extends Thread {
+        final Poller poller;
+
+        CarrierThread(Poller poller, String name) {
+            super(poller::run, name);
+            this.poller = poller;
+            setDaemon(true);
+        }
+    }
+
+    /**
+     * The carrier the calling thread runs on (it is the carrier's thread or a virtual thread it
+     * carries), or null: one intrinsic call and a type check, since ordinary threads ask this on
+     * every socket call.
+     */
+    public static Poller currentCarrier() {
+        return VirtualThreads.currentCarrier() instanceof CarrierThread c ? c.poller : null;
     }
 
     // ---------------------------------------------------------------- backend hooks (poller thread)
