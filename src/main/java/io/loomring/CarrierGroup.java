@@ -19,8 +19,9 @@ import java.util.stream.Stream;
  * <ul>
  *   <li>an await from a thread a carrier carries goes to that carrier, inline;</li>
  *   <li>an await from an ordinary virtual thread goes to the sub-poller chosen by the fd's number:
- *       the sub-poller runs on the same carriers as the threads it wakes, so a wakeup crosses no
- *       thread while traffic flows (with no sub-pollers, it goes to a carrier as below);</li>
+ *       the sub-poller runs on the same ForkJoinPool threads as the threads it wakes, so a wakeup
+ *       crosses no thread while traffic flows (with no sub-pollers, it goes to a carrier as
+ *       below);</li>
  *   <li>an await from a platform thread goes to the carrier chosen by the fd's number (a platform
  *       thread parks for real, and a carrier's blocking kernel wait wakes it with one unpark, where
  *       a sub-poller would first have to be woken itself);</li>

@@ -48,9 +48,9 @@ import java.util.function.Consumer;
  * <h2>Sub-pollers</h2>
  * A poller built with a {@code master} is a <em>sub-poller</em> instead: its loop runs on a virtual
  * thread of the JDK's default scheduler, for awaits from ordinary virtual threads (those the
- * application or a framework made). It never blocks in the kernel: while rounds reap completions it
- * yields between them, so the threads it woke run on the same carrier right away and their next
- * awaits are armed by its next round, all without a syscall of their own; once its rounds have found
+ * application or a framework made). It never blocks in the kernel: while rounds reap completions
+ * it yields between them, so the threads it woke run on the same platform thread right away and
+ * their next awaits are armed by its next round, all without a syscall of their own; once its rounds have found
  * nothing for a short while it parks on the master (a carrier) until its own kernel fd (ring or
  * epoll set) is readable. It carries no threads. This is the JDK's own scheme for its read pollers,
  * with arms batched into the sub-poller's kernel calls instead of one {@code epoll_ctl} per await,
@@ -531,7 +531,7 @@ public abstract class Poller implements Executor {
             }
             if (requests || counters.get(PollerCounters.COMPLETIONS) != reaped) {
                 idleSince = 0;
-                Thread.yield(); // the woken threads run first, on this carrier
+                Thread.yield(); // the woken threads run first, on this platform thread
                 continue;
             }
             long now = System.nanoTime();
