@@ -1,7 +1,6 @@
 package io.loomring.jcstress.sim;
 
 import io.loomring.poller.Waiter;
-import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 
@@ -16,7 +15,6 @@ import java.util.function.Function;
 public final class ParkedAwait {
     /** {@link #join} result when the awaiting thread did not return. */
     public static final int HUNG = -1;
-    private static final Duration PATIENCE = Duration.ofSeconds(5);
 
     private final Thread thread;
     private final Decision outcome;
@@ -69,16 +67,7 @@ public final class ParkedAwait {
 
     /** Waits (bounded) for the awaiting thread; returns the outcome it returned, or {@link #HUNG}. */
     public int join() {
-        try {
-            if (!thread.join(PATIENCE)) {
-                LockSupport.unpark(thread); // let it go, so hung samples do not pile up
-                return HUNG;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return HUNG;
-        }
-        return returned;
+        return BoundedJoin.ended(thread) ? returned : HUNG;
     }
 
     private void await() {

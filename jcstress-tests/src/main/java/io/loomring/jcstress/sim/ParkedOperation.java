@@ -3,10 +3,8 @@ package io.loomring.jcstress.sim;
 import io.loomring.ffm.Errno;
 import io.loomring.poller.Waiter;
 import io.loomring.ring.RingConstants;
-import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * One completion-mode {@code RECV} of a virtual thread, with a simulated kernel. The virtual thread
@@ -51,7 +49,6 @@ public final class ParkedOperation {
     private static final int CANCELLED = 2;
     private static final int FD = 10;
     private static final int MAX_REAP_DELAY = 256;
-    private static final Duration PATIENCE = Duration.ofSeconds(5);
 
     private final Rule rule;
     /** Spins between the kernel's write and the poller's reaping of the CQE, drawn per sample. */
@@ -96,16 +93,7 @@ public final class ParkedOperation {
 
     /** Waits (bounded) for the reader; returns the state its await returned, or {@link #HUNG}. */
     public int join() {
-        try {
-            if (!thread.join(PATIENCE)) {
-                LockSupport.unpark(thread); // let it go, so hung samples do not pile up
-                return HUNG;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return HUNG;
-        }
-        return state;
+        return BoundedJoin.ended(thread) ? state : HUNG;
     }
 
     /** After {@link #join}: what the read returned to its caller, bytes or {@code -ECANCELED}; 0 without a completion. */
