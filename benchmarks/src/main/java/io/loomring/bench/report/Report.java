@@ -108,42 +108,41 @@ public final class Report {
     }
 
     private static Table httpTable(Results r, String jdk, String netty) {
-        Table t = new Table(List.of("stack", "conns", "req/s", "vs JDK", "vs " + netty, "p50 ms", "p99 ms",
-                "CPU µs/req", "syscalls/req", "RSS MB", "errors", "timeouts"));
-        for (String level : r.levels) {
-            for (String stack : r.stacks) {
-                if (Double.isNaN(r.median(stack, level, "rps"))) {
-                    continue;
-                }
-                t.add(List.of(stack, level, f("%,.0f", r.median(stack, level, "rps")),
-                        ratio(r.ratio(stack, jdk, level, "rps")), ratio(r.ratio(stack, netty, level, "rps")),
-                        f("%.2f", r.median(stack, level, "p50_us") / 1000),
-                        f("%.2f", r.median(stack, level, "p99_us") / 1000),
-                        f("%.1f", r.median(stack, level, "cpu_us_per_req")),
-                        f("%.2f", r.median(stack, level, "syscalls_per_req")),
-                        f("%.0f", r.median(stack, level, "rss_mb")),
-                        f("%.0f", sum(r, stack, level, "errors")),
-                        f("%.0f", sum(r, stack, level, "timeouts"))));
-            }
-        }
-        return t;
+        return stackTable(r, "conns", jdk, netty, true);
     }
 
     private static Table respTable(Results r, String jdk, String redis) {
-        Table t = new Table(List.of("stack", "test", "req/s", "vs JDK", "vs " + redis, "p50 ms", "p99 ms",
-                "CPU µs/req", "syscalls/req", "RSS MB"));
+        return stackTable(r, "test", jdk, redis, false);
+    }
+
+    /**
+     * One row per stack and level with the figures both protocols report; HTTP adds its wrk error
+     * and timeout counts.
+     */
+    private static Table stackTable(Results r, String levelColumn, String jdk, String reference, boolean errors) {
+        List<String> columns = new ArrayList<>(List.of("stack", levelColumn, "req/s", "vs JDK", "vs " + reference,
+                "p50 ms", "p99 ms", "CPU µs/req", "syscalls/req", "RSS MB"));
+        if (errors) {
+            columns.addAll(List.of("errors", "timeouts"));
+        }
+        Table t = new Table(columns);
         for (String level : r.levels) {
             for (String stack : r.stacks) {
                 if (Double.isNaN(r.median(stack, level, "rps"))) {
                     continue;
                 }
-                t.add(List.of(stack, level, f("%,.0f", r.median(stack, level, "rps")),
-                        ratio(r.ratio(stack, jdk, level, "rps")), ratio(r.ratio(stack, redis, level, "rps")),
+                List<String> row = new ArrayList<>(List.of(stack, level, f("%,.0f", r.median(stack, level, "rps")),
+                        ratio(r.ratio(stack, jdk, level, "rps")), ratio(r.ratio(stack, reference, level, "rps")),
                         f("%.2f", r.median(stack, level, "p50_us") / 1000),
                         f("%.2f", r.median(stack, level, "p99_us") / 1000),
                         f("%.1f", r.median(stack, level, "cpu_us_per_req")),
                         f("%.2f", r.median(stack, level, "syscalls_per_req")),
                         f("%.0f", r.median(stack, level, "rss_mb"))));
+                if (errors) {
+                    row.add(f("%.0f", sum(r, stack, level, "errors")));
+                    row.add(f("%.0f", sum(r, stack, level, "timeouts")));
+                }
+                t.add(row);
             }
         }
         return t;
