@@ -81,14 +81,11 @@ final class CarrierGroup {
 
     /** The carrier or sub-poller for an await from {@code Thread.currentThread()} on {@code fd}. */
     Poller forAwait(int fd) {
-        Poller own = current();
-        if (own != null) {
-            return own;
+        Poller p = current();
+        if (p == null) {
+            p = subPollerFor(fd);
         }
-        if (subPollers.length > 0 && Thread.currentThread().isVirtual()) {
-            return subPollers[fd % subPollers.length];
-        }
-        return carriers[fd % carriers.length];
+        return p != null ? p : carriers[fd % carriers.length];
     }
 
     /**
@@ -98,10 +95,15 @@ final class CarrierGroup {
      */
     Poller forOperation(int fd) {
         Poller p = current();
-        if (p == null && subPollers.length > 0 && Thread.currentThread().isVirtual()) {
-            p = subPollers[fd % subPollers.length];
+        if (p == null) {
+            p = subPollerFor(fd);
         }
         return p != null && p.runsOperations() ? p : null;
+    }
+
+    /** The sub-poller of {@code fd} when the caller is an ordinary virtual thread (and there are any), else null. */
+    private Poller subPollerFor(int fd) {
+        return subPollers.length > 0 && Thread.currentThread().isVirtual() ? subPollers[fd % subPollers.length] : null;
     }
 
     void cancel(int fd) {
@@ -131,10 +133,19 @@ final class CarrierGroup {
         return null;
     }
 
-    /** A counter summed over the carriers. */
+    /** A counter summed over the carriers and sub-pollers. */
     long counter(int counter) {
+        return sum(all, counter);
+    }
+
+    /** A counter summed over the sub-pollers alone (for tests of the routing). */
+    long subPollerCounter(int counter) {
+        return sum(subPollers, counter);
+    }
+
+    private static long sum(Poller[] pollers, int counter) {
         long sum = 0;
-        for (Poller p : all) {
+        for (Poller p : pollers) {
             sum += p.counters().get(counter);
         }
         return sum;
@@ -225,15 +236,6 @@ final class CarrierGroup {
             }
         }
         return Math.max(0, armed);
-    }
-
-    /** Armed awaits on the sub-pollers alone (for tests of the routing). */
-    long subPollerAwaitsArmed() {
-        long armed = 0;
-        for (Poller p : subPollers) {
-            armed += p.counters().get(PollerCounters.ARMED);
-        }
-        return armed;
     }
 
     /** Sub-pollers parked on their masters now (for tests of the idle hand-off). */

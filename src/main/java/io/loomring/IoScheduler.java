@@ -4,6 +4,7 @@ import io.loomring.ffm.EpollSyscalls;
 import io.loomring.ffm.Errno;
 import io.loomring.ffm.IoUringSyscalls;
 import io.loomring.poller.Poller;
+import io.loomring.poller.PollerCounters;
 import io.loomring.poller.VirtualThreads;
 import io.loomring.poller.Waiter;
 import io.loomring.ring.RingConstants;
@@ -232,7 +233,7 @@ public final class IoScheduler implements AutoCloseable {
 
     /** Awaits armed on the sub-pollers alone; for tests. */
     long subPollerAwaitsArmed() {
-        return group.subPollerAwaitsArmed();
+        return group.subPollerCounter(PollerCounters.ARMED);
     }
 
     /** Sub-pollers parked on their masters now; for tests. */
