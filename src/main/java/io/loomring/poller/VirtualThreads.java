@@ -102,10 +102,13 @@ public final class VirtualThreads {
             return builder.unstarted(task);
         }
         Thread[] built = new Thread[1];
-        Thread builderThread = Thread.ofPlatform().daemon().name("loomring-thread-builder")
-                .start(() -> built[0] = builder.unstarted(task));
-        Threads.joinUninterruptibly(builderThread);
+        onPlatformThread("loomring-thread-builder", () -> built[0] = builder.unstarted(task));
         return built[0];
+    }
+
+    /** Runs {@code action} on a new platform thread and waits for it to end. */
+    private static void onPlatformThread(String name, Runnable action) {
+        Threads.joinUninterruptibly(Thread.ofPlatform().daemon().name(name).start(action));
     }
 
     /** The platform thread the caller runs on: itself, or a virtual thread's carrier. */
@@ -135,8 +138,7 @@ public final class VirtualThreads {
      */
     private static void startJdkPollers() {
         // Not a lambda: its body would wait for this class's initialisation, which waits for it.
-        Thread t = Thread.ofPlatform().daemon().name("loomring-jdk-poller-init").start(new JdkPollerInit());
-        Threads.joinUninterruptibly(t);
+        onPlatformThread("loomring-jdk-poller-init", new JdkPollerInit());
     }
 
     private static final class JdkPollerInit implements Runnable {
