@@ -83,9 +83,12 @@ public final class IoScheduler implements AutoCloseable {
     private final String carrierReason;
     private final boolean shared;
     private final boolean completionIo;
+    private final boolean writeBehind;
 
-    private IoScheduler(BackendSelector.Selection selection, boolean shared, boolean completionIo) {
+    private IoScheduler(BackendSelector.Selection selection, boolean shared, boolean completionIo,
+            boolean writeBehind) {
         this.completionIo = completionIo;
+        this.writeBehind = writeBehind;
         this.group = new CarrierGroup(selection.pollers(), selection.subPollers());
         this.backend = selection.backend();
         this.reason = selection.reason();
@@ -128,7 +131,8 @@ public final class IoScheduler implements AutoCloseable {
             return new IoScheduler(BackendSelector.select(backend, "loomring.backend=" + property,
                     BackendSelector.DEFAULT_ENTRIES, IoUringSyscalls.kernel(), EpollSyscalls.kernel(), carriers,
                     subPollers),
-                    true, !"readiness".equals(System.getProperty("loomring.socketIo", "completion")));
+                    true, !"readiness".equals(System.getProperty("loomring.socketIo", "completion")),
+                    !"false".equals(System.getProperty("loomring.writeBehind", "true")));
         }
     }
 
@@ -340,6 +344,20 @@ public final class IoScheduler implements AutoCloseable {
     }
 
     private int operation(int fd, byte opcode, MemorySegment buffer, long timeoutNanos) throws IOException {
+        Poller p = operationPoller(fd, buffer);
+        if (Thread.currentThread().isInterrupted()) {
+            throw new InterruptedIOException("interrupted before I/O on fd " + fd);
+        }
+        int length = (int) Math.min(buffer.byteSize(), Integer.MAX_VALUE);
+        Waiter op = Waiter.operation(fd, opcode, buffer.address(), length);
+        if (p.runOperation(op, timeoutNanos) == Waiter.CLOSED) {
+            throw closedException();
+        }
+        return outcome(op);
+    }
+
+    /** The poller that runs the calling thread's operations on {@code fd}, after the checks every operation makes. */
+    private Poller operationPoller(int fd, MemorySegment buffer) throws IOException {
         checkFd(fd);
         if (!buffer.isNative()) {
             throw new IllegalArgumentException("completion-mode I/O needs native memory (the kernel writes it later)");
@@ -353,21 +371,18 @@ public final class IoScheduler implements AutoCloseable {
         if (p.isTerminated()) {
             throw closedException();
         }
-        if (Thread.currentThread().isInterrupted()) {
-            throw new InterruptedIOException("interrupted before I/O on fd " + fd);
-        }
-        int length = (int) Math.min(buffer.byteSize(), Integer.MAX_VALUE);
-        Waiter op = Waiter.operation(fd, opcode, buffer.address(), length);
-        if (p.runOperation(op, timeoutNanos) == Waiter.CLOSED) {
-            throw closedException();
-        }
+        return p;
+    }
+
+    /** A decided operation's result, its cancellation translated into the exception its cause calls for. */
+    int outcome(Waiter op) throws IOException {
         int res = op.result();
         if (res == -Errno.ECANCELED) {
             if (op.cancelledByFd) {
                 throw new AsynchronousCloseException();
             }
             if (op.cancelReason() == Waiter.INTERRUPTED) {
-                throw new InterruptedIOException("interrupted during I/O on fd " + fd);
+                throw new InterruptedIOException("interrupted during I/O on fd " + op.fd());
             }
             if (op.cancelReason() == Waiter.TIMED_OUT) {
                 throw new SocketTimeoutException("timed out");
@@ -377,6 +392,40 @@ public final class IoScheduler implements AutoCloseable {
             }
         }
         return res;
+    }
+
+    /**
+     * True when Loomring's sockets may write behind on the calling thread: it runs completion-mode
+     * I/O ({@link #completionMode()}: carried by an io_uring carrier, or an ordinary virtual thread
+     * an io_uring sub-poller serves), and write-behind was not turned off
+     * ({@link Builder#writeBehind}). A write then returns once its bytes are copied and
+     * queued as a {@code SEND} ({@link #sendInBackground}); the next write, or close, waits for it.
+     */
+    public boolean writesBehind() {
+        return writeBehind && completionMode();
+    }
+
+    /**
+     * Starts a completion-mode {@code send(2)} of all of {@code buffer} (with {@code MSG_NOSIGNAL}
+     * and {@code MSG_WAITALL}) and returns at once: write-behind. The kernel reads {@code buffer}
+     * until the send's final completion, so the caller keeps it alive and untouched until
+     * {@code onDone} has run, and learns the outcome from {@link BackgroundSend#await}. Only
+     * {@link #cancel} (or closing the scheduler) cancels it; until then it holds the fd, so the
+     * caller must not close the fd before {@code onDone} has run either.
+     *
+     * @param onDone run once when the send's final completion is in, mostly on the carrier thread:
+     *               it must be short and must not block
+     * @throws IllegalStateException    unless {@link #completionMode()} is true
+     * @throws IllegalArgumentException if {@code fd < 0} or {@code buffer} is not native
+     * @throws IOException              if the scheduler is closed
+     */
+    public BackgroundSend sendInBackground(int fd, MemorySegment buffer, Runnable onDone) throws IOException {
+        Objects.requireNonNull(onDone, "onDone");
+        Poller p = operationPoller(fd, buffer);
+        Waiter op = Waiter.background(fd, RingConstants.OP_SEND, buffer.address(),
+                (int) Math.min(buffer.byteSize(), Integer.MAX_VALUE), onDone);
+        p.startOperation(op);
+        return new BackgroundSend(this, p, op);
     }
 
     /**
@@ -460,7 +509,7 @@ public final class IoScheduler implements AutoCloseable {
         };
     }
 
-    private IOException closedException() {
+    IOException closedException() {
         Throwable failure = group.failure();
         return failure != null
                 ? new IOException("Loomring scheduler stopped: its poller failed: " + failure, failure)
@@ -496,8 +545,20 @@ public final class IoScheduler implements AutoCloseable {
         private int carriers = defaultCarriers();
         private int subPollers = defaultSubPollers();
         private boolean completionIo = true;
+        private boolean writeBehind = true;
 
         private Builder() {}
+
+        /**
+         * Whether Loomring's sockets may return from a write in completion mode once its bytes are
+         * queued in the ring ({@link IoScheduler#writesBehind()}). Default true; false makes every write wait
+         * until the kernel has taken its bytes. For {@link #shared()} the system property
+         * {@code loomring.writeBehind=false} does the same.
+         */
+        public Builder writeBehind(boolean enabled) {
+            this.writeBehind = enabled;
+            return this;
+        }
 
         /**
          * Whether Loomring's sockets read and write through the ring (RECV/SEND) on threads carried
@@ -599,7 +660,7 @@ public final class IoScheduler implements AutoCloseable {
          */
         public IoScheduler build() {
             return new IoScheduler(BackendSelector.select(backend, "the builder", ringEntries, syscalls,
-                    epollSyscalls, carriers, subPollers), false, completionIo);
+                    epollSyscalls, carriers, subPollers), false, completionIo, writeBehind);
         }
     }
 }

@@ -102,15 +102,24 @@ final class SocketFd {
 
     /** Ends an operation; wakes a waiting closer when it was the last one. */
     void end() {
+        endBackground();
+        if (closeOnEnd) {
+            closeQuietly(); // waits for the other operations in flight, which it wakes
+        }
+    }
+
+    /**
+     * Ends an operation that ran without its thread, a background send (see {@link WriteBehind}),
+     * on whichever thread saw it finish: only counts down, and wakes a waiting closer when it was
+     * the last one. It never closes, since that thread may be the carrier.
+     */
+    void endBackground() {
         int v = (int) OPS.getAndAdd(this, -1) - 1;
         if (v == CLOSING) {
             Thread t = closer;
             if (t != null) {
                 LockSupport.unpark(t);
             }
-        }
-        if (closeOnEnd) {
-            closeQuietly(); // waits for the other operations in flight, which it wakes
         }
     }
 

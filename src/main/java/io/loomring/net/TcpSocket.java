@@ -64,6 +64,8 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
 
     private final SocketFd fd;
     private final RingSocketIo ring;
+    /** The write still in the ring, in completion mode (under writeLock). */
+    private final WriteBehind writeBehind;
     private final int family;
     private final ReentrantLock readLock = new ReentrantLock();
     private final ReentrantLock writeLock = new ReentrantLock();
@@ -85,6 +87,7 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
     private TcpSocket(int fd, int family, IoScheduler scheduler, InetSocketAddress remote, int state) {
         this.fd = new SocketFd(fd, scheduler);
         this.ring = new RingSocketIo(this.fd);
+        this.writeBehind = new WriteBehind(this.fd);
         this.family = family;
         this.remote = remote;
         this.connectState = state;
@@ -521,6 +524,7 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
     }
 
     private long writeVectored(ByteBuffer[] srcs, int from, int to) throws IOException {
+        writeBehind.finish(writeTimeoutNanos, "Write timed out");
         if (writeMsg == null) {
             writeMsg = Arena.ofAuto().allocate(Sockets.MSGHDR_SIZE + (long) IOV_BATCH * Sockets.IOVEC_SIZE, 8);
         }
@@ -552,6 +556,16 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
 
     /** Sends all {@code len} bytes of {@code seg}; advances {@code advance}'s position as it goes. */
     private long sendFully(MemorySegment seg, long len, ByteBuffer advance) throws IOException {
+        // An earlier write still in the ring goes first, and its failure is this write's.
+        writeBehind.finish(writeTimeoutNanos, "Write timed out");
+        if (writeBehind.accepts(len)) {
+            checkOutputOpen();
+            writeBehind.start(seg, (int) len);
+            if (advance != null) {
+                advance.position(advance.position() + (int) len);
+            }
+            return len;
+        }
         MemorySegment capture = Native.threadCaptureState();
         boolean completionMode = ring.usable();
         long done = 0;
@@ -684,12 +698,18 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
      * socket. Later writes throw {@link SocketException}.
      */
     public void shutdownOutput() throws IOException {
-        beginIo();
+        writeLock.lock(); // a write still in the ring must leave before the FIN
         try {
-            SocketCalls.shutdown(fd.fd(), Sockets.SHUT_WR);
-            outputShutdown = true;
+            beginIo();
+            try {
+                writeBehind.finish(writeTimeoutNanos, "Write timed out");
+                SocketCalls.shutdown(fd.fd(), Sockets.SHUT_WR);
+                outputShutdown = true;
+            } finally {
+                fd.end();
+            }
         } finally {
-            fd.end();
+            writeLock.unlock();
         }
     }
 
@@ -855,9 +875,23 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
     /**
      * Closes the socket: wakes threads blocked in it with {@link AsynchronousCloseException},
      * waits until they have left their syscalls, then closes the fd. Idempotent.
+     *
+     * <p>A write that returned while its bytes were still queued in the ring (write-behind, see
+     * {@link IoScheduler#writesBehind()}) is first given the write timeout, or at most 5 seconds,
+     * to be sent, as that write would have waited for the peer; after that it is cancelled. A close
+     * while another thread is writing does not wait.
      */
     @Override
     public void close() throws IOException {
+        if (writeLock.tryLock()) {
+            try {
+                if (writeBehind.hasPending()) {
+                    writeBehind.finishBeforeClose(writeTimeoutNanos);
+                }
+            } finally {
+                writeLock.unlock();
+            }
+        }
         fd.close();
     }
 

@@ -31,6 +31,11 @@ public final class IoUringPoller extends Poller {
     private static final int POLLIN = 0x001;
     /** send(2) flag: no SIGPIPE for a peer that is gone (EPIPE instead). */
     private static final int MSG_NOSIGNAL = 0x4000;
+    /**
+     * send(2) flag: a background SEND (write-behind) goes on until every byte is sent, since no
+     * thread is there to send the rest of a short one.
+     */
+    private static final int MSG_WAITALL = 0x100;
     /** A POLL_ADD flag (sqe.len) the kernel does not define: it fails the request with EINVAL. */
     private static final int UNDEFINED_POLL_FLAG = 1 << 30;
 
@@ -113,7 +118,8 @@ public final class IoUringPoller extends Poller {
             }
             long userData = slots.acquire(w);
             operations++;
-            int flags = w.opcode() == RingConstants.OP_SEND ? MSG_NOSIGNAL : 0;
+            int flags = w.opcode() != RingConstants.OP_SEND ? 0
+                    : w.isBackground() ? MSG_NOSIGNAL | MSG_WAITALL : MSG_NOSIGNAL;
             if (!sq.prepare(w.opcode(), w.fd(), w.address(), w.length(), flags, userData)) {
                 throw new IllegalStateException("SQ full right after making room");
             }

@@ -350,6 +350,32 @@ public abstract class Poller implements Executor {
     }
 
     /**
+     * Starts a {@linkplain Waiter#background background} operation and returns: a thread this
+     * carrier carries writes it into the ring inline (submitted at the carrier's next kernel call,
+     * or at {@link #flush()}); any other thread hands it over through the inbox.
+     *
+     * @throws IllegalStateException unless the backend runs operations and {@code op} is a
+     *                               background one
+     */
+    public final void startOperation(Waiter op) {
+        if (!supportsOperations() || !op.isBackground()) {
+            throw new IllegalStateException("background operations run only on io_uring pollers");
+        }
+        submit(op);
+    }
+
+    /**
+     * For a thread this carrier carries: submits what its ring holds and reaps what has completed,
+     * now (one non-blocking kernel call), instead of at the carrier's next round. Other threads
+     * cannot reach the ring: for them this does nothing.
+     */
+    public final void flush() {
+        if (!terminated && isCurrent()) {
+            runInline(() -> pollKernel(false));
+        }
+    }
+
+    /**
      * The waiting thread asks for its operation to be cancelled; its final completion decides.
      * (Passed as {@link #cancelRequester}, made once, so an operation allocates no callback.)
      */

@@ -24,6 +24,13 @@ import java.util.function.Consumer;
  * return from park, so a wakeup can never be lost (an unpark before the park only makes the park
  * return at once).
  *
+ * <h2>Background operations</h2>
+ * An operation made by {@link #background} has no thread of its own: its starter goes on at once
+ * (write-behind), and whoever needs its outcome later {@linkplain #join joins} it. Its
+ * {@code onDone} action runs once, on the thread that decides the outcome, when the kernel is done
+ * with its buffer and fd. Since no thread waits for it, only {@code cancel(fd)} or the poller's
+ * close cancel it.
+ *
  * <p>The poller-owned fields ({@link #slot}, {@link #generation}) are read and written only on the
  * poller thread.
  */
@@ -58,7 +65,12 @@ public final class Waiter {
         }
     }
 
+    /** The waiting thread; null for a {@linkplain #background background} operation. */
     private final Thread thread;
+    /** A background operation's joining thread while it joins (see {@link #join}). */
+    private volatile Thread joiner;
+    /** Run once when the outcome is decided (background operations), else null. */
+    private final Runnable onDone;
     private final int fd;
     private final int events;
     private final byte opcode;
@@ -90,11 +102,12 @@ public final class Waiter {
      * @param events poll events (POLLIN, POLLOUT)
      */
     public Waiter(Thread thread, int fd, int events) {
-        this(thread, fd, events, (byte) 0, 0L, 0);
+        this(thread, fd, events, (byte) 0, 0L, 0, null);
     }
 
-    private Waiter(Thread thread, int fd, int events, byte opcode, long address, int length) {
+    private Waiter(Thread thread, int fd, int events, byte opcode, long address, int length, Runnable onDone) {
         this.thread = thread;
+        this.onDone = onDone;
         this.fd = fd;
         this.events = events;
         this.opcode = opcode;
@@ -109,7 +122,23 @@ public final class Waiter {
      * @param opcode {@code RingConstants.OP_RECV} or {@code OP_SEND}
      */
     public static Waiter operation(int fd, byte opcode, long address, int length) {
-        return new Waiter(Thread.currentThread(), fd, 0, opcode, address, length);
+        return new Waiter(Thread.currentThread(), fd, 0, opcode, address, length, null);
+    }
+
+    /**
+     * A ring operation nobody waits for (see the class comment). The caller keeps the buffer alive
+     * and untouched until {@code onDone} has run.
+     *
+     * @param onDone run once when the outcome is decided, on the deciding thread (mostly the
+     *               poller's): it must be short and must not block
+     */
+    public static Waiter background(int fd, byte opcode, long address, int length, Runnable onDone) {
+        return new Waiter(null, fd, 0, opcode, address, length, onDone);
+    }
+
+    /** True for an operation made by {@link #background}. */
+    public boolean isBackground() {
+        return thread == null;
     }
 
     /** True for a ring operation with a buffer, false for a readiness poll. */
@@ -187,10 +216,49 @@ public final class Waiter {
         if (!STATE.compareAndSet(this, PENDING, outcome)) {
             return false;
         }
-        if (Thread.currentThread() != thread) {
-            LockSupport.unpark(thread);
+        if (onDone != null) {
+            onDone.run();
+        }
+        // Read after the CAS; join() writes joiner before reading the state: one of the two sees the other.
+        Thread t = thread != null ? thread : joiner;
+        if (t != null && Thread.currentThread() != t) {
+            LockSupport.unpark(t);
         }
         return true;
+    }
+
+    /**
+     * A {@linkplain #background background} operation's outcome, for any thread: parks until it is
+     * decided, or until {@code timeoutNanos} (if positive) have passed or the thread is interrupted.
+     * Giving up cancels nothing: the operation goes on in the kernel and can be joined again.
+     *
+     * @return the decided state, or {@link #PENDING} when the wait ended first (the interrupt
+     *         status, if that was why, stays set)
+     */
+    public int join(long timeoutNanos) {
+        Thread self = Thread.currentThread();
+        boolean timed = timeoutNanos > 0;
+        long deadline = timed ? System.nanoTime() + timeoutNanos : 0L;
+        joiner = self;
+        try {
+            for (;;) {
+                int s = state;
+                if (s != PENDING || self.isInterrupted()) {
+                    return s;
+                }
+                if (!timed) {
+                    LockSupport.park(this);
+                    continue;
+                }
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    return PENDING;
+                }
+                LockSupport.parkNanos(this, remaining);
+            }
+        } finally {
+            joiner = null;
+        }
     }
 
     /**

@@ -1,0 +1,145 @@
+package io.loomring.net;
+
+import io.loomring.BackgroundSend;
+import io.loomring.IoScheduler;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.SocketTimeoutException;
+import java.nio.channels.AsynchronousCloseException;
+
+/**
+ * Write-behind for threads that run completion-mode I/O ({@link IoScheduler#writesBehind()}): a
+ * write of up to {@link #BUFFER_SIZE} bytes is copied into a buffer this socket owns and queued as
+ * a {@code SEND}, and the write returns. The carrier submits it with everything else at its next
+ * kernel call, so a request/response exchange costs no syscall of its own and no park either: the
+ * thread goes on to its next read, whose {@code RECV} leaves in the same call. (For an ordinary
+ * virtual thread it is its sub-poller that submits both.)
+ *
+ * <p>At most one such send is in flight. The next write, {@code shutdownOutput} and close wait for
+ * it first ({@link #finish}): bytes leave in order, and a send that failed is reported by the next
+ * call instead of being lost, as the kernel reports a failure of bytes it had buffered. While in
+ * flight the send counts as an operation on the fd ({@link SocketFd#begin}), so the fd is never
+ * closed under it. Everything here runs under the socket's write lock, except the send's own end,
+ * {@link #sendDone}.
+ */
+final class WriteBehind {
+    /** The largest write sent behind; larger ones wait for the kernel as before. */
+    static final int BUFFER_SIZE = 16 * 1024;
+    /** How long close waits for a send still in flight when no write timeout is set. */
+    static final long CLOSE_WAIT_NANOS = 5_000_000_000L;
+
+    private final SocketFd fd;
+    /**
+     * Run by the poller when the send is done. It refers to this object, so the buffer stays
+     * reachable while the kernel may read it, even from a socket the application dropped.
+     */
+    private final Runnable onDone = this::sendDone;
+    private MemorySegment buffer;
+    private BackgroundSend pending;
+    private int pendingFrom;
+    private int pendingLength;
+
+    WriteBehind(SocketFd fd) {
+        this.fd = fd;
+    }
+
+    /** True when a write of {@code len} bytes by the calling thread can be sent behind. */
+    boolean accepts(long len) {
+        return len <= BUFFER_SIZE && fd.scheduler().writesBehind();
+    }
+
+    /** True while a send is in flight or its outcome is still to be reported. */
+    boolean hasPending() {
+        return pending != null;
+    }
+
+    /**
+     * Copies {@code len} bytes of {@code src} and starts their send; {@link #finish} must have
+     * run first. Inside an operation ({@link SocketFd#begin}).
+     */
+    void start(MemorySegment src, int len) throws IOException {
+        if (pending != null) {
+            throw new IllegalStateException("a send is still in flight");
+        }
+        if (buffer == null) {
+            buffer = Arena.ofAuto().allocate(BUFFER_SIZE, 64);
+        }
+        MemorySegment.copy(src, 0, buffer, 0, len);
+        submit(0, len);
+    }
+
+    private void submit(int from, int len) throws IOException {
+        fd.begin(); // ended by sendDone, once the kernel is done with the fd
+        try {
+            pending = fd.scheduler().sendInBackground(fd.fd(), buffer.asSlice(from, len), onDone);
+        } catch (IOException | RuntimeException e) {
+            fd.endBackground();
+            throw e;
+        }
+        pendingFrom = from;
+        pendingLength = len;
+    }
+
+    private void sendDone() {
+        fd.endBackground();
+    }
+
+    /**
+     * Waits until the send in flight (if any) is done, sends again what a short one left, and
+     * throws what it failed with. A timeout leaves it in flight, to be waited for again.
+     *
+     * @param timeoutNanos how long to wait, or 0 or less without limit
+     * @throws SocketTimeoutException   with {@code timeoutMessage} if the send is not done in time
+     * @throws java.net.SocketException if the send failed (for example the connection was reset)
+     */
+    void finish(long timeoutNanos, String timeoutMessage) throws IOException {
+        long deadline = SocketFd.deadline(timeoutNanos);
+        while (pending != null) {
+            long remaining = 0;
+            if (deadline != 0) {
+                remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    throw new SocketTimeoutException(timeoutMessage);
+                }
+            }
+            int r;
+            try {
+                r = pending.await(remaining);
+            } catch (SocketTimeoutException e) {
+                throw new SocketTimeoutException(timeoutMessage);
+            } catch (AsynchronousCloseException e) {
+                pending = null;
+                throw e;
+            } catch (InterruptedIOException e) {
+                throw fd.closeByInterrupt(e); // the socket closes, which cancels the send
+            } catch (IOException e) {
+                pending = null; // the scheduler closed: the send is over
+                throw e;
+            }
+            pending = null;
+            if (r < 0) {
+                fd.checkNotClosing();
+                throw SocketErrors.io("write", -r);
+            }
+            if (r < pendingLength) {
+                submit(pendingFrom + r, pendingLength - r);
+            }
+        }
+    }
+
+    /**
+     * Close is about to cancel what is left: gives the send in flight the write timeout (or
+     * {@link #CLOSE_WAIT_NANOS}, whichever is shorter) to finish, as a blocking write would have
+     * waited for the peer. What it fails with is not close's to report.
+     */
+    void finishBeforeClose(long writeTimeoutNanos) {
+        long wait = writeTimeoutNanos > 0 ? Math.min(writeTimeoutNanos, CLOSE_WAIT_NANOS) : CLOSE_WAIT_NANOS;
+        try {
+            finish(wait, "Write timed out");
+        } catch (IOException e) {
+            // closing anyway: the close cancels whatever is still in flight
+        }
+    }
+}
