@@ -32,7 +32,11 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * A TCP connection with blocking-style calls that park the calling (virtual) thread instead of
  * blocking it: the fd is non-blocking, each call tries the syscall first and waits on an
- * {@link IoScheduler} only when the kernel says {@code EAGAIN}.
+ * {@link IoScheduler} only when the kernel says {@code EAGAIN}. On a thread that runs
+ * completion-mode I/O ({@link IoScheduler#completionMode()}) a read is a {@code RECV} in the ring
+ * instead, and a write of up to 16 KiB is written behind ({@link IoScheduler#writesBehind()}): it
+ * returns once its bytes are queued in the ring; the next write, {@link #shutdownOutput()} or
+ * {@link #close()} waits for them first and throws what their send failed with.
  *
  * <pre>{@code
  * try (TcpSocket s = TcpSocket.connect(new InetSocketAddress("127.0.0.1", 7000))) {

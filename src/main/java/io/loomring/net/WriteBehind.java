@@ -27,6 +27,8 @@ import java.nio.channels.AsynchronousCloseException;
 final class WriteBehind {
     /** The largest write sent behind; larger ones wait for the kernel as before. */
     static final int BUFFER_SIZE = 16 * 1024;
+    /** The smallest buffer: a connection that only ever writes short replies keeps it that small. */
+    private static final int MIN_BUFFER = 512;
     /** How long close waits for a send still in flight when no write timeout is set. */
     static final long CLOSE_WAIT_NANOS = 5_000_000_000L;
 
@@ -63,8 +65,11 @@ final class WriteBehind {
         if (pending != null) {
             throw new IllegalStateException("a send is still in flight");
         }
-        if (buffer == null) {
-            buffer = Arena.ofAuto().allocate(BUFFER_SIZE, 64);
+        if (buffer == null || buffer.byteSize() < len) {
+            // Grown to the next power of two that holds the write, up to BUFFER_SIZE: 16 KiB for
+            // each of many connections that send short responses would be mostly unused.
+            int size = Math.max(MIN_BUFFER, Integer.highestOneBit(len - 1) << 1);
+            buffer = Arena.ofAuto().allocate(Math.min(size, BUFFER_SIZE), 64); // the old one goes with the GC
         }
         MemorySegment.copy(src, 0, buffer, 0, len);
         submit(0, len);
