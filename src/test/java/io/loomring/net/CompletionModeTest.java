@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.loomring.Backend;
 import io.loomring.IoScheduler;
 import io.loomring.OnThread;
-import io.loomring.TestBackends;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
@@ -19,12 +18,9 @@ import java.nio.channels.ClosedByInterruptException;
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -36,39 +32,7 @@ import org.junit.jupiter.api.Timeout;
  * a sub-poller runs.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class CompletionModeTest {
-    private IoScheduler io;
-    private TcpServerSocket server;
-    private ThreadFactory carried;
-
-    @BeforeEach
-    void open() throws IOException {
-        TestBackends.assumeAvailable(Backend.IO_URING);
-        io = IoScheduler.builder().backend(Backend.IO_URING).carriers(2).build();
-        carried = threads(io);
-        server = TcpServerSocket.bind(Loopback.anyPortV4(), 64, false, io);
-    }
-
-    /** The threads the tests run their socket code on: carried ones here. */
-    ThreadFactory threads(IoScheduler scheduler) {
-        org.junit.jupiter.api.Assumptions.assumeTrue(scheduler.carriesThreads(), scheduler.carrierReason());
-        return scheduler.threadFactory("completion-");
-    }
-
-    @AfterEach
-    void close() throws IOException {
-        if (server != null) {
-            server.close();
-        }
-        if (io != null) {
-            io.close();
-        }
-    }
-
-    <T> CompletableFuture<T> onCarrier(OnThread.Body<T> body) {
-        return OnThread.start(carried, body);
-    }
-
+class CompletionModeTest extends CompletionModeFixture {
     static <T> T get(CompletableFuture<T> f) throws Exception {
         return OnThread.get(f);
     }

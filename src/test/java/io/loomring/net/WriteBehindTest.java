@@ -11,7 +11,6 @@ import io.loomring.Backend;
 import io.loomring.Fds;
 import io.loomring.IoScheduler;
 import io.loomring.OnThread;
-import io.loomring.TestBackends;
 import java.io.IOException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
@@ -21,11 +20,8 @@ import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -38,41 +34,9 @@ import org.junit.jupiter.api.Timeout;
  * threads, whose sends a sub-poller runs.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class WriteBehindTest {
+class WriteBehindTest extends CompletionModeFixture {
     private static final int CHUNK = 16 * 1024;
     private static final Duration SHORT_WRITE_TIMEOUT = Duration.ofMillis(200);
-
-    private IoScheduler io;
-    private TcpServerSocket server;
-    private ThreadFactory threads;
-
-    @BeforeEach
-    void open() throws IOException {
-        TestBackends.assumeAvailable(Backend.IO_URING);
-        io = IoScheduler.builder().backend(Backend.IO_URING).carriers(2).build();
-        threads = threads(io);
-        server = TcpServerSocket.bind(Loopback.anyPortV4(), 64, false, io);
-    }
-
-    /** The threads that write: carried ones here. */
-    ThreadFactory threads(IoScheduler scheduler) {
-        org.junit.jupiter.api.Assumptions.assumeTrue(scheduler.carriesThreads(), scheduler.carrierReason());
-        return scheduler.threadFactory("write-behind-");
-    }
-
-    @AfterEach
-    void close() throws IOException {
-        if (server != null) {
-            server.close();
-        }
-        if (io != null) {
-            io.close();
-        }
-    }
-
-    private <T> CompletableFuture<T> onWriter(OnThread.Body<T> body) {
-        return OnThread.start(threads, body);
-    }
 
     private static <T> CompletableFuture<T> onPlatformThread(OnThread.Body<T> body) {
         return OnThread.start(Thread.ofPlatform().daemon().factory(), body);
@@ -136,7 +100,7 @@ class WriteBehindTest {
     /** A connected pair: [0] the writer's side (connected on a writer thread), [1] the accepted peer. */
     private TcpSocket[] pair() throws Exception {
         CompletableFuture<TcpSocket> accepted = onPlatformThread(server::accept);
-        TcpSocket client = OnThread.get(onWriter(() -> {
+        TcpSocket client = OnThread.get(onCarrier(() -> {
             TcpSocket c = TcpSocket.connect(server.localAddress(), Duration.ofSeconds(10), io);
             c.setSendBufferSize(32 * 1024);
             return c;
@@ -149,7 +113,7 @@ class WriteBehindTest {
         TcpSocket[] p = pair();
         try (TcpSocket client = p[0]; TcpSocket peer = p[1]) {
             CompletableFuture<Long> reader = onPlatformThread(() -> readPattern(peer));
-            long written = OnThread.get(onWriter(() -> {
+            long written = OnThread.get(onCarrier(() -> {
                 assertTrue(io.writesBehind(), "this thread writes behind");
                 Random random = new Random(11);
                 long offset = 0;
@@ -177,9 +141,9 @@ class WriteBehindTest {
     void aWriteTheKernelCannotTakeYetIsDeliveredOnceThePeerReads() throws Exception {
         TcpSocket[] p = pair();
         try (TcpSocket client = p[0]; TcpSocket peer = p[1]) {
-            long filled = OnThread.get(onWriter(() -> fill(client, 0)));
+            long filled = OnThread.get(onCarrier(() -> fill(client, 0)));
             CompletableFuture<Long> reader = onPlatformThread(() -> readPattern(peer));
-            long total = OnThread.get(onWriter(() -> {
+            long total = OnThread.get(onCarrier(() -> {
                 client.setWriteTimeout(Duration.ZERO);
                 client.write(pattern(filled, 100), 0, 100); // waits for the earlier one, then goes behind
                 client.close(); // sends what is still in the ring before the FIN
@@ -193,12 +157,12 @@ class WriteBehindTest {
     void closeWaitsForAWriteStillInTheRing() throws Exception {
         TcpSocket[] p = pair();
         try (TcpSocket client = p[0]; TcpSocket peer = p[1]) {
-            long filled = OnThread.get(onWriter(() -> fill(client, 0)));
+            long filled = OnThread.get(onCarrier(() -> fill(client, 0)));
             CompletableFuture<Long> reader = onPlatformThread(() -> {
                 Thread.sleep(300); // the close below is already waiting
                 return readPattern(peer);
             });
-            OnThread.get(onWriter(() -> {
+            OnThread.get(onCarrier(() -> {
                 client.setWriteTimeout(Duration.ofSeconds(30));
                 client.close();
                 return null;
@@ -213,9 +177,9 @@ class WriteBehindTest {
         TcpSocket[] p = pair();
         try (TcpSocket peer = p[1]) {
             TcpSocket client = p[0];
-            OnThread.get(onWriter(() -> fill(client, 0)));
+            OnThread.get(onCarrier(() -> fill(client, 0)));
             long t0 = System.nanoTime();
-            OnThread.get(onWriter(() -> {
+            OnThread.get(onCarrier(() -> {
                 client.close(); // the write timeout (200 ms) bounds its wait for the peer
                 return null;
             }));
@@ -233,7 +197,7 @@ class WriteBehindTest {
         try (client) {
             p[1].setLingerZero();
             p[1].close(); // the peer resets the connection
-            IOException failure = OnThread.get(onWriter(() -> {
+            IOException failure = OnThread.get(onCarrier(() -> {
                 client.setWriteTimeout(Duration.ofSeconds(10));
                 for (int i = 0; i < 10_000; i++) {
                     try {
@@ -255,12 +219,12 @@ class WriteBehindTest {
     void shutdownOutputSendsAWriteStillInTheRingFirst() throws Exception {
         TcpSocket[] p = pair();
         try (TcpSocket client = p[0]; TcpSocket peer = p[1]) {
-            long filled = OnThread.get(onWriter(() -> fill(client, 0)));
+            long filled = OnThread.get(onCarrier(() -> fill(client, 0)));
             CompletableFuture<Long> reader = onPlatformThread(() -> {
                 Thread.sleep(200);
                 return readPattern(peer);
             });
-            OnThread.get(onWriter(() -> {
+            OnThread.get(onCarrier(() -> {
                 client.setWriteTimeout(Duration.ZERO);
                 client.shutdownOutput();
                 return null;
@@ -269,36 +233,40 @@ class WriteBehindTest {
         }
     }
 
-    /** Waits until {@code thread} parks in its write (which must not end first). */
-    private static void awaitParked(AtomicReference<Thread> thread, CompletableFuture<?> write) throws Exception {
-        await().atMost(Duration.ofSeconds(10)).until(() -> write.isDone() || thread.get() != null
-                && thread.get().getState() == Thread.State.WAITING);
+    /**
+     * Fills {@code client}, then starts a write of 10 bytes on a new thread and returns once that
+     * thread parks, waiting for the earlier write still in the ring (it must not end first).
+     *
+     * @param writer set to the writing thread
+     */
+    private CompletableFuture<Void> blockedWrite(TcpSocket client, AtomicReference<Thread> writer) throws Exception {
+        OnThread.get(onCarrier(() -> fill(client, 0)));
+        client.setWriteTimeout(Duration.ZERO);
+        CompletableFuture<Void> write = onCarrier(() -> {
+            writer.set(Thread.currentThread());
+            client.write(new byte[10], 0, 10);
+            return null;
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> write.isDone() || writer.get() != null
+                && writer.get().getState() == Thread.State.WAITING);
         if (write.isDone()) {
             OnThread.get(write);
             throw new AssertionError("the write did not wait for the earlier one");
         }
+        return write;
     }
 
     @Test
     void interruptingAWriteThatWaitsForAnEarlierOneClosesTheSocket() throws Exception {
         TcpSocket[] p = pair();
         try (TcpSocket client = p[0]; TcpSocket peer = p[1]) {
-            OnThread.get(onWriter(() -> fill(client, 0)));
-            client.setWriteTimeout(Duration.ZERO);
             AtomicReference<Thread> writer = new AtomicReference<>();
-            CompletableFuture<Boolean> write = onWriter(() -> {
-                writer.set(Thread.currentThread());
-                try {
-                    client.write(new byte[10], 0, 10);
-                    return false;
-                } catch (ClosedByInterruptException e) {
-                    return Thread.currentThread().isInterrupted();
-                }
-            });
-            awaitParked(writer, write);
+            CompletableFuture<Void> write = blockedWrite(client, writer);
             writer.get().interrupt();
-            assertTrue(OnThread.get(write), "ClosedByInterruptException with the interrupt status kept");
-            await().atMost(Duration.ofSeconds(10)).until(() -> !client.isOpen());
+            ExecutionException e = assertThrows(ExecutionException.class, () -> write.get(10, TimeUnit.SECONDS));
+            assertInstanceOf(ClosedByInterruptException.class, e.getCause());
+            await().atMost(Duration.ofSeconds(10)).until(() -> !writer.get().isAlive());
+            assertFalse(client.isOpen(), "the interrupt closed the socket");
         }
     }
 
@@ -306,15 +274,7 @@ class WriteBehindTest {
     void closingTheSchedulerEndsAWriteThatWaitsForAnEarlierOne() throws Exception {
         TcpSocket[] p = pair();
         try (TcpSocket client = p[0]; TcpSocket peer = p[1]) {
-            OnThread.get(onWriter(() -> fill(client, 0)));
-            client.setWriteTimeout(Duration.ZERO);
-            AtomicReference<Thread> writer = new AtomicReference<>();
-            CompletableFuture<Void> write = onWriter(() -> {
-                writer.set(Thread.currentThread());
-                client.write(new byte[10], 0, 10);
-                return null;
-            });
-            awaitParked(writer, write);
+            CompletableFuture<Void> write = blockedWrite(client, new AtomicReference<>());
             io.close();
             ExecutionException e = assertThrows(ExecutionException.class, () -> write.get(10, TimeUnit.SECONDS));
             IOException closed = assertInstanceOf(IOException.class, e.getCause());
