@@ -81,10 +81,7 @@ final class CarrierGroup {
 
     /** The carrier or sub-poller for an await from {@code Thread.currentThread()} on {@code fd}. */
     Poller forAwait(int fd) {
-        Poller p = current();
-        if (p == null) {
-            p = subPollerFor(fd);
-        }
+        Poller p = ownOrSubPoller(fd);
         return p != null ? p : carriers[fd % carriers.length];
     }
 
@@ -94,15 +91,19 @@ final class CarrierGroup {
      * operations or the thread is served by neither.
      */
     Poller forOperation(int fd) {
-        Poller p = current();
-        if (p == null) {
-            p = subPollerFor(fd);
-        }
+        Poller p = ownOrSubPoller(fd);
         return p != null && p.runsOperations() ? p : null;
     }
 
-    /** The sub-poller of {@code fd} when the caller is an ordinary virtual thread (and there are any), else null. */
-    private Poller subPollerFor(int fd) {
+    /**
+     * The calling thread's own carrier; else, for an ordinary virtual thread (when there are
+     * sub-pollers), the sub-poller of {@code fd}; else null.
+     */
+    private Poller ownOrSubPoller(int fd) {
+        Poller p = current();
+        if (p != null) {
+            return p;
+        }
         return subPollers.length > 0 && Thread.currentThread().isVirtual() ? subPollers[fd % subPollers.length] : null;
     }
 
@@ -229,13 +230,7 @@ final class CarrierGroup {
      * instant while a sub-poller goes to sleep or wakes up.
      */
     private long userAwaitsArmed() {
-        long armed = counter(PollerCounters.ARMED);
-        for (Poller p : subPollers) {
-            if (p.isParkedOnMaster()) {
-                armed--;
-            }
-        }
-        return Math.max(0, armed);
+        return Math.max(0, counter(PollerCounters.ARMED) - subPollersParked());
     }
 
     /** Sub-pollers parked on their masters now (for tests of the idle hand-off). */
