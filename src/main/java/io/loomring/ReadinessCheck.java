@@ -28,6 +28,15 @@ final class ReadinessCheck {
             Linker.Option.captureCallState("errno"));
 
     static boolean isReady(int fd, int events) throws IOException {
+        int revents = revents(fd, events);
+        if ((revents & POLLNVAL) != 0) {
+            throw new IOException("cannot await fd " + fd + ": " + Errno.describe(Errno.EBADF));
+        }
+        return (revents & (events | POLLERR | POLLHUP)) != 0;
+    }
+
+    /** What {@code poll(2)} reports for {@code fd} right now ({@code revents}). */
+    static int revents(int fd, int events) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment capture = Native.newCaptureState(arena);
             MemorySegment pollfd = arena.allocate(8, 4);
@@ -42,11 +51,7 @@ final class ReadinessCheck {
             if (r < 0) {
                 throw new IOException("poll(" + fd + ") failed: " + Errno.describe(Native.errno(capture)));
             }
-            int revents = pollfd.get(JAVA_SHORT, 6);
-            if ((revents & POLLNVAL) != 0) {
-                throw new IOException("cannot await fd " + fd + ": " + Errno.describe(Errno.EBADF));
-            }
-            return (revents & (events | POLLERR | POLLHUP)) != 0;
+            return pollfd.get(JAVA_SHORT, 6) & 0xFFFF;
         }
     }
 }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.channels.AsynchronousCloseException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +52,8 @@ class SoakTest {
         /** One recycler at a time, so the fds it cancels are still this slot's. */
         final ReentrantLock recycler = new ReentrantLock();
         volatile int[] pipe = Fds.pipe();
+        /** What the pipe's fds named when it was made, for failure messages. */
+        volatile String files = files(pipe);
         final AtomicInteger bytes = new AtomicInteger();
         /** Cancels of this slot's fds started, and returned. */
         final AtomicLong cancelsStarted = new AtomicLong();
@@ -234,7 +238,12 @@ class SoakTest {
                 ready.increment();
                 // Check with poll(2), not parking: the fd must really be ready (nothing drains it).
                 boolean really = writable ? io.awaitWritable(fd, Duration.ZERO) : io.awaitReadable(fd, Duration.ZERO);
-                check(really, "woken READY but fd " + fd + (writable ? " is not writable" : " is not readable"));
+                if (!really) {
+                    // Tells a spurious wakeup (same file) from an fd number closed or reused underneath.
+                    check(false, "woken READY but fd " + fd + (writable ? " is not writable" : " is not readable")
+                            + " (poll revents 0x" + Integer.toHexString(ReadinessCheck.revents(fd, writable ? 4 : 1))
+                            + ", names " + files(new int[] {fd}) + ", the slot's pipe was " + s.files + ")");
+                }
             }
             case TIMED_OUT -> {
                 timedOut.increment();
@@ -273,11 +282,27 @@ class SoakTest {
         try {
             Fds.close(s.pipe);
             s.pipe = Fds.pipe(); // often the same fd numbers again: exercises number reuse
+            s.files = files(s.pipe);
             s.bytes.set(0);
             recycles.increment();
         } finally {
             s.lock.writeLock().unlock();
         }
+    }
+
+    /** "fd -> what it names" for each fd, from /proc/self/fd. */
+    private static String files(int[] fds) {
+        StringBuilder b = new StringBuilder();
+        for (int fd : fds) {
+            String target;
+            try {
+                target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+            } catch (IOException e) {
+                target = "(" + e.getClass().getSimpleName() + ")";
+            }
+            b.append(b.isEmpty() ? "" : ", ").append(fd).append(" -> ").append(target);
+        }
+        return b.toString();
     }
 
     private static void makeReady(Slot s) {
