@@ -38,14 +38,15 @@ final class BackendSelector {
     /**
      * Starts {@code count} pollers of one backend (the first decides the backend, the others follow
      * it), then {@code subPollers} sub-pollers of the same backend, whose masters are the pollers
-     * in turn.
+     * in turn; {@code cooperativeTaskRun} asks for COOP_TASKRUN on the sub-pollers' rings (see
+     * {@link IoUringPoller}).
      *
      * @param requestedBy who asked for {@code requested}, for the reason text
      *                    (for example "loomring.backend=epoll")
      * @throws UncheckedIOException when the backend cannot start (AUTO: when neither can)
      */
     static Selection select(Backend requested, String requestedBy, int entries, IoUringSyscalls uring,
-                            EpollSyscalls epoll, int count, int subPollers) {
+                            EpollSyscalls epoll, int count, int subPollers, boolean cooperativeTaskRun) {
         Selection first = selectOne(requested, requestedBy, entries, uring, epoll);
         boolean ioUring = first.backend() == Backend.IO_URING;
         List<Poller> pollers = new ArrayList<>(first.pollers());
@@ -56,7 +57,7 @@ final class BackendSelector {
             }
             for (int i = 0; i < subPollers; i++) {
                 Poller master = pollers.get(i % pollers.size());
-                subs.add(start(ioUring ? new IoUringPoller(uring, entries, i, master) : new EpollPoller(epoll, i, master)));
+                subs.add(start(ioUring ? new IoUringPoller(uring, entries, i, master, cooperativeTaskRun) : new EpollPoller(epoll, i, master)));
             }
         } catch (IOException | RuntimeException e) {
             subs.forEach(Poller::close); // before their masters, which wake them

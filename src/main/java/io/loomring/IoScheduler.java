@@ -130,7 +130,7 @@ public final class IoScheduler implements AutoCloseable {
                     Builder.defaultSubPollers()));
             return new IoScheduler(BackendSelector.select(backend, "loomring.backend=" + property,
                     BackendSelector.DEFAULT_ENTRIES, IoUringSyscalls.kernel(), EpollSyscalls.kernel(), carriers,
-                    subPollers),
+                    subPollers, !"false".equals(System.getProperty("loomring.cooperativeTaskRun", "true"))),
                     true, !"readiness".equals(System.getProperty("loomring.socketIo", "completion")),
                     !"false".equals(System.getProperty("loomring.writeBehind", "true")));
         }
@@ -546,8 +546,31 @@ public final class IoScheduler implements AutoCloseable {
         private int subPollers = defaultSubPollers();
         private boolean completionIo = true;
         private boolean writeBehind = true;
+        private boolean cooperativeTaskRun = true;
 
         private Builder() {}
+
+        /**
+         * Whether the io_uring rings of the sub-pollers ask the kernel for cooperative task work
+         * (COOP_TASKRUN, Linux 5.19+). Default true; for {@link #shared()} the system property
+         * {@code loomring.cooperativeTaskRun=false} turns it off.
+         *
+         * <p>A sub-poller's ring is entered from whichever platform thread of the JDK's scheduler
+         * carries the sub-poller, and the kernel posts each completion through task work of the
+         * thread that submitted the request. By default it interrupts that thread for it, with an
+         * inter-processor interrupt when the thread runs on another CPU: on the HTTP benchmark about
+         * one in seven requests. Cooperative task work interrupts nobody: it runs at the thread's
+         * next entry into the kernel (a sub-poller's round enters whenever the ring flags pending
+         * work, which posts what its own platform thread holds). A thread that is parked or blocked
+         * in a syscall is still woken for it, but one that computes in user space without entering
+         * the kernel can hold a completion back until the scheduler's next tick (at most 1/HZ, 4 ms
+         * at HZ=250). Off, every completion is posted at once, at the cost of those interrupts.
+         * Carriers' rings are not affected (their task work waits for their own kernel calls anyway).
+         */
+        public Builder cooperativeTaskRun(boolean enabled) {
+            this.cooperativeTaskRun = enabled;
+            return this;
+        }
 
         /**
          * Whether Loomring's sockets may return from a write in completion mode once its bytes are
@@ -660,7 +683,7 @@ public final class IoScheduler implements AutoCloseable {
          */
         public IoScheduler build() {
             return new IoScheduler(BackendSelector.select(backend, "the builder", ringEntries, syscalls,
-                    epollSyscalls, carriers, subPollers), false, completionIo, writeBehind);
+                    epollSyscalls, carriers, subPollers, cooperativeTaskRun), false, completionIo, writeBehind);
         }
     }
 }

@@ -90,9 +90,19 @@ class SubPollerTest {
     @ParameterizedTest
     @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL"})
     void aPingPongOfOrdinaryVirtualThreadsRunsThroughTheSubPollers(Backend backend) throws Exception {
+        pingPong(IoScheduler.builder().backend(backend), backend);
+    }
+
+    /** The same with the sub-pollers' rings interrupting submitters for their task work (the kernel's default). */
+    @Test
+    void aPingPongRunsWithInterruptingTaskWorkToo() throws Exception {
+        pingPong(IoScheduler.builder().backend(Backend.IO_URING).cooperativeTaskRun(false), Backend.IO_URING);
+    }
+
+    private static void pingPong(IoScheduler.Builder builder, Backend backend) throws Exception {
         TestBackends.assumeAvailable(backend);
         int roundTrips = 5_000;
-        try (IoScheduler io = IoScheduler.builder().backend(backend).carriers(1).subPollers(2).build();
+        try (IoScheduler io = builder.carriers(1).subPollers(2).build();
              Pipe ping = Pipe.open(); Pipe pong = Pipe.open()) {
             Thread echo = Thread.ofVirtual().start(() -> bounce(io, ping, pong, roundTrips, false));
             Thread serve = Thread.ofVirtual().start(() -> bounce(io, pong, ping, roundTrips, true));

@@ -41,6 +41,7 @@ public final class IoUringPoller extends Poller {
 
     private final IoUringSyscalls sys;
     private final int entries;
+    private final boolean cooperativeTaskRun;
     private final SlotTable slots = new SlotTable(256);
     private final CompletionQueue.Handler onCompletion = this::onCompletion;
     private IoUring ring;
@@ -65,19 +66,23 @@ public final class IoUringPoller extends Poller {
      * @param index   this poller's number in its scheduler (names its thread)
      */
     public IoUringPoller(IoUringSyscalls sys, int entries, int index) {
-        this(sys, entries, index, null);
+        this(sys, entries, index, null, false);
     }
 
     /**
      * A sub-poller (see {@link Poller}) when {@code master} is not null: its ring has neither
      * SINGLE_ISSUER nor DEFER_TASKRUN nor a registered fd, since its virtual thread submits from
      * whichever platform thread carries it. Completions of its requests are then posted by the
-     * kernel task that submitted them (task work), which the kernel notifies as it would a signal.
+     * kernel task that submitted them (task work). With {@code cooperativeTaskRun} the ring asks
+     * for COOP_TASKRUN: the kernel then posts them at that thread's next kernel entry instead of
+     * interrupting it (see {@link IoUring#IoUring(IoUringSyscalls, int, boolean, boolean)}), and
+     * each round enters the kernel while {@link IoUring#taskRunPending()} says some are waiting.
      */
-    public IoUringPoller(IoUringSyscalls sys, int entries, int index, Poller master) {
+    public IoUringPoller(IoUringSyscalls sys, int entries, int index, Poller master, boolean cooperativeTaskRun) {
         super((master == null ? "loomring-io_uring-poller-" : "loomring-io_uring-subpoller-") + index, master);
         this.sys = sys;
         this.entries = entries;
+        this.cooperativeTaskRun = cooperativeTaskRun;
         this.fallback = new EpollFallback(counters, EpollSyscalls.kernel());
     }
 
@@ -88,7 +93,7 @@ public final class IoUringPoller extends Poller {
 
     @Override
     protected void open(int wakeFd) throws IOException {
-        ring = new IoUring(sys, entries, isSubPoller());
+        ring = new IoUring(sys, entries, isSubPoller(), cooperativeTaskRun);
         if (!isSubPoller()) {
             ring.registerRingFd();
         }
@@ -200,7 +205,7 @@ public final class IoUringPoller extends Poller {
     @Override
     protected void pollKernel(boolean block) throws IOException {
         int toSubmit = sq.publish();
-        if (block || toSubmit > 0 || ring.deferTaskrun()) {
+        if (block || toSubmit > 0 || ring.deferTaskrun() || ring.taskRunPending()) {
             enter(toSubmit, block ? 1 : 0);
         }
         reap();

@@ -27,6 +27,12 @@ public final class IoUring implements AutoCloseable {
     };
     /** For a ring that more than one thread submits to, one after another: no single issuer. */
     private static final int[] OPTIONAL_FLAG_SETS_MOVING = {SETUP_SUBMIT_ALL, 0};
+    /** The same, with completions posted at the submitter's next kernel entry instead of by interrupting it. */
+    private static final int[] OPTIONAL_FLAG_SETS_MOVING_COOPERATIVE = {
+        SETUP_SUBMIT_ALL | SETUP_COOP_TASKRUN | SETUP_TASKRUN_FLAG,
+        SETUP_SUBMIT_ALL,
+        0,
+    };
     private static final long GETEVENTS_ARG_SIZE = 24;
 
     private final IoUringSyscalls sys;
@@ -65,6 +71,27 @@ public final class IoUring implements AutoCloseable {
      * @throws IoUringUnavailableException when the kernel refuses or lacks a required feature
      */
     public IoUring(IoUringSyscalls sys, int entries, boolean movingSubmitter) throws IoUringUnavailableException {
+        this(sys, entries, movingSubmitter, false);
+    }
+
+    /**
+     * Sets up a ring as {@link #IoUring(IoUringSyscalls, int, boolean)}; with {@code cooperative} a
+     * moving-submitter ring also asks for COOP_TASKRUN and TASKRUN_FLAG (5.19+; dropped where the
+     * kernel refuses them).
+     *
+     * <p>Why: the kernel posts a completion of a ring without DEFER_TASKRUN through task work of
+     * the thread that submitted the request. By default it interrupts that thread for it (an
+     * inter-processor interrupt when the thread runs on another CPU, and a pass through the signal
+     * code). With COOP_TASKRUN it does not interrupt a thread running in user space: the task
+     * work runs at that thread's next entry into the kernel (a syscall, an interrupt, at the
+     * latest the scheduler's next tick). A thread sleeping interruptibly (parked, or in a blocking
+     * syscall) is still woken for it. TASKRUN_FLAG sets {@link RingConstants#SQ_TASKRUN} while task
+     * work for the ring is pending, see {@link #taskRunPending()}.
+     *
+     * @throws IoUringUnavailableException when the kernel refuses or lacks a required feature
+     */
+    public IoUring(IoUringSyscalls sys, int entries, boolean movingSubmitter, boolean cooperative)
+            throws IoUringUnavailableException {
         if (entries < 1 || entries > MAX_ENTRIES) {
             throw new IllegalArgumentException("ring entries must be in [1, " + MAX_ENTRIES + "]: " + entries);
         }
@@ -73,7 +100,9 @@ public final class IoUring implements AutoCloseable {
         long fd = -Errno.EINVAL;
         int flags = 0;
         try {
-            for (int optional : movingSubmitter ? OPTIONAL_FLAG_SETS_MOVING : OPTIONAL_FLAG_SETS) {
+            int[] flagSets = !movingSubmitter ? OPTIONAL_FLAG_SETS
+                    : cooperative ? OPTIONAL_FLAG_SETS_MOVING_COOPERATIVE : OPTIONAL_FLAG_SETS_MOVING;
+            for (int optional : flagSets) {
                 params.fill((byte) 0);
                 flags = SETUP_CQSIZE | SETUP_CLAMP | optional;
                 params.set(ValueLayout.JAVA_INT, PARAMS_CQ_ENTRIES, Math.max(2, entries * 2));
@@ -167,6 +196,14 @@ public final class IoUring implements AutoCloseable {
         return (setupFlags & SETUP_DEFER_TASKRUN) != 0;
     }
 
+    /**
+     * True when the kernel has task work pending for this ring (TASKRUN_FLAG rings only): some
+     * completions are not posted yet, and an {@link #enter} by the thread they wait for posts them.
+     */
+    public boolean taskRunPending() {
+        return (setupFlags & SETUP_TASKRUN_FLAG) != 0 && (sq.flags() & SQ_TASKRUN) != 0;
+    }
+
     /** The optional features in use, for logs: for example "SINGLE_ISSUER, DEFER_TASKRUN, registered ring fd". */
     public String describe() {
         java.util.List<String> parts = new java.util.ArrayList<>();
@@ -178,6 +215,9 @@ public final class IoUring implements AutoCloseable {
         }
         if (deferTaskrun()) {
             parts.add("DEFER_TASKRUN");
+        }
+        if ((setupFlags & SETUP_COOP_TASKRUN) != 0) {
+            parts.add("COOP_TASKRUN");
         }
         if (registeredRingFd()) {
             parts.add("registered ring fd");

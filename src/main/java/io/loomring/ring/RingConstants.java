@@ -60,6 +60,8 @@ public final class RingConstants {
     public static final int SETUP_CQSIZE = 0x8;
     public static final int SETUP_CLAMP = 0x10;
     public static final int SETUP_SUBMIT_ALL = 0x80;
+    public static final int SETUP_COOP_TASKRUN = 0x100;
+    public static final int SETUP_TASKRUN_FLAG = 0x200;
     public static final int SETUP_SINGLE_ISSUER = 0x1000;
     public static final int SETUP_DEFER_TASKRUN = 0x2000;
 
