@@ -558,8 +558,8 @@ public final class IoScheduler implements AutoCloseable {
          * <p>A sub-poller's ring is entered from whichever platform thread of the JDK's scheduler
          * carries the sub-poller, and the kernel posts each completion through task work of the
          * thread that submitted the request. By default it interrupts that thread for it, with an
-         * inter-processor interrupt when the thread runs on another CPU: on the HTTP benchmark about
-         * one in seven requests. Cooperative task work interrupts nobody: it runs at the thread's
+         * inter-processor interrupt when the thread runs on another CPU: on the HTTP benchmark once
+         * every three to seven requests. Cooperative task work interrupts nobody: it runs at the thread's
          * next entry into the kernel (a sub-poller's round enters whenever the ring flags pending
          * work, which posts what its own platform thread holds). A thread that is parked or blocked
          * in a syscall is still woken for it, but one that computes in user space without entering

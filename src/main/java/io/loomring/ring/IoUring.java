@@ -15,7 +15,8 @@ import java.lang.foreign.ValueLayout;
  *
  * <p>Create it on the thread that will submit (with SINGLE_ISSUER the kernel refuses submissions
  * from any other thread) and close it there. Setup asks for the newest useful flags first
- * (SUBMIT_ALL, SINGLE_ISSUER, DEFER_TASKRUN) and drops them one by one while the kernel answers
+ * (SUBMIT_ALL, SINGLE_ISSUER, DEFER_TASKRUN; for a ring with a moving submitter SUBMIT_ALL and,
+ * if asked, COOP_TASKRUN with TASKRUN_FLAG) and drops them one by one while the kernel answers
  * EINVAL. NODROP, SINGLE_MMAP and EXT_ARG are required.
  */
 public final class IoUring implements AutoCloseable {
