@@ -59,7 +59,7 @@ public final class IoUring implements AutoCloseable {
      * @throws IoUringUnavailableException when the kernel refuses or lacks a required feature
      */
     public IoUring(IoUringSyscalls sys, int entries) throws IoUringUnavailableException {
-        this(sys, entries, false);
+        this(sys, entries, false, false);
     }
 
     /**
@@ -67,18 +67,8 @@ public final class IoUring implements AutoCloseable {
      * ring is driven by a virtual thread, whose submissions come from whichever platform thread
      * carries it at the time, so it asks for neither SINGLE_ISSUER nor DEFER_TASKRUN (both bind the
      * ring to one kernel task), and its fd must not be {@linkplain #registerRingFd registered}
-     * (registration is per task too).
-     *
-     * @throws IoUringUnavailableException when the kernel refuses or lacks a required feature
-     */
-    public IoUring(IoUringSyscalls sys, int entries, boolean movingSubmitter) throws IoUringUnavailableException {
-        this(sys, entries, movingSubmitter, false);
-    }
-
-    /**
-     * Sets up a ring as {@link #IoUring(IoUringSyscalls, int, boolean)}; with {@code cooperative} a
-     * moving-submitter ring also asks for COOP_TASKRUN and TASKRUN_FLAG (5.19+; dropped where the
-     * kernel refuses them).
+     * (registration is per task too). With {@code cooperative} such a ring also asks for
+     * COOP_TASKRUN and TASKRUN_FLAG (5.19+; dropped where the kernel refuses them).
      *
      * <p>Why: the kernel posts a completion of a ring without DEFER_TASKRUN through task work of
      * the thread that submitted the request. By default it interrupts that thread for it (an
