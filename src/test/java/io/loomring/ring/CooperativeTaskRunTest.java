@@ -33,7 +33,7 @@ class CooperativeTaskRunTest {
 
     @Test
     void aSubmitterParkedInTheJdkIsWokenToPostItsCompletion() throws Exception {
-        expectCompletionWhileTheSubmitterSleeps(release -> LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(20)),
+        expectCompletionWhileTheSubmitterSleeps(() -> LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(20)),
                 Thread::interrupt);
     }
 
@@ -42,7 +42,7 @@ class CooperativeTaskRunTest {
         int[] blocking = Fds.blockingPipe();
         try {
             // read(2) on an empty blocking pipe sleeps interruptibly until a byte comes.
-            expectCompletionWhileTheSubmitterSleeps(release -> Fds.read(blocking[0], 1),
+            expectCompletionWhileTheSubmitterSleeps(() -> Fds.read(blocking[0], 1),
                     submitter -> Fds.write(blocking[1], 1));
         } finally {
             Fds.close(blocking);
@@ -60,7 +60,7 @@ class CooperativeTaskRunTest {
     }
 
     private interface Sleep {
-        void sleep(Thread self) throws Exception;
+        void sleep() throws Exception;
     }
 
     private interface Release {
@@ -82,7 +82,7 @@ class CooperativeTaskRunTest {
                 submitResult.set(ring.enter(ring.sq().publish(), 0));
                 submitted.countDown();
                 try {
-                    sleep.sleep(Thread.currentThread());
+                    sleep.sleep();
                 } catch (Exception e) {
                     // released
                 }
