@@ -4,7 +4,7 @@
 # interleaved rounds of one run on one machine. Builds what it needs first.
 #
 #   benchmarks/run.sh            full run: 3 rounds, HTTP at 64/256/1000 connections, RESP, ping-pong
-#                                (about 16 minutes on 2 cores)
+#                                (about 28 minutes on 2 cores)
 #   benchmarks/run.sh --quick    1 round, HTTP at 256 connections, RESP, a short ping-pong (< 3 min)
 #   benchmarks/run.sh --smoke    a few seconds per stack: checks that every stack answers the same
 #                                bytes and that every output is produced (part of ./test.sh)
@@ -147,9 +147,12 @@ fi
 SERVER_PID=""
 SERVER_COUNT=0
 PERF_PID=""
+BASE_PID=""   # the HTTP baseline's server, kept up through a round (see "rounds" below)
+BASE_PORT=""
 cleanup() {
     [[ -n "$PERF_PID" ]] && kill -INT "$PERF_PID" 2> /dev/null || true
     [[ -n "$SERVER_PID" ]] && kill -TERM "$SERVER_PID" 2> /dev/null || true
+    [[ -n "$BASE_PID" ]] && kill -TERM "$BASE_PID" 2> /dev/null || true
     return 0
 }
 trap cleanup EXIT
@@ -233,15 +236,15 @@ else
     HTTP_LOAD="the project's load generator (Loomring client sockets)"
     NOTES+=("wrk not used: load from io.loomring.bench.load.LoadGenerator, one virtual thread per connection on Loomring's own client sockets")
 fi
-# http_load CONNECTIONS SECONDS OUTFILE
+# http_load PORT CONNECTIONS SECONDS OUTFILE
 http_load() {
-    local c="$1" d="$2" t="$WRK_THREADS"
+    local port="$1" c="$2" d="$3" t="$WRK_THREADS"
     (( t > c )) && t="$c"
     if [[ "$USE_WRK" == 1 ]]; then
-        wrk -t"$t" -c"$c" -d"${d}s" --latency "http://127.0.0.1:$SERVER_PORT/" > "$3" 2>&1 || true
+        wrk -t"$t" -c"$c" -d"${d}s" --latency "http://127.0.0.1:$port/" > "$4" 2>&1 || true
     else
         "$JAVA" "${JAVA_OPTS[@]}" -cp "$BENCH_JAR" io.loomring.bench.load.LoadGenerator \
-            -c "$c" -d "$d" "http://127.0.0.1:$SERVER_PORT/" > "$3" 2>&1 || true
+            -c "$c" -d "$d" "http://127.0.0.1:$port/" > "$4" 2>&1 || true
     fi
 }
 # Reads wrk's output: "requests rps p50_us p99_us errors timeouts" (errors: connect, read and write
@@ -272,7 +275,9 @@ for m in "${LOOMRING_MODES[@]}"; do
     HTTP_STACKS+=("Loomring ${m%%|*}|$JAVA ${JAVA_OPTS[*]} -jar $EXAMPLES_JAR http --port 0 $mode_args")
     RESP_STACKS+=("Loomring ${m%%|*}|$JAVA ${JAVA_OPTS[*]} -jar $EXAMPLES_JAR resp --port 0 $mode_args")
 done
-HTTP_STACKS+=("$JDK_LABEL|$JAVA ${JAVA_OPTS[*]} -cp $BENCH_JAR io.loomring.bench.servers.JdkServer http --port 0")
+# The HTTP baseline is not in the rotation: its server stays up through a round and is measured
+# next to every other stack (see "rounds" below).
+HTTP_BASELINE="$JAVA ${JAVA_OPTS[*]} -cp $BENCH_JAR io.loomring.bench.servers.JdkServer http --port 0"
 RESP_STACKS+=("$JDK_LABEL|$JAVA ${JAVA_OPTS[*]} -cp $BENCH_JAR io.loomring.bench.servers.JdkServer resp --port 0")
 if [[ "$NETTY_BUILT" == 1 ]]; then
     for t in io_uring epoll; do
@@ -298,8 +303,8 @@ step_http=$(( (WARMUP + WARMUP_MAX) / 2 + DURATION + 2 ))
 step_resp=$(( (REDIS_N * 7 / 150000) + 8 ))
 case "$MODE" in full) pingpong_s=170 ;; quick) pingpong_s=40 ;; *) pingpong_s=25 ;; esac
 (( PINGPONG == 0 )) && pingpong_s=0
-TOTAL_STEPS=$(( ROUNDS * (${#HTTP_STACKS[@]} * ${#LEVEL_LIST[@]} + ${#RESP_STACKS[@]}) ))
-estimate_left=$(( ROUNDS * (${#HTTP_STACKS[@]} * (${#LEVEL_LIST[@]} * step_http + 2) + ${#RESP_STACKS[@]} * step_resp) + pingpong_s ))
+TOTAL_STEPS=$(( ROUNDS * (2 * ${#HTTP_STACKS[@]} * ${#LEVEL_LIST[@]} + ${#RESP_STACKS[@]}) ))
+estimate_left=$(( ROUNDS * (${#HTTP_STACKS[@]} * (2 * ${#LEVEL_LIST[@]} * step_http + 2) + ${#RESP_STACKS[@]} * step_resp) + pingpong_s ))
 STEP=0
 START_TIME=$(date +%s)
 progress() {   # progress "what": one line per step, with the time left estimated from the pace so far
@@ -337,19 +342,19 @@ log "Loomring $COMMIT, $JDK, $MACHINE, Linux $(uname -r)"
 log "$MODE run: $ROUNDS round(s); HTTP at ${LEVELS// /\/} connections, ${WARMUP}-${WARMUP_MAX} s warm-up + ${DURATION} s measured per level ($HTTP_LOAD); $((${#RESP_STACKS[@]})) RESP stack(s); $(date -u +%H:%M:%S) UTC, load $(cut -d' ' -f1-3 /proc/loadavg)"
 
 COLUMNS_TSV=$'round\tstack\tlevel\trps\tp50_us\tp99_us\trequests\terrors\tcpu_us_per_req\tsyscalls_per_req\trss_mb'
-echo "$COLUMNS_TSV"$'\twarmup_s\ttimeouts' > "$RESULTS/http.tsv"
+echo "$COLUMNS_TSV"$'\twarmup_s\ttimeouts\tpair' > "$RESULTS/http.tsv"
 (( ${#RESP_STACKS[@]} > 0 )) && echo "$COLUMNS_TSV" > "$RESULTS/resp.tsv"
 FAILED_STACKS=()
 
-warm_up() {   # warm_up CONNECTIONS LOGFILE: sets WARMED to the seconds it took
-    local c="$1" prev=0 rps chunk=2
+warm_up() {   # warm_up PORT CONNECTIONS LOGFILE: sets WARMED to the seconds it took
+    local port="$1" c="$2" prev=0 rps chunk=2
     WARMED=0
     while :; do
         (( WARMUP_MAX - WARMED < chunk )) && chunk=$((WARMUP_MAX - WARMED))
         (( chunk < 1 )) && chunk=1
-        http_load "$c" "$chunk" "$2"
+        http_load "$port" "$c" "$chunk" "$3"
         WARMED=$((WARMED + chunk))
-        rps="$(parse_wrk "$2" | awk '{ print $2 }')"
+        rps="$(parse_wrk "$3" | awk '{ print $2 }')"
         (( WARMED >= WARMUP_MAX )) && break
         if (( WARMED >= WARMUP )) && awk -v a="$rps" -v b="$prev" 'BEGIN { exit !(b > 0 && a < b * 1.1) }'; then
             break
@@ -358,24 +363,44 @@ warm_up() {   # warm_up CONNECTIONS LOGFILE: sets WARMED to the seconds it took
     done
 }
 
-measure_http() {   # measure_http ROUND LABEL
-    local round="$1" label="$2" c out cpu0 cpu1 sys
+# measure_level ROUND LABEL CONNECTIONS PAIR PID PORT: warms up and measures one server at one level
+# and appends its row to http.tsv; PAIR numbers the stack's measurement and the baseline's next to it.
+measure_level() {
+    local round="$1" label="$2" c="$3" pair="$4" pid="$5" port="$6" out cpu0 cpu1 sys
+    progress "round $round/$ROUNDS · $label · http c=$c"
+    out="$LOGS/http-r$round-${label// /_}-c$c-p$pair.txt"
+    warm_up "$port" "$c" "$out.warmup"
+    cpu0="$(cpu_us "$pid")"
+    perf_start "$pid" "$out.perf"
+    http_load "$port" "$c" "$DURATION" "$out"
+    perf_stop
+    sys="$SYSCALLS"
+    cpu1="$(cpu_us "$pid")"
+    read -r req rps p50 p99 err to <<< "$(parse_wrk "$out")"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$label" "$c" "$rps" "$p50" "$p99" "$req" "$err" \
+        "$(per "$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { print b - a }')" "$req")" "$(per "$sys" "$req")" \
+        "$(rss_mb "$pid")" "$WARMED" "$to" "$pair" >> "$RESULTS/http.tsv"
+    printf '        %s req/s, p50 %s us, p99 %s us, errors %s, timeouts %s (after %s s of warm-up)\n' \
+        "$rps" "$p50" "$p99" "$err" "$to" "$WARMED"
+}
+
+# measure_http ROUND LABEL: every level of the stack whose server runs now, each next to the
+# baseline's measurement at the same level (the stack first in odd rounds, the baseline first in
+# even ones) when the baseline's server is up.
+PAIR=0
+measure_http() {
+    local round="$1" label="$2" c
     for c in "${LEVEL_LIST[@]}"; do
-        progress "round $round/$ROUNDS · $label · http c=$c"
-        out="$LOGS/http-r$round-${label// /_}-c$c.txt"
-        warm_up "$c" "$out.warmup"
-        cpu0="$(cpu_us "$SERVER_PID")"
-        perf_start "$SERVER_PID" "$out.perf"
-        http_load "$c" "$DURATION" "$out"
-        perf_stop
-        sys="$SYSCALLS"
-        cpu1="$(cpu_us "$SERVER_PID")"
-        read -r req rps p50 p99 err to <<< "$(parse_wrk "$out")"
-        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$label" "$c" "$rps" "$p50" "$p99" "$req" "$err" \
-            "$(per "$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { print b - a }')" "$req")" "$(per "$sys" "$req")" \
-            "$(rss_mb "$SERVER_PID")" "$WARMED" "$to" >> "$RESULTS/http.tsv"
-        printf '        %s req/s, p50 %s us, p99 %s us, errors %s, timeouts %s (after %s s of warm-up)\n' \
-            "$rps" "$p50" "$p99" "$err" "$to" "$WARMED"
+        PAIR=$((PAIR + 1))
+        if [[ -z "$BASE_PID" ]]; then
+            measure_level "$round" "$label" "$c" NA "$SERVER_PID" "$SERVER_PORT"
+        elif (( round % 2 == 1 )); then
+            measure_level "$round" "$label" "$c" "$PAIR" "$SERVER_PID" "$SERVER_PORT"
+            measure_level "$round" "$JDK_LABEL" "$c" "$PAIR" "$BASE_PID" "$BASE_PORT"
+        else
+            measure_level "$round" "$JDK_LABEL" "$c" "$PAIR" "$BASE_PID" "$BASE_PORT"
+            measure_level "$round" "$label" "$c" "$PAIR" "$SERVER_PID" "$SERVER_PORT"
+        fi
     done
 }
 
@@ -423,20 +448,37 @@ start_stack() {   # start_stack LABEL COMMAND: starts the server (redis-server f
 }
 
 # ---------------------------------------------------------------- rounds (A B C ... A B C ..., rotated)
+# HTTP: the baseline's server runs through the round, and each stack's measurement at a level is
+# paired with one of the baseline's taken right before or after it. This machine's speed drifts
+# between states for minutes at a time (the same server's req/s moving by a fifth), so a ratio of
+# measurements taken seconds apart says more than one of measurements taken minutes apart.
 for ((round = 1; round <= ROUNDS; round++)); do
+    if start_stack "$JDK_LABEL" "$HTTP_BASELINE"; then
+        BASE_PID="$SERVER_PID"
+        BASE_PORT="$SERVER_PORT"
+        SERVER_PID=""
+        check_bytes http "$JDK_LABEL"
+    else
+        FAILED_STACKS+=("$JDK_LABEL (http)")
+    fi
     n=${#HTTP_STACKS[@]}
     for ((k = 0; k < n; k++)); do
         entry="${HTTP_STACKS[$(((k + round - 1) % n))]}"
         label="${entry%%|*}"
         if ! start_stack "$label" "${entry#*|}"; then
             FAILED_STACKS+=("$label (http)")
-            STEP=$((STEP + ${#LEVEL_LIST[@]}))
+            STEP=$((STEP + 2 * ${#LEVEL_LIST[@]}))
             continue
         fi
         check_bytes http "$label"
         measure_http "$round" "$label"
         stop_server
     done
+    if [[ -n "$BASE_PID" ]]; then
+        SERVER_PID="$BASE_PID"
+        stop_server
+        BASE_PID=""
+    fi
     n=${#RESP_STACKS[@]}
     for ((k = 0; k < n; k++)); do
         entry="${RESP_STACKS[$(((k + round - 1) % n))]}"
@@ -500,7 +542,11 @@ if [[ "$MODE" == smoke ]]; then
     awk -F'\t' 'FNR > 1 && ($4 == "NA" || $4 + 0 <= 0 || $8 + 0 > 0) { bad = bad " " $2 "@" $3 } END { if (bad != "") { print "smoke: failed or erroneous measurements:" bad > "/dev/stderr"; exit 1 } }' \
         "$RESULTS/http.tsv" $([[ -f "$RESULTS/resp.tsv" ]] && echo "$RESULTS/resp.tsv")
     stacks_measured="$(awk -F'\t' 'NR > 1 { print $2 }' "$RESULTS/http.tsv" | sort -u | wc -l)"
-    (( stacks_measured == ${#HTTP_STACKS[@]} )) || die "smoke: $stacks_measured of ${#HTTP_STACKS[@]} HTTP stacks measured"
+    (( stacks_measured == ${#HTTP_STACKS[@]} + 1 )) || die "smoke: $stacks_measured of $((${#HTTP_STACKS[@]} + 1)) HTTP stacks measured"
+    # Every measurement has its pair: one of the baseline's and one of another stack's per number.
+    awk -F'\t' -v base="$JDK_LABEL" 'NR > 1 { n[$14]++; if ($2 == base) b[$14]++ }
+        END { for (p in n) if (p == "NA" || n[p] != 2 || b[p] != 1) { print "smoke: pair " p " is not one baseline and one stack measurement" > "/dev/stderr"; exit 1 } }' \
+        "$RESULTS/http.tsv" || die "smoke: unpaired HTTP measurements"
     [[ "$HAVE_PERF" == 0 ]] || awk -F'\t' 'NR > 1 && $10 == "NA" { exit 1 }' "$RESULTS/http.tsv" || die "smoke: a syscall count is missing"
-    log "smoke passed: ${#HTTP_STACKS[@]} HTTP and ${#RESP_STACKS[@]} RESP stacks answer the same bytes; outputs in $RESULTS"
+    log "smoke passed: $((${#HTTP_STACKS[@]} + 1)) HTTP and ${#RESP_STACKS[@]} RESP stacks answer the same bytes; outputs in $RESULTS"
 fi

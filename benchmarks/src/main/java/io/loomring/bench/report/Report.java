@@ -56,7 +56,9 @@ public final class Report {
         if (!http.isEmpty()) {
             Table t = httpTable(http, jdk, netty);
             String title = "HTTP/1.1 plaintext (" + meta.getOrDefault("http_load", "wrk") + "), medians of "
-                    + http.rounds() + " round(s); ratios are req/s against the same round's baseline";
+                    + http.rounds() + " round(s); " + (http.paired()
+                    ? "req/s ratios: vs JDK over the JDK's figure taken right next to each, vs " + netty + " over the same round's"
+                    : "ratios are req/s against the same round's baseline");
             text.append('\n').append(title).append('\n').append(t.text());
             md.append("**").append(title).append("**\n\n").append(t.markdown()).append('\n');
         }
@@ -179,7 +181,9 @@ public final class Report {
                 m.put("stack", stack);
                 m.put("level", level);
                 for (String c : r.columns) {
-                    m.put(c, r.median(stack, level, c));
+                    if (!c.equals(Results.PAIR)) {
+                        m.put(c, r.median(stack, level, c));
+                    }
                 }
                 for (String b : baselines) {
                     m.put("rps_vs_" + b, r.ratio(stack, b, level, "rps"));

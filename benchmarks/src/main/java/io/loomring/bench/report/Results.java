@@ -17,6 +17,9 @@ import java.util.function.Predicate;
  * over rounds and per-round ratios against a baseline stack.
  */
 final class Results {
+    /** The column that pairs a measurement with the baseline's taken next to it (absent or NA: unpaired). */
+    static final String PAIR = "pair";
+
     final List<String> columns;
     final List<Measurement> rows;
     final Set<String> stacks = new LinkedHashSet<>();
@@ -25,10 +28,15 @@ final class Results {
     private Results(List<String> columns, List<Measurement> rows) {
         this.columns = columns;
         this.rows = rows;
+        // Loomring's rows first, then the others, each in the order they were first measured (the
+        // baseline, measured next to every stack, would otherwise come second).
         for (Measurement m : rows) {
-            stacks.add(m.stack());
+            if (m.stack().startsWith("Loomring")) {
+                stacks.add(m.stack());
+            }
             levels.add(m.level());
         }
+        rows.forEach(m -> stacks.add(m.stack()));
     }
 
     /** Reads a TSV whose first three columns are round, stack, level; empty when there is no file. */
@@ -53,6 +61,11 @@ final class Results {
         return new Results(header.subList(3, header.size()), rows);
     }
 
+    /** True when the file has the {@link #PAIR} column (runs before it had none). */
+    boolean paired() {
+        return columns.contains(PAIR);
+    }
+
     boolean isEmpty() {
         return rows.isEmpty();
     }
@@ -68,8 +81,11 @@ final class Results {
     }
 
     /**
-     * The median over rounds of {@code stack}'s {@code column} divided by {@code baseline}'s in the
-     * same round; NaN when the baseline was not measured.
+     * The median over rounds of {@code stack}'s {@code column} divided by {@code baseline}'s. A
+     * measurement with a partner of the baseline's (the same number in the {@code pair} column: the
+     * two were taken one right after the other, at the same level) is divided by that partner; any
+     * other by the baseline's measurements of the same round. NaN when the baseline was not
+     * measured.
      */
     double ratio(String stack, String baseline, String level, String column) {
         List<Double> ratios = new ArrayList<>();
@@ -77,13 +93,20 @@ final class Results {
             if (!m.stack().equals(stack) || !m.level().equals(level)) {
                 continue;
             }
-            for (Measurement b : rows) {
-                if (b.stack().equals(baseline) && b.level().equals(level) && b.round() == m.round()) {
-                    ratios.add(m.get(column) / b.get(column));
-                }
+            double pair = m.get(PAIR);
+            List<Measurement> partners = baselineRows(baseline, level, b -> !Double.isNaN(pair) && b.get(PAIR) == pair);
+            if (partners.isEmpty()) {
+                partners = baselineRows(baseline, level, b -> b.round() == m.round());
+            }
+            for (Measurement b : partners) {
+                ratios.add(m.get(column) / b.get(column));
             }
         }
         return median(ratios.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    private List<Measurement> baselineRows(String baseline, String level, Predicate<Measurement> which) {
+        return rows.stream().filter(b -> b.stack().equals(baseline) && b.level().equals(level)).filter(which).toList();
     }
 
     /** Every figure of every round, for results.json. */
