@@ -4,8 +4,8 @@
 # interleaved rounds of one run on one machine. Builds what it needs first.
 #
 #   benchmarks/run.sh            full run: 3 rounds, HTTP at 64/256/1000 connections, RESP, ping-pong
-#                                (about 28 minutes on 2 cores)
-#   benchmarks/run.sh --quick    1 round, HTTP at 256 connections, RESP, a short ping-pong (< 3 min)
+#                                (about 25 minutes on 2 cores)
+#   benchmarks/run.sh --quick    1 round, HTTP at 256 connections, RESP, a short ping-pong (about 4 min)
 #   benchmarks/run.sh --smoke    a few seconds per stack: checks that every stack answers the same
 #                                bytes and that every output is produced (part of ./test.sh)
 #   benchmarks/run.sh --demo     HTTP at 256 connections only, no tool installs; the load comes from
