@@ -4,7 +4,7 @@
 # mode) side by side with the JDK's own virtual-thread sockets and Netty 4.2 (io_uring, epoll; left
 # out when its jars cannot be fetched), and prints one table: requests/s, latency, CPU time,
 # syscalls and memory per request. Load comes from wrk when it is installed, otherwise from a small
-# load generator on Loomring's own client sockets. About two minutes on 2 cores.
+# load generator on Loomring's own client sockets. About two and a half minutes on 2 cores.
 #
 #   ./demo.sh                      the side-by-side table (benchmarks/run.sh --demo)
 #   ./demo.sh echo [--backend B]   the echo demo: an echo server and 1000 clients on virtual threads
