@@ -91,7 +91,7 @@ class CooperativeTaskRunTest {
                 assertTrue(submitted.await(10, TimeUnit.SECONDS));
                 assertEquals(1, submitResult.get(), "the POLL_ADD was submitted");
                 // Let it fall asleep: a thread that is still running takes its task work on the way.
-                await().atMost(Duration.ofSeconds(10)).until(() -> sleeping(submitter));
+                await().atMost(Duration.ofSeconds(10)).until(CooperativeTaskRunTest::sleeping);
                 AtomicInteger result = new AtomicInteger(Integer.MIN_VALUE);
                 assertEquals(0, ring.cq().reap((userData, res, flags) -> result.set(res)), "not readable yet");
                 Fds.write(pipe[1], 1);
@@ -111,12 +111,12 @@ class CooperativeTaskRunTest {
         }
     }
 
-    private static boolean sleeping(Thread t) {
-        Thread.State s = t.getState();
-        if (s == Thread.State.TIMED_WAITING || s == Thread.State.WAITING) {
-            return true;
-        }
-        // A thread in a blocking native read shows RUNNABLE to the JVM: ask the kernel ("S": sleeping).
+    /**
+     * Asks the kernel ("S": sleeping interruptibly). The JVM's thread state would not do: it says
+     * WAITING a little before a parking thread is in the kernel, and RUNNABLE for one blocked in a
+     * native read.
+     */
+    private static boolean sleeping() {
         try {
             String stat = Files.readString(Path.of("/proc/self/task/" + taskId() + "/stat"));
             return stat.substring(stat.lastIndexOf(')') + 2).startsWith("S");
