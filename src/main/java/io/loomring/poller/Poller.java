@@ -182,7 +182,10 @@ public abstract class Poller implements Executor {
 
     // ---------------------------------------------------------------- backend hooks (poller thread)
 
-    /** Creates the kernel object; runs first on the poller thread. Throw to refuse to start. */
+    /**
+     * Creates the kernel object: a carrier's on its own thread before its loop, a sub-poller's on
+     * the thread that {@linkplain #start starts} it. Throw to refuse to start.
+     */
     protected abstract void open(int wakeFd) throws IOException;
 
     /** Arms a pending waiter in the kernel (queued, submitted at the next {@link #pollKernel}). */
@@ -236,11 +239,28 @@ public abstract class Poller implements Executor {
     // ---------------------------------------------------------------- public face
 
     /**
-     * Starts the poller thread and waits until the backend opened.
+     * Opens the backend and starts the poller thread. A carrier's kernel object is created on the
+     * carrier's own thread (a ring with SINGLE_ISSUER belongs to the thread that made it), so this
+     * waits for that platform thread. A sub-poller's is created here, on the calling thread, and
+     * its virtual thread is started without waiting for it to run: the caller may be a virtual
+     * thread that pins its platform thread (in a class initializer, for one), and with every
+     * platform thread of the JDK's scheduler pinned so, a sub-poller that must run first would
+     * never get one.
      *
      * @throws IOException what {@link #open} threw (for example io_uring being unavailable)
      */
     public final void start() throws IOException {
+        if (isSubPoller()) {
+            try {
+                openKernel();
+            } catch (IOException | RuntimeException | Error e) {
+                terminated = true;
+                inbox.close();
+                throw e;
+            }
+            thread.start();
+            return;
+        }
         thread.start();
         try {
             started.get();
@@ -468,33 +488,40 @@ public abstract class Poller implements Executor {
 
     // ---------------------------------------------------------------- the loop
 
-    private void run() {
+    /** Creates the wakeup eventfd and the backend's kernel object; undoes both if that fails. */
+    private void openKernel() throws IOException {
         MemorySegment capture = Native.threadCaptureState();
-        try {
-            int fd = LibC.eventfd(capture, 0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
-            if (fd < 0) {
-                throw new IOException("eventfd failed: " + Errno.describe(-fd));
-            }
-            wakeFd = fd;
-            try {
-                open(fd);
-            } catch (Throwable t) {
-                try {
-                    closeKernel(); // what open created before it failed (a ring, mappings, an epoll fd)
-                } catch (Throwable c) {
-                    t.addSuppressed(c);
-                }
-                LibC.close(capture, fd);
-                wakeFd = -1;
-                throw t;
-            }
-        } catch (Throwable t) {
-            terminated = true;
-            inbox.close();
-            started.completeExceptionally(t);
-            return;
+        int fd = LibC.eventfd(capture, 0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
+        if (fd < 0) {
+            throw new IOException("eventfd failed: " + Errno.describe(-fd));
         }
-        started.complete(null);
+        wakeFd = fd;
+        try {
+            open(fd);
+        } catch (IOException | RuntimeException | Error t) {
+            try {
+                closeKernel(); // what open created before it failed (a ring, mappings, an epoll fd)
+            } catch (RuntimeException | Error c) {
+                t.addSuppressed(c);
+            }
+            LibC.close(capture, fd);
+            wakeFd = -1;
+            throw t;
+        }
+    }
+
+    private void run() {
+        if (master == null) {
+            try {
+                openKernel();
+            } catch (Throwable t) {
+                terminated = true;
+                inbox.close();
+                started.completeExceptionally(t);
+                return;
+            }
+            started.complete(null);
+        }
         Throwable cause = null;
         try {
             if (master == null) {
