@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 
 /**
  * Picks and starts a backend. AUTO reads {@code kernel.io_uring_disabled}, tries io_uring, and
@@ -47,6 +48,16 @@ final class BackendSelector {
      */
     static Selection select(Backend requested, String requestedBy, int entries, IoUringSyscalls uring,
                             EpollSyscalls epoll, int count, int subPollers, boolean cooperativeTaskRun) {
+        return select(requested, requestedBy, entries, uring, epoll, count, subPollers, cooperativeTaskRun, null);
+    }
+
+    /**
+     * As above, the sub-pollers' virtual threads scheduled by {@code subPollerScheduler} (a test
+     * seam), or by the JDK's default scheduler when it is null.
+     */
+    static Selection select(Backend requested, String requestedBy, int entries, IoUringSyscalls uring,
+                            EpollSyscalls epoll, int count, int subPollers, boolean cooperativeTaskRun,
+                            Executor subPollerScheduler) {
         Selection first = selectOne(requested, requestedBy, entries, uring, epoll);
         boolean ioUring = first.backend() == Backend.IO_URING;
         List<Poller> pollers = new ArrayList<>(first.pollers());
@@ -57,7 +68,9 @@ final class BackendSelector {
             }
             for (int i = 0; i < subPollers; i++) {
                 Poller master = pollers.get(i % pollers.size());
-                subs.add(start(ioUring ? new IoUringPoller(uring, entries, i, master, cooperativeTaskRun) : new EpollPoller(epoll, i, master)));
+                subs.add(start(ioUring
+                        ? new IoUringPoller(uring, entries, i, master, cooperativeTaskRun, subPollerScheduler)
+                        : new EpollPoller(epoll, i, master, subPollerScheduler)));
             }
         } catch (IOException | RuntimeException e) {
             subs.forEach(Poller::close); // before their masters, which wake them

@@ -249,6 +249,6 @@ final class CarrierGroup {
         return new Stats(counter(PollerCounters.ENTERS), counter(PollerCounters.SUBMITTED),
                 counter(PollerCounters.COMPLETIONS), counter(PollerCounters.STALE),
                 counter(PollerCounters.WAKEUPS), counter(PollerCounters.OVERFLOW_FLUSHES),
-                userAwaitsArmed());
+                userAwaitsArmed(), counter(PollerCounters.RESUBMITTED));
     }
 }

@@ -16,6 +16,7 @@ import java.net.SocketTimeoutException;
 import java.nio.channels.AsynchronousCloseException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 
@@ -547,6 +548,7 @@ public final class IoScheduler implements AutoCloseable {
         private boolean completionIo = true;
         private boolean writeBehind = true;
         private boolean cooperativeTaskRun = true;
+        private Executor subPollerScheduler;
 
         private Builder() {}
 
@@ -669,6 +671,15 @@ public final class IoScheduler implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Test seam: the scheduler of the sub-pollers' virtual threads (default: the JDK's), for
+         * example one whose platform threads retire after milliseconds instead of 30 s.
+         */
+        Builder subPollerScheduler(Executor scheduler) {
+            this.subPollerScheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
         /** Test seam: the epoll syscall layer (to inject kernel failures). */
         Builder epollSyscalls(EpollSyscalls syscalls) {
             this.epollSyscalls = Objects.requireNonNull(syscalls, "syscalls");
@@ -683,7 +694,7 @@ public final class IoScheduler implements AutoCloseable {
          */
         public IoScheduler build() {
             return new IoScheduler(BackendSelector.select(backend, "the builder", ringEntries, syscalls,
-                    epollSyscalls, carriers, subPollers, cooperativeTaskRun), false, completionIo, writeBehind);
+                    epollSyscalls, carriers, subPollers, cooperativeTaskRun, subPollerScheduler), false, completionIo, writeBehind);
         }
     }
 }

@@ -11,7 +11,10 @@ package io.loomring;
  * @param wakeupSignals      signals sent to wake a sleeping poller
  * @param overflowFlushes    times the poller flushed completions that overflowed the CQ
  * @param armed              awaits currently armed in the kernel
+ * @param resubmitted        io_uring requests submitted again because the kernel cancelled them
+ *                           when the thread that had submitted them exited (a sub-poller's
+ *                           platform thread, retired by the JDK's scheduler after a quiet spell)
  */
 public record Stats(long enters, long submitted, long completions, long staleCompletions,
-                    long wakeupSignals, long overflowFlushes, long armed) {
+                    long wakeupSignals, long overflowFlushes, long armed, long resubmitted) {
 }

@@ -8,6 +8,7 @@ import io.loomring.ffm.Native;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.concurrent.Executor;
 
 /**
  * The epoll backend: the same request queue, handshake and lifecycle as the io_uring backend
@@ -42,7 +43,13 @@ public final class EpollPoller extends Poller {
 
     /** A sub-poller (see {@link Poller}) when {@code master} is not null. */
     public EpollPoller(EpollSyscalls sys, int index, Poller master) {
-        super((master == null ? "loomring-epoll-poller-" : "loomring-epoll-subpoller-") + index, master);
+        this(sys, index, master, null);
+    }
+
+    /** As {@link #EpollPoller(EpollSyscalls, int, Poller)}; see {@link Poller#Poller(String, Poller, Executor)}. */
+    public EpollPoller(EpollSyscalls sys, int index, Poller master, Executor subPollerScheduler) {
+        super((master == null ? "loomring-epoll-poller-" : "loomring-epoll-subpoller-") + index, master,
+                subPollerScheduler);
         this.sys = sys;
     }
 

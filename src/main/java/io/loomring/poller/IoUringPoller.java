@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.concurrent.Executor;
 
 /**
  * The io_uring backend: each await is a oneshot {@code POLL_ADD} whose user_data is
@@ -20,6 +21,25 @@ import java.util.ArrayList;
  *
  * <p>Fds whose {@code POLL_ADD} the kernel refuses with {@code EINVAL} move to an epoll set polled
  * from the same ring ({@link EpollFallback}).
+ *
+ * <h2>Requests that outlive their submitter</h2>
+ * The kernel ties a request to the thread that submitted it: the work that completes a request
+ * (a poll that fired, a RECV whose data came) runs in that thread. Once the thread has exited, the
+ * kernel runs it elsewhere and fails the request with {@code -ECANCELED} instead, though nobody
+ * asked: a request pending across its submitter's exit fails when it would have completed. A
+ * carrier submits from its own thread, which lives as long as the poller; a sub-poller submits
+ * from whichever platform thread of the JDK's scheduler carries it, and that scheduler retires a
+ * thread after 30 s without work. So every request that completes with {@code -ECANCELED} without
+ * having been cancelled by this poller is submitted again, from the thread that runs the poller
+ * now: a poll, the wakeup READ and the fallback's poll have no side effect to undo; a RECV or a
+ * SEND that the kernel cancelled has moved no byte (once some have moved, the kernel reports
+ * their count instead of the error), so submitting it again neither loses nor repeats one. The
+ * alternative, submitting only from threads that outlive every request, would take a hand-off to
+ * a platform thread of our own on every arm, which is what sub-pollers exist to avoid.
+ *
+ * <p>No single request's error stops the poller: a poll's or an operation's error is its
+ * waiter's outcome. Only a failing {@code io_uring_enter}, or the poller's own wakeup or fallback
+ * poll failing with anything but a cancellation, does: the ring is then broken.
  */
 public final class IoUringPoller extends Poller {
     /** user_data of the wakeup eventfd's READ. */
@@ -55,6 +75,11 @@ public final class IoUringPoller extends Poller {
     private final EpollFallback fallback;
     private boolean fallbackPollArmed;
     private boolean fallbackReady;
+    /**
+     * Waiters whose request the kernel cancelled when the thread that submitted it exited; armed
+     * again by {@link #reap} once the completion queue is drained.
+     */
+    private final ArrayList<Waiter> cancelledByKernel = new ArrayList<>();
     /** user_data of polls still in the kernel whose waiters an EBADR woke; removed by {@link #reap}. */
     private final ArrayList<Long> orphanedPolls = new ArrayList<>();
     /** Ring operations (RECV, SEND) in the kernel now. */
@@ -79,7 +104,17 @@ public final class IoUringPoller extends Poller {
      * each round enters the kernel while {@link IoUring#taskRunPending()} says some are waiting.
      */
     public IoUringPoller(IoUringSyscalls sys, int entries, int index, Poller master, boolean cooperativeTaskRun) {
-        super((master == null ? "loomring-io_uring-poller-" : "loomring-io_uring-subpoller-") + index, master);
+        this(sys, entries, index, master, cooperativeTaskRun, null);
+    }
+
+    /**
+     * As {@link #IoUringPoller(IoUringSyscalls, int, int, Poller, boolean)}; see
+     * {@link Poller#Poller(String, Poller, Executor)}.
+     */
+    public IoUringPoller(IoUringSyscalls sys, int entries, int index, Poller master, boolean cooperativeTaskRun,
+            Executor subPollerScheduler) {
+        super((master == null ? "loomring-io_uring-poller-" : "loomring-io_uring-subpoller-") + index, master,
+                subPollerScheduler);
         this.sys = sys;
         this.entries = entries;
         this.cooperativeTaskRun = cooperativeTaskRun;
@@ -224,6 +259,15 @@ public final class IoUringPoller extends Poller {
             updateArmed(); // before the wakeup, as everywhere
             w.complete(outcome);
         });
+        // Not in the kernel now: a poll is woken like the armed ones, an operation is only failed
+        // by closing (after lost completions it is armed again, its request having moved nothing).
+        for (int i = cancelledByKernel.size() - 1; i >= 0; i--) {
+            Waiter w = cancelledByKernel.get(i);
+            if (!w.isOperation() || outcome == Waiter.CLOSED) {
+                cancelledByKernel.remove(i);
+                w.complete(outcome);
+            }
+        }
         fallback.releaseAll(outcome);
         updateArmed();
     }
@@ -322,6 +366,14 @@ public final class IoUringPoller extends Poller {
             wakeupNeedsRearm = false;
             armWakeup();
         }
+        while (!cancelledByKernel.isEmpty()) {
+            Waiter w = cancelledByKernel.removeLast(); // taken first: arm may reap (and get here) again
+            if (w.isPending()) {
+                counters.add(PollerCounters.RESUBMITTED, 1);
+                w.slot = Waiter.NOT_ARMED;
+                arm(w);
+            }
+        }
         while (!orphanedPolls.isEmpty()) {
             long userData = orphanedPolls.removeLast(); // taken first: makeRoom may reap (and get here) again
             while (!sq.pollRemove(userData, TAG_REMOVE)) {
@@ -349,17 +401,18 @@ public final class IoUringPoller extends Poller {
     private void onCompletion(long userData, int res, int flags) {
         counters.add(PollerCounters.COMPLETIONS, 1);
         if (userData < 0) {
+            // -ECANCELED: the thread that submitted it exited (see the class comment); submit again.
             if (userData == TAG_WAKEUP) {
-                if (res < 0 && res != -Errno.EAGAIN && res != -Errno.EINTR) {
+                if (res < 0 && res != -Errno.EAGAIN && res != -Errno.EINTR && res != -Errno.ECANCELED) {
                     throw new IllegalStateException("wakeup eventfd read failed: " + Errno.describe(-res));
                 }
                 wakeupNeedsRearm = true;
             } else if (userData == TAG_EPOLL) {
-                if (res < 0) {
+                if (res < 0 && res != -Errno.ECANCELED) {
                     throw new IllegalStateException("polling the fallback epoll set failed: " + Errno.describe(-res));
                 }
                 fallbackPollArmed = false;
-                fallbackReady = true;
+                fallbackReady = res >= 0;
             }
             return;
         }
@@ -369,6 +422,12 @@ public final class IoUringPoller extends Poller {
             return;
         }
         releaseSlot(w);
+        if (res == -Errno.ECANCELED && !w.cancelSubmitted && w.isPending()) {
+            // Nobody here asked: the kernel cancelled it as its submitting thread exited.
+            cancelledByKernel.add(w);
+            updateArmed();
+            return;
+        }
         if (w.isOperation()) {
             updateArmed();
             w.completeOperation(res);

@@ -149,15 +149,29 @@ public abstract class Poller implements Executor {
      *                   sub-poller, a virtual thread on the JDK's scheduler that parks on
      *                   {@code master} when idle
      */
-    @SuppressWarnings("this-escape") // the thread is only started by start(), after construction
     protected Poller(String threadName, Poller master) {
+        this(threadName, master, null);
+    }
+
+    /**
+     * As {@link #Poller(String, Poller)}, with a sub-poller's virtual thread scheduled by
+     * {@code subPollerScheduler} instead of the JDK's default scheduler when that is not null (a
+     * test seam: an executor whose threads retire within milliseconds, where the JDK's retire
+     * after 30 s).
+     */
+    @SuppressWarnings("this-escape") // the thread is only started by start(), after construction
+    protected Poller(String threadName, Poller master, Executor subPollerScheduler) {
         if (master != null && master.isSubPoller()) {
             throw new IllegalArgumentException("a sub-poller's master must be a carrier");
         }
         this.master = master;
-        this.thread = master == null
-                ? new CarrierThread(this, threadName)
-                : VirtualThreads.unstartedOnDefaultScheduler(threadName, this::run);
+        if (master == null) {
+            this.thread = new CarrierThread(this, threadName);
+        } else if (subPollerScheduler == null) {
+            this.thread = VirtualThreads.unstartedOnDefaultScheduler(threadName, this::run);
+        } else {
+            this.thread = VirtualThreads.builder(subPollerScheduler).name(threadName).unstarted(this::run);
+        }
     }
 
     /** A carrier's platform thread; it knows its poller, so a caller finds its carrier in one step. */

@@ -23,7 +23,9 @@ public final class PollerCounters {
     public static final int OVERFLOW_FLUSHES = 5;
     /** Gauge: awaits currently armed in the kernel. */
     public static final int ARMED = 6;
-    private static final int COUNT = 7;
+    /** Requests submitted again after the kernel cancelled them as their submitting thread exited. */
+    public static final int RESUBMITTED = 7;
+    private static final int COUNT = 8;
 
     private static final VarHandle ELEMENT = MethodHandles.arrayElementVarHandle(long[].class);
     private final long[] values = new long[COUNT];

@@ -1,0 +1,189 @@
+package io.loomring;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.loomring.net.TcpSocket;
+import java.io.DataInputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Kernel requests outlive the platform thread that submitted them. A sub-poller submits from
+ * whichever platform thread carries it, and the JDK's scheduler retires an idle one after 30 s; the
+ * kernel then fails that thread's pending io_uring requests with {@code -ECANCELED} when they would
+ * complete, though nobody asked. Here the sub-pollers run on an executor whose threads retire after 50 ms, so every
+ * quiet spell of a few hundred milliseconds is such a retirement: awaits, RECVs and SENDs pending
+ * across it still complete, with every byte exactly once, and the scheduler keeps serving.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class SubmitterExitTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private final AtomicInteger workersStarted = new AtomicInteger();
+    private ThreadPoolExecutor retiring;
+
+    @BeforeEach
+    void retiringExecutor() {
+        retiring = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 50, TimeUnit.MILLISECONDS, new SynchronousQueue<>(),
+                task -> {
+                    workersStarted.incrementAndGet();
+                    return Thread.ofPlatform().daemon().name("retiring-worker").unstarted(task);
+                });
+    }
+
+    @AfterEach
+    void shutdown() {
+        retiring.shutdownNow();
+    }
+
+    private IoScheduler scheduler(Backend backend) {
+        TestBackends.assumeAvailable(backend);
+        return IoScheduler.builder().backend(backend).carriers(1).subPollers(1).subPollerScheduler(retiring).build();
+    }
+
+    /**
+     * Waits until every platform thread that carried the sub-poller has retired, then six
+     * keep-alives more.
+     */
+    private void quietSpell(IoScheduler io) {
+        int before = workersStarted.get();
+        await().atMost(WAIT).until(() -> retiring.getPoolSize() == 0);
+        await().pollDelay(Duration.ofMillis(300)).atMost(WAIT).until(() -> true);
+        assertTrue(before > 0, "the sub-poller ran on the retiring executor");
+        assertFalse(io.isClosed(), () -> "the scheduler stopped: " + io.closedException().getMessage());
+    }
+
+    /**
+     * The kernel fails a request whose submitter exited when the request would complete: on
+     * io_uring the completion just seen was one, submitted again; epoll registrations belong to no
+     * thread.
+     */
+    private static void assertResubmitted(IoScheduler io) {
+        if (io.backend() == Backend.IO_URING) {
+            assertTrue(io.stats().resubmitted() > 0, () -> "no request was failed by a retired thread: " + io.stats());
+        } else {
+            assertEquals(0, io.stats().resubmitted());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL"})
+    void anAwaitPendingWhileItsSubmitterRetiresStillCompletes(Backend backend) throws Exception {
+        try (IoScheduler io = scheduler(backend); Pipe pipe = Pipe.open()) {
+            CompletableFuture<Boolean> readable = onVirtualThread(() -> io.awaitReadable(pipe.readFd(), WAIT));
+            await().atMost(WAIT).until(() -> io.subPollerAwaitsArmed() == 1);
+            quietSpell(io);
+            assertFalse(readable.isDone());
+            pipe.write(ByteBuffer.wrap(new byte[] {1}));
+            assertTrue(readable.get(20, TimeUnit.SECONDS));
+            assertResubmitted(io);
+            // And the scheduler serves new awaits after the spell.
+            try (Pipe next = Pipe.open()) {
+                next.write(ByteBuffer.wrap(new byte[] {1}));
+                assertTrue(onVirtualThread(() -> io.awaitReadable(next.readFd(), WAIT)).get(20, TimeUnit.SECONDS));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL"})
+    void aReadPendingWhileItsSubmitterRetiresGetsExactlyTheBytesSent(Backend backend) throws Exception {
+        try (IoScheduler io = scheduler(backend); ServerSocket server = listen()) {
+            CompletableFuture<TcpSocket> connected = onVirtualThread(() -> TcpSocket.connect(
+                    (InetSocketAddress) server.getLocalSocketAddress(), WAIT, io));
+            try (Socket peer = server.accept(); TcpSocket socket = connected.get(20, TimeUnit.SECONDS)) {
+                CompletableFuture<String> read = onVirtualThread(() -> {
+                    byte[] b = new byte[64];
+                    int n = socket.read(b, 0, b.length);
+                    return new String(b, 0, n, StandardCharsets.US_ASCII);
+                });
+                await().atMost(WAIT).until(() -> io.stats().armed() >= 1);
+                quietSpell(io);
+                assertFalse(read.isDone());
+                peer.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
+                assertEquals("hello", read.get(20, TimeUnit.SECONDS));
+                assertResubmitted(io);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL"})
+    void aWritePendingWhileItsSubmitterRetiresSendsEveryByteOnce(Backend backend) throws Exception {
+        byte[] data = new byte[16 << 20];
+        for (int i = 0; i < data.length; i += 4) {
+            ByteBuffer.wrap(data, i, 4).putInt(i / 4); // each position says where it belongs
+        }
+        try (IoScheduler io = scheduler(backend); ServerSocket server = listen()) {
+            CompletableFuture<TcpSocket> connected = onVirtualThread(() -> TcpSocket.connect(
+                    (InetSocketAddress) server.getLocalSocketAddress(), WAIT, io));
+            try (Socket peer = server.accept(); TcpSocket socket = connected.get(20, TimeUnit.SECONDS)) {
+                CompletableFuture<Boolean> written = onVirtualThread(() -> {
+                    socket.write(data, 0, data.length);
+                    return true;
+                });
+                // The peer reads nothing yet: the socket buffers fill and the write waits in the kernel.
+                await().atMost(WAIT).until(() -> io.stats().armed() >= 1);
+                quietSpell(io);
+                assertFalse(written.isDone());
+                byte[] received = new byte[data.length];
+                InputStream in = peer.getInputStream();
+                new DataInputStream(in).readFully(received);
+                assertTrue(written.get(20, TimeUnit.SECONDS));
+                assertArrayEquals(data, received);
+                assertResubmitted(io);
+                socket.shutdownOutput();
+                assertEquals(-1, in.read(), "no byte sent twice");
+                // The connection still works both ways after the spell.
+                OutputStream out = peer.getOutputStream();
+                out.write(7);
+                assertEquals(7, onVirtualThread(() -> {
+                    byte[] b = new byte[1];
+                    return socket.read(b, 0, 1) == 1 ? b[0] : -1;
+                }).get(20, TimeUnit.SECONDS).intValue());
+            }
+        }
+    }
+
+    private static ServerSocket listen() throws java.io.IOException {
+        return new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    }
+
+    private interface Call<T> {
+        T call() throws Exception;
+    }
+
+    /** Runs {@code call} on a new ordinary virtual thread (served by the sub-poller). */
+    private static <T> CompletableFuture<T> onVirtualThread(Call<T> call) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                result.complete(call.call());
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        });
+        return result;
+    }
+}
