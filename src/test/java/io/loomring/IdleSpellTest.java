@@ -1,0 +1,153 @@
+package io.loomring;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.loomring.net.TcpServerSocket;
+import io.loomring.net.TcpSocket;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A scheduler keeps serving after a quiet spell longer than the JDK scheduler's 30 s keep-alive,
+ * as a server does at night: the platform threads that carried its sub-pollers retire meanwhile.
+ * Both backends at once (the spell is the test's cost), and on each the threads of both modes:
+ * ordinary virtual threads (served by sub-pollers) and carried ones. An accept and a read armed
+ * before the spell complete after it, and new connections work. {@link SubmitterExitTest} makes
+ * the same retirement happen within milliseconds; this one waits for the JDK's own.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class IdleSpellTest {
+    /** Longer than the JDK scheduler's keep-alive of 30 s, as the failure it guards against was seen. */
+    private static final long SPELL_MILLIS = 40_000;
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    /** One mode's server on one scheduler: an accept pending, then a connection whose read is pending. */
+    private record Station(String name, IoScheduler io, TcpServerSocket server, ThreadFactory threads,
+                           CompletableFuture<String> pendingAccept, TcpSocket client,
+                           CompletableFuture<String> pendingRead) {}
+
+    @Test
+    void everyBackendAndModeServesAfterFortySecondsOfQuiet() throws Exception {
+        List<IoScheduler> schedulers = new ArrayList<>();
+        List<Station> stations = new ArrayList<>();
+        try {
+            for (Backend backend : new Backend[] {Backend.IO_URING, Backend.EPOLL}) {
+                IoScheduler io;
+                try {
+                    io = IoScheduler.builder().backend(backend).build();
+                } catch (java.io.UncheckedIOException unavailable) {
+                    continue; // this machine cannot run the backend (TestBackends' reason)
+                }
+                schedulers.add(io);
+                stations.add(station(backend + " ordinary", io, Thread.ofVirtual().factory()));
+                stations.add(station(backend + " carried", io, io.threadFactory()));
+            }
+            assertFalse(schedulers.isEmpty(), "no backend starts here");
+            Thread.sleep(SPELL_MILLIS); // the quiet spell is what this test is about
+            for (Station s : stations) {
+                assertFalse(s.io().isClosed(), () -> s.name() + ": the scheduler stopped: "
+                        + s.io().closedException().getMessage());
+                assertFalse(s.pendingAccept().isDone() || s.pendingRead().isDone(), s.name());
+                // The accept armed before the spell completes now.
+                try (TcpSocket late = connect(s)) {
+                    assertEquals("accepted", s.pendingAccept().get(20, TimeUnit.SECONDS), s.name());
+                }
+                // So does the read armed before it.
+                s.client().write("after the spell".getBytes(StandardCharsets.US_ASCII), 0, 15);
+                assertEquals("after the spell", s.pendingRead().get(20, TimeUnit.SECONDS), s.name());
+                // And a new connection is served both ways.
+                CompletableFuture<String> echo = serveOne(s);
+                try (TcpSocket fresh = connect(s)) {
+                    fresh.write("ping".getBytes(StandardCharsets.US_ASCII), 0, 4);
+                    byte[] b = new byte[4];
+                    assertEquals(4, readFully(fresh, b), s.name());
+                    assertEquals("ping", new String(b, StandardCharsets.US_ASCII), s.name());
+                }
+                assertEquals("echoed", echo.get(20, TimeUnit.SECONDS), s.name());
+            }
+        } finally {
+            for (Station s : stations) {
+                s.client().close();
+                s.server().close();
+            }
+            schedulers.forEach(IoScheduler::close);
+        }
+    }
+
+    private static Station station(String name, IoScheduler io, ThreadFactory threads) throws Exception {
+        TcpServerSocket server = TcpServerSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                64, false, io);
+        // First connection: its server side reads (the read stays pending through the spell).
+        Station partial = new Station(name, io, server, threads, null, null, null);
+        CompletableFuture<String> read = call(threads, () -> {
+            TcpSocket accepted = server.accept();
+            byte[] b = new byte[15];
+            int n = readFully(accepted, b);
+            accepted.close();
+            return new String(b, 0, n, StandardCharsets.US_ASCII);
+        });
+        TcpSocket client = connect(partial);
+        // Then an accept that stays pending through the spell.
+        CompletableFuture<String> accept = call(threads, () -> {
+            server.accept().close();
+            return "accepted";
+        });
+        return new Station(name, io, server, threads, accept, client, read);
+    }
+
+    /** Accepts one connection on the station's threads and echoes four bytes. */
+    private static CompletableFuture<String> serveOne(Station s) {
+        return call(s.threads(), () -> {
+            try (TcpSocket c = s.server().accept()) {
+                byte[] b = new byte[4];
+                readFully(c, b);
+                c.write(b, 0, 4);
+            }
+            return "echoed";
+        });
+    }
+
+    private static TcpSocket connect(Station s) throws Exception {
+        return call(s.threads(), () -> TcpSocket.connect(s.server().localAddress(), WAIT, s.io()))
+                .get(20, TimeUnit.SECONDS);
+    }
+
+    private static int readFully(TcpSocket socket, byte[] b) throws IOException {
+        int n = 0;
+        while (n < b.length) {
+            int r = socket.read(b, n, b.length - n);
+            if (r < 0) {
+                break;
+            }
+            n += r;
+        }
+        return n;
+    }
+
+    private interface Call<T> {
+        T call() throws Exception;
+    }
+
+    private static <T> CompletableFuture<T> call(ThreadFactory threads, Call<T> call) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        threads.newThread(() -> {
+            try {
+                result.complete(call.call());
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        }).start();
+        return result;
+    }
+}
