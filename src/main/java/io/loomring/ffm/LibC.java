@@ -51,6 +51,11 @@ public final class LibC {
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle DUP = Native.capturing("dup",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    // malloc and free set no errno we read (malloc's failure is its null result) and never block.
+    private static final MethodHandle MALLOC = Native.LINKER.downcallHandle(Native.LIBC.findOrThrow("malloc"),
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG), Linker.Option.critical(false));
+    private static final MethodHandle FREE = Native.LINKER.downcallHandle(Native.LIBC.findOrThrow("free"),
+            FunctionDescriptor.ofVoid(JAVA_LONG), Linker.Option.critical(false));
 
     /** {@code syscall(nr, a1..a6)}: returns the result or {@code -errno}. */
     public static long syscall(MemorySegment capture, long nr, long a1, long a2, long a3, long a4,
@@ -109,6 +114,36 @@ public final class LibC {
     public static int close(MemorySegment capture, int fd) {
         try {
             return (int) Native.result((int) CLOSE.invokeExact(capture, fd), capture);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * {@code malloc(size)}: memory that lives until {@link #free}, whichever thread frees it (an
+     * arena's memory goes only with its arena, a shared one's close costs a handshake with every
+     * thread, an automatic one's waits for the GC).
+     *
+     * @return the address, never 0
+     * @throws OutOfMemoryError when malloc fails
+     */
+    public static long malloc(long size) {
+        long address;
+        try {
+            address = (long) MALLOC.invokeExact(size);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        if (address == 0) {
+            throw new OutOfMemoryError("malloc(" + size + ") failed");
+        }
+        return address;
+    }
+
+    /** {@code free(address)}, of an address {@link #malloc} returned. */
+    public static void free(long address) {
+        try {
+            FREE.invokeExact(address);
         } catch (Throwable t) {
             throw rethrow(t);
         }

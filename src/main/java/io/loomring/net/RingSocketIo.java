@@ -2,9 +2,10 @@ package io.loomring.net;
 
 import io.loomring.IoScheduler;
 import io.loomring.ffm.Errno;
+import io.loomring.ffm.Native;
+import io.loomring.ffm.Sockets;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.SocketTimeoutException;
 import java.nio.channels.AsynchronousCloseException;
@@ -17,7 +18,10 @@ import java.nio.channels.AsynchronousCloseException;
  *
  * <p>The kernel writes and reads the buffer after submission, so it must be native memory that
  * stays put: direct buffers are used as they are, heap arrays go through a buffer this socket owns
- * (one for reading, under the read lock; one for writing, under the write lock). A timeout,
+ * (one for reading, under the read lock; one for writing, under the write lock). A read into a
+ * heap array whose RECV filled that buffer goes on with a non-blocking {@code recv(2)} straight
+ * into the array for the rest of the caller's length, so a read returns what is there, up to that
+ * length, as a blocking read does; that costs a syscall only when more than the buffer had come. A timeout,
  * interrupt or close cancels the request and waits for its final completion
  * ({@link IoScheduler#receive}); bytes that arrived before the cancel took effect are returned.
  */
@@ -30,6 +34,8 @@ final class RingSocketIo {
     /** The last slice of {@link #receiveBuffer} read into (read lock). */
     private MemorySegment receiveSlice;
     private MemorySegment sendBuffer;
+    /** An error the follow-up {@code recv(2)} of a read returned after its bytes: the next read's (read lock). */
+    private int deferredErrno;
 
     RingSocketIo(SocketFd fd) {
         this.fd = fd;
@@ -46,9 +52,15 @@ final class RingSocketIo {
      * @return bytes received, or -1 at end of stream
      */
     int receive(MemorySegment dst, int len, long timeoutNanos) throws IOException {
+        if (deferredErrno != 0) {
+            int errno = deferredErrno;
+            deferredErrno = 0;
+            fd.checkNotClosing();
+            throw SocketErrors.io("read", errno);
+        }
         boolean direct = dst.isNative();
         if (!direct && receiveBuffer == null) {
-            receiveBuffer = Arena.ofAuto().allocate(BUFFER_SIZE, 64);
+            receiveBuffer = fd.memory().allocate(BUFFER_SIZE);
             receiveSlice = receiveBuffer;
         }
         MemorySegment target;
@@ -68,6 +80,9 @@ final class RingSocketIo {
             if (r > 0) {
                 if (!direct) {
                     MemorySegment.copy(target, 0, dst, 0, r);
+                    if (r == target.byteSize() && r < len) {
+                        r += receiveMore(dst, r, len);
+                    }
                 }
                 return r;
             }
@@ -79,6 +94,22 @@ final class RingSocketIo {
     }
 
     /**
+     * After a RECV that filled the socket's buffer: takes what else is there, up to {@code len},
+     * straight into {@code dst} from {@code from}, without waiting. An error is kept for the next
+     * read (the kernel reports it once, and these bytes come first); end of stream shows again.
+     */
+    private int receiveMore(MemorySegment dst, int from, int len) {
+        long n = Sockets.recv(Native.threadCaptureState(), fd.fd(), dst.asSlice(from), len - from, 0);
+        if (n > 0) {
+            return (int) n;
+        }
+        if (n < 0 && n != -Errno.EAGAIN && n != -Errno.EINTR) {
+            deferredErrno = (int) -n;
+        }
+        return 0;
+    }
+
+    /**
      * Sends from {@code src} (at least one byte, maybe fewer than {@code len}); write lock held.
      *
      * @return bytes sent, at least 1
@@ -86,7 +117,7 @@ final class RingSocketIo {
     long send(MemorySegment src, long len, long timeoutNanos) throws IOException {
         boolean direct = src.isNative();
         if (!direct && sendBuffer == null) {
-            sendBuffer = Arena.ofAuto().allocate(BUFFER_SIZE, 64);
+            sendBuffer = fd.memory().allocate(BUFFER_SIZE);
         }
         MemorySegment source;
         if (direct) {

@@ -57,6 +57,9 @@ final class SocketFd {
 
     private final int fd;
     private final IoScheduler scheduler;
+    /** Native buffers of this socket; freed by close once no operation is in flight. */
+    @SuppressWarnings("this-escape") // only registered with the cleaner at its first allocation
+    private final SocketMemory memory = new SocketMemory(this);
     private final ReentrantLock closeLock = new ReentrantLock();
     @SuppressWarnings("unused")
     private volatile int ops;
@@ -76,6 +79,11 @@ final class SocketFd {
 
     IoScheduler scheduler() {
         return scheduler;
+    }
+
+    /** The socket's native buffers (take them only inside an operation, see {@link SocketMemory}). */
+    SocketMemory memory() {
+        return memory;
     }
 
     /** True once close has started. */
@@ -206,6 +214,8 @@ final class SocketFd {
             }
             closed = true;
             closer = null;
+            // Every operation has ended, each by its final completion unless the scheduler closed.
+            memory.release(!scheduler.isClosed());
             int r = LibC.close(Native.threadCaptureState(), fd);
             if (r < 0 && r != -Errno.EINTR) {
                 throw new SocketException("close(" + fd + ") failed: " + SocketErrors.describe(-r));

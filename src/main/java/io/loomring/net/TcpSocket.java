@@ -368,7 +368,7 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
             return -1;
         }
         if (readIov == null) {
-            readIov = Arena.ofAuto().allocate((long) IOV_BATCH * Sockets.IOVEC_SIZE, 8);
+            readIov = fd.memory().allocate((long) IOV_BATCH * Sockets.IOVEC_SIZE);
         }
         int count = 0;
         for (int i = from; i < to && count < IOV_BATCH; i++) {
@@ -530,7 +530,7 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
     private long writeVectored(ByteBuffer[] srcs, int from, int to) throws IOException {
         writeBehind.finish(writeTimeoutNanos, "Write timed out");
         if (writeMsg == null) {
-            writeMsg = Arena.ofAuto().allocate(Sockets.MSGHDR_SIZE + (long) IOV_BATCH * Sockets.IOVEC_SIZE, 8);
+            writeMsg = fd.memory().allocate(Sockets.MSGHDR_SIZE + (long) IOV_BATCH * Sockets.IOVEC_SIZE);
         }
         MemorySegment iov = writeMsg.asSlice(Sockets.MSGHDR_SIZE);
         MemorySegment capture = Native.threadCaptureState();
@@ -897,6 +897,11 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
             }
         }
         fd.close();
+    }
+
+    /** The socket's native buffers, for tests. */
+    SocketMemory memory() {
+        return fd.memory();
     }
 
     @Override

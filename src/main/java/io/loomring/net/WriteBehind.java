@@ -4,7 +4,6 @@ import io.loomring.BackgroundSend;
 import io.loomring.IoScheduler;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.SocketTimeoutException;
 import java.nio.channels.AsynchronousCloseException;
@@ -69,7 +68,10 @@ final class WriteBehind {
             // Grown to the next power of two that holds the write, up to BUFFER_SIZE: 16 KiB for
             // each of many connections that send short responses would be mostly unused.
             int size = Math.max(MIN_BUFFER, Integer.highestOneBit(len - 1) << 1);
-            buffer = Arena.ofAuto().allocate(Math.min(size, BUFFER_SIZE), 64); // the old one goes with the GC
+            if (buffer != null) {
+                fd.memory().free(buffer); // no send in flight: the kernel is done with it
+            }
+            buffer = fd.memory().allocate(Math.min(size, BUFFER_SIZE));
         }
         MemorySegment.copy(src, 0, buffer, 0, len);
         submit(0, len);

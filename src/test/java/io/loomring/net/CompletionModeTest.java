@@ -234,4 +234,40 @@ class CompletionModeTest extends CompletionModeFixture {
             peer.close();
         }
     }
+
+    @Test
+    void aHeapReadReturnsWhatIsThereUpToTheCallersLength() throws Exception {
+        int sent = 48 * 1024; // more than the socket's 16 KiB buffer for heap arrays, less than a loopback receive buffer
+        byte[] data = new byte[sent];
+        new Random(11).nextBytes(data);
+        CompletableFuture<TcpSocket> accepted = onCarrier(server::accept);
+        try (TcpSocket client = TcpSocket.connect(server.localAddress(), Duration.ofSeconds(10), io);
+             TcpSocket peer = get(accepted)) {
+            client.write(ByteBuffer.wrap(data));
+            int fd = peer.fd();
+            await().atMost(Duration.ofSeconds(10)).until(() -> JavaNetCalls.available(fd) == sent);
+            byte[] into = new byte[256 * 1024];
+            int n = get(onCarrier(() -> peer.read(into, 0, into.length)));
+            assertEquals(sent, n, "one read takes all that is there, as a blocking read does");
+            assertArrayEquals(data, java.util.Arrays.copyOf(into, n));
+        }
+    }
+
+    @Test
+    void closingASocketFreesItsNativeBuffers() throws Exception {
+        CompletableFuture<TcpSocket> accepted = onCarrier(server::accept);
+        try (TcpSocket client = TcpSocket.connect(server.localAddress(), Duration.ofSeconds(10), io)) {
+            TcpSocket peer = get(accepted);
+            client.write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+            get(onCarrier(() -> {
+                peer.read(new byte[8], 0, 8); // through the socket's receive buffer
+                peer.write(new byte[100], 0, 100); // through its write-behind buffer
+                return null;
+            }));
+            SocketMemory memory = peer.memory();
+            assertEquals(2, memory.blockCount(), "a receive buffer and a write-behind buffer");
+            peer.close();
+            assertEquals(0, memory.blockCount(), "freed by close, not left to the GC");
+        }
+    }
 }
