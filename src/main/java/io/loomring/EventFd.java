@@ -50,7 +50,7 @@ public final class EventFd implements Closeable {
     private final OwnedFd fd;
 
     private EventFd(int fd) {
-        this.fd = new OwnedFd(fd);
+        this.fd = new OwnedFd(fd, "EventFd");
     }
 
     /**

@@ -19,6 +19,7 @@ import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Parks threads until file descriptors are ready, with carrier threads doing the waiting in the
@@ -85,6 +86,8 @@ public final class IoScheduler implements AutoCloseable {
     private final boolean shared;
     private final boolean completionIo;
     private final boolean writeBehind;
+    /** The fallback of {@link #threadFactory()} to ordinary virtual threads was logged. */
+    private final AtomicBoolean fallbackLogged = new AtomicBoolean();
 
     private IoScheduler(BackendSelector.Selection selection, boolean shared, boolean completionIo,
             boolean writeBehind) {
@@ -221,6 +224,10 @@ public final class IoScheduler implements AutoCloseable {
      */
     public ThreadFactory threadFactory(String namePrefix) {
         if (!carriesThreads()) {
+            if (fallbackLogged.compareAndSet(false, true)) {
+                // Once per scheduler: an application that asked for carried threads runs without them.
+                LOG.log(System.Logger.Level.WARNING, "Loomring scheduler {0}: {1}", this, carrierReason);
+            }
             Thread.Builder.OfVirtual builder = Thread.ofVirtual();
             if (namePrefix != null) {
                 builder.name(namePrefix, 0);
@@ -239,6 +246,11 @@ public final class IoScheduler implements AutoCloseable {
     /** Awaits armed on the sub-pollers alone; for tests. */
     long subPollerAwaitsArmed() {
         return group.subPollerCounter(PollerCounters.ARMED);
+    }
+
+    /** Completions the sub-pollers reaped; for tests. */
+    long subPollerCompletions() {
+        return group.subPollerCounter(PollerCounters.COMPLETIONS);
     }
 
     /** Sub-pollers parked on their masters now; for tests. */

@@ -23,16 +23,24 @@ final class OwnedFd {
     private static final int CLOSING = 1 << 30;
 
     private final int fd;
+    /** What owns the fd, for the message of a {@link ClosedFdException}. */
+    private final String owner;
     private final AtomicInteger state = new AtomicInteger();
 
-    OwnedFd(int fd) {
+    /** @param owner what owns the fd, for example "Pipe read end" */
+    OwnedFd(int fd, String owner) {
         this.fd = fd;
+        this.owner = owner;
+    }
+
+    private ClosedFdException closed() {
+        return new ClosedFdException(owner + " (fd " + fd + ")");
     }
 
     /** The fd number, while open. */
     int number() throws ClosedChannelException {
         if ((state.get() & CLOSING) != 0) {
-            throw new ClosedChannelException();
+            throw closed();
         }
         return fd;
     }
@@ -46,7 +54,7 @@ final class OwnedFd {
         for (;;) {
             int v = state.get();
             if ((v & CLOSING) != 0) {
-                throw new ClosedChannelException();
+                throw closed();
             }
             if (state.compareAndSet(v, v + 1)) {
                 return fd;

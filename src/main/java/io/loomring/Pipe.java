@@ -54,8 +54,8 @@ public final class Pipe implements Closeable {
     private final OwnedFd writeEnd;
 
     private Pipe(int readFd, int writeFd) {
-        this.readEnd = new OwnedFd(readFd);
-        this.writeEnd = new OwnedFd(writeFd);
+        this.readEnd = new OwnedFd(readFd, "Pipe read end");
+        this.writeEnd = new OwnedFd(writeFd, "Pipe write end");
     }
 
     /**

@@ -39,7 +39,7 @@ public final class TimerFd implements Closeable {
     private final OwnedFd fd;
 
     private TimerFd(int fd) {
-        this.fd = new OwnedFd(fd);
+        this.fd = new OwnedFd(fd, "TimerFd");
     }
 
     /**

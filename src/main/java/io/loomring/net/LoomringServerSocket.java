@@ -20,6 +20,12 @@ final class LoomringServerSocket extends ServerSocket {
         this.scheduler = scheduler;
     }
 
+    /** The JDK's text with Loomring's name, so a log tells which server sockets are ours. */
+    @Override
+    public String toString() {
+        return "Loomring" + super.toString();
+    }
+
     /**
      * Waits for a connection (at most SO_TIMEOUT, then {@link java.net.SocketTimeoutException}) and
      * returns it as a socket on this server socket's scheduler.

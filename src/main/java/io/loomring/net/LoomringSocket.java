@@ -8,4 +8,10 @@ final class LoomringSocket extends Socket {
     LoomringSocket(LoomringSocketImpl impl) throws SocketException {
         super(impl);
     }
+
+    /** The JDK's text with Loomring's name, so a log tells which sockets are ours. */
+    @Override
+    public String toString() {
+        return "Loomring" + super.toString();
+    }
 }

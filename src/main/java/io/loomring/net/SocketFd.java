@@ -1,5 +1,6 @@
 package io.loomring.net;
 
+import io.loomring.ClosedFdException;
 import io.loomring.IoScheduler;
 import io.loomring.ffm.Errno;
 import io.loomring.ffm.LibC;
@@ -67,9 +68,19 @@ final class SocketFd {
     private volatile boolean closed;
     private volatile boolean closeOnEnd;
 
-    SocketFd(int fd, IoScheduler scheduler) {
+    /** What owns the fd, for the message of a {@link ClosedFdException}. */
+    private final String owner;
+
+    /** @param owner what owns the fd, for example "TcpSocket" */
+    SocketFd(int fd, IoScheduler scheduler, String owner) {
         this.fd = fd;
         this.scheduler = scheduler;
+        this.owner = owner;
+    }
+
+    /** The exception for a use after close has started, saying of what. */
+    ClosedFdException closedException() {
+        return new ClosedFdException(owner + " (fd " + fd + ")");
     }
 
     /** The fd number; only meaningful between {@link #begin()} and {@link #end()}. */
@@ -100,7 +111,7 @@ final class SocketFd {
         for (;;) {
             int v = (int) OPS.getVolatile(this);
             if ((v & CLOSING) != 0) {
-                throw new ClosedChannelException();
+                throw closedException();
             }
             if (OPS.weakCompareAndSet(this, v, v + 1)) {
                 return;

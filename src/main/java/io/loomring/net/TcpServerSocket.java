@@ -85,7 +85,7 @@ public final class TcpServerSocket implements Closeable {
         }
         int family = Sockets.family(address.getAddress());
         int fdNum = SocketCalls.newTcpSocket(family);
-        SocketFd fd = new SocketFd(fdNum, scheduler);
+        SocketFd fd = new SocketFd(fdNum, scheduler, "TcpServerSocket");
         try {
             SocketCalls.setInt(fdNum, Sockets.SOL_SOCKET, Sockets.SO_REUSEADDR, 1, "SO_REUSEADDR");
             if (reusePort) {
@@ -208,7 +208,7 @@ public final class TcpServerSocket implements Closeable {
      */
     public int fd() throws ClosedChannelException {
         if (fd.isClosing()) {
-            throw new ClosedChannelException();
+            throw fd.closedException();
         }
         return fd.fd();
     }

@@ -89,7 +89,7 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
     private volatile OutputStream outputStream;
 
     private TcpSocket(int fd, int family, IoScheduler scheduler, InetSocketAddress remote, int state) {
-        this.fd = new SocketFd(fd, scheduler);
+        this.fd = new SocketFd(fd, scheduler, "TcpSocket");
         this.ring = new RingSocketIo(this.fd);
         this.writeBehind = new WriteBehind(this.fd);
         this.family = family;
@@ -871,7 +871,7 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
      */
     public int fd() throws ClosedChannelException {
         if (fd.isClosing()) {
-            throw new ClosedChannelException();
+            throw fd.closedException();
         }
         return fd.fd();
     }
