@@ -5,8 +5,9 @@
 #                                             unix socket in DIR/run; prints the bin directory
 #                                             (as root, when the postgres user cannot reach DIR:
 #                                             under /tmp instead, named in DIR/pgdir); with
-#                                             ssl = on and a self-signed certificate where openssl
-#                                             is installed (the TLS tests skip otherwise)
+#                                             ssl = on and a self-signed certificate, copied to
+#                                             DIR/server.crt, where openssl is installed (the TLS
+#                                             tests skip otherwise)
 #   test-servers.sh postgres stop DIR         stops it (immediate mode) and removes DIR/data
 #   test-servers.sh redis start DIR PORT      redis-server on 127.0.0.1:PORT, no persistence
 #   test-servers.sh redis stop DIR
@@ -76,7 +77,11 @@ postgres_start() {
   as_pg "$bin/initdb" -D "$home/data" -U postgres -A trust -E UTF8 --no-sync >"$dir/initdb.log" 2>&1 \
     || { cat "$dir/initdb.log" >&2; exit 1; }
   local ssl=off
-  if postgres_certificate "$home/data" "$dir/openssl.log"; then ssl=on; fi
+  rm -f "$dir/server.crt"
+  if postgres_certificate "$home/data" "$dir/openssl.log"; then
+    ssl=on
+    cp "$home/data/server.crt" "$dir/server.crt" # for clients that verify it (sslrootcert)
+  fi
   as_pg "$bin/pg_ctl" -D "$home/data" -l "$home/postgres.log" -w -t 60 \
     -o "-p $port -k $home/run -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c ssl=$ssl" \
     start >/dev/null || { cat "$home/postgres.log" >&2; exit 1; }

@@ -6,6 +6,9 @@ import io.loomring.Backend;
 import io.loomring.IoScheduler;
 import io.loomring.OnThread;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -14,6 +17,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -22,10 +26,12 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -37,7 +43,8 @@ import org.opentest4j.TestAbortedException;
  * true)}), against the throwaway cluster, which {@code test-servers.sh} gives {@code ssl = on} and
  * a self-signed certificate where openssl is installed (these tests skip where it is not). Each
  * connection is checked to be TLS on the server's side ({@code pg_stat_ssl}); a connection with
- * {@code sslmode=disable} is checked not to be, so that check can fail.
+ * {@code sslmode=disable} is checked not to be, so that check can fail. {@code verify-full} is
+ * checked to accept the cluster's certificate and to refuse another.
  */
 class JavaNetPostgresTlsTest {
     private static TestServers.Server server;
@@ -163,6 +170,35 @@ class JavaNetPostgresTlsTest {
             }
         }
         assertTrue(io.stats().completions() > before, () -> "no await completed on " + io);
+    }
+
+    /** verify-full against the cluster's own certificate: the driver checks it and the host name. */
+    @ParameterizedTest
+    @MethodSource("io.loomring.net.Loopback#backends")
+    void sslmodeVerifyFullTrustsTheClustersCertificate(Backend backend) throws Exception {
+        Properties p = new Properties();
+        p.setProperty("sslrootcert", server.dir.resolve("server.crt").toString());
+        try (Connection c = connect(backend, "verify-full", p)) {
+            assertEquals("TLSv1.3", tlsVersion(c));
+        }
+    }
+
+    /** The same with another certificate as the root: the handshake fails, so verification is on. */
+    @ParameterizedTest
+    @MethodSource("io.loomring.net.Loopback#backends")
+    void sslmodeVerifyFullRefusesACertificateItDoesNotTrust(Backend backend, @TempDir Path dir) throws Exception {
+        Path other = dir.resolve("other.crt");
+        Files.writeString(other, "-----BEGIN CERTIFICATE-----\n"
+                + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(SelfSignedTls.get().certificate.getEncoded())
+                + "\n-----END CERTIFICATE-----\n", StandardCharsets.US_ASCII);
+        Properties p = new Properties();
+        p.setProperty("sslrootcert", other.toString());
+        SQLException e = assertThrows(SQLException.class, () -> connect(backend, "verify-full", p).close());
+        Throwable cause = e;
+        while (cause != null && !(cause instanceof SSLHandshakeException)) {
+            cause = cause.getCause();
+        }
+        assertNotNull(cause, () -> "no SSLHandshakeException under " + e);
     }
 
     @ParameterizedTest
