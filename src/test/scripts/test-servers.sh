@@ -4,7 +4,10 @@
 #   test-servers.sh postgres start DIR PORT   a new cluster in DIR/data, on 127.0.0.1:PORT, with its
 #                                             unix socket in DIR/run; prints the bin directory
 #                                             (as root, when the postgres user cannot reach DIR:
-#                                             under /tmp instead, named in DIR/pgdir)
+#                                             under /tmp instead, named in DIR/pgdir); with
+#                                             ssl = on and a self-signed certificate, copied to
+#                                             DIR/server.crt, where openssl is installed (the TLS
+#                                             tests skip otherwise)
 #   test-servers.sh postgres stop DIR         stops it (immediate mode) and removes DIR/data
 #   test-servers.sh redis start DIR PORT      redis-server on 127.0.0.1:PORT, no persistence
 #   test-servers.sh redis stop DIR
@@ -73,10 +76,32 @@ postgres_start() {
   [ "$(id -u)" -ne 0 ] || chown postgres "$home/run"
   as_pg "$bin/initdb" -D "$home/data" -U postgres -A trust -E UTF8 --no-sync >"$dir/initdb.log" 2>&1 \
     || { cat "$dir/initdb.log" >&2; exit 1; }
+  local ssl=off
+  rm -f "$dir/server.crt"
+  if postgres_certificate "$home/data" "$dir/openssl.log"; then
+    ssl=on
+    cp "$home/data/server.crt" "$dir/server.crt" # for clients that verify it (sslrootcert)
+  fi
   as_pg "$bin/pg_ctl" -D "$home/data" -l "$home/postgres.log" -w -t 60 \
-    -o "-p $port -k $home/run -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    -o "-p $port -k $home/run -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c ssl=$ssl" \
     start >/dev/null || { cat "$home/postgres.log" >&2; exit 1; }
   echo "$bin"
+}
+
+# A self-signed key and certificate for 127.0.0.1 where the server looks for them by default
+# (server.key, server.crt in the data directory), owned by the server's user and private to it, as
+# the server requires. Returns 1 when openssl is not installed: the cluster then runs without TLS.
+postgres_certificate() {
+  local data=$1 log=$2
+  if ! command -v openssl >/dev/null; then
+    log "openssl is not installed: the cluster runs with ssl = off"
+    return 1
+  fi
+  as_pg openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
+    -addext subjectAltName=IP:127.0.0.1,DNS:localhost \
+    -keyout "$data/server.key" -out "$data/server.crt" >"$log" 2>&1 \
+    || { cat "$log" >&2; exit 1; }
+  as_pg chmod 600 "$data/server.key"
 }
 
 postgres_stop() {
