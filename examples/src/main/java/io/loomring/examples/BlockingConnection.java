@@ -30,7 +30,10 @@ public interface BlockingConnection extends ByteChannel {
     /** Sends FIN; reads still work. */
     void shutdownOutput() throws IOException;
 
-    /** Makes later reads fail with {@link java.net.SocketTimeoutException} after {@code timeout}. */
+    /**
+     * Makes later reads fail with {@link java.net.SocketTimeoutException} when they wait longer
+     * than {@code timeout}; {@link Duration#ZERO} (a new connection's setting) means no limit.
+     */
     void setReadTimeout(Duration timeout) throws IOException;
 
     /** A view of a Loomring socket; closing the view closes the socket. */

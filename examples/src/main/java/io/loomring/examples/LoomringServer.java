@@ -5,6 +5,7 @@ import io.loomring.net.TcpServerSocket;
 import io.loomring.net.TcpSocket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,6 +23,7 @@ import java.util.concurrent.ThreadFactory;
 public final class LoomringServer implements ExampleServer {
     /** Room for connection bursts (wrk opens a thousand at once); the kernel caps it at somaxconn. */
     private static final int BACKLOG = 4096;
+    private static final System.Logger LOG = System.getLogger(LoomringServer.class.getName());
 
     private final String name;
     private final ConnectionHandler handler;
@@ -140,6 +142,11 @@ public final class LoomringServer implements ExampleServer {
             // Request/response protocols: send each reply at once instead of waiting for an ACK.
             socket.setTcpNoDelay(true);
             handler.handle(socket);
+        } catch (SocketTimeoutException e) {
+            // A client that stalled (see ReadTimeouts) is routine on a server open to the world:
+            // one line at DEBUG, which is off unless asked for, never a stack trace.
+            LOG.log(System.Logger.Level.DEBUG,
+                    () -> name + ": closed " + socket.remoteAddress() + ": " + e.getMessage());
         } catch (IOException e) {
             // The peer went away, or close() closed the socket under us: nothing left to do.
         } catch (RuntimeException e) {

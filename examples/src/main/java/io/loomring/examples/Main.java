@@ -36,6 +36,11 @@ public final class Main {
                              | readiness (a non-blocking syscall, and a poll on EAGAIN)
               --sub-pollers N  sub-pollers serving ordinary virtual threads (--mode shared);
                              0 hands their awaits to the carriers (default: one per processor)
+              --request-timeout S  http, resp: seconds a request may take to arrive from its
+                             first byte (http: the first one from the connect); then a partial
+                             HTTP head gets 408 and the connection closes (default 10; 0: no limit)
+              --idle-timeout S  http, resp: seconds a connection may wait for its next request
+                             before it is closed (default: http 60, resp 300; 0: no limit)
             """;
 
     private Main() {}
@@ -90,6 +95,7 @@ public final class Main {
                 throw new IllegalArgumentException("demo takes only --backend, --mode and --carriers");
             }
             checkMode(config, "carriers", "shared");
+            checkNoTimeouts("demo", config);
             return Demo.run(config);
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
@@ -117,10 +123,15 @@ public final class Main {
         if (!name.equals("selector-vs-threads")) {
             checkMode(config, "carriers", "shared");
         }
+        if (!name.equals("http") && !name.equals("resp")) {
+            checkNoTimeouts(name, config);
+        }
         return switch (name) {
             case "echo" -> LoomringServer.start(name, config, new EchoHandler());
-            case "http" -> LoomringServer.start(name, config, new HttpHandler());
-            case "resp" -> LoomringServer.start(name, config, new RespHandler());
+            case "http" -> LoomringServer.start(name, config,
+                    new HttpHandler(config.timeouts(HttpHandler.DEFAULT_TIMEOUTS)));
+            case "resp" -> LoomringServer.start(name, config,
+                    new RespHandler(config.timeouts(RespHandler.DEFAULT_TIMEOUTS)));
             case "selector-vs-threads" -> switch (config.mode() == null ? "threads" : config.mode()) {
                 case "threads" -> LoomringServer.start(name, config, new ThreadsLineHandler());
                 case "selector" -> SelectorLineServer.start(config);
@@ -135,6 +146,14 @@ public final class Main {
         if (config.mode() != null && !Arrays.asList(modes).contains(config.mode())) {
             throw new IllegalArgumentException("--mode must be " + String.join(" or ", modes) + ": '"
                     + config.mode() + "'");
+        }
+    }
+
+    /** Only the request/response servers have timeouts; elsewhere the flags would silently do nothing. */
+    private static void checkNoTimeouts(String name, ServerConfig config) {
+        if (config.timeoutsGiven()) {
+            throw new IllegalArgumentException("--request-timeout and --idle-timeout apply to http and resp, not "
+                    + name);
         }
     }
 

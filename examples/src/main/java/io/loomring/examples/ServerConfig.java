@@ -2,6 +2,7 @@ package io.loomring.examples;
 
 import io.loomring.Backend;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -19,11 +20,19 @@ import java.util.Objects;
  *                  mode instead of reading and writing through the ring
  * @param subPollers the scheduler's sub-poller count (for ordinary virtual threads), or -1 for its
  *                   default
+ * @param requestTimeout {@code --request-timeout}: how long a request may take to arrive (see
+ *                       {@link ReadTimeouts#request()}), zero for no limit, {@code null} for the
+ *                       example's default
+ * @param idleTimeout {@code --idle-timeout}: how long a connection may wait for its next request
+ *                    (see {@link ReadTimeouts#idle()}), zero for no limit, {@code null} for the
+ *                    example's default
  */
 public record ServerConfig(String host, int port, Backend backend, String mode, int carriers, boolean readiness,
-                           int subPollers) {
+                           int subPollers, Duration requestTimeout, Duration idleTimeout) {
     /** The address bound when {@code --host} is not given. */
     public static final String DEFAULT_HOST = "127.0.0.1";
+    /** The longest timeout accepted, in seconds: a day, beyond which a limit is no limit in practice. */
+    public static final long MAX_TIMEOUT_SECONDS = 24 * 60 * 60;
 
     /**
      * Checks the values.
@@ -45,9 +54,17 @@ public record ServerConfig(String host, int port, Backend backend, String mode, 
         if (subPollers < -1 || subPollers > 1024) {
             throw new IllegalArgumentException("--sub-pollers must be in 0..1024: " + subPollers);
         }
+        checkTimeout("--request-timeout", requestTimeout);
+        checkTimeout("--idle-timeout", idleTimeout);
     }
 
-    /** The values without sub-pollers given (the scheduler's default). */
+    /** The values without timeouts given (each example's defaults). */
+    public ServerConfig(String host, int port, Backend backend, String mode, int carriers, boolean readiness,
+                        int subPollers) {
+        this(host, port, backend, mode, carriers, readiness, subPollers, null, null);
+    }
+
+    /** The values without sub-pollers or timeouts given (the scheduler's and the example's defaults). */
     public ServerConfig(String host, int port, Backend backend, String mode, int carriers, boolean readiness) {
         this(host, port, backend, mode, carriers, readiness, -1);
     }
@@ -57,6 +74,17 @@ public record ServerConfig(String host, int port, Backend backend, String mode, 
         return !"shared".equals(mode);
     }
 
+    /** The timeouts given on the command line, each one not given taken from {@code defaults}. */
+    public ReadTimeouts timeouts(ReadTimeouts defaults) {
+        return new ReadTimeouts(requestTimeout != null ? requestTimeout : defaults.request(),
+                idleTimeout != null ? idleTimeout : defaults.idle());
+    }
+
+    /** True when {@code --request-timeout} or {@code --idle-timeout} was given. */
+    public boolean timeoutsGiven() {
+        return requestTimeout != null || idleTimeout != null;
+    }
+
     /** A configuration for the loopback address and {@link Backend#AUTO}. */
     public static ServerConfig loopback(int port, Backend backend) {
         return new ServerConfig(DEFAULT_HOST, port, backend, null, 0, false);
@@ -64,7 +92,8 @@ public record ServerConfig(String host, int port, Backend backend, String mode, 
 
     /**
      * Parses {@code --port N [--host H] [--backend io_uring|epoll|auto] [--mode M] [--carriers N]
-     * [--io completion|readiness]}.
+     * [--io completion|readiness] [--sub-pollers N] [--request-timeout SECONDS]
+     * [--idle-timeout SECONDS]}.
      *
      * @throws IllegalArgumentException on a missing port, an unknown option or a bad value
      */
@@ -76,6 +105,8 @@ public record ServerConfig(String host, int port, Backend backend, String mode, 
         int carriers = 0;
         int subPollers = -1;
         boolean readiness = false;
+        Duration requestTimeout = null;
+        Duration idleTimeout = null;
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
             if (i + 1 == args.length) {
@@ -90,6 +121,8 @@ public record ServerConfig(String host, int port, Backend backend, String mode, 
                 case "--mode" -> mode = value;
                 case "--carriers" -> carriers = parseCount(option, value, 1);
                 case "--sub-pollers" -> subPollers = parseCount(option, value, 0);
+                case "--request-timeout" -> requestTimeout = parseSeconds(option, value);
+                case "--idle-timeout" -> idleTimeout = parseSeconds(option, value);
                 case "--io" -> readiness = switch (value) {
                     case "completion" -> false;
                     case "readiness" -> true;
@@ -101,7 +134,8 @@ public record ServerConfig(String host, int port, Backend backend, String mode, 
         if (port == null) {
             throw new IllegalArgumentException("--port is required");
         }
-        return new ServerConfig(host, port, backend, mode, carriers, readiness, subPollers);
+        return new ServerConfig(host, port, backend, mode, carriers, readiness, subPollers, requestTimeout,
+                idleTimeout);
     }
 
     /**
@@ -127,6 +161,22 @@ public record ServerConfig(String host, int port, Backend backend, String mode, 
             return n;
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(option + " must be a number: '" + value + "'");
+        }
+    }
+
+    /** A timeout option's value: whole seconds, 0 for no limit (the range is checked by the record). */
+    private static Duration parseSeconds(String option, String value) {
+        try {
+            return Duration.ofSeconds(Long.parseLong(value));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " must be a whole number of seconds: '" + value + "'");
+        }
+    }
+
+    private static void checkTimeout(String option, Duration timeout) {
+        if (timeout != null && (timeout.isNegative() || timeout.toSeconds() > MAX_TIMEOUT_SECONDS)) {
+            throw new IllegalArgumentException(option + " must be in 0.." + MAX_TIMEOUT_SECONDS + " seconds: "
+                    + timeout.toSeconds());
         }
     }
 

@@ -7,6 +7,8 @@ import io.loomring.IoScheduler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Locale;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
 
 /** Starts example servers on ephemeral loopback ports, for one backend at a time. */
 final class Backends {
@@ -26,6 +28,12 @@ final class Backends {
         args[4] = backend.name().toLowerCase(Locale.ROOT);
         System.arraycopy(more, 0, args, 5, more.length);
         return Main.start(args);
+    }
+
+    /** Both backends, each with the connection threads on the carriers and as ordinary virtual threads. */
+    static Stream<Arguments> backendsAndModes() {
+        return Stream.of(Backend.IO_URING, Backend.EPOLL)
+                .flatMap(backend -> Stream.of("carriers", "shared").map(mode -> Arguments.of(backend, mode)));
     }
 
     static void assumeAvailable(Backend backend) {

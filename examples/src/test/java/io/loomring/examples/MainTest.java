@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.loomring.Backend;
+import io.loomring.examples.http.HttpHandler;
+import io.loomring.examples.resp.RespHandler;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** The command line: options, errors, and the line printed once a server listens. */
@@ -32,10 +35,45 @@ class MainTest {
     }
 
     @Test
+    void rejectsBadTimeouts() {
+        assertEquals("--idle-timeout must be in 0..86400 seconds: -1", assertThrows(IllegalArgumentException.class,
+                () -> Main.start("http", "--port", "0", "--idle-timeout", "-1")).getMessage());
+        assertEquals("--request-timeout must be a whole number of seconds: '1.5'", assertThrows(
+                IllegalArgumentException.class,
+                () -> Main.start("resp", "--port", "0", "--request-timeout", "1.5")).getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> Main.start("resp", "--port", "0", "--idle-timeout", "86401"));
+        assertThrows(IllegalArgumentException.class, () -> Main.start("http", "--port", "0", "--request-timeout"));
+        // Only http and resp have timeouts: elsewhere the flag would be silently ignored.
+        assertEquals("--request-timeout and --idle-timeout apply to http and resp, not echo", assertThrows(
+                IllegalArgumentException.class,
+                () -> Main.start("echo", "--port", "0", "--idle-timeout", "5")).getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> Main.start("selector-vs-threads", "--port", "0", "--request-timeout", "5"));
+    }
+
+    @Test
+    void timeoutsNotGivenAreTheExamplesDefaults() {
+        ServerConfig none = ServerConfig.parse(new String[] {"--port", "0"});
+        assertEquals(HttpHandler.DEFAULT_TIMEOUTS, none.timeouts(HttpHandler.DEFAULT_TIMEOUTS));
+        assertEquals(new ReadTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(60)), HttpHandler.DEFAULT_TIMEOUTS);
+        assertEquals(new ReadTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(300)), RespHandler.DEFAULT_TIMEOUTS);
+        ServerConfig idle = ServerConfig.parse(new String[] {"--port", "0", "--idle-timeout", "0"});
+        assertEquals(new ReadTimeouts(Duration.ofSeconds(10), Duration.ZERO),
+                idle.timeouts(RespHandler.DEFAULT_TIMEOUTS));
+        ServerConfig both = ServerConfig.parse(new String[] {"--port", "0", "--request-timeout", "3",
+                "--idle-timeout", "86400"});
+        assertEquals(new ReadTimeouts(Duration.ofSeconds(3), Duration.ofDays(1)),
+                both.timeouts(HttpHandler.DEFAULT_TIMEOUTS));
+    }
+
+    @Test
     void parsesEveryOption() {
         ServerConfig c = ServerConfig.parse(new String[] {"--host", "::1", "--port", "6379", "--backend", "epoll",
-                "--mode", "selector", "--carriers", "3", "--io", "readiness", "--sub-pollers", "0"});
-        assertEquals(new ServerConfig("::1", 6379, Backend.EPOLL, "selector", 3, true, 0), c);
+                "--mode", "selector", "--carriers", "3", "--io", "readiness", "--sub-pollers", "0",
+                "--request-timeout", "5", "--idle-timeout", "0"});
+        assertEquals(new ServerConfig("::1", 6379, Backend.EPOLL, "selector", 3, true, 0, Duration.ofSeconds(5),
+                Duration.ZERO), c);
         assertEquals(ServerConfig.loopback(7, Backend.AUTO), ServerConfig.parse(new String[] {"--port", "7"}));
     }
 

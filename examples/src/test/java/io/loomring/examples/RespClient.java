@@ -92,6 +92,11 @@ final class RespClient implements AutoCloseable {
         };
     }
 
+    /** How long a read waits for the server before it fails with a SocketTimeoutException (30 s at first). */
+    void setSoTimeout(int millis) throws IOException {
+        socket.setSoTimeout(millis);
+    }
+
     /** True once the server has closed the connection (reads EOF). */
     boolean isClosedByServer() throws IOException {
         return in.read() == -1;

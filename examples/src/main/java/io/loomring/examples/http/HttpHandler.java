@@ -2,22 +2,43 @@ package io.loomring.examples.http;
 
 import io.loomring.examples.BlockingConnection;
 import io.loomring.examples.ConnectionHandler;
+import io.loomring.examples.ReadTimeouts;
+import io.loomring.examples.TimedReader;
 import io.loomring.examples.http.HttpParser.BadRequestException;
 import io.loomring.net.TcpSocket;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * A minimal HTTP/1.1 server: {@code GET /} answers {@code Hello, World!} in plain text, other paths
  * 404. Connections stay open (keep-alive) and may pipeline: every complete request in the input
  * buffer is answered, and the answers leave in one write. A request head must fit in
  * {@link #MAX_HEAD} bytes, so a connection never holds more memory than its two buffers.
+ *
+ * <p>Nor does it hold its file descriptor for ever ({@link ReadTimeouts}): a request (head and
+ * body) must arrive within the request timeout of its first byte, and the first request of a
+ * connection within the request timeout of the accept, as in nginx (a client that connects means
+ * to send at once). A head that comes too late gets 408 and the connection closes; a keep-alive
+ * connection that waits longer than the idle timeout for its next request just closes.
  */
 public final class HttpHandler implements ConnectionHandler {
     /** The largest request head accepted; longer ones get 431 and the connection is closed. */
     public static final int MAX_HEAD = 8 * 1024;
+
+    /**
+     * 10 s for a request: a client on a slow link sends a head of a few hundred bytes in well
+     * under a second, so only a stalled or malicious one (slowloris) needs longer. 60 s of
+     * keep-alive: longer than HTTP clients keep an idle pooled connection themselves (the JDK's
+     * HttpClient 30 s), so it is the client that closes first, rather than the server closing
+     * under a request the client is just sending; and far beyond the gaps between the requests
+     * of a busy connection (milliseconds, even for wrk's thousand connections on two cores).
+     */
+    public static final ReadTimeouts DEFAULT_TIMEOUTS =
+            new ReadTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(60));
 
     /** How long to wait for more input when closing after an error, and how much to discard. */
     private static final Duration LINGER = Duration.ofMillis(500);
@@ -35,8 +56,17 @@ public final class HttpHandler implements ConnectionHandler {
     private static final byte[] CONNECTION_KEEP_ALIVE = ascii("Connection: keep-alive\r\n");
     private static final byte[] CRLF = ascii("\r\n");
 
-    /** An HTTP handler. */
-    public HttpHandler() {}
+    private final ReadTimeouts timeouts;
+
+    /** An HTTP handler with the {@link #DEFAULT_TIMEOUTS}. */
+    public HttpHandler() {
+        this(DEFAULT_TIMEOUTS);
+    }
+
+    /** An HTTP handler whose connections wait for their clients at most as {@code timeouts} allow. */
+    public HttpHandler(ReadTimeouts timeouts) {
+        this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
+    }
 
     @Override
     public void handle(TcpSocket socket) throws IOException {
@@ -47,6 +77,7 @@ public final class HttpHandler implements ConnectionHandler {
      * Serves one connection of any socket stack (the benchmarks run this handler on the JDK's
      * sockets too); the caller closes it afterwards.
      *
+     * @throws java.net.SocketTimeoutException when the client took longer than a timeout allows
      * @throws IOException when the connection fails
      */
     public void handle(BlockingConnection socket) throws IOException {
@@ -56,6 +87,8 @@ public final class HttpHandler implements ConnectionHandler {
         long bodyToSkip = 0;
         ByteBuffer out = ByteBuffer.allocate(16 * 1024);
         HttpParser parser = new HttpParser();
+        TimedReader reads = new TimedReader(socket, timeouts);
+        reads.requestBegun(); // the first request is due from the accept on
         while (true) {
             // Answer every complete request already read.
             while (true) {
@@ -64,6 +97,9 @@ public final class HttpHandler implements ConnectionHandler {
                 bodyToSkip -= skip;
                 if (bodyToSkip > 0) {
                     break;
+                }
+                if (skip > 0) {
+                    reads.requestComplete(); // the last byte of a body
                 }
                 HttpRequest request;
                 try {
@@ -90,6 +126,9 @@ public final class HttpHandler implements ConnectionHandler {
                     return;
                 }
                 bodyToSkip = request.contentLength();
+                if (bodyToSkip == 0) {
+                    reads.requestComplete();
+                }
             }
             flush(socket, out); // one write for the whole batch
             // Keep the incomplete rest at the front of the buffer and read more.
@@ -101,7 +140,20 @@ public final class HttpHandler implements ConnectionHandler {
                         "request head longer than " + MAX_HEAD + " bytes");
                 return;
             }
-            int n = socket.read(in, end, in.length - end);
+            if (end > 0 || bodyToSkip > 0) {
+                reads.requestBegun(); // from the first byte of a request on, its clock runs
+            }
+            int n;
+            try {
+                n = reads.read(in, end, in.length - end);
+            } catch (SocketTimeoutException e) {
+                // Part of a head came, too slowly: say so. A request already answered whose body
+                // is late, or a request that never began, has nothing to be answered.
+                if (end > 0) {
+                    respondAndClose(socket, out, 408, "Request Timeout", e.getMessage());
+                }
+                throw e;
+            }
             if (n < 0) {
                 return;
             }
@@ -167,12 +219,16 @@ public final class HttpHandler implements ConnectionHandler {
         socket.shutdownOutput();
         socket.setReadTimeout(LINGER);
         byte[] discard = new byte[MAX_HEAD];
-        for (int total = 0; total < MAX_LINGER_BYTES; ) {
-            int n = socket.read(discard, 0, discard.length); // a timeout ends this with an exception
-            if (n < 0) {
-                return;
+        try {
+            for (int total = 0; total < MAX_LINGER_BYTES; ) {
+                int n = socket.read(discard, 0, discard.length);
+                if (n < 0) {
+                    return;
+                }
+                total += n;
             }
-            total += n;
+        } catch (SocketTimeoutException e) {
+            // The client said nothing more, or not its FIN, for as long as we linger: close now.
         }
     }
 

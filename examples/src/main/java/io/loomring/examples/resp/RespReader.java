@@ -54,6 +54,11 @@ final class RespReader {
         return n;
     }
 
+    /** True when part of a command is buffered: {@link #next} needs more input to return it. */
+    boolean hasPartial() {
+        return start < end;
+    }
+
     /**
      * Takes the next complete command from the buffered input.
      *
