@@ -10,15 +10,8 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 OUT="${1:-$HERE/target/micro}"
 JAR="$HERE/target/benchmarks.jar"
 [[ -f "$JAR" ]] || { echo "run-micro.sh: $JAR missing: run benchmarks/run.sh --micro" >&2; exit 1; }
-JAVA="${LOOMRING_JAVA:-}"
-if [[ -z "$JAVA" ]]; then
-    for j in "${JAVA_HOME:-/nonexistent}/bin/java" /usr/lib/jvm/*/bin/java; do
-        [[ -x "$j" ]] || continue
-        v="$("$j" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')"
-        if [[ "$v" =~ ^[0-9]+$ ]] && (( v >= 25 )); then JAVA="$j"; break; fi
-    done
-fi
-[[ -n "$JAVA" ]] || { echo "run-micro.sh: no JDK >= 25 found" >&2; exit 1; }
+. "$HERE/../scripts/lib.sh"
+JAVA="$(loomring_require_java run-micro.sh)"
 echo "== micro-benchmarks: about $(( 16 * (${WARMUP:-3} + ${ITERATIONS:-5}) * ${SECONDS:-1} / 60 + 1 )) minutes; JMH log: $OUT/jmh.log"
 "$JAVA" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Djmh.ignoreLock=true -cp "$JAR" \
     io.loomring.bench.micro.MicroSuite out="$OUT" warmup="${WARMUP:-3}" iterations="${ITERATIONS:-5}" \

@@ -17,6 +17,9 @@
 #
 # Outputs in benchmarks/target/results/: results.json (machine, kernel, JDK, commit, every figure of
 # every round), chart.png, table.txt, table.md, and the raw http.tsv / resp.tsv / logs.
+# Every step has a time limit (see "time limits" below): a build, server start, check or load that
+# outlives its limit stops the run with a message naming it, and the JVMs involved have their
+# threads dumped into that step's log first. A stack that did not run makes the exit status 1.
 # Settings (environment, all optional): ROUNDS, LEVELS ("64 256 1000"), WARMUP and DURATION (seconds
 # per level; WARMUP_MAX bounds the adaptive warm-up), REDIS_N (requests per redis-benchmark test), THREADS (Netty event loops; default: the CPU
 # count, which is what Loomring's carriers use), WRK_THREADS (2), RESULTS (output directory),
@@ -80,58 +83,65 @@ BENCH_JAR="$HERE/target/benchmarks.jar"
 EXAMPLES_JAR="$ROOT/examples/target/loomring-examples.jar"
 RESP_TESTS=(ping set get incr)
 
+. "$ROOT/scripts/lib.sh"
 log() { echo "== $*"; }
 die() { echo "run.sh: $*" >&2; exit 1; }
-strip() { sed 's/\x1b\[[0-9;]*m//g'; }   # Maven prints colour codes even when quiet
 
 # A JDK >= 25 (Maven finds its own through the toolchains plugin).
-find_java() {
-    local candidates=() j v
-    [[ -n "${LOOMRING_JAVA:-}" ]] && candidates+=("$LOOMRING_JAVA")
-    [[ -n "${JAVA_HOME:-}" ]] && candidates+=("$JAVA_HOME/bin/java")
-    for j in /usr/lib/jvm/*/bin/java; do candidates+=("$j"); done
-    candidates+=("$(command -v java || true)")
-    for j in "${candidates[@]}"; do
-        [[ -x "$j" ]] || continue
-        v="$("$j" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')"
-        if [[ "$v" =~ ^[0-9]+$ ]] && (( v >= 25 )); then echo "$j"; return 0; fi
-    done
-    return 1
-}
-JAVA="$(find_java)" || die "no JDK >= 25 found (set JAVA_HOME or LOOMRING_JAVA, or install one under /usr/lib/jvm)"
+JAVA="$(loomring_require_java run.sh)"
 # Every Java server runs with the same flags.
 JAVA_OPTS=(--enable-native-access=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xmx1g)
 
+# ---------------------------------------------------------------- time limits (seconds)
+# Every step that waits for another process has one, so that a hang (in a server, in the load
+# generator, in the library under both) ends the run with a message instead of never ending.
+BUILD_LIMIT="${BUILD_LIMIT:-900}"   # one mvn build: seconds when warm, minutes on a fresh machine that downloads plugins
+NETTY_LIMIT="${NETTY_LIMIT:-600}"   # the benchmarks' build with Netty, which fetches its jars; then one without Netty
+START_LIMIT=60       # a server's "listening on" line: its JVM starts in 1 to 3 s, 10 on a busy machine
+STOP_LIMIT=15        # a server's exit after SIGTERM (then its threads are dumped and it gets SIGKILL)
+CHECK_LIMIT=30       # the byte check of one server (Fetch gives up after its own 5 s connect and read timeouts)
+LOAD_GRACE=10        # an HTTP load's end after its duration: the generator's own deadline (its reads time out after 5 s)
+LOAD_SLACK=20        # then, before the load is stopped from outside: JVM start-up and exit on a busy machine
+REPORT_LIMIT=120     # the report (tables, JSON, chart): a few seconds
+# One redis-benchmark run: N requests take seconds at the usual 50,000 to 500,000 per second.
+RESP_LIMIT=$((60 + REDIS_N / 1000))
+
 # ---------------------------------------------------------------- tools
 if [[ "$MODE" != demo && "$MODE" != micro ]]; then
-    missing=()
-    command -v wrk > /dev/null || missing+=(wrk)
-    command -v redis-benchmark > /dev/null || missing+=(redis-tools)
-    command -v redis-server > /dev/null || missing+=(redis-server)
-    command -v perf > /dev/null || missing+=(linux-perf)
-    if (( ${#missing[@]} > 0 )); then
-        if [[ "$(id -u)" == 0 ]] && command -v apt-get > /dev/null; then
-            log "installing ${missing[*]}"
-            export DEBIAN_FRONTEND=noninteractive
-            apt-get update -qq > /dev/null || true
-            apt-get install -y -qq "${missing[@]}" > /dev/null 2>&1 || echo "run.sh: could not install all of ${missing[*]}" >&2
-        else
-            echo "run.sh: missing ${missing[*]} (apt-get install them as root)" >&2
-        fi
-    fi
+    tools=(redis-benchmark:redis-tools redis-server:redis-server perf:linux-perf)
+    [[ "${LOADGEN:-wrk}" == wrk ]] && tools+=(wrk:wrk)   # LOADGEN=project needs no wrk
+    loomring_install "${tools[@]}" || echo "run.sh: going on without them" >&2
 fi
 # Every connection is a file descriptor, on both sides.
 ulimit -n "$(ulimit -Hn)" 2> /dev/null || ulimit -n 65536 2> /dev/null || true
 
 # ---------------------------------------------------------------- build
+# build WHAT LIMIT DIR MAVEN_ARGS...: one quiet Maven build in DIR; returns its status, or 124 when
+# it did not finish within LIMIT seconds (the threads of Maven's JVM then go to BUILD_DUMPS).
+BUILD_DUMPS="$HERE/target/build-threads.log"
+build() {
+    local what="$1" limit="$2" dir="$3" status=0
+    shift 3
+    (cd "$dir" && loomring_timeout --dumps "$BUILD_DUMPS" "$limit" mvn -q -B -ntp "$@") 2>&1 \
+        | loomring_strip_colour || status=$?
+    if (( status == 124 )); then
+        echo "run.sh: building $what (mvn $*) did not finish within $limit s; Maven's threads are in $BUILD_DUMPS" >&2
+    fi
+    return "$status"
+}
+
 NETTY_BUILT=1
 if [[ "$BUILD" == 1 ]]; then
+    mkdir -p "$HERE/target"
+    rm -f "$BUILD_DUMPS"
     log "building: library, examples, benchmarks ($(date -u +%H:%M:%S) UTC)"
-    (cd "$ROOT" && mvn -q -B -ntp install -DskipTests 2>&1 | strip)
-    (cd "$ROOT/examples" && mvn -q -B -ntp install -DskipTests 2>&1 | strip)
-    if ! (cd "$HERE" && mvn -q -B -ntp package 2>&1 | strip); then
+    build "the library" "$BUILD_LIMIT" "$ROOT" install -DskipTests || die "building the library failed"
+    build "the examples" "$BUILD_LIMIT" "$ROOT/examples" install -DskipTests || die "building the examples failed"
+    # The one build that fetches Netty's jars: where they cannot be fetched (in time), go without.
+    if ! build "the benchmarks with Netty" "$NETTY_LIMIT" "$HERE" package; then
         echo "run.sh: building with Netty failed (are its jars reachable?); building without Netty" >&2
-        (cd "$HERE" && mvn -q -B -ntp package -DskipNetty 2>&1 | strip)
+        build "the benchmarks without Netty" "$BUILD_LIMIT" "$HERE" package -DskipNetty \
+            || die "building the benchmarks failed"
         NETTY_BUILT=0
     fi
 fi
@@ -149,13 +159,17 @@ SERVER_COUNT=0
 PERF_PID=""
 BASE_PID=""   # the HTTP baseline's server, kept up through a round (see "rounds" below)
 BASE_PORT=""
+declare -A SERVER_LABEL SERVER_LOG   # by PID, for the messages and thread dumps of stop_server
+# On every way out (the end, a failed step, Ctrl-C, SIGTERM): end what this script started and
+# still runs: servers, perf, and a load, check or build cut short. Its background jobs ignore
+# SIGINT, so Ctrl-C alone would leave them running.
 cleanup() {
-    [[ -n "$PERF_PID" ]] && kill -INT "$PERF_PID" 2> /dev/null || true
-    [[ -n "$SERVER_PID" ]] && kill -TERM "$SERVER_PID" 2> /dev/null || true
-    [[ -n "$BASE_PID" ]] && kill -TERM "$BASE_PID" 2> /dev/null || true
-    return 0
+    loomring_end_descendants 5
 }
 trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
 
 LOGS="$RESULTS/logs"
 rm -rf "$LOGS" "$RESULTS/pingpong" "$RESULTS/http.tsv" "$RESULTS/resp.tsv"
@@ -163,15 +177,19 @@ mkdir -p "$LOGS"
 NOTES=()
 
 # start_server LABEL COMMAND...: runs it, waits for its "listening on HOST:PORT" line (or redis's
-# ready line), sets SERVER_PID and SERVER_PORT. Returns 1 if it did not come up.
+# ready line), sets SERVER_PID and SERVER_PORT. Returns 1 if it did not come up within START_LIMIT
+# seconds (then its threads are dumped into its log) or exited first.
 start_server() {
     local label="$1"; shift
     SERVER_COUNT=$((SERVER_COUNT + 1))
     local out="$LOGS/server-$SERVER_COUNT-${label// /_}.log"
+    local deadline=$((SECONDS + START_LIMIT))
     : > "$out"
     "$@" > "$out" 2>&1 &
     SERVER_PID=$!
-    for _ in $(seq 300); do
+    SERVER_LABEL[$SERVER_PID]="$label"
+    SERVER_LOG[$SERVER_PID]="$out"
+    while (( SECONDS < deadline )) && loomring_running "$SERVER_PID"; do
         if grep -q ' listening on ' "$out"; then
             SERVER_PORT="$(sed -n 's/.* listening on .*:\([0-9]*\) (.*/\1/p' "$out" | tail -1)"
             return 0
@@ -179,21 +197,30 @@ start_server() {
         if grep -qi 'ready to accept connections' "$out"; then
             return 0
         fi
-        kill -0 "$SERVER_PID" 2> /dev/null || break
         sleep 0.1
     done
-    echo "run.sh: $label did not start; its output:" >&2
-    tail -5 "$out" >&2
-    stop_server
+    if loomring_running "$SERVER_PID"; then
+        echo "run.sh: $label did not start: no 'listening on' line within $START_LIMIT s (its threads are in $out); its output:" >&2
+        tail -5 "$out" >&2
+        loomring_thread_dump "$SERVER_PID" >> "$out"
+    else
+        echo "run.sh: $label did not start: it exited before listening; its output:" >&2
+        tail -5 "$out" >&2
+    fi
+    stop_server "$SERVER_PID"
+    SERVER_PID=""
     return 1
 }
 
+# stop_server PID: SIGTERM; a server still running STOP_LIMIT seconds later has its threads dumped
+# into its log and gets SIGKILL.
 stop_server() {
-    if [[ -n "$SERVER_PID" ]]; then
-        kill -TERM "$SERVER_PID" 2> /dev/null || true
-        wait "$SERVER_PID" 2> /dev/null || true
+    local pid="$1"
+    [[ -n "$pid" ]] || return 0
+    if ! loomring_end --dump "$STOP_LIMIT" "$pid" >> "${SERVER_LOG[$pid]}"; then
+        echo "run.sh: ${SERVER_LABEL[$pid]} did not exit within $STOP_LIMIT s of SIGTERM; killed (its threads are in ${SERVER_LOG[$pid]})" >&2
     fi
-    SERVER_PID=""
+    wait "$pid" 2> /dev/null || true
 }
 
 # Server CPU time in microseconds (utime + stime of all its threads), and its RSS in MB.
@@ -219,6 +246,8 @@ perf_stop() {   # sets SYSCALLS to the count, or NA (not in a subshell: it waits
     SYSCALLS=NA
     if [[ -n "$PERF_PID" ]]; then
         kill -INT "$PERF_PID" 2> /dev/null || true
+        # perf writes its count and exits at once; one that does not within 10 s is ended.
+        loomring_wait "$PERF_PID" 10 > /dev/null 2>&1 || loomring_end 5 "$PERF_PID" || true
         wait "$PERF_PID" 2> /dev/null || true
         PERF_PID=""
         SYSCALLS="$(awk -F, '$3 ~ /raw_syscalls:sys_enter/ && $1 ~ /^[0-9]+$/ { print $1; found = 1 }
@@ -232,19 +261,37 @@ USE_WRK=0
 [[ "${LOADGEN:-wrk}" == wrk ]] && command -v wrk > /dev/null && USE_WRK=1
 if [[ "$USE_WRK" == 1 ]]; then
     HTTP_LOAD="wrk -t$WRK_THREADS"
+    LOADER=wrk
 else
     HTTP_LOAD="the project's load generator (Loomring client sockets)"
+    LOADER="the project's load generator"
     NOTES+=("wrk not used: load from io.loomring.bench.load.LoadGenerator, one virtual thread per connection on Loomring's own client sockets")
 fi
-# http_load PORT CONNECTIONS SECONDS OUTFILE
+# http_load LABEL PID PORT CONNECTIONS SECONDS OUTFILE: one load of SECONDS on stack LABEL's server
+# (PID, PORT), its output in OUTFILE. Errors it counts go into the figures; a load that does not end
+# in time stops the run, naming the stack and the connection count, with the threads of the
+# server (and of the generator, when it had to be stopped from outside) in OUTFILE.
 http_load() {
-    local port="$1" c="$2" d="$3" t="$WRK_THREADS"
+    local label="$1" pid="$2" port="$3" c="$4" d="$5" out="$6" t="$WRK_THREADS" status=0
+    local limit=$((d + LOAD_GRACE + LOAD_SLACK))
     (( t > c )) && t="$c"
     if [[ "$USE_WRK" == 1 ]]; then
-        wrk -t"$t" -c"$c" -d"${d}s" --latency "http://127.0.0.1:$port/" > "$4" 2>&1 || true
+        loomring_timeout --also "$pid" "$limit" \
+            wrk -t"$t" -c"$c" -d"${d}s" --latency "http://127.0.0.1:$port/" > "$out" 2>&1 || status=$?
     else
-        "$JAVA" "${JAVA_OPTS[@]}" -cp "$BENCH_JAR" io.loomring.bench.load.LoadGenerator \
-            -c "$c" -d "$d" "http://127.0.0.1:$port/" > "$4" 2>&1 || true
+        loomring_timeout --also "$pid" "$limit" "$JAVA" "${JAVA_OPTS[@]}" -cp "$BENCH_JAR" \
+            io.loomring.bench.load.LoadGenerator -c "$c" -d "$d" -g "$LOAD_GRACE" "http://127.0.0.1:$port/" \
+            > "$out" 2>&1 || status=$?
+    fi
+    if (( status == 124 )); then
+        die "HTTP load on $label at $c connections did not end: $LOADER was to load it for $d s and end" \
+            "within $LOAD_GRACE s more, but it still ran after $limit s; thread dumps in $out"
+    fi
+    if [[ "$USE_WRK" == 0 ]] && (( status == 3 )); then   # the generator's own deadline
+        loomring_thread_dump "$pid" >> "$out"
+        grep '^LoadGenerator:' "$out" | sed 's/^/  /' >&2
+        die "HTTP load on $label at $c connections did not end: connections of $LOADER did not finish" \
+            "within $LOAD_GRACE s after its $d s load (listed above); their stacks and the server's threads are in $out"
     fi
 }
 # Reads wrk's output: "requests rps p50_us p99_us errors timeouts" (errors: connect, read and write
@@ -303,6 +350,8 @@ step_http=$(( (WARMUP + WARMUP_MAX) / 2 + DURATION + 2 ))
 step_resp=$(( (REDIS_N * 7 / 150000) + 8 ))
 case "$MODE" in full) pingpong_s=170 ;; quick) pingpong_s=40 ;; *) pingpong_s=25 ;; esac
 (( PINGPONG == 0 )) && pingpong_s=0
+# Its JMH forks and perf probes on a busy machine can take three times the estimate, not more.
+PINGPONG_LIMIT=$((3 * pingpong_s + 120))
 TOTAL_STEPS=$(( ROUNDS * (2 * ${#HTTP_STACKS[@]} * ${#LEVEL_LIST[@]} + ${#RESP_STACKS[@]}) ))
 estimate_left=$(( ROUNDS * (${#HTTP_STACKS[@]} * (2 * ${#LEVEL_LIST[@]} * step_http + 2) + ${#RESP_STACKS[@]} * step_resp) + pingpong_s ))
 STEP=0
@@ -319,11 +368,17 @@ progress() {   # progress "what": one line per step, with the time left estimate
     printf '[%2d/%d] %-58s about %dm%02ds left\n' "$STEP" "$TOTAL_STEPS" "$1" $((left / 60)) $((left % 60))
 }
 
-# check_bytes PROTOCOL LABEL: the server's answer to a fixed conversation must equal the first stack's.
+# check_bytes PROTOCOL LABEL PID PORT: the server's answer to a fixed conversation must equal the
+# first stack's.
 check_bytes() {
-    local file="$LOGS/answer-$1-${2// /_}.txt" ref="$LOGS/answer-$1.reference"
-    "$JAVA" -cp "$BENCH_JAR" io.loomring.bench.load.Fetch "$1" "$SERVER_PORT" > "$file" 2>&1 \
-        || { cat "$file" >&2; die "$2 did not answer the $1 check"; }
+    local file="$LOGS/answer-$1-${2// /_}.txt" ref="$LOGS/answer-$1.reference" status=0
+    loomring_timeout --also "$3" "$CHECK_LIMIT" "$JAVA" -cp "$BENCH_JAR" io.loomring.bench.load.Fetch "$1" "$4" \
+        > "$file" 2>&1 || status=$?
+    if (( status == 124 )); then
+        die "$2 did not answer the $1 check within $CHECK_LIMIT s (one connection, a fixed conversation" \
+            "of a few requests); the threads of the server and of the client are in $file"
+    fi
+    (( status == 0 )) || { cat "$file" >&2; die "$2 did not answer the $1 check"; }
     if [[ ! -f "$ref" ]]; then
         cp "$file" "$ref"
         echo "$2" > "$ref.from"
@@ -346,15 +401,15 @@ echo "$COLUMNS_TSV"$'\twarmup_s\ttimeouts\tpair' > "$RESULTS/http.tsv"
 (( ${#RESP_STACKS[@]} > 0 )) && echo "$COLUMNS_TSV" > "$RESULTS/resp.tsv"
 FAILED_STACKS=()
 
-warm_up() {   # warm_up PORT CONNECTIONS LOGFILE: sets WARMED to the seconds it took
-    local port="$1" c="$2" prev=0 rps chunk=2
+warm_up() {   # warm_up LABEL PID PORT CONNECTIONS LOGFILE: sets WARMED to the seconds it took
+    local label="$1" pid="$2" port="$3" c="$4" out="$5" prev=0 rps chunk=2
     WARMED=0
     while :; do
         (( WARMUP_MAX - WARMED < chunk )) && chunk=$((WARMUP_MAX - WARMED))
         (( chunk < 1 )) && chunk=1
-        http_load "$port" "$c" "$chunk" "$3"
+        http_load "$label" "$pid" "$port" "$c" "$chunk" "$out"
         WARMED=$((WARMED + chunk))
-        rps="$(parse_wrk "$3" | awk '{ print $2 }')"
+        rps="$(parse_wrk "$out" | awk '{ print $2 }')"
         (( WARMED >= WARMUP_MAX )) && break
         if (( WARMED >= WARMUP )) && awk -v a="$rps" -v b="$prev" 'BEGIN { exit !(b > 0 && a < b * 1.1) }'; then
             break
@@ -369,10 +424,10 @@ measure_level() {
     local round="$1" label="$2" c="$3" pair="$4" pid="$5" port="$6" out cpu0 cpu1 sys
     progress "round $round/$ROUNDS · $label · http c=$c"
     out="$LOGS/http-r$round-${label// /_}-c$c-p$pair.txt"
-    warm_up "$port" "$c" "$out.warmup"
+    warm_up "$label" "$pid" "$port" "$c" "$out.warmup"
     cpu0="$(cpu_us "$pid")"
     perf_start "$pid" "$out.perf"
-    http_load "$port" "$c" "$DURATION" "$out"
+    http_load "$label" "$pid" "$port" "$c" "$DURATION" "$out"
     perf_stop
     sys="$SYSCALLS"
     cpu1="$(cpu_us "$pid")"
@@ -404,16 +459,30 @@ measure_http() {
     done
 }
 
+# resp_load LABEL TESTS REQUESTS OUTFILE ARGS...: one redis-benchmark run on the server now up. One
+# that does not end within RESP_LIMIT stops the run, naming the stack, with the server's threads in
+# OUTFILE; other failures show in its output (and in the missing figures).
+resp_load() {
+    local label="$1" tests="$2" n="$3" out="$4" status=0
+    shift 4
+    loomring_timeout --also "$SERVER_PID" "$RESP_LIMIT" \
+        redis-benchmark -p "$SERVER_PORT" -t "$tests" -P 16 -c 500 -n "$n" "$@" > "$out" 2>&1 || status=$?
+    if (( status == 124 )); then
+        die "RESP load on $label did not end: redis-benchmark -t $tests -c 500 -n $n was still running after" \
+            "$RESP_LIMIT s (it needs a few seconds); thread dumps in $out"
+    fi
+}
+
 measure_resp() {   # measure_resp ROUND LABEL
     local round="$1" label="$2" t out cpu0 cpu1 sys rows
     progress "round $round/$ROUNDS · $label · resp ${RESP_TESTS[*]}"
-    timeout 120 redis-benchmark -p "$SERVER_PORT" -t "$(IFS=,; echo "${RESP_TESTS[*]}")" -P 16 -c 500 -n $((REDIS_N / 4 + 1000)) -q \
-        > "$LOGS/resp-r$round-${label// /_}.warmup" 2>&1 || true
+    resp_load "$label" "$(IFS=,; echo "${RESP_TESTS[*]}")" $((REDIS_N / 4 + 1000)) \
+        "$LOGS/resp-r$round-${label// /_}.warmup" -q
     for t in "${RESP_TESTS[@]}"; do
         out="$LOGS/resp-r$round-${label// /_}-$t.csv"
         cpu0="$(cpu_us "$SERVER_PID")"
         perf_start "$SERVER_PID" "$out.perf"
-        timeout 120 redis-benchmark -p "$SERVER_PORT" -t "$t" -P 16 -c 500 -n "$REDIS_N" --csv > "$out" 2>&1 || true
+        resp_load "$label" "$t" "$REDIS_N" "$out" --csv
         perf_stop
         sys="$SYSCALLS"
         cpu1="$(cpu_us "$SERVER_PID")"
@@ -438,7 +507,8 @@ start_stack() {   # start_stack LABEL COMMAND: starts the server (redis-server f
     local label="$1" cmd="$2"
     if [[ "$cmd" == redis ]]; then
         command -v redis-server > /dev/null || { echo "run.sh: redis-server not installed" >&2; return 1; }
-        SERVER_PORT="$("$JAVA" -cp "$BENCH_JAR" io.loomring.bench.servers.FreePort)"
+        SERVER_PORT="$(loomring_timeout "$CHECK_LIMIT" "$JAVA" -cp "$BENCH_JAR" io.loomring.bench.servers.FreePort)" \
+            || { echo "run.sh: no free port for $label (FreePort failed or took over $CHECK_LIMIT s)" >&2; return 1; }
         start_server "$label" redis-server --port "$SERVER_PORT" --bind 127.0.0.1 --save '' --appendonly no \
             --protected-mode no --daemonize no --maxclients 10000
     else
@@ -457,7 +527,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
         BASE_PID="$SERVER_PID"
         BASE_PORT="$SERVER_PORT"
         SERVER_PID=""
-        check_bytes http "$JDK_LABEL"
+        check_bytes http "$JDK_LABEL" "$BASE_PID" "$BASE_PORT"
     else
         FAILED_STACKS+=("$JDK_LABEL (http)")
     fi
@@ -470,15 +540,13 @@ for ((round = 1; round <= ROUNDS; round++)); do
             STEP=$((STEP + 2 * ${#LEVEL_LIST[@]}))
             continue
         fi
-        check_bytes http "$label"
+        check_bytes http "$label" "$SERVER_PID" "$SERVER_PORT"
         measure_http "$round" "$label"
-        stop_server
+        stop_server "$SERVER_PID"
+        SERVER_PID=""
     done
-    if [[ -n "$BASE_PID" ]]; then
-        SERVER_PID="$BASE_PID"
-        stop_server
-        BASE_PID=""
-    fi
+    stop_server "$BASE_PID"
+    BASE_PID=""
     n=${#RESP_STACKS[@]}
     for ((k = 0; k < n; k++)); do
         entry="${RESP_STACKS[$(((k + round - 1) % n))]}"
@@ -488,9 +556,10 @@ for ((round = 1; round <= ROUNDS; round++)); do
             STEP=$((STEP + 1))
             continue
         fi
-        check_bytes resp "$label"
+        check_bytes resp "$label" "$SERVER_PID" "$SERVER_PORT"
         measure_resp "$round" "$label"
-        stop_server
+        stop_server "$SERVER_PID"
+        SERVER_PID=""
     done
 done
 
@@ -502,8 +571,15 @@ if (( PINGPONG == 1 )); then
         quick) pp=(ROUNDS=1 WARMUP=1 ITERATIONS=2 PROBE_ROUND_TRIPS=20000 PROBE_WARMUP=10000 VARIANTS=IO_URING_CARRIED,IO_URING,JDK) ;;
         *)     pp=(ROUNDS=1 WARMUP=1 ITERATIONS=1 PROBE_ROUND_TRIPS=3000 PROBE_WARMUP=2000 VARIANTS=IO_URING_CARRIED,JDK) ;;
     esac
-    if ! env "${pp[@]}" SECONDS_PER_ITERATION=1 SKIP_BUILD=1 OUT="$RESULTS/pingpong" "$HERE/run-pingpong.sh" \
-            > "$LOGS/pingpong.log" 2>&1; then
+    status=0
+    loomring_timeout "$PINGPONG_LIMIT" env "${pp[@]}" SECONDS_PER_ITERATION=1 SKIP_BUILD=1 OUT="$RESULTS/pingpong" \
+        "$HERE/run-pingpong.sh" > "$LOGS/pingpong.log" 2>&1 || status=$?
+    if (( status == 124 )); then
+        # Not fatal: the HTTP and RESP figures are in; the report comes out without ping-pong.
+        echo "run.sh: the ping-pong suite did not finish within $PINGPONG_LIMIT s (it needs about $pingpong_s s);" \
+            "the threads of its JVMs are in $LOGS/pingpong.log" >&2
+        FAILED_STACKS+=("ping-pong (timed out)")
+    elif (( status != 0 )); then
         tail -20 "$LOGS/pingpong.log" >&2
         FAILED_STACKS+=("ping-pong")
     fi
@@ -529,8 +605,12 @@ NOTES+=("all stacks and the load generators share $(nproc) CPUs on one machine; 
     printf 'wall_seconds\t%s\n' "$(( $(date +%s) - START_TIME ))"
 } > "$RESULTS/meta.tsv"
 echo
-"$JAVA" -cp "$BENCH_JAR" io.loomring.bench.report.Report "$RESULTS" jdk="$JDK_LABEL" netty="$NETTY_URING_LABEL" \
-    redis="$REDIS_LABEL"
+status=0
+loomring_timeout --dumps "$LOGS/report-threads.log" "$REPORT_LIMIT" "$JAVA" -cp "$BENCH_JAR" \
+    io.loomring.bench.report.Report "$RESULTS" jdk="$JDK_LABEL" netty="$NETTY_URING_LABEL" redis="$REDIS_LABEL" \
+    || status=$?
+(( status != 124 )) || die "the report did not finish within $REPORT_LIMIT s; its threads are in $LOGS/report-threads.log"
+(( status == 0 )) || die "the report failed (exit status $status)"
 log "measured in $(( $(date +%s) - START_TIME )) s"
 
 if [[ "$MODE" == smoke ]]; then
@@ -550,3 +630,7 @@ if [[ "$MODE" == smoke ]]; then
     [[ "$HAVE_PERF" == 0 ]] || awk -F'\t' 'NR > 1 && $10 == "NA" { exit 1 }' "$RESULTS/http.tsv" || die "smoke: a syscall count is missing"
     log "smoke passed: $((${#HTTP_STACKS[@]} + 1)) HTTP and ${#RESP_STACKS[@]} RESP stacks answer the same bytes; outputs in $RESULTS"
 fi
+
+# In every mode a stack that did not run fails the run; the report above and the messages before it
+# say which and why.
+(( ${#FAILED_STACKS[@]} == 0 )) || die "did not run: ${FAILED_STACKS[*]}"
