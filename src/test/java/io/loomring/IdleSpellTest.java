@@ -58,7 +58,8 @@ class IdleSpellTest {
             for (Station s : stations) {
                 assertFalse(s.io().isClosed(), () -> s.name() + ": the scheduler stopped: "
                         + s.io().closedException().getMessage());
-                assertFalse(s.pendingAccept().isDone() || s.pendingRead().isDone(), s.name());
+                assertFalse(s.pendingAccept().isDone() || s.pendingRead().isDone(),
+                        () -> s.name() + ": accept " + s.pendingAccept() + ", read " + s.pendingRead());
                 // The accept armed before the spell completes now.
                 try (TcpSocket late = connect(s)) {
                     assertEquals("accepted", s.pendingAccept().get(20, TimeUnit.SECONDS), s.name());
@@ -88,16 +89,19 @@ class IdleSpellTest {
     private static Station station(String name, IoScheduler io, ThreadFactory threads) throws Exception {
         TcpServerSocket server = TcpServerSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 64, false, io);
-        // First connection: its server side reads (the read stays pending through the spell).
+        // First connection, accepted before the pending accept below starts (so it cannot take it);
+        // its server side reads, and that read stays pending through the spell.
         Station partial = new Station(name, io, server, threads, null, null, null);
-        CompletableFuture<String> read = call(threads, () -> {
-            TcpSocket accepted = server.accept();
-            byte[] b = new byte[15];
-            int n = readFully(accepted, b);
-            accepted.close();
-            return new String(b, 0, n, StandardCharsets.US_ASCII);
-        });
+        CompletableFuture<TcpSocket> first = call(threads, server::accept);
         TcpSocket client = connect(partial);
+        TcpSocket accepted = first.get(20, TimeUnit.SECONDS);
+        CompletableFuture<String> read = call(threads, () -> {
+            try (accepted) {
+                byte[] b = new byte[15];
+                int n = readFully(accepted, b);
+                return new String(b, 0, n, StandardCharsets.US_ASCII);
+            }
+        });
         // Then an accept that stays pending through the spell.
         CompletableFuture<String> accept = call(threads, () -> {
             server.accept().close();
