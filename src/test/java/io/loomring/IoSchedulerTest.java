@@ -373,7 +373,9 @@ class IoSchedulerTest {
             long mapsBefore = Fds.mappingCount();
             cycles(io, ready, p[0], 100_000);
             await().until(() -> io.stats().armed() == 0);
-            assertEquals(fdsBefore, Fds.openFdCount(), "open fds");
+            // The count must come back to where it was; an fd that another thread of this JVM closes
+            // a moment later is not this scheduler's leak (as in the suite's other fd checks).
+            await().atMost(Duration.ofSeconds(10)).until(() -> Fds.openFdCount() == fdsBefore);
             assertTrue(Fds.mappingCount() <= mapsBefore + 8,
                     "mappings grew from " + mapsBefore + " to " + Fds.mappingCount());
         } finally {
