@@ -92,10 +92,10 @@ class IdleSpellTest {
         // First connection, accepted before the pending accept below starts (so it cannot take it);
         // its server side reads, and that read stays pending through the spell.
         Station partial = new Station(name, io, server, threads, null, null, null);
-        CompletableFuture<TcpSocket> first = call(threads, server::accept);
+        CompletableFuture<TcpSocket> first = OnThread.start(threads, server::accept);
         TcpSocket client = connect(partial);
         TcpSocket accepted = first.get(20, TimeUnit.SECONDS);
-        CompletableFuture<String> read = call(threads, () -> {
+        CompletableFuture<String> read = OnThread.start(threads, () -> {
             try (accepted) {
                 byte[] b = new byte[15];
                 int n = readFully(accepted, b);
@@ -103,7 +103,7 @@ class IdleSpellTest {
             }
         });
         // Then an accept that stays pending through the spell.
-        CompletableFuture<String> accept = call(threads, () -> {
+        CompletableFuture<String> accept = OnThread.start(threads, () -> {
             server.accept().close();
             return "accepted";
         });
@@ -112,7 +112,7 @@ class IdleSpellTest {
 
     /** Accepts one connection on the station's threads and echoes four bytes. */
     private static CompletableFuture<String> serveOne(Station s) {
-        return call(s.threads(), () -> {
+        return OnThread.start(s.threads(), () -> {
             try (TcpSocket c = s.server().accept()) {
                 byte[] b = new byte[4];
                 readFully(c, b);
@@ -123,7 +123,7 @@ class IdleSpellTest {
     }
 
     private static TcpSocket connect(Station s) throws Exception {
-        return call(s.threads(), () -> TcpSocket.connect(s.server().localAddress(), WAIT, s.io()))
+        return OnThread.start(s.threads(), () -> TcpSocket.connect(s.server().localAddress(), WAIT, s.io()))
                 .get(20, TimeUnit.SECONDS);
     }
 
@@ -137,21 +137,5 @@ class IdleSpellTest {
             n += r;
         }
         return n;
-    }
-
-    private interface Call<T> {
-        T call() throws Exception;
-    }
-
-    private static <T> CompletableFuture<T> call(ThreadFactory threads, Call<T> call) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        threads.newThread(() -> {
-            try {
-                result.complete(call.call());
-            } catch (Throwable t) {
-                result.completeExceptionally(t);
-            }
-        }).start();
-        return result;
     }
 }

@@ -170,20 +170,8 @@ class SubmitterExitTest {
         return new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     }
 
-    private interface Call<T> {
-        T call() throws Exception;
-    }
-
-    /** Runs {@code call} on a new ordinary virtual thread (served by the sub-poller). */
-    private static <T> CompletableFuture<T> onVirtualThread(Call<T> call) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> {
-            try {
-                result.complete(call.call());
-            } catch (Throwable t) {
-                result.completeExceptionally(t);
-            }
-        });
-        return result;
+    /** Runs {@code body} on a new ordinary virtual thread (served by the sub-poller). */
+    private static <T> CompletableFuture<T> onVirtualThread(OnThread.Body<T> body) {
+        return OnThread.start(Thread.ofVirtual().factory(), body);
     }
 }
