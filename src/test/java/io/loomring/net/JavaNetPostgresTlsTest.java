@@ -187,6 +187,7 @@ class JavaNetPostgresTlsTest {
     @ParameterizedTest
     @MethodSource("io.loomring.net.Loopback#backends")
     void sslmodeVerifyFullRefusesACertificateItDoesNotTrust(Backend backend, @TempDir Path dir) throws Exception {
+        schedulers.get(backend); // a backend this machine cannot run skips the test here, not inside assertThrows
         Path other = dir.resolve("other.crt");
         Files.writeString(other, "-----BEGIN CERTIFICATE-----\n"
                 + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(SelfSignedTls.get().certificate.getEncoded())
