@@ -6,10 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.loomring.ffm.Native;
+import io.loomring.ffm.Sockets;
 import io.loomring.net.TcpSocket;
 import java.io.DataInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -24,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -113,6 +118,7 @@ class SubmitterExitTest {
             CompletableFuture<TcpSocket> connected = onVirtualThread(() -> TcpSocket.connect(
                     (InetSocketAddress) server.getLocalSocketAddress(), WAIT, io));
             try (Socket peer = server.accept(); TcpSocket socket = connected.get(20, TimeUnit.SECONDS)) {
+                peer.setSoTimeout(20_000); // a lost byte fails the read instead of hanging it
                 CompletableFuture<String> read = onVirtualThread(() -> {
                     byte[] b = new byte[64];
                     int n = socket.read(b, 0, b.length);
@@ -139,6 +145,7 @@ class SubmitterExitTest {
             CompletableFuture<TcpSocket> connected = onVirtualThread(() -> TcpSocket.connect(
                     (InetSocketAddress) server.getLocalSocketAddress(), WAIT, io));
             try (Socket peer = server.accept(); TcpSocket socket = connected.get(20, TimeUnit.SECONDS)) {
+                peer.setSoTimeout(20_000); // a lost byte fails the read instead of hanging it
                 CompletableFuture<Boolean> written = onVirtualThread(() -> {
                     socket.write(data, 0, data.length);
                     return true;
@@ -162,6 +169,43 @@ class SubmitterExitTest {
                     byte[] b = new byte[1];
                     return socket.read(b, 0, 1) == 1 ? b[0] : -1;
                 }).get(20, TimeUnit.SECONDS).intValue());
+            }
+        }
+    }
+
+    @Test
+    void aWriteBehindWhoseThreadEndedIsSentOnceAfterItsSubmitterRetires() throws Exception {
+        try (IoScheduler io = scheduler(Backend.IO_URING); ServerSocket server = listen()) {
+            CompletableFuture<TcpSocket> connected = onVirtualThread(() -> TcpSocket.connect(
+                    (InetSocketAddress) server.getLocalSocketAddress(), WAIT, io));
+            try (Socket peer = server.accept(); TcpSocket socket = connected.get(20, TimeUnit.SECONDS)) {
+                peer.setSoTimeout(20_000); // a lost byte fails the read instead of hanging it
+                // Fill the kernel's buffers with zeros, so the next SEND waits in the kernel.
+                long filled = 0;
+                MemorySegment zeros = Arena.ofAuto().allocate(64 * 1024);
+                MemorySegment capture = Native.threadCaptureState();
+                long n;
+                while ((n = Sockets.send(capture, socket.fd(), zeros, zeros.byteSize(), Sockets.MSG_NOSIGNAL)) > 0) {
+                    filled += n;
+                }
+                // A short write is written behind: it returns, and its thread ends, with the SEND in the ring.
+                byte[] tail = "the last bytes".getBytes(StandardCharsets.US_ASCII);
+                assertTrue(onVirtualThread(() -> {
+                    assertTrue(io.writesBehind());
+                    socket.write(tail, 0, tail.length);
+                    return true;
+                }).get(20, TimeUnit.SECONDS));
+                await().atMost(WAIT).until(() -> io.stats().armed() >= 1);
+                quietSpell(io);
+                InputStream in = peer.getInputStream();
+                byte[] head = new byte[(int) filled];
+                new DataInputStream(in).readFully(head);
+                byte[] got = new byte[tail.length];
+                new DataInputStream(in).readFully(got);
+                assertArrayEquals(tail, got);
+                assertResubmitted(io);
+                socket.shutdownOutput(); // waits for the send, then ends the stream
+                assertEquals(-1, in.read(), "no byte sent twice");
             }
         }
     }
