@@ -115,10 +115,9 @@ class SubmitterExitTest {
     @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL"})
     void aReadPendingWhileItsSubmitterRetiresGetsExactlyTheBytesSent(Backend backend) throws Exception {
         try (IoScheduler io = scheduler(backend); ServerSocket server = listen()) {
-            CompletableFuture<TcpSocket> connected = onVirtualThread(() -> TcpSocket.connect(
-                    (InetSocketAddress) server.getLocalSocketAddress(), WAIT, io));
-            try (Socket peer = server.accept(); TcpSocket socket = connected.get(20, TimeUnit.SECONDS)) {
-                peer.setSoTimeout(20_000); // a lost byte fails the read instead of hanging it
+            try (Connection c = connect(io, server)) {
+                Socket peer = c.peer();
+                TcpSocket socket = c.socket();
                 CompletableFuture<String> read = onVirtualThread(() -> {
                     byte[] b = new byte[64];
                     int n = socket.read(b, 0, b.length);
@@ -142,10 +141,9 @@ class SubmitterExitTest {
             ByteBuffer.wrap(data, i, 4).putInt(i / 4); // each position says where it belongs
         }
         try (IoScheduler io = scheduler(backend); ServerSocket server = listen()) {
-            CompletableFuture<TcpSocket> connected = onVirtualThread(() -> TcpSocket.connect(
-                    (InetSocketAddress) server.getLocalSocketAddress(), WAIT, io));
-            try (Socket peer = server.accept(); TcpSocket socket = connected.get(20, TimeUnit.SECONDS)) {
-                peer.setSoTimeout(20_000); // a lost byte fails the read instead of hanging it
+            try (Connection c = connect(io, server)) {
+                Socket peer = c.peer();
+                TcpSocket socket = c.socket();
                 CompletableFuture<Boolean> written = onVirtualThread(() -> {
                     socket.write(data, 0, data.length);
                     return true;
@@ -176,10 +174,9 @@ class SubmitterExitTest {
     @Test
     void aWriteBehindWhoseThreadEndedIsSentOnceAfterItsSubmitterRetires() throws Exception {
         try (IoScheduler io = scheduler(Backend.IO_URING); ServerSocket server = listen()) {
-            CompletableFuture<TcpSocket> connected = onVirtualThread(() -> TcpSocket.connect(
-                    (InetSocketAddress) server.getLocalSocketAddress(), WAIT, io));
-            try (Socket peer = server.accept(); TcpSocket socket = connected.get(20, TimeUnit.SECONDS)) {
-                peer.setSoTimeout(20_000); // a lost byte fails the read instead of hanging it
+            try (Connection c = connect(io, server)) {
+                Socket peer = c.peer();
+                TcpSocket socket = c.socket();
                 // Fill the kernel's buffers with zeros, so the next SEND waits in the kernel.
                 long filled = 0;
                 MemorySegment zeros = Arena.ofAuto().allocate(64 * 1024);
@@ -208,6 +205,24 @@ class SubmitterExitTest {
                 assertEquals(-1, in.read(), "no byte sent twice");
             }
         }
+    }
+
+    /** A Loomring socket connected by an ordinary virtual thread, and the JDK socket at the other end. */
+    private record Connection(TcpSocket socket, Socket peer) implements AutoCloseable {
+        @Override
+        public void close() throws java.io.IOException {
+            try (peer) {
+                socket.close();
+            }
+        }
+    }
+
+    private static Connection connect(IoScheduler io, ServerSocket server) throws Exception {
+        CompletableFuture<TcpSocket> connected = onVirtualThread(() -> TcpSocket.connect(
+                (InetSocketAddress) server.getLocalSocketAddress(), WAIT, io));
+        Socket peer = server.accept();
+        peer.setSoTimeout(20_000); // a lost byte fails the read instead of hanging it
+        return new Connection(connected.get(20, TimeUnit.SECONDS), peer);
     }
 
     private static ServerSocket listen() throws java.io.IOException {

@@ -157,21 +157,8 @@ class JavaNetPostgresTest {
             for (int t = 0; t < threads; t++) {
                 int id = t;
                 pids.add(vts.submit(() -> {
-                    try (Connection c = connect(backend);
-                         PreparedStatement q = c.prepareStatement("SELECT ?::int * 2, repeat('v', ?), pg_backend_pid()")) {
-                        int pid = 0;
-                        for (int round = 0; round < 20; round++) {
-                            int n = id * 100 + round;
-                            q.setInt(1, n);
-                            q.setInt(2, round * 100);
-                            try (ResultSet rs = q.executeQuery()) {
-                                assertTrue(rs.next());
-                                assertEquals(n * 2, rs.getInt(1));
-                                assertEquals("v".repeat(round * 100), rs.getString(2));
-                                pid = rs.getInt(3);
-                            }
-                        }
-                        return pid;
+                    try (Connection c = connect(backend)) {
+                        return twentyRounds(c, id, 100);
                     }
                 }));
             }
@@ -278,6 +265,28 @@ class JavaNetPostgresTest {
         try (ResultSet rs = st.executeQuery("SELECT 1")) {
             assertTrue(rs.next());
             assertEquals(1, rs.getInt(1));
+        }
+    }
+
+    /**
+     * Twenty prepared queries on {@code c}, each answer checked (a number from {@code id}, a text
+     * growing by {@code textStep} characters a round); returns the server backend's pid.
+     */
+    static int twentyRounds(Connection c, int id, int textStep) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("SELECT ?::int * 2, repeat('v', ?), pg_backend_pid()")) {
+            int pid = 0;
+            for (int round = 0; round < 20; round++) {
+                int n = id * 100 + round;
+                q.setInt(1, n);
+                q.setInt(2, round * textStep);
+                try (ResultSet rs = q.executeQuery()) {
+                    assertTrue(rs.next());
+                    assertEquals(n * 2, rs.getInt(1));
+                    assertEquals("v".repeat(round * textStep), rs.getString(2));
+                    pid = rs.getInt(3);
+                }
+            }
+            return pid;
         }
     }
 }

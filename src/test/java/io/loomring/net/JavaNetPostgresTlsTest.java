@@ -219,22 +219,9 @@ class JavaNetPostgresTlsTest {
             int id = t;
             pids.add(OnThread.start(threads, () -> {
                 kind.assertCurrent();
-                try (Connection c = connectTls(backend);
-                     PreparedStatement q = c.prepareStatement("SELECT ?::int * 3, repeat('t', ?), pg_backend_pid()")) {
+                try (Connection c = connectTls(backend)) {
                     assertEquals("TLSv1.3", tlsVersion(c));
-                    int pid = 0;
-                    for (int round = 0; round < 20; round++) {
-                        int n = id * 100 + round;
-                        q.setInt(1, n);
-                        q.setInt(2, round * 1_000);
-                        try (ResultSet rs = q.executeQuery()) {
-                            assertTrue(rs.next());
-                            assertEquals(n * 3, rs.getInt(1));
-                            assertEquals("t".repeat(round * 1_000), rs.getString(2));
-                            pid = rs.getInt(3);
-                        }
-                    }
-                    return pid;
+                    return JavaNetPostgresTest.twentyRounds(c, id, 1_000);
                 }
             }));
         }
