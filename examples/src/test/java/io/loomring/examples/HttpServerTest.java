@@ -181,13 +181,15 @@ class HttpServerTest {
         return URI.create("http://127.0.0.1:" + server.localAddress().getPort() + path);
     }
 
-    private static Socket connect(ExampleServer server) throws IOException {
+    /** A client socket to {@code server} whose reads give up after 30 s. */
+    static Socket connect(ExampleServer server) throws IOException {
         Socket s = new Socket(server.localAddress().getAddress(), server.localAddress().getPort());
         s.setSoTimeout(30_000);
         return s;
     }
 
-    private static void send(Socket s, String text) throws IOException {
+    /** Writes {@code text} as ASCII. */
+    static void send(Socket s, String text) throws IOException {
         s.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
     }
 

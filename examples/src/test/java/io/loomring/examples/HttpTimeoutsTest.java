@@ -32,9 +32,9 @@ class HttpTimeoutsTest {
     @MethodSource("io.loomring.examples.Backends#backendsAndModes")
     void halfARequestLineGets408AndTheConnectionCloses(Backend backend, String mode) throws Exception {
         try (ExampleServer server = start(backend, mode, "--request-timeout", "1", "--idle-timeout", "30");
-             Socket half = connect(server); Socket silent = connect(server)) {
+             Socket half = HttpServerTest.connect(server); Socket silent = HttpServerTest.connect(server)) {
             long began = System.nanoTime();
-            send(half, "GET /ind");
+            HttpServerTest.send(half, "GET /ind");
             String response = assertTimeoutPreemptively(BOUND, () -> readAll(half));
             assertTrue(response.startsWith("HTTP/1.1 408 Request Timeout\r\n"), response);
             assertTrue(response.contains("Connection: close\r\n"), response);
@@ -49,8 +49,8 @@ class HttpTimeoutsTest {
     @MethodSource("io.loomring.examples.Backends#backendsAndModes")
     void anIdleKeepAliveConnectionIsClosed(Backend backend, String mode) throws Exception {
         try (ExampleServer server = start(backend, mode, "--request-timeout", "30", "--idle-timeout", "1");
-             Socket s = connect(server)) {
-            send(s, GET);
+             Socket s = HttpServerTest.connect(server)) {
+            HttpServerTest.send(s, GET);
             assertTrue(readResponse(s.getInputStream()).startsWith("HTTP/1.1 200 OK\r\n"));
             long answered = System.nanoTime();
             assertEquals("", assertTimeoutPreemptively(BOUND, () -> readAll(s))); // no 408: just closed
@@ -63,20 +63,20 @@ class HttpTimeoutsTest {
     @MethodSource("io.loomring.examples.Backends#backendsAndModes")
     void aConnectionThatKeepsSendingRequestsStaysOpen(Backend backend, String mode) throws Exception {
         try (ExampleServer server = start(backend, mode, "--request-timeout", "1", "--idle-timeout", "1");
-             Socket s = connect(server)) {
+             Socket s = HttpServerTest.connect(server)) {
             // Each request arrives in two halves and each is followed by a pause, all well within
             // one second, but together several seconds: the limits apply to each wait, not to the
             // connection's life. (Sleeps here pace the client; they wait for nothing.)
             long began = System.nanoTime();
             for (int i = 0; i < 5; i++) {
-                send(s, "GET / HTTP/1.1\r\n");
+                HttpServerTest.send(s, "GET / HTTP/1.1\r\n");
                 Thread.sleep(300);
-                send(s, "Host: test\r\n\r\n");
+                HttpServerTest.send(s, "Host: test\r\n\r\n");
                 assertTrue(readResponse(s.getInputStream()).startsWith("HTTP/1.1 200 OK\r\n"));
                 Thread.sleep(300);
             }
             assertTrue(elapsedMillis(began) > 2500);
-            send(s, GET);
+            HttpServerTest.send(s, GET);
             assertTrue(readResponse(s.getInputStream()).startsWith("HTTP/1.1 200 OK\r\n"));
         }
     }
@@ -85,9 +85,9 @@ class HttpTimeoutsTest {
     @MethodSource("io.loomring.examples.Backends#backendsAndModes")
     void zeroMeansNoLimit(Backend backend, String mode) throws Exception {
         try (ExampleServer server = start(backend, mode, "--request-timeout", "0", "--idle-timeout", "0");
-             Socket half = connect(server); Socket idle = connect(server)) {
-            send(half, "GET / HTTP/1.1\r\nHo");
-            send(idle, GET);
+             Socket half = HttpServerTest.connect(server); Socket idle = HttpServerTest.connect(server)) {
+            HttpServerTest.send(half, "GET / HTTP/1.1\r\nHo");
+            HttpServerTest.send(idle, GET);
             assertTrue(readResponse(idle.getInputStream()).startsWith("HTTP/1.1 200 OK\r\n"));
             // Two seconds, twice the limit the tests above use: neither connection hears anything.
             half.setSoTimeout(2000);
@@ -97,9 +97,9 @@ class HttpTimeoutsTest {
             assertEquals(2, ((LoomringServer) server).connectionCount());
             // And both are still served.
             half.setSoTimeout(30_000);
-            send(half, "st: test\r\n\r\n");
+            HttpServerTest.send(half, "st: test\r\n\r\n");
             assertTrue(readResponse(half.getInputStream()).startsWith("HTTP/1.1 200 OK\r\n"));
-            send(idle, GET);
+            HttpServerTest.send(idle, GET);
             assertTrue(readResponse(idle.getInputStream()).startsWith("HTTP/1.1 200 OK\r\n"));
         }
     }
@@ -114,16 +114,6 @@ class HttpTimeoutsTest {
 
     private static void awaitNoConnections(ExampleServer server) {
         await().atMost(BOUND).until(() -> ((LoomringServer) server).connectionCount() == 0);
-    }
-
-    private static Socket connect(ExampleServer server) throws IOException {
-        Socket s = new Socket(server.localAddress().getAddress(), server.localAddress().getPort());
-        s.setSoTimeout(30_000);
-        return s;
-    }
-
-    private static void send(Socket s, String text) throws IOException {
-        s.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
     }
 
     private static String readAll(Socket s) throws IOException {
