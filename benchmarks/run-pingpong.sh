@@ -7,7 +7,7 @@
 #   ROUNDS=6 WARMUP=3 ITERATIONS=5 SECONDS_PER_ITERATION=1   JMH rounds (one fork per variant each)
 #   VARIANTS=IO_URING_CARRIED,EPOLL_CARRIED,IO_URING,EPOLL,JDK,JDK_SPLIT                     variants to run (unavailable ones are skipped)
 #   PROBE_ROUND_TRIPS=100000 PROBE_WARMUP=50000               fixed-count run that perf attaches to
-#   SKIP_BUILD=1                                              reuse target/benchmarks.jar
+#   SKIP_BUILD=1                                              reuse target/benchmarks.jar (or BENCH_JAR)
 #   OUT=target/pingpong                                       logs and TSV files
 # The defaults take about five to six minutes on a two-core machine.
 set -euo pipefail
@@ -22,7 +22,7 @@ VARIANTS="${VARIANTS:-IO_URING_CARRIED,EPOLL_CARRIED,IO_URING,EPOLL,JDK,JDK_SPLI
 PROBE_ROUND_TRIPS="${PROBE_ROUND_TRIPS:-100000}"
 PROBE_WARMUP="${PROBE_WARMUP:-50000}"
 OUT="${OUT:-$HERE/target/pingpong}"
-JAR="$HERE/target/benchmarks.jar"
+JAR="${BENCH_JAR:-$HERE/target/benchmarks.jar}"   # BENCH_JAR: the benchmarks jar of another build
 
 die() { echo "run-pingpong: $*" >&2; exit 1; }
 

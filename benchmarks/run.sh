@@ -23,7 +23,9 @@
 # Settings (environment, all optional): ROUNDS, LEVELS ("64 256 1000"), WARMUP and DURATION (seconds
 # per level; WARMUP_MAX bounds the adaptive warm-up), REDIS_N (requests per redis-benchmark test), THREADS (Netty event loops; default: the CPU
 # count, which is what Loomring's carriers use), WRK_THREADS (2), RESULTS (output directory),
-# LOADGEN=project (HTTP load from the project's own generator even where wrk is installed).
+# LOADGEN=project (HTTP load from the project's own generator even where wrk is installed),
+# BEFORE_JAR (an examples jar of an earlier build: each Loomring mode also runs from it, as a row
+# "... (before)" in the same rounds).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -147,6 +149,7 @@ if [[ "$BUILD" == 1 ]]; then
 fi
 [[ -f "$BENCH_JAR" ]] || die "$BENCH_JAR missing (build failed?)"
 [[ -f "$EXAMPLES_JAR" ]] || die "$EXAMPLES_JAR missing (build failed?)"
+[[ -z "${BEFORE_JAR:-}" || -f "$BEFORE_JAR" ]] || die "BEFORE_JAR=$BEFORE_JAR: no such file"
 mkdir -p "$RESULTS"
 
 if [[ "$MODE" == micro ]]; then
@@ -166,6 +169,11 @@ for m in "${LOOMRING_MODES[@]}"; do
     mode_args="${mode_args//\{threads\}/$THREADS}"
     HTTP_STACKS+=("Loomring ${m%%|*}|$JAVA ${JAVA_OPTS[*]} -jar $EXAMPLES_JAR http --port 0 $mode_args")
     RESP_STACKS+=("Loomring ${m%%|*}|$JAVA ${JAVA_OPTS[*]} -jar $EXAMPLES_JAR resp --port 0 $mode_args")
+    # An earlier build beside this one, in the same rounds: a change's effect as a paired ratio.
+    if [[ -n "${BEFORE_JAR:-}" ]]; then
+        HTTP_STACKS+=("Loomring ${m%%|*} (before)|$JAVA ${JAVA_OPTS[*]} -jar $BEFORE_JAR http --port 0 $mode_args")
+        RESP_STACKS+=("Loomring ${m%%|*} (before)|$JAVA ${JAVA_OPTS[*]} -jar $BEFORE_JAR resp --port 0 $mode_args")
+    fi
 done
 # The HTTP baseline is not in the rotation: its server stays up through a round and is measured
 # next to every other stack (see "rounds" below).
