@@ -53,11 +53,6 @@ final class ListeningSocket {
         }
     }
 
-    /** The address family: {@code AF_INET} or {@code AF_INET6}. */
-    int family() {
-        return family;
-    }
-
     /** Accepts a connection, parking at most {@code timeoutNanos} (0: no limit). */
     StreamSocket accept(long timeoutNanos) throws IOException {
         fd.begin();

@@ -43,7 +43,6 @@ final class LoomringSocketImpl extends SocketImpl {
     /** What the streams add to the core's reads and writes: {@code java.net}'s exceptions. */
     private final StreamContract streamContract = new JavaNetStreamContract();
     private volatile StreamSocket socket;
-    private volatile int family;
     private volatile boolean closed;
     private volatile int timeoutMillis;
     private volatile InputStream in;
@@ -80,8 +79,7 @@ final class LoomringSocketImpl extends SocketImpl {
                     throw e;
                 }
             }
-            family = v6 ? Sockets.AF_INET6 : Sockets.AF_INET;
-            socket = s;
+            attach(s);
         }
     }
 
@@ -92,8 +90,7 @@ final class LoomringSocketImpl extends SocketImpl {
                 accepted.close();
                 throw new SocketException(closed ? "Socket closed" : "Not a newly created SocketImpl");
             }
-            family = accepted.family();
-            socket = accepted;
+            attach(accepted);
         }
         if (timeoutMillis > 0) {
             accepted.reader().setTimeout(SocketFd.timeoutNanos(Duration.ofMillis(timeoutMillis)));
@@ -103,6 +100,13 @@ final class LoomringSocketImpl extends SocketImpl {
         address = remote.getAddress();
         port = remote.getPort();
         localport = local != null ? local.getPort() : 0;
+    }
+
+    /** Takes {@code s} as this impl's socket, with its streams; under the state lock. */
+    private void attach(StreamSocket s) {
+        in = new SocketInputStream(s.reader(), streamContract);
+        out = new SocketOutputStream(s.writer(), streamContract);
+        socket = s;
     }
 
     @Override
@@ -155,7 +159,7 @@ final class LoomringSocketImpl extends SocketImpl {
             throw new IllegalArgumentException("timeout < 0");
         }
         StreamSocket s = ensureOpen();
-        InetAddress ip = JavaNetAddresses.connectTarget(target, family);
+        InetAddress ip = JavaNetAddresses.connectTarget(target, s.family());
         try {
             s.connect(new InetSocketAddress(ip, target.getPort()), SocketFd.timeoutNanos(Duration.ofMillis(timeout)));
         } catch (IOException e) {
@@ -173,9 +177,9 @@ final class LoomringSocketImpl extends SocketImpl {
     @Override
     protected void bind(InetAddress host, int port) throws IOException {
         StreamSocket s = ensureOpen();
-        InetAddress ip = JavaNetAddresses.bindAddress(host, family);
+        InetAddress ip = JavaNetAddresses.bindAddress(host, s.family());
         InetSocketAddress requested = new InetSocketAddress(ip, port);
-        int af = family;
+        int af = s.family();
         try {
             InetSocketAddress bound = s.withFd(fd -> {
                 JavaNetCalls.bind(fd, af, requested);
@@ -201,32 +205,14 @@ final class LoomringSocketImpl extends SocketImpl {
 
     @Override
     protected InputStream getInputStream() throws IOException {
-        StreamSocket open = ensureOpen();
-        InputStream s = in;
-        if (s == null) {
-            synchronized (stateLock) {
-                if (in == null) {
-                    in = new SocketInputStream(open.reader(), streamContract);
-                }
-                s = in;
-            }
-        }
-        return s;
+        ensureOpen();
+        return in;
     }
 
     @Override
     protected OutputStream getOutputStream() throws IOException {
-        StreamSocket open = ensureOpen();
-        OutputStream s = out;
-        if (s == null) {
-            synchronized (stateLock) {
-                if (out == null) {
-                    out = new SocketOutputStream(open.writer(), streamContract);
-                }
-                s = out;
-            }
-        }
-        return s;
+        ensureOpen();
+        return out;
     }
 
     @Override
@@ -244,21 +230,22 @@ final class LoomringSocketImpl extends SocketImpl {
 
     @Override
     protected void shutdownInput() throws IOException {
-        StreamSocket s = ensureOpen();
-        try {
-            s.reader().shutdown();
-        } catch (IOException e) {
-            throw JavaNetErrors.translateConnect(e);
-        } catch (NotYetConnectedException e) {
-            throw new SocketException("Not connected");
-        }
+        shutdown(true);
     }
 
     @Override
     protected void shutdownOutput() throws IOException {
+        shutdown(false);
+    }
+
+    private void shutdown(boolean input) throws IOException {
         StreamSocket s = ensureOpen();
         try {
-            s.writer().shutdown();
+            if (input) {
+                s.reader().shutdown();
+            } else {
+                s.writer().shutdown();
+            }
         } catch (IOException e) {
             throw JavaNetErrors.translateConnect(e);
         } catch (NotYetConnectedException e) {

@@ -16,7 +16,10 @@ interface StreamContract {
     /** The exception the face's caller sees for {@code e}, thrown by the core. */
     IOException translate(IOException e);
 
-    /** The exception the face's caller sees for a read or write before the connection. */
+    /**
+     * The exception the face's caller sees for a read or write before the connection: returned
+     * to be thrown when it is unchecked, thrown here when it is an {@link IOException}.
+     */
     RuntimeException notConnected(NotYetConnectedException e) throws IOException;
 
     /** Bytes readable without blocking, as the face reports them. */

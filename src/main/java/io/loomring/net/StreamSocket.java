@@ -12,7 +12,8 @@ import java.nio.channels.ClosedChannelException;
  * ({@link SocketConnector}), the reading and writing sides ({@link SocketReader},
  * {@link SocketWriter}, both over one {@link RingSocketIo}), and the options of the one table
  * ({@link TcpOption}). Its calls throw the channel-style exceptions {@link TcpSocket} documents;
- * a face that promises other ones translates them.
+ * a face that promises other ones translates them, and gives its streams a
+ * {@link StreamContract} to do the same. A new face holds a core and adds only its own contract.
  */
 final class StreamSocket {
     private final SocketFd fd;
