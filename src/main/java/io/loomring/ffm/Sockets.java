@@ -47,12 +47,20 @@ public final class Sockets {
     public static final int SO_SNDBUF = 7;
     public static final int SO_RCVBUF = 8;
     public static final int SO_KEEPALIVE = 9;
+    public static final int SO_OOBINLINE = 10;
     public static final int SO_LINGER = 13;
     public static final int SO_REUSEPORT = 15;
+    public static final int IPPROTO_IP = 0;
+    public static final int IP_TOS = 1;
     public static final int IPPROTO_TCP = 6;
     public static final int TCP_NODELAY = 1;
+    public static final int TCP_KEEPIDLE = 4;
+    public static final int TCP_KEEPINTVL = 5;
+    public static final int TCP_KEEPCNT = 6;
+    public static final int TCP_QUICKACK = 12;
     public static final int IPPROTO_IPV6 = 41;
     public static final int IPV6_V6ONLY = 26;
+    public static final int IPV6_TCLASS = 67;
 
     public static final int SHUT_RD = 0;
     public static final int SHUT_WR = 1;
@@ -70,6 +78,10 @@ public final class Sockets {
     public static final int MSGHDR_SIZE = 56;
     /** Bytes of a {@code struct linger} (two ints). */
     public static final int LINGER_SIZE = 8;
+
+    /** The {@code ioctl} syscall number (x86-64) and its request for the bytes readable now. */
+    private static final int SYS_IOCTL = 16;
+    private static final int FIONREAD = 0x541B;
 
     private static final ValueLayout.OfShort NET_SHORT = JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN);
 
@@ -247,6 +259,11 @@ public final class Sockets {
         } catch (Throwable t) {
             throw LibC.rethrow(t);
         }
+    }
+
+    /** {@code ioctl(fd, FIONREAD, count)}: the bytes readable without blocking, into the int at {@code count}. */
+    public static int bytesReadable(MemorySegment capture, int fd, MemorySegment count) {
+        return (int) LibC.syscall(capture, SYS_IOCTL, fd, FIONREAD, count.address(), 0, 0, 0);
     }
 
     // ---------------------------------------------------------------- struct helpers

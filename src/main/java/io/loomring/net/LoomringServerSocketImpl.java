@@ -15,41 +15,37 @@ import java.net.SocketException;
 import java.net.SocketImpl;
 import java.net.SocketOption;
 import java.net.SocketOptions;
-import java.net.StandardSocketOptions;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
 /**
- * The server side of Loomring's {@code java.net} adapter: a {@link SocketImpl} over a
- * {@link TcpServerSocket}, for {@link java.net.ServerSocket}s from
- * {@link LoomringServerSocketFactory}. {@link #accept} hands the connection to a
- * {@link LoomringSocketImpl}, so accepted sockets wait on the same {@link IoScheduler}.
+ * The server side of Loomring's {@code java.net} adapter: a {@link SocketImpl} over the listening
+ * socket core ({@link ListeningSocket}, which {@link TcpServerSocket} is a face of too), for
+ * {@link java.net.ServerSocket}s from {@link LoomringServerSocketFactory}. {@link #accept} hands
+ * the connection to a {@link LoomringSocketImpl}, so accepted sockets wait on the same
+ * {@link IoScheduler}.
  *
  * <p>{@link java.net.ServerSocket#bind} calls {@link #bind} and then {@link #listen}; the socket is
  * created, bound and put to listening in {@code listen} (that is what {@link TcpServerSocket#bind}
- * does in one step), so options set before binding are applied right after it: StandardSocketOptions.SO_REUSEPORT before
- * the bind, StandardSocketOptions.SO_RCVBUF and StandardSocketOptions.SO_REUSEADDR after. StandardSocketOptions.SO_REUSEADDR is on by default, as on the JDK's
+ * does in one step), so options set before binding are applied right after it: SO_REUSEPORT
+ * before the bind, SO_RCVBUF and SO_REUSEADDR after. SO_REUSEADDR is on by default, as on the JDK's
  * server sockets (on Linux); turning it off changes what {@code getReuseAddress} reports, not how
  * the bind behaved. Binding to the IPv4 wildcard binds the dual-stack IPv6 wildcard where the
  * machine has IPv6, so IPv4 and IPv6 clients are both accepted, as with the JDK's sockets.
  */
 final class LoomringServerSocketImpl extends SocketImpl {
-    private static final Set<SocketOption<?>> OPTIONS = Set.of(StandardSocketOptions.SO_RCVBUF,
-            StandardSocketOptions.SO_REUSEADDR, StandardSocketOptions.SO_REUSEPORT);
-
     private final IoScheduler scheduler;
     private final Object stateLock = new Object();
     private volatile boolean created;
     private volatile boolean closed;
     private InetSocketAddress bindAddress;
-    private volatile TcpServerSocket server;
-    private volatile int family;
+    private volatile ListeningSocket server;
     private volatile int timeoutMillis;
-    // options set before listen, applied once the socket exists
-    private boolean reuseAddress = true;
-    private boolean reusePort;
-    private int receiveBufferSize;
+    /** Options set before listen (under the state lock), applied once the socket exists. */
+    private final Map<TcpOption, Integer> beforeListen = new EnumMap<>(TcpOption.class);
 
     LoomringServerSocketImpl(IoScheduler scheduler) {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -97,22 +93,21 @@ final class LoomringServerSocketImpl extends SocketImpl {
             if (server != null) {
                 throw new SocketException("Already listening");
             }
-            TcpServerSocket s = TcpServerSocket.bind(bindAddress, Math.max(backlog, 1), reusePort, scheduler);
+            boolean reusePort = beforeListen.getOrDefault(TcpOption.SO_REUSEPORT, 0) != 0;
+            ListeningSocket s = ListeningSocket.bind(bindAddress, Math.max(backlog, 1), reusePort, scheduler);
             try {
-                s.withFd(fd -> {
-                    if (!reuseAddress) {
-                        SocketCalls.setInt(fd, Sockets.SOL_SOCKET, Sockets.SO_REUSEADDR, 0, "SO_REUSEADDR");
+                for (Map.Entry<TcpOption, Integer> e : beforeListen.entrySet()) {
+                    // SO_REUSEPORT went into the bind, and the bind turned SO_REUSEADDR on
+                    boolean setByBind = e.getKey() == TcpOption.SO_REUSEPORT
+                            || (e.getKey() == TcpOption.SO_REUSEADDR && e.getValue() != 0);
+                    if (!setByBind) {
+                        s.setOption(e.getKey(), e.getValue());
                     }
-                    if (receiveBufferSize > 0) {
-                        SocketCalls.setInt(fd, Sockets.SOL_SOCKET, Sockets.SO_RCVBUF, receiveBufferSize, "SO_RCVBUF");
-                    }
-                    return null;
-                });
+                }
             } catch (IOException e) {
                 s.close();
                 throw e;
             }
-            family = Sockets.family(bindAddress.getAddress());
             localport = s.localAddress().getPort();
             server = s;
         }
@@ -124,19 +119,19 @@ final class LoomringServerSocketImpl extends SocketImpl {
             throw new IOException("A Loomring server socket accepts only into a Loomring socket, not "
                     + si.getClass().getName());
         }
-        TcpServerSocket s = ensureListening();
-        TcpSocket accepted;
+        ListeningSocket s = ensureListening();
+        StreamSocket accepted;
         try {
-            accepted = s.accept(Duration.ofMillis(timeoutMillis));
+            accepted = s.accept(SocketFd.timeoutNanos(Duration.ofMillis(timeoutMillis)));
         } catch (IOException e) {
             throw JavaNetErrors.translate(e);
         }
-        target.attachAccepted(accepted, family);
+        target.attachAccepted(accepted);
     }
 
     @Override
     protected void close() throws IOException {
-        TcpServerSocket s;
+        ListeningSocket s;
         synchronized (stateLock) {
             if (closed) {
                 return;
@@ -155,9 +150,9 @@ final class LoomringServerSocketImpl extends SocketImpl {
         }
     }
 
-    private TcpServerSocket ensureListening() throws SocketException {
+    private ListeningSocket ensureListening() throws SocketException {
         ensureOpen();
-        TcpServerSocket s = server;
+        ListeningSocket s = server;
         if (s == null) {
             throw new SocketException("Not bound");
         }
@@ -170,36 +165,24 @@ final class LoomringServerSocketImpl extends SocketImpl {
     public void setOption(int optID, Object value) throws SocketException {
         synchronized (stateLock) {
             ensureOpen();
-            TcpServerSocket s = server;
-            try {
-                switch (optID) {
-                    case SocketOptions.SO_TIMEOUT -> {
-                        int ms = LoomringSocketImpl.intValue(value, "SO_TIMEOUT");
-                        if (ms < 0) {
-                            throw new IllegalArgumentException("timeout < 0");
-                        }
-                        timeoutMillis = ms;
-                    }
-                    case SocketOptions.SO_RCVBUF -> {
-                        int n = LoomringSocketImpl.intValue(value, "SO_RCVBUF");
-                        if (n <= 0) {
-                            throw new SocketException("SO_RCVBUF <= 0");
-                        }
-                        receiveBufferSize = n;
-                        setInt(s, Sockets.SO_RCVBUF, n, "SO_RCVBUF");
-                    }
-                    case SocketOptions.SO_REUSEADDR -> {
-                        reuseAddress = LoomringSocketImpl.booleanValue(value, "SO_REUSEADDR");
-                        setInt(s, Sockets.SO_REUSEADDR, reuseAddress ? 1 : 0, "SO_REUSEADDR");
-                    }
-                    case SocketOptions.SO_REUSEPORT -> {
-                        reusePort = LoomringSocketImpl.booleanValue(value, "SO_REUSEPORT");
-                        setInt(s, Sockets.SO_REUSEPORT, reusePort ? 1 : 0, "SO_REUSEPORT");
-                    }
-                    default -> throw new SocketException("Unknown option " + optID);
+            if (optID == SocketOptions.SO_TIMEOUT) {
+                int ms = JavaNetOptions.intValue(value, "SO_TIMEOUT");
+                if (ms < 0) {
+                    throw new IllegalArgumentException("timeout < 0");
                 }
-            } catch (IOException e) {
-                throw JavaNetErrors.asSocketException(e);
+                timeoutMillis = ms;
+                return;
+            }
+            TcpOption option = JavaNetOptions.legacy(optID, true);
+            int v = JavaNetOptions.fromLegacy(option, value);
+            beforeListen.put(option, v);
+            ListeningSocket s = server;
+            if (s != null) {
+                try {
+                    s.setOption(option, v);
+                } catch (IOException e) {
+                    throw JavaNetErrors.asSocketException(e);
+                }
             }
         }
     }
@@ -208,24 +191,20 @@ final class LoomringServerSocketImpl extends SocketImpl {
     public Object getOption(int optID) throws SocketException {
         synchronized (stateLock) {
             ensureOpen();
-            TcpServerSocket s = server;
+            ListeningSocket s = server;
+            if (optID == SocketOptions.SO_TIMEOUT) {
+                return timeoutMillis;
+            }
+            if (optID == SocketOptions.SO_BINDADDR) {
+                if (s == null) {
+                    throw new SocketException("Not bound");
+                }
+                return s.localAddress().getAddress();
+            }
+            TcpOption option = JavaNetOptions.legacy(optID, true);
             try {
-                return switch (optID) {
-                    case SocketOptions.SO_TIMEOUT -> timeoutMillis;
-                    case SocketOptions.SO_RCVBUF -> s != null ? getInt(s, Sockets.SO_RCVBUF, "SO_RCVBUF")
-                            : receiveBufferSize > 0 ? receiveBufferSize : defaultReceiveBufferSize();
-                    case SocketOptions.SO_REUSEADDR -> s != null
-                            ? getInt(s, Sockets.SO_REUSEADDR, "SO_REUSEADDR") != 0 : reuseAddress;
-                    case SocketOptions.SO_REUSEPORT -> s != null
-                            ? getInt(s, Sockets.SO_REUSEPORT, "SO_REUSEPORT") != 0 : reusePort;
-                    case SocketOptions.SO_BINDADDR -> {
-                        if (s == null) {
-                            throw new SocketException("Not bound");
-                        }
-                        yield s.localAddress().getAddress();
-                    }
-                    default -> throw new SocketException("Unknown option " + optID);
-                };
+                Integer v = s != null ? Integer.valueOf(s.getOption(option)) : beforeListen.get(option);
+                return JavaNetOptions.toLegacy(option, v != null ? v : defaultValue(option));
             } catch (IOException e) {
                 throw JavaNetErrors.asSocketException(e);
             }
@@ -234,40 +213,39 @@ final class LoomringServerSocketImpl extends SocketImpl {
 
     @Override
     protected Set<SocketOption<?>> supportedOptions() {
-        return OPTIONS;
+        return JavaNetOptions.SERVER;
     }
 
     @Override
     protected <T> void setOption(SocketOption<T> name, T value) throws IOException {
-        LoomringSocketImpl.checkOption(OPTIONS, name, value);
-        setOption(LoomringSocketImpl.legacyId(name), value);
+        JavaNetOptions.checkOption(JavaNetOptions.SERVER, name, value);
+        setOption(TcpOption.bySocketOption(name).legacyId(), value);
     }
 
     @Override
     @SuppressWarnings("unchecked")
     protected <T> T getOption(SocketOption<T> name) throws IOException {
-        LoomringSocketImpl.checkOption(OPTIONS, name);
-        return (T) getOption(LoomringSocketImpl.legacyId(name));
+        JavaNetOptions.checkOption(JavaNetOptions.SERVER, name);
+        return (T) getOption(TcpOption.bySocketOption(name).legacyId());
     }
 
-    private static void setInt(TcpServerSocket s, int name, int value, String what) throws IOException {
-        if (s != null) {
-            s.withFd(fd -> {
-                SocketCalls.setInt(fd, Sockets.SOL_SOCKET, name, value, what);
-                return null;
-            });
-        }
+    /**
+     * An option's value before listen when none was set: SO_REUSEADDR on (as {@link ListeningSocket#bind}
+     * sets it), SO_REUSEPORT off, SO_RCVBUF the kernel's default, as the JDK reports it.
+     */
+    private static int defaultValue(TcpOption option) throws SocketException {
+        return switch (option) {
+            case SO_REUSEADDR -> 1;
+            case SO_REUSEPORT -> 0;
+            default -> defaultReceiveBufferSize();
+        };
     }
 
-    private static int getInt(TcpServerSocket s, int name, String what) throws IOException {
-        return s.withFd(fd -> SocketCalls.getInt(fd, Sockets.SOL_SOCKET, name, what));
-    }
-
-    /** StandardSocketOptions.SO_RCVBUF of a fresh TCP socket: what the JDK reports before the bind. */
+    /** SO_RCVBUF of a fresh TCP socket: what the JDK reports before the bind. */
     private static int defaultReceiveBufferSize() throws SocketException {
         int fd = SocketCalls.newTcpSocket(Sockets.AF_INET);
         try {
-            return SocketCalls.getInt(fd, Sockets.SOL_SOCKET, Sockets.SO_RCVBUF, "SO_RCVBUF");
+            return TcpOption.SO_RCVBUF.get(fd, Sockets.AF_INET);
         } finally {
             LibC.close(Native.threadCaptureState(), fd);
         }

@@ -1,5 +1,6 @@
 package io.loomring.net;
 
+import io.loomring.BackgroundSend;
 import io.loomring.IoScheduler;
 import io.loomring.ffm.Errno;
 import io.loomring.ffm.Native;
@@ -24,6 +25,10 @@ import java.nio.channels.AsynchronousCloseException;
  * length, as a blocking read does; that costs a syscall only when more than the buffer had come. A timeout,
  * interrupt or close cancels the request and waits for its final completion
  * ({@link IoScheduler#receive}); bytes that arrived before the cancel took effect are returned.
+ *
+ * <p>This class and {@link SocketFd} (readiness awaits, cancel) are the only places this package
+ * calls the scheduler for I/O: {@link WriteBehind} starts and awaits its background sends through
+ * here as well.
  */
 final class RingSocketIo {
     /** Size of the socket-owned buffers for heap arrays (allocated on first use, freed with the socket). */
@@ -44,6 +49,25 @@ final class RingSocketIo {
     /** True when the calling thread can use completion mode on this socket now. */
     boolean usable() {
         return fd.scheduler().completionMode();
+    }
+
+    /** True when a short write by the calling thread can be sent behind ({@link WriteBehind}). */
+    boolean writesBehind() {
+        return fd.scheduler().writesBehind();
+    }
+
+    /** Starts a background send of all of {@code buffer}; {@code onDone} runs when the kernel is done. */
+    BackgroundSend sendInBackground(MemorySegment buffer, Runnable onDone) throws IOException {
+        return fd.scheduler().sendInBackground(fd.fd(), buffer, onDone);
+    }
+
+    /**
+     * Waits for a background send, at most {@code timeoutNanos} (0 or less: no limit).
+     *
+     * @return the bytes sent, or {@code -errno}
+     */
+    static int awaitBackground(BackgroundSend send, long timeoutNanos) throws IOException {
+        return send.await(timeoutNanos);
     }
 
     /**

@@ -49,18 +49,56 @@ final class SocketCalls {
         }
     }
 
-    /** SO_LINGER on with {@code seconds} (0: close sends RST). */
+    /** SO_LINGER on with {@code seconds} (0: close sends RST); {@code seconds < 0} turns it off. */
     static void setLinger(int fd, int seconds) throws SocketException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment v = arena.allocate(Sockets.LINGER_SIZE, 4);
-            v.set(ValueLayout.JAVA_INT, 0, 1);
-            v.set(ValueLayout.JAVA_INT, 4, seconds);
+            v.set(ValueLayout.JAVA_INT, 0, seconds < 0 ? 0 : 1);
+            v.set(ValueLayout.JAVA_INT, 4, Math.max(seconds, 0));
             int r = Sockets.setsockopt(Native.threadCaptureState(), fd, Sockets.SOL_SOCKET, Sockets.SO_LINGER,
                     v, Sockets.LINGER_SIZE);
             if (r < 0) {
                 throw new SocketException("setsockopt(SO_LINGER) failed: " + SocketErrors.describe(-r));
             }
         }
+    }
+
+    /** SO_LINGER's interval in seconds, or -1 when off. */
+    static int linger(int fd) throws SocketException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment v = arena.allocate(Sockets.LINGER_SIZE, 4);
+            MemorySegment len = arena.allocateFrom(ValueLayout.JAVA_INT, Sockets.LINGER_SIZE);
+            int r = Sockets.getsockopt(Native.threadCaptureState(), fd, Sockets.SOL_SOCKET, Sockets.SO_LINGER,
+                    v, len);
+            if (r < 0) {
+                throw new SocketException("getsockopt(SO_LINGER) failed: " + SocketErrors.describe(-r));
+            }
+            return v.get(ValueLayout.JAVA_INT, 0) == 0 ? -1 : v.get(ValueLayout.JAVA_INT, 4);
+        }
+    }
+
+    /**
+     * The traffic class: IPV6_TCLASS on an IPv6 socket (and IP_TOS too, for the IPv4 traffic of a
+     * dual-stack socket, as the JDK does), IP_TOS on an IPv4 socket.
+     */
+    static void setTrafficClass(int fd, int family, int tc) throws SocketException {
+        if (family == Sockets.AF_INET6) {
+            setInt(fd, Sockets.IPPROTO_IPV6, Sockets.IPV6_TCLASS, tc, "IPV6_TCLASS");
+            try {
+                setInt(fd, Sockets.IPPROTO_IP, Sockets.IP_TOS, tc, "IP_TOS");
+            } catch (SocketException ignored) {
+                // an IPv6-only socket has no IPv4 traffic to mark
+            }
+        } else {
+            setInt(fd, Sockets.IPPROTO_IP, Sockets.IP_TOS, tc, "IP_TOS");
+        }
+    }
+
+    /** The traffic class, as {@link #setTrafficClass} sets it. */
+    static int trafficClass(int fd, int family) throws SocketException {
+        return family == Sockets.AF_INET6
+                ? getInt(fd, Sockets.IPPROTO_IPV6, Sockets.IPV6_TCLASS, "IPV6_TCLASS")
+                : getInt(fd, Sockets.IPPROTO_IP, Sockets.IP_TOS, "IP_TOS");
     }
 
     /** The pending socket error (SO_ERROR), cleared by reading it. */

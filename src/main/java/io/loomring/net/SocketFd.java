@@ -15,6 +15,7 @@ import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -76,6 +77,11 @@ final class SocketFd {
         this.fd = fd;
         this.scheduler = scheduler;
         this.owner = owner;
+    }
+
+    /** What owns the fd, as its messages name it. */
+    String owner() {
+        return owner;
     }
 
     /** The exception for a use after close has started, saying of what. */
@@ -206,6 +212,23 @@ final class SocketFd {
         }
         long d = System.nanoTime() + timeoutNanos;
         return d == 0 ? 1 : d;
+    }
+
+    /**
+     * A timeout as this package carries it: nanoseconds, 0 for none.
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    static long timeoutNanos(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must not be negative: " + timeout);
+        }
+        try {
+            return timeout.toNanos();
+        } catch (ArithmeticException e) {
+            return 0; // beyond ~292 years: no timeout
+        }
     }
 
     /**

@@ -2,34 +2,48 @@ package io.loomring.net;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.NotYetConnectedException;
 import java.util.Objects;
 
-/** The {@link OutputStream} view of a {@link TcpSocket}: unbuffered, closing closes the socket. */
+/**
+ * The {@link OutputStream} of a socket, for every face: unbuffered, writes park in the core's
+ * {@link SocketWriter}; the face's {@link StreamContract} says what else a write checks and
+ * throws, and what closing closes.
+ */
 final class SocketOutputStream extends OutputStream {
-    private final TcpSocket socket;
+    private final SocketWriter writer;
+    private final StreamContract contract;
 
-    SocketOutputStream(TcpSocket socket) {
-        this.socket = socket;
+    SocketOutputStream(SocketWriter writer, StreamContract contract) {
+        this.writer = writer;
+        this.contract = contract;
     }
 
     @Override
     public void write(int b) throws IOException {
-        socket.write(new byte[] {(byte) b}, 0, 1);
+        write(new byte[] {(byte) b}, 0, 1);
     }
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
-        socket.write(b, off, len);
+        contract.checkOpen();
+        try {
+            writer.write(b, off, len);
+        } catch (IOException e) {
+            throw contract.translate(e);
+        } catch (NotYetConnectedException e) {
+            throw contract.notConnected(e);
+        }
     }
 
     @Override
     public void close() throws IOException {
-        socket.close();
+        contract.close();
     }
 
     @Override
     public String toString() {
-        return "SocketOutputStream[" + socket + "]";
+        return "SocketOutputStream[" + contract + "]";
     }
 }

@@ -1,16 +1,9 @@
 package io.loomring.net;
 
 import io.loomring.IoScheduler;
-import io.loomring.ffm.Errno;
-import io.loomring.ffm.Native;
-import io.loomring.ffm.Sockets;
 import java.io.Closeable;
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.net.InetSocketAddress;
-import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.channels.AsynchronousCloseException;
@@ -38,15 +31,10 @@ import java.util.Objects;
 public final class TcpServerSocket implements Closeable {
     /** Backlog of {@link #bind(InetSocketAddress)}; the kernel caps it at {@code net.core.somaxconn}. */
     public static final int DEFAULT_BACKLOG = 1024;
+    private final ListeningSocket core;
 
-    private final SocketFd fd;
-    private final int family;
-    private final InetSocketAddress localAddress;
-
-    private TcpServerSocket(SocketFd fd, int family, InetSocketAddress localAddress) {
-        this.fd = fd;
-        this.family = family;
-        this.localAddress = localAddress;
+    private TcpServerSocket(ListeningSocket core) {
+        this.core = core;
     }
 
     /**
@@ -83,20 +71,7 @@ public final class TcpServerSocket implements Closeable {
         if (address.isUnresolved()) {
             throw new UnknownHostException(address.getHostString());
         }
-        int family = Sockets.family(address.getAddress());
-        int fdNum = SocketCalls.newTcpSocket(family);
-        SocketFd fd = new SocketFd(fdNum, scheduler, "TcpServerSocket");
-        try {
-            SocketCalls.setInt(fdNum, Sockets.SOL_SOCKET, Sockets.SO_REUSEADDR, 1, "SO_REUSEADDR");
-            if (reusePort) {
-                SocketCalls.setInt(fdNum, Sockets.SOL_SOCKET, Sockets.SO_REUSEPORT, 1, "SO_REUSEPORT");
-            }
-            SocketCalls.bindAndListen(fdNum, family, address, backlog);
-            return new TcpServerSocket(fd, family, SocketCalls.localAddress(fdNum));
-        } catch (Throwable t) {
-            fd.closeQuietly();
-            throw t;
-        }
+        return new TcpServerSocket(ListeningSocket.bind(address, backlog, reusePort, scheduler));
     }
 
     /**
@@ -106,7 +81,7 @@ public final class TcpServerSocket implements Closeable {
      * @throws AsynchronousCloseException if closed by another thread meanwhile
      */
     public TcpSocket accept() throws IOException {
-        return accept(0);
+        return new TcpSocket(core.accept(0));
     }
 
     /**
@@ -116,81 +91,15 @@ public final class TcpServerSocket implements Closeable {
      * @throws IllegalArgumentException if {@code timeout} is negative
      */
     public TcpSocket accept(Duration timeout) throws IOException {
-        return accept(TcpSocket.timeoutNanos(timeout));
+        return new TcpSocket(core.accept(SocketFd.timeoutNanos(timeout)));
     }
 
-    private TcpSocket accept(long timeoutNanos) throws IOException {
-        fd.begin();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment addr = arena.allocate(Sockets.SOCKADDR_STORAGE_SIZE, 8);
-            MemorySegment addrLen = arena.allocate(ValueLayout.JAVA_INT);
-            MemorySegment capture = Native.threadCaptureState();
-            long deadline = -1;
-            for (;;) {
-                addrLen.set(ValueLayout.JAVA_INT, 0, Sockets.SOCKADDR_STORAGE_SIZE);
-                int r = Sockets.accept4(capture, fd.fd(), addr, addrLen,
-                        Sockets.SOCK_NONBLOCK | Sockets.SOCK_CLOEXEC);
-                if (r >= 0) {
-                    return accepted(r, addr);
-                }
-                int err = -r;
-                if (err == Errno.EAGAIN) {
-                    if (deadline < 0) {
-                        deadline = SocketFd.deadline(timeoutNanos);
-                    }
-                    fd.await(true, deadline, "Accept timed out");
-                } else if (!isTransient(err)) {
-                    fd.checkNotClosing();
-                    throw new SocketException("accept failed: " + SocketErrors.describe(err));
-                }
-            }
-        } finally {
-            fd.end();
-        }
-    }
-
-    private TcpSocket accepted(int newFd, MemorySegment addr) {
-        try {
-            return TcpSocket.accepted(newFd, family, fd.scheduler(), Sockets.decode(addr));
-        } catch (RuntimeException | Error e) {
-            io.loomring.ffm.LibC.close(Native.threadCaptureState(), newFd);
-            throw e;
-        }
-    }
-
-    /** Errors accept(2) reports for the pending connection, not the listener: try the next one. */
-    private static boolean isTransient(int errno) {
-        return switch (errno) {
-            case Errno.EINTR, Errno.ECONNABORTED, SocketErrors.EPROTO, SocketErrors.ENETDOWN,
-                 SocketErrors.EHOSTDOWN, Errno.EHOSTUNREACH, Errno.ENETUNREACH, Errno.EOPNOTSUPP -> true;
-            default -> false;
-        };
-    }
-
-    /**
-     * Runs {@code call} on the listening fd number while no close can complete, for the options
-     * this class has no method of its own for (the {@code java.net} adapter's SO_RCVBUF and
-     * SO_REUSEADDR).
-     *
-     * @throws ClosedChannelException if closed
-     */
-    <T> T withFd(FdCall<T> call) throws IOException {
-        fd.begin();
-        try {
-            return call.apply(fd.fd());
-        } finally {
-            fd.end();
-        }
-    }
-
-    /** The bound address (with the actual port when bound to port 0). */
     public InetSocketAddress localAddress() {
-        return localAddress;
+        return core.localAddress();
     }
 
-    /** True once {@link #close()} has started. */
     public boolean isClosed() {
-        return fd.isClosing();
+        return core.isClosing();
     }
 
     /**
@@ -207,10 +116,7 @@ public final class TcpServerSocket implements Closeable {
      * @throws ClosedChannelException if close has started
      */
     public int fd() throws ClosedChannelException {
-        if (fd.isClosing()) {
-            throw fd.closedException();
-        }
-        return fd.fd();
+        return core.fd();
     }
 
     /**
@@ -219,11 +125,11 @@ public final class TcpServerSocket implements Closeable {
      */
     @Override
     public void close() throws IOException {
-        fd.close();
+        core.close();
     }
 
     @Override
     public String toString() {
-        return "TcpServerSocket[" + localAddress + ", " + fd + "]";
+        return core.toString();
     }
 }

@@ -1,14 +1,10 @@
 package io.loomring.net;
 
 import io.loomring.IoScheduler;
-import io.loomring.ffm.Errno;
-import io.loomring.ffm.Native;
 import io.loomring.ffm.Sockets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
 import java.net.SocketException;
@@ -27,7 +23,6 @@ import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.ScatteringByteChannel;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A TCP connection with blocking-style calls that park the calling (virtual) thread instead of
@@ -60,49 +55,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * the errno. Writing to a peer that is gone never raises {@code SIGPIPE}.
  */
 public final class TcpSocket implements ByteChannel, ScatteringByteChannel, GatheringByteChannel, AutoCloseable {
-    private static final int UNCONNECTED = 0;
-    private static final int CONNECTING = 1;
-    private static final int CONNECTED = 2;
-    /** iovecs per readv/sendmsg call. */
-    private static final int IOV_BATCH = 64;
+    private final StreamSocket core;
+    private final InputStream inputStream;
+    private final OutputStream outputStream;
 
-    private final SocketFd fd;
-    private final RingSocketIo ring;
-    /** The write still in the ring, in completion mode (under writeLock). */
-    private final WriteBehind writeBehind;
-    private final int family;
-    private final ReentrantLock readLock = new ReentrantLock();
-    private final ReentrantLock writeLock = new ReentrantLock();
-    private final Object stateLock = new Object();
-    private volatile int connectState;
-    private volatile long readTimeoutNanos;
-    private volatile long writeTimeoutNanos;
-    private volatile boolean inputShutdown;
-    private volatile boolean outputShutdown;
-    private volatile InetSocketAddress remote;
-    private volatile InetSocketAddress local;
-    /** readv iovecs, under readLock; allocated on first scattering read. */
-    private MemorySegment readIov;
-    /** sendmsg msghdr followed by its iovecs, under writeLock; allocated on first gathering write. */
-    private MemorySegment writeMsg;
-    private volatile InputStream inputStream;
-    private volatile OutputStream outputStream;
-
-    private TcpSocket(int fd, int family, IoScheduler scheduler, InetSocketAddress remote, int state) {
-        this.fd = new SocketFd(fd, scheduler, "TcpSocket");
-        this.ring = new RingSocketIo(this.fd);
-        this.writeBehind = new WriteBehind(this.fd);
-        this.family = family;
-        this.remote = remote;
-        this.connectState = state;
+    /** The face of {@code core}, which it owns from now on. */
+    TcpSocket(StreamSocket core) {
+        this.core = core;
+        StreamContract contract = StreamContract.channel(core);
+        this.inputStream = new SocketInputStream(core.reader(), contract);
+        this.outputStream = new SocketOutputStream(core.writer(), contract);
     }
-
-    /** Wraps an fd returned by accept4 (already non-blocking). */
-    static TcpSocket accepted(int fd, int family, IoScheduler scheduler, InetSocketAddress remote) {
-        return new TcpSocket(fd, family, scheduler, remote, CONNECTED);
-    }
-
-    // ---------------------------------------------------------------- opening and connecting
 
     /**
      * Connects to {@code address} without a timeout of its own (the kernel gives up after its SYN
@@ -153,7 +116,7 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
         } catch (Throwable t) {
             // connectTo closes the socket once it has started connecting; an argument it refuses
             // before that (a negative timeout) must not leak the fd opened here.
-            socket.fd.closeQuietly();
+            socket.core.closeQuietly();
             throw t;
         }
         return socket;
@@ -179,7 +142,7 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
         } else {
             throw new UnsupportedOperationException("TCP over " + family + " is not supported");
         }
-        return new TcpSocket(SocketCalls.newTcpSocket(af), af, scheduler, null, UNCONNECTED);
+        return new TcpSocket(StreamSocket.open(af, scheduler));
     }
 
     /**
@@ -194,65 +157,8 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
      * @throws IOException                as {@link #connect(InetSocketAddress, Duration, IoScheduler)}
      */
     public void connectTo(InetSocketAddress address, Duration timeout) throws IOException {
-        Objects.requireNonNull(address, "address");
-        long timeoutNanos = timeoutNanos(timeout);
-        if (address.isUnresolved()) {
-            throw new UnknownHostException(address.getHostString());
-        }
-        fd.begin();
-        boolean started = false;
-        boolean connected = false;
-        try {
-            synchronized (stateLock) {
-                if (connectState == CONNECTED) {
-                    throw new AlreadyConnectedException();
-                }
-                if (connectState == CONNECTING) {
-                    throw new ConnectionPendingException();
-                }
-                connectState = CONNECTING;
-            }
-            started = true;
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment addr = arena.allocate(Sockets.SOCKADDR_STORAGE_SIZE, 8);
-                int len = Sockets.encode(address, family, addr);
-                awaitConnected(addr, len, address, SocketFd.deadline(timeoutNanos));
-            }
-            remote = address;
-            connectState = CONNECTED;
-            connected = true;
-        } finally {
-            fd.end();
-            if (started && !connected) {
-                fd.closeQuietly();
-            }
-        }
+        core.connect(Objects.requireNonNull(address, "address"), SocketFd.timeoutNanos(timeout));
     }
-
-    private void awaitConnected(MemorySegment addr, int len, InetSocketAddress address, long deadline)
-            throws IOException {
-        MemorySegment capture = Native.threadCaptureState();
-        int r = Sockets.connect(capture, fd.fd(), addr, len);
-        for (;;) {
-            if (r == 0 || r == -SocketErrors.EISCONN) {
-                return;
-            }
-            int err = -r;
-            if (err != Errno.EINPROGRESS && err != Errno.EALREADY && err != Errno.EINTR) {
-                fd.checkNotClosing();
-                throw SocketErrors.connect(err, address);
-            }
-            fd.await(false, deadline, "Connect timed out (" + address + ")");
-            int soError = SocketCalls.takeSocketError(fd.fd());
-            if (soError != 0) {
-                throw SocketErrors.connect(soError, address);
-            }
-            // Writable without error: connected, unless the wakeup was spurious (then EALREADY).
-            r = Sockets.connect(capture, fd.fd(), addr, len);
-        }
-    }
-
-    // ---------------------------------------------------------------- reading
 
     /**
      * Reads into {@code dst}, parking until at least one byte arrives.
@@ -265,31 +171,7 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
      */
     @Override
     public int read(ByteBuffer dst) throws IOException {
-        Objects.requireNonNull(dst, "dst");
-        if (dst.isReadOnly()) {
-            throw new IllegalArgumentException("read-only buffer");
-        }
-        readLock.lock();
-        try {
-            beginIo();
-            try {
-                if (!dst.hasRemaining()) {
-                    return 0;
-                }
-                // The length comes from the segment itself: recv may write into a heap array, and a
-                // second look at the buffer (which another thread could change) must not widen it.
-                MemorySegment seg = MemorySegment.ofBuffer(dst);
-                int n = receive(seg, (int) seg.byteSize());
-                if (n > 0) {
-                    dst.position(dst.position() + n);
-                }
-                return n;
-            } finally {
-                fd.end();
-            }
-        } finally {
-            readLock.unlock();
-        }
+        return core.reader().read(dst);
     }
 
     /**
@@ -299,21 +181,7 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
      * @throws IndexOutOfBoundsException if {@code off}/{@code len} are out of {@code b}'s bounds
      */
     public int read(byte[] b, int off, int len) throws IOException {
-        Objects.checkFromIndexSize(off, len, b.length);
-        readLock.lock();
-        try {
-            beginIo();
-            try {
-                if (len == 0) {
-                    return 0;
-                }
-                return receive(MemorySegment.ofArray(b).asSlice(off, len), len);
-            } finally {
-                fd.end();
-            }
-        } finally {
-            readLock.unlock();
-        }
+        return core.reader().read(b, off, len);
     }
 
     /**
@@ -324,116 +192,13 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
      */
     @Override
     public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
-        Objects.checkFromIndexSize(offset, length, dsts.length);
-        boolean allDirect = true;
-        int first = -1;
-        for (int i = offset; i < offset + length; i++) {
-            ByteBuffer b = Objects.requireNonNull(dsts[i], "dsts[" + i + "]");
-            if (b.isReadOnly()) {
-                throw new IllegalArgumentException("read-only buffer at " + i);
-            }
-            allDirect &= b.isDirect();
-            if (first < 0 && b.hasRemaining()) {
-                first = i;
-            }
-        }
-        if (first < 0) {
-            beginIo();
-            fd.end();
-            return 0;
-        }
-        if (!allDirect) {
-            return read(dsts[first]);
-        }
-        readLock.lock();
-        try {
-            beginIo();
-            try {
-                return readVectored(dsts, first, offset + length);
-            } finally {
-                fd.end();
-            }
-        } finally {
-            readLock.unlock();
-        }
+        return core.reader().read(dsts, offset, length);
     }
 
     @Override
     public long read(ByteBuffer[] dsts) throws IOException {
         return read(dsts, 0, dsts.length);
     }
-
-    private long readVectored(ByteBuffer[] dsts, int from, int to) throws IOException {
-        if (inputShutdown) {
-            return -1;
-        }
-        if (readIov == null) {
-            readIov = fd.memory().allocate((long) IOV_BATCH * Sockets.IOVEC_SIZE);
-        }
-        int count = 0;
-        for (int i = from; i < to && count < IOV_BATCH; i++) {
-            if (dsts[i].hasRemaining()) {
-                MemorySegment s = MemorySegment.ofBuffer(dsts[i]);
-                Sockets.setIovec(readIov, count++, s.address(), s.byteSize());
-            }
-        }
-        MemorySegment capture = Native.threadCaptureState();
-        long deadline = -1;
-        for (;;) {
-            long n = Sockets.readv(capture, fd.fd(), readIov, count);
-            if (n > 0) {
-                advance(dsts, from, to, n);
-                return n;
-            }
-            if (n == 0) {
-                return -1;
-            }
-            deadline = onReadError((int) -n, deadline);
-        }
-    }
-
-    /**
-     * Reads into {@code seg}: on a carried thread through the ring ({@link RingSocketIo}), else the
-     * syscall first and a wait on EAGAIN. Returns -1 at end of stream.
-     */
-    private int receive(MemorySegment seg, int len) throws IOException {
-        if (inputShutdown) {
-            return -1;
-        }
-        if (ring.usable()) {
-            return ring.receive(seg, len, readTimeoutNanos);
-        }
-        MemorySegment capture = Native.threadCaptureState();
-        long deadline = -1;
-        for (;;) {
-            long n = Sockets.recv(capture, fd.fd(), seg, len, 0);
-            if (n > 0) {
-                return (int) n;
-            }
-            if (n == 0) {
-                return -1;
-            }
-            deadline = onReadError((int) -n, deadline);
-        }
-    }
-
-    /** Waits on EAGAIN (computing the deadline on the first wait), retries EINTR, else throws. */
-    private long onReadError(int errno, long deadline) throws IOException {
-        if (errno == Errno.EAGAIN) {
-            if (deadline < 0) {
-                deadline = SocketFd.deadline(readTimeoutNanos);
-            }
-            fd.await(true, deadline, "Read timed out");
-            return deadline;
-        }
-        if (errno == Errno.EINTR) {
-            return deadline;
-        }
-        fd.checkNotClosing();
-        throw SocketErrors.io("read", errno);
-    }
-
-    // ---------------------------------------------------------------- writing
 
     /**
      * Writes all of {@code src}, parking while the socket buffer is full. On an exception,
@@ -445,22 +210,7 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
      */
     @Override
     public int write(ByteBuffer src) throws IOException {
-        Objects.requireNonNull(src, "src");
-        writeLock.lock();
-        try {
-            beginIo();
-            try {
-                MemorySegment seg = MemorySegment.ofBuffer(src); // the length is the segment's (see read)
-                if (seg.byteSize() == 0) {
-                    return 0;
-                }
-                return (int) sendFully(seg, seg.byteSize(), src);
-            } finally {
-                fd.end();
-            }
-        } finally {
-            writeLock.unlock();
-        }
+        return core.writer().write(src);
     }
 
     /**
@@ -470,20 +220,7 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
      * @throws IndexOutOfBoundsException if {@code off}/{@code len} are out of {@code b}'s bounds
      */
     public void write(byte[] b, int off, int len) throws IOException {
-        Objects.checkFromIndexSize(off, len, b.length);
-        writeLock.lock();
-        try {
-            beginIo();
-            try {
-                if (len > 0) {
-                    sendFully(MemorySegment.ofArray(b).asSlice(off, len), len, null);
-                }
-            } finally {
-                fd.end();
-            }
-        } finally {
-            writeLock.unlock();
-        }
+        core.writer().write(b, off, len);
     }
 
     /**
@@ -494,32 +231,7 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
      */
     @Override
     public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-        Objects.checkFromIndexSize(offset, length, srcs.length);
-        boolean allDirect = true;
-        for (int i = offset; i < offset + length; i++) {
-            allDirect &= Objects.requireNonNull(srcs[i], "srcs[" + i + "]").isDirect();
-        }
-        writeLock.lock();
-        try {
-            beginIo();
-            try {
-                if (allDirect) {
-                    return writeVectored(srcs, offset, offset + length);
-                }
-                long total = 0;
-                for (int i = offset; i < offset + length; i++) {
-                    MemorySegment seg = MemorySegment.ofBuffer(srcs[i]);
-                    if (seg.byteSize() > 0) {
-                        total += sendFully(seg, seg.byteSize(), srcs[i]);
-                    }
-                }
-                return total;
-            } finally {
-                fd.end();
-            }
-        } finally {
-            writeLock.unlock();
-        }
+        return core.writer().write(srcs, offset, length);
     }
 
     @Override
@@ -527,123 +239,12 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
         return write(srcs, 0, srcs.length);
     }
 
-    private long writeVectored(ByteBuffer[] srcs, int from, int to) throws IOException {
-        writeBehind.finish(writeTimeoutNanos, "Write timed out");
-        if (writeMsg == null) {
-            writeMsg = fd.memory().allocate(Sockets.MSGHDR_SIZE + (long) IOV_BATCH * Sockets.IOVEC_SIZE);
-        }
-        MemorySegment iov = writeMsg.asSlice(Sockets.MSGHDR_SIZE);
-        MemorySegment capture = Native.threadCaptureState();
-        long total = 0;
-        for (;;) {
-            checkOutputOpen();
-            int count = 0;
-            for (int i = from; i < to && count < IOV_BATCH; i++) {
-                if (srcs[i].hasRemaining()) {
-                    MemorySegment s = MemorySegment.ofBuffer(srcs[i]);
-                    Sockets.setIovec(iov, count++, s.address(), s.byteSize());
-                }
-            }
-            if (count == 0) {
-                return total;
-            }
-            Sockets.setMsghdr(writeMsg.asSlice(0, Sockets.MSGHDR_SIZE), iov, count);
-            long n = Sockets.sendmsg(capture, fd.fd(), writeMsg, Sockets.MSG_NOSIGNAL);
-            if (n >= 0) {
-                advance(srcs, from, to, n);
-                total += n;
-                continue;
-            }
-            onWriteError((int) -n);
-        }
-    }
-
-    /** Sends all {@code len} bytes of {@code seg}; advances {@code advance}'s position as it goes. */
-    private long sendFully(MemorySegment seg, long len, ByteBuffer advance) throws IOException {
-        // An earlier write still in the ring goes first, and its failure is this write's.
-        writeBehind.finish(writeTimeoutNanos, "Write timed out");
-        if (writeBehind.accepts(len)) {
-            checkOutputOpen();
-            writeBehind.start(seg, (int) len);
-            if (advance != null) {
-                advance.position(advance.position() + (int) len);
-            }
-            return len;
-        }
-        MemorySegment capture = Native.threadCaptureState();
-        boolean completionMode = ring.usable();
-        long done = 0;
-        try {
-            while (done < len) {
-                checkOutputOpen();
-                long n = Sockets.send(capture, fd.fd(), seg.asSlice(done), len - done, Sockets.MSG_NOSIGNAL);
-                if (completionMode && n == -Errno.EAGAIN) {
-                    // Completion mode still tries send(2) first: bytes that fit in the socket
-                    // buffer leave in that call, which costs less than parking for a SEND's
-                    // completion and being resumed. Only a full buffer hands the rest to the ring,
-                    // where the kernel waits for room.
-                    done += ring.send(seg.asSlice(done), len - done, writeTimeoutNanos);
-                    continue;
-                }
-                if (n >= 0) {
-                    done += n;
-                } else {
-                    onWriteError((int) -n);
-                }
-            }
-            return done;
-        } finally {
-            if (advance != null) {
-                advance.position(advance.position() + (int) done);
-            }
-        }
-    }
-
-    private void checkOutputOpen() throws IOException {
-        fd.checkNotClosing();
-        if (outputShutdown) {
-            throw new SocketException("Socket output is shutdown");
-        }
-    }
-
-    private void onWriteError(int errno) throws IOException {
-        if (errno == Errno.EAGAIN) {
-            // The write timeout bounds each wait: a write fails when it makes no progress that long.
-            fd.await(false, SocketFd.deadline(writeTimeoutNanos), "Write timed out");
-            return;
-        }
-        if (errno == Errno.EINTR) {
-            return;
-        }
-        fd.checkNotClosing();
-        throw SocketErrors.io("write", errno);
-    }
-
-    private static void advance(ByteBuffer[] buffers, int from, int to, long n) {
-        for (int i = from; i < to && n > 0; i++) {
-            int step = (int) Math.min(buffers[i].remaining(), n);
-            buffers[i].position(buffers[i].position() + step);
-            n -= step;
-        }
-    }
-
-    // ---------------------------------------------------------------- streams
-
     /**
      * An {@link InputStream} over this socket (the same one on every call). Closing it closes the
      * socket. {@code available()} is always 0.
      */
     public InputStream inputStream() {
-        InputStream s = inputStream;
-        if (s == null) {
-            synchronized (stateLock) {
-                if (inputStream == null) {
-                    inputStream = new SocketInputStream(this);
-                }
-                s = inputStream;
-            }
-        }
-        return s;
+        return inputStream;
     }
 
     /**
@@ -651,19 +252,8 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
      * closing it closes the socket.
      */
     public OutputStream outputStream() {
-        OutputStream s = outputStream;
-        if (s == null) {
-            synchronized (stateLock) {
-                if (outputStream == null) {
-                    outputStream = new SocketOutputStream(this);
-                }
-                s = outputStream;
-            }
-        }
-        return s;
+        return outputStream;
     }
-
-    // ---------------------------------------------------------------- timeouts, shutdown, options
 
     /**
      * How long a read may park before it fails with {@link SocketTimeoutException} (the socket
@@ -672,7 +262,7 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
      * @throws IllegalArgumentException if negative
      */
     public void setReadTimeout(Duration timeout) {
-        readTimeoutNanos = timeoutNanos(timeout);
+        core.reader().setTimeout(SocketFd.timeoutNanos(timeout));
     }
 
     /**
@@ -683,18 +273,11 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
      * @throws IllegalArgumentException if negative
      */
     public void setWriteTimeout(Duration timeout) {
-        writeTimeoutNanos = timeoutNanos(timeout);
+        core.writer().setTimeout(SocketFd.timeoutNanos(timeout));
     }
 
-    /** Shuts down the reading side: later reads return -1; a blocked read wakes and returns -1. */
     public void shutdownInput() throws IOException {
-        beginIo();
-        try {
-            SocketCalls.shutdown(fd.fd(), Sockets.SHUT_RD);
-            inputShutdown = true;
-        } finally {
-            fd.end();
-        }
+        core.reader().shutdown();
     }
 
     /**
@@ -702,39 +285,23 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
      * socket. Later writes throw {@link SocketException}.
      */
     public void shutdownOutput() throws IOException {
-        writeLock.lock(); // a write still in the ring must leave before the FIN
-        try {
-            beginIo();
-            try {
-                writeBehind.finish(writeTimeoutNanos, "Write timed out");
-                SocketCalls.shutdown(fd.fd(), Sockets.SHUT_WR);
-                outputShutdown = true;
-            } finally {
-                fd.end();
-            }
-        } finally {
-            writeLock.unlock();
-        }
+        core.writer().shutdown();
     }
 
-    /** Sets TCP_NODELAY (disables Nagle's algorithm when on). */
     public void setTcpNoDelay(boolean on) throws IOException {
-        setOption(Sockets.IPPROTO_TCP, Sockets.TCP_NODELAY, on ? 1 : 0, "TCP_NODELAY");
+        core.setOption(TcpOption.TCP_NODELAY, on ? 1 : 0);
     }
 
-    /** Whether TCP_NODELAY is on. */
     public boolean tcpNoDelay() throws IOException {
-        return getOption(Sockets.IPPROTO_TCP, Sockets.TCP_NODELAY, "TCP_NODELAY") != 0;
+        return core.getOption(TcpOption.TCP_NODELAY) != 0;
     }
 
-    /** Sets SO_KEEPALIVE. */
     public void setKeepAlive(boolean on) throws IOException {
-        setOption(Sockets.SOL_SOCKET, Sockets.SO_KEEPALIVE, on ? 1 : 0, "SO_KEEPALIVE");
+        core.setOption(TcpOption.SO_KEEPALIVE, on ? 1 : 0);
     }
 
-    /** Whether SO_KEEPALIVE is on. */
     public boolean keepAlive() throws IOException {
-        return getOption(Sockets.SOL_SOCKET, Sockets.SO_KEEPALIVE, "SO_KEEPALIVE") != 0;
+        return core.getOption(TcpOption.SO_KEEPALIVE) != 0;
     }
 
     /**
@@ -747,12 +314,11 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
         if (n <= 0) {
             throw new IllegalArgumentException("receive buffer size must be > 0: " + n);
         }
-        setOption(Sockets.SOL_SOCKET, Sockets.SO_RCVBUF, n, "SO_RCVBUF");
+        core.setOption(TcpOption.SO_RCVBUF, n);
     }
 
-    /** SO_RCVBUF as the kernel reports it. */
     public int receiveBufferSize() throws IOException {
-        return getOption(Sockets.SOL_SOCKET, Sockets.SO_RCVBUF, "SO_RCVBUF");
+        return core.getOption(TcpOption.SO_RCVBUF);
     }
 
     /**
@@ -764,94 +330,32 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
         if (n <= 0) {
             throw new IllegalArgumentException("send buffer size must be > 0: " + n);
         }
-        setOption(Sockets.SOL_SOCKET, Sockets.SO_SNDBUF, n, "SO_SNDBUF");
+        core.setOption(TcpOption.SO_SNDBUF, n);
     }
 
-    /** SO_SNDBUF as the kernel reports it. */
     public int sendBufferSize() throws IOException {
-        return getOption(Sockets.SOL_SOCKET, Sockets.SO_SNDBUF, "SO_SNDBUF");
+        return core.getOption(TcpOption.SO_SNDBUF);
     }
 
-    /** SO_LINGER 0: close() then resets the connection instead of a graceful FIN (for tests). */
     void setLingerZero() throws IOException {
-        fd.begin();
-        try {
-            SocketCalls.setLinger(fd.fd(), 0);
-        } finally {
-            fd.end();
-        }
+        core.setOption(TcpOption.SO_LINGER, 0);
     }
-
-    /**
-     * Runs {@code call} on this socket's fd number while no close can complete, for the calls this
-     * class has no method of its own for (the {@code java.net} adapter's bind before connect,
-     * SO_LINGER, SO_REUSEADDR, FIONREAD).
-     *
-     * @throws ClosedChannelException if closed
-     */
-    <T> T withFd(FdCall<T> call) throws IOException {
-        fd.begin();
-        try {
-            return call.apply(fd.fd());
-        } finally {
-            fd.end();
-        }
-    }
-
-    private void setOption(int level, int name, int value, String what) throws IOException {
-        fd.begin();
-        try {
-            SocketCalls.setInt(fd.fd(), level, name, value, what);
-        } finally {
-            fd.end();
-        }
-    }
-
-    private int getOption(int level, int name, String what) throws IOException {
-        fd.begin();
-        try {
-            return SocketCalls.getInt(fd.fd(), level, name, what);
-        } finally {
-            fd.end();
-        }
-    }
-
-    // ---------------------------------------------------------------- addresses, lifecycle
 
     /**
      * The local address, or null if the socket is not bound (not connected yet) or was closed
      * before the address was first asked for.
      */
     public InetSocketAddress localAddress() {
-        InetSocketAddress a = local;
-        if (a != null || connectState != CONNECTED) {
-            return a;
-        }
-        try {
-            fd.begin();
-        } catch (ClosedChannelException e) {
-            return null;
-        }
-        try {
-            a = SocketCalls.localAddress(fd.fd());
-            local = a;
-            return a;
-        } catch (SocketException e) {
-            return null;
-        } finally {
-            fd.end();
-        }
+        return core.localAddress();
     }
 
-    /** The peer's address, or null if not connected. Still known after close. */
     public InetSocketAddress remoteAddress() {
-        return remote;
+        return core.remoteAddress();
     }
 
-    /** True until {@link #close()} starts. */
     @Override
     public boolean isOpen() {
-        return !fd.isClosing();
+        return core.isOpen();
     }
 
     /**
@@ -870,10 +374,7 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
      * @throws ClosedChannelException if close has started
      */
     public int fd() throws ClosedChannelException {
-        if (fd.isClosing()) {
-            throw fd.closedException();
-        }
-        return fd.fd();
+        return core.fd();
     }
 
     /**
@@ -887,45 +388,15 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
      */
     @Override
     public void close() throws IOException {
-        if (writeLock.tryLock()) {
-            try {
-                if (writeBehind.hasPending()) {
-                    writeBehind.finishBeforeClose(writeTimeoutNanos);
-                }
-            } finally {
-                writeLock.unlock();
-            }
-        }
-        fd.close();
+        core.close();
     }
 
-    /** The socket's native buffers, for tests. */
     SocketMemory memory() {
-        return fd.memory();
+        return core.memory();
     }
 
     @Override
     public String toString() {
-        return "TcpSocket[" + (remote != null ? "remote=" + remote + ", " : "") + fd + "]";
-    }
-
-    private void beginIo() throws ClosedChannelException {
-        fd.begin();
-        if (connectState != CONNECTED) {
-            fd.end();
-            throw new NotYetConnectedException();
-        }
-    }
-
-    static long timeoutNanos(Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isNegative()) {
-            throw new IllegalArgumentException("timeout must not be negative: " + timeout);
-        }
-        try {
-            return timeout.toNanos();
-        } catch (ArithmeticException e) {
-            return 0; // beyond ~292 years: no timeout
-        }
+        return core.toString();
     }
 }

@@ -21,7 +21,7 @@ import java.nio.channels.AsynchronousCloseException;
  * call instead of being lost, as the kernel reports a failure of bytes it had buffered. While in
  * flight the send counts as an operation on the fd ({@link SocketFd#begin}), so the fd is never
  * closed under it. Everything here runs under the socket's write lock, except the send's own end,
- * {@link #sendDone}.
+ * {@link #sendDone}. The scheduler is reached through {@link RingSocketIo}.
  */
 final class WriteBehind {
     /** The largest write sent behind; larger ones wait for the kernel as before. */
@@ -32,6 +32,7 @@ final class WriteBehind {
     static final long CLOSE_WAIT_NANOS = 5_000_000_000L;
 
     private final SocketFd fd;
+    private final RingSocketIo ring;
     /**
      * Run by the poller when the send is done. It refers to this object, so the buffer stays
      * reachable while the kernel may read it, even from a socket the application dropped.
@@ -42,13 +43,14 @@ final class WriteBehind {
     private int pendingFrom;
     private int pendingLength;
 
-    WriteBehind(SocketFd fd) {
+    WriteBehind(SocketFd fd, RingSocketIo ring) {
         this.fd = fd;
+        this.ring = ring;
     }
 
     /** True when a write of {@code len} bytes by the calling thread can be sent behind. */
     boolean accepts(long len) {
-        return len <= BUFFER_SIZE && fd.scheduler().writesBehind();
+        return len <= BUFFER_SIZE && ring.writesBehind();
     }
 
     /** True while a send is in flight or its outcome is still to be reported. */
@@ -80,7 +82,7 @@ final class WriteBehind {
     private void submit(int from, int len) throws IOException {
         fd.begin(); // ended by sendDone, once the kernel is done with the fd
         try {
-            pending = fd.scheduler().sendInBackground(fd.fd(), buffer.asSlice(from, len), onDone);
+            pending = ring.sendInBackground(buffer.asSlice(from, len), onDone);
         } catch (IOException | RuntimeException e) {
             fd.endBackground();
             throw e;
@@ -113,7 +115,7 @@ final class WriteBehind {
             }
             int r;
             try {
-                r = pending.await(remaining);
+                r = RingSocketIo.awaitBackground(pending, remaining);
             } catch (SocketTimeoutException e) {
                 throw new SocketTimeoutException(timeoutMessage);
             } catch (AsynchronousCloseException e) {

@@ -1,0 +1,156 @@
+package io.loomring.net;
+
+import io.loomring.IoScheduler;
+import io.loomring.ffm.Errno;
+import io.loomring.ffm.LibC;
+import io.loomring.ffm.Native;
+import io.loomring.ffm.Sockets;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.nio.channels.ClosedChannelException;
+
+/**
+ * One listening TCP socket, as every face sees it ({@link TcpServerSocket}, the {@code java.net}
+ * {@link LoomringServerSocketImpl}): the fd and its close protocol ({@link SocketFd}), the accept
+ * loop, and the options of the one table ({@link TcpOption}). An accepted connection is a
+ * {@link StreamSocket} on the same scheduler, for the face to wrap.
+ */
+final class ListeningSocket {
+    private final SocketFd fd;
+    private final int family;
+    private final InetSocketAddress localAddress;
+
+    private ListeningSocket(SocketFd fd, int family, InetSocketAddress localAddress) {
+        this.fd = fd;
+        this.family = family;
+        this.localAddress = localAddress;
+    }
+
+    /**
+     * A socket bound to {@code address} (resolved) and listening, SO_REUSEADDR on.
+     *
+     * @throws java.net.BindException if the address is in use or cannot be assigned
+     */
+    static ListeningSocket bind(InetSocketAddress address, int backlog, boolean reusePort, IoScheduler scheduler)
+            throws IOException {
+        int family = Sockets.family(address.getAddress());
+        int fdNum = SocketCalls.newTcpSocket(family);
+        SocketFd fd = new SocketFd(fdNum, scheduler, "TcpServerSocket");
+        try {
+            TcpOption.SO_REUSEADDR.set(fdNum, family, 1);
+            if (reusePort) {
+                TcpOption.SO_REUSEPORT.set(fdNum, family, 1);
+            }
+            SocketCalls.bindAndListen(fdNum, family, address, backlog);
+            return new ListeningSocket(fd, family, SocketCalls.localAddress(fdNum));
+        } catch (Throwable t) {
+            fd.closeQuietly();
+            throw t;
+        }
+    }
+
+    /** Accepts a connection, parking at most {@code timeoutNanos} (0: no limit). */
+    StreamSocket accept(long timeoutNanos) throws IOException {
+        fd.begin();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment addr = arena.allocate(Sockets.SOCKADDR_STORAGE_SIZE, 8);
+            MemorySegment addrLen = arena.allocate(ValueLayout.JAVA_INT);
+            MemorySegment capture = Native.threadCaptureState();
+            long deadline = -1;
+            for (;;) {
+                addrLen.set(ValueLayout.JAVA_INT, 0, Sockets.SOCKADDR_STORAGE_SIZE);
+                int r = Sockets.accept4(capture, fd.fd(), addr, addrLen,
+                        Sockets.SOCK_NONBLOCK | Sockets.SOCK_CLOEXEC);
+                if (r >= 0) {
+                    return accepted(r, addr);
+                }
+                int err = -r;
+                if (err == Errno.EAGAIN) {
+                    if (deadline < 0) {
+                        deadline = SocketFd.deadline(timeoutNanos);
+                    }
+                    fd.await(true, deadline, "Accept timed out");
+                } else if (!isTransient(err)) {
+                    fd.checkNotClosing();
+                    throw new SocketException("accept failed: " + SocketErrors.describe(err));
+                }
+            }
+        } finally {
+            fd.end();
+        }
+    }
+
+    private StreamSocket accepted(int newFd, MemorySegment addr) {
+        try {
+            return StreamSocket.accepted(newFd, family, fd.scheduler(), Sockets.decode(addr));
+        } catch (RuntimeException | Error e) {
+            LibC.close(Native.threadCaptureState(), newFd);
+            throw e;
+        }
+    }
+
+    /** Errors accept(2) reports for the pending connection, not the listener: try the next one. */
+    private static boolean isTransient(int errno) {
+        return switch (errno) {
+            case Errno.EINTR, Errno.ECONNABORTED, SocketErrors.EPROTO, SocketErrors.ENETDOWN,
+                 SocketErrors.EHOSTDOWN, Errno.EHOSTUNREACH, Errno.ENETUNREACH, Errno.EOPNOTSUPP -> true;
+            default -> false;
+        };
+    }
+
+    /** Sets {@code option} on the listening socket. */
+    void setOption(TcpOption option, int value) throws IOException {
+        fd.begin();
+        try {
+            option.set(fd.fd(), family, value);
+        } finally {
+            fd.end();
+        }
+    }
+
+    /** The value of {@code option}. */
+    int getOption(TcpOption option) throws IOException {
+        fd.begin();
+        try {
+            return option.get(fd.fd(), family);
+        } finally {
+            fd.end();
+        }
+    }
+
+    /** The bound address (with the actual port when bound to port 0). */
+    InetSocketAddress localAddress() {
+        return localAddress;
+    }
+
+    /** True once close has started. */
+    boolean isClosing() {
+        return fd.isClosing();
+    }
+
+    /**
+     * The fd number, for callers that make their own calls on it.
+     *
+     * @throws ClosedChannelException if close has started
+     */
+    int fd() throws ClosedChannelException {
+        if (fd.isClosing()) {
+            throw fd.closedException();
+        }
+        return fd.fd();
+    }
+
+    /** Wakes blocked acceptors, waits until they have left, then closes the fd. Idempotent. */
+    void close() throws IOException {
+        fd.close();
+    }
+
+    @Override
+    public String toString() {
+        return fd.owner() + "[" + localAddress + ", " + fd + "]";
+    }
+}

@@ -1,0 +1,210 @@
+package io.loomring.net;
+
+import io.loomring.ffm.Errno;
+import io.loomring.ffm.Native;
+import io.loomring.ffm.Sockets;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The reading side of a socket: one reader at a time (a lock), the read timeout and the shut-down
+ * input. A read takes one of two paths. On a thread that runs completion-mode I/O it is a
+ * {@code RECV} in the ring ({@link RingSocketIo}); otherwise it tries {@code recv(2)} on the
+ * non-blocking fd and, on {@code EAGAIN}, parks until the fd is readable ({@link SocketFd#await}),
+ * then tries again. Scattering reads into direct buffers are one {@code readv(2)}, always on the
+ * readiness path.
+ *
+ * <p>Every read runs as an operation on the fd ({@link SocketConnector#beginIo}), so a close
+ * waits for it to leave its syscall.
+ */
+final class SocketReader {
+    private final SocketFd fd;
+    private final SocketConnector connector;
+    private final RingSocketIo ring;
+    private final ReentrantLock lock = new ReentrantLock();
+    private volatile long timeoutNanos;
+    private volatile boolean shutdown;
+    /** readv iovecs, under the lock; allocated on first scattering read. */
+    private MemorySegment iov;
+
+    SocketReader(SocketFd fd, SocketConnector connector, RingSocketIo ring) {
+        this.fd = fd;
+        this.connector = connector;
+        this.ring = ring;
+    }
+
+    /** How long a read may park, in nanoseconds; 0 for no limit. */
+    void setTimeout(long nanos) {
+        timeoutNanos = nanos;
+    }
+
+    /** True once input was shut down (reads return -1). */
+    boolean isShutdown() {
+        return shutdown;
+    }
+
+    /** Reads into {@code dst}'s remaining bytes: 0 if none, -1 at end of stream. */
+    int read(ByteBuffer dst) throws IOException {
+        Objects.requireNonNull(dst, "dst");
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("read-only buffer");
+        }
+        lock.lock();
+        try {
+            connector.beginIo();
+            try {
+                if (!dst.hasRemaining()) {
+                    return 0;
+                }
+                // The length comes from the segment itself: recv may write into a heap array, and a
+                // second look at the buffer (which another thread could change) must not widen it.
+                MemorySegment seg = MemorySegment.ofBuffer(dst);
+                int n = receive(seg, (int) seg.byteSize());
+                if (n > 0) {
+                    dst.position(dst.position() + n);
+                }
+                return n;
+            } finally {
+                fd.end();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Reads up to {@code len} bytes into {@code b} from {@code off}: 0 if {@code len} is 0, -1 at end of stream. */
+    int read(byte[] b, int off, int len) throws IOException {
+        Objects.checkFromIndexSize(off, len, b.length);
+        lock.lock();
+        try {
+            connector.beginIo();
+            try {
+                if (len == 0) {
+                    return 0;
+                }
+                return receive(MemorySegment.ofArray(b).asSlice(off, len), len);
+            } finally {
+                fd.end();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Scattering read: with direct buffers one {@code readv}; with heap buffers it fills the first
+     * buffer that has room. Returns 0 if no buffer has room, -1 at end of stream.
+     */
+    long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, dsts.length);
+        boolean allDirect = true;
+        int first = -1;
+        for (int i = offset; i < offset + length; i++) {
+            ByteBuffer b = Objects.requireNonNull(dsts[i], "dsts[" + i + "]");
+            if (b.isReadOnly()) {
+                throw new IllegalArgumentException("read-only buffer at " + i);
+            }
+            allDirect &= b.isDirect();
+            if (first < 0 && b.hasRemaining()) {
+                first = i;
+            }
+        }
+        if (first < 0) {
+            connector.beginIo();
+            fd.end();
+            return 0;
+        }
+        if (!allDirect) {
+            return read(dsts[first]);
+        }
+        lock.lock();
+        try {
+            connector.beginIo();
+            try {
+                return readVectored(dsts, first, offset + length);
+            } finally {
+                fd.end();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Shuts down the reading side: later reads return -1, a blocked read wakes and returns -1. */
+    void shutdown() throws IOException {
+        connector.beginIo();
+        try {
+            SocketCalls.shutdown(fd.fd(), Sockets.SHUT_RD);
+            shutdown = true;
+        } finally {
+            fd.end();
+        }
+    }
+
+    private long readVectored(ByteBuffer[] dsts, int from, int to) throws IOException {
+        if (shutdown) {
+            return -1;
+        }
+        if (iov == null) {
+            iov = fd.memory().allocate(Iovecs.TABLE_SIZE);
+        }
+        int count = Iovecs.fill(iov, dsts, from, to);
+        MemorySegment capture = Native.threadCaptureState();
+        long deadline = -1;
+        for (;;) {
+            long n = Sockets.readv(capture, fd.fd(), iov, count);
+            if (n > 0) {
+                Iovecs.advance(dsts, from, to, n);
+                return n;
+            }
+            if (n == 0) {
+                return -1;
+            }
+            deadline = onError((int) -n, deadline);
+        }
+    }
+
+    /**
+     * Reads into {@code seg}: on a thread that runs completion-mode I/O through the ring, else the
+     * syscall first and a wait on EAGAIN. Returns -1 at end of stream.
+     */
+    private int receive(MemorySegment seg, int len) throws IOException {
+        if (shutdown) {
+            return -1;
+        }
+        if (ring.usable()) {
+            return ring.receive(seg, len, timeoutNanos);
+        }
+        MemorySegment capture = Native.threadCaptureState();
+        long deadline = -1;
+        for (;;) {
+            long n = Sockets.recv(capture, fd.fd(), seg, len, 0);
+            if (n > 0) {
+                return (int) n;
+            }
+            if (n == 0) {
+                return -1;
+            }
+            deadline = onError((int) -n, deadline);
+        }
+    }
+
+    /** Waits on EAGAIN (computing the deadline on the first wait), retries EINTR, else throws. */
+    private long onError(int errno, long deadline) throws IOException {
+        if (errno == Errno.EAGAIN) {
+            if (deadline < 0) {
+                deadline = SocketFd.deadline(timeoutNanos);
+            }
+            fd.await(true, deadline, "Read timed out");
+            return deadline;
+        }
+        if (errno == Errno.EINTR) {
+            return deadline;
+        }
+        fd.checkNotClosing();
+        throw SocketErrors.io("read", errno);
+    }
+}

@@ -1,0 +1,240 @@
+package io.loomring.net;
+
+import io.loomring.ffm.Errno;
+import io.loomring.ffm.Native;
+import io.loomring.ffm.Sockets;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.net.SocketException;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The writing side of a socket: one writer at a time (a lock), the write timeout, the shut-down
+ * output, and the write still in the ring ({@link WriteBehind}), which the next write, the
+ * shutdown and close wait for first. A write sends all its bytes: {@code send(2)} on the
+ * non-blocking fd, and while the socket buffer is full either a park until the fd is writable
+ * ({@link SocketFd#await}) or, on a thread that runs completion-mode I/O, a {@code SEND} in the
+ * ring ({@link RingSocketIo}), where the kernel waits for room. Every {@code send} carries
+ * {@code MSG_NOSIGNAL}: a peer that is gone is an error, never {@code SIGPIPE}.
+ *
+ * <p>The write timeout bounds each wait without progress: a write fails when it makes none that
+ * long, and part of its data may have been sent by then.
+ */
+final class SocketWriter {
+    private static final String TIMED_OUT = "Write timed out";
+
+    private final SocketFd fd;
+    private final SocketConnector connector;
+    private final RingSocketIo ring;
+    /** The write still in the ring, in completion mode (under the lock). */
+    private final WriteBehind writeBehind;
+    private final ReentrantLock lock = new ReentrantLock();
+    private volatile long timeoutNanos;
+    private volatile boolean shutdown;
+    /** sendmsg msghdr followed by its iovecs, under the lock; allocated on first gathering write. */
+    private MemorySegment msg;
+
+    SocketWriter(SocketFd fd, SocketConnector connector, RingSocketIo ring) {
+        this.fd = fd;
+        this.connector = connector;
+        this.ring = ring;
+        this.writeBehind = new WriteBehind(fd, ring);
+    }
+
+    /** How long a write may go without progress, in nanoseconds; 0 for no limit. */
+    void setTimeout(long nanos) {
+        timeoutNanos = nanos;
+    }
+
+    /** Writes all of {@code src}; on an exception its position tells how much was written. */
+    int write(ByteBuffer src) throws IOException {
+        Objects.requireNonNull(src, "src");
+        lock.lock();
+        try {
+            connector.beginIo();
+            try {
+                MemorySegment seg = MemorySegment.ofBuffer(src); // the length is the segment's (see SocketReader)
+                if (seg.byteSize() == 0) {
+                    return 0;
+                }
+                return (int) sendFully(seg, seg.byteSize(), src);
+            } finally {
+                fd.end();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Writes {@code len} bytes of {@code b} from {@code off}. */
+    void write(byte[] b, int off, int len) throws IOException {
+        Objects.checkFromIndexSize(off, len, b.length);
+        lock.lock();
+        try {
+            connector.beginIo();
+            try {
+                if (len > 0) {
+                    sendFully(MemorySegment.ofArray(b).asSlice(off, len), len, null);
+                }
+            } finally {
+                fd.end();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Gathering write of everything in the buffers: {@code sendmsg} when all are direct, one
+     * buffer after the other otherwise. Returns the bytes written.
+     */
+    long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, srcs.length);
+        boolean allDirect = true;
+        for (int i = offset; i < offset + length; i++) {
+            allDirect &= Objects.requireNonNull(srcs[i], "srcs[" + i + "]").isDirect();
+        }
+        lock.lock();
+        try {
+            connector.beginIo();
+            try {
+                if (allDirect) {
+                    return writeVectored(srcs, offset, offset + length);
+                }
+                long total = 0;
+                for (int i = offset; i < offset + length; i++) {
+                    MemorySegment seg = MemorySegment.ofBuffer(srcs[i]);
+                    if (seg.byteSize() > 0) {
+                        total += sendFully(seg, seg.byteSize(), srcs[i]);
+                    }
+                }
+                return total;
+            } finally {
+                fd.end();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Shuts down the writing side, after the write still in the ring has left (before the FIN). */
+    void shutdown() throws IOException {
+        lock.lock();
+        try {
+            connector.beginIo();
+            try {
+                writeBehind.finish(timeoutNanos, TIMED_OUT);
+                SocketCalls.shutdown(fd.fd(), Sockets.SHUT_WR);
+                shutdown = true;
+            } finally {
+                fd.end();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The socket is about to close: a write still in the ring gets the write timeout, or at most
+     * {@link WriteBehind#CLOSE_WAIT_NANOS}, to be sent. A close while another thread is writing
+     * does not wait.
+     */
+    void beforeClose() {
+        if (lock.tryLock()) {
+            try {
+                if (writeBehind.hasPending()) {
+                    writeBehind.finishBeforeClose(timeoutNanos);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private long writeVectored(ByteBuffer[] srcs, int from, int to) throws IOException {
+        writeBehind.finish(timeoutNanos, TIMED_OUT);
+        if (msg == null) {
+            msg = fd.memory().allocate(Sockets.MSGHDR_SIZE + Iovecs.TABLE_SIZE);
+        }
+        MemorySegment iov = msg.asSlice(Sockets.MSGHDR_SIZE);
+        MemorySegment capture = Native.threadCaptureState();
+        long total = 0;
+        for (;;) {
+            checkOutputOpen();
+            int count = Iovecs.fill(iov, srcs, from, to);
+            if (count == 0) {
+                return total;
+            }
+            Sockets.setMsghdr(msg.asSlice(0, Sockets.MSGHDR_SIZE), iov, count);
+            long n = Sockets.sendmsg(capture, fd.fd(), msg, Sockets.MSG_NOSIGNAL);
+            if (n >= 0) {
+                Iovecs.advance(srcs, from, to, n);
+                total += n;
+                continue;
+            }
+            onError((int) -n);
+        }
+    }
+
+    /** Sends all {@code len} bytes of {@code seg}; advances {@code advance}'s position as it goes. */
+    private long sendFully(MemorySegment seg, long len, ByteBuffer advance) throws IOException {
+        // An earlier write still in the ring goes first, and its failure is this write's.
+        writeBehind.finish(timeoutNanos, TIMED_OUT);
+        if (writeBehind.accepts(len)) {
+            checkOutputOpen();
+            writeBehind.start(seg, (int) len);
+            if (advance != null) {
+                advance.position(advance.position() + (int) len);
+            }
+            return len;
+        }
+        MemorySegment capture = Native.threadCaptureState();
+        boolean completionMode = ring.usable();
+        long done = 0;
+        try {
+            while (done < len) {
+                checkOutputOpen();
+                long n = Sockets.send(capture, fd.fd(), seg.asSlice(done), len - done, Sockets.MSG_NOSIGNAL);
+                if (completionMode && n == -Errno.EAGAIN) {
+                    // Completion mode still tries send(2) first: bytes that fit in the socket
+                    // buffer leave in that call, which costs less than parking for a SEND's
+                    // completion and being resumed. Only a full buffer hands the rest to the ring,
+                    // where the kernel waits for room.
+                    done += ring.send(seg.asSlice(done), len - done, timeoutNanos);
+                    continue;
+                }
+                if (n >= 0) {
+                    done += n;
+                } else {
+                    onError((int) -n);
+                }
+            }
+            return done;
+        } finally {
+            if (advance != null) {
+                advance.position(advance.position() + (int) done);
+            }
+        }
+    }
+
+    private void checkOutputOpen() throws IOException {
+        fd.checkNotClosing();
+        if (shutdown) {
+            throw new SocketException("Socket output is shutdown");
+        }
+    }
+
+    private void onError(int errno) throws IOException {
+        if (errno == Errno.EAGAIN) {
+            fd.await(false, SocketFd.deadline(timeoutNanos), TIMED_OUT);
+            return;
+        }
+        if (errno == Errno.EINTR) {
+            return;
+        }
+        fd.checkNotClosing();
+        throw SocketErrors.io("write", errno);
+    }
+}
