@@ -5,7 +5,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -51,6 +50,7 @@ public final class Poller implements Executor {
     /** {@link #requestCancel}, made once, so an operation allocates no callback. */
     private final Consumer<RingOperation> cancelRequester = this::requestCancel;
 
+    // Volatile: set by one thread (close, the loop, a failing inline request), read by any other.
     private volatile boolean stopRequested;
     private volatile boolean terminated;
     private volatile Throwable failure;
@@ -274,18 +274,8 @@ public final class Poller implements Executor {
             return;
         }
         Request.FdCancel request = new Request.FdCancel(fd);
-        if (!inbox.offer(request)) {
-            return;
-        }
-        boolean interrupted = false;
-        while (!request.isDone() && !terminated) {
-            LockSupport.park(this);
-            if (Thread.interrupted()) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+        if (inbox.offer(request)) {
+            request.awaitDone(this);
         }
     }
 

@@ -31,8 +31,21 @@ public sealed interface Request permits Completion, Request.Continuation, Reques
             return fd;
         }
 
-        boolean isDone() {
-            return done;
+        /**
+         * The caller's side: parks until the poller has finished this cancel, or has terminated
+         * (and so never will). An interrupt does not end the wait; it is kept for the caller.
+         */
+        void awaitDone(Poller poller) {
+            boolean interrupted = false;
+            while (!done && !poller.isTerminated()) {
+                LockSupport.park(this);
+                if (Thread.interrupted()) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         /** Poller: the removals are submitted (or the poller terminated); wake the caller. */
