@@ -81,7 +81,7 @@ public final class EpollBackend extends PollerBackend {
 
     @Override
     protected void submitAndReap(boolean wait) throws IOException {
-        interest.poll(wait ? -1 : 0, onTag);
+        interest.poll(wait, onTag);
     }
 
     @Override

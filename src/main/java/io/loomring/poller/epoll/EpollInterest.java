@@ -190,13 +190,14 @@ public final class EpollInterest extends BackendAccess implements AutoCloseable 
     }
 
     /**
-     * Waits up to {@code timeoutMillis} (-1: no limit, 0: just look) and dispatches the events.
+     * Fetches the ready events, with {@code wait} first waiting until there is one, and
+     * dispatches them.
      *
      * @return events dispatched
      * @throws IOException when {@code epoll_wait} fails (other than EINTR)
      */
-    public int poll(int timeoutMillis, TagHandler tags) throws IOException {
-        int n = sys.await(epfd, events, maxEvents, timeoutMillis);
+    public int poll(boolean wait, TagHandler tags) throws IOException {
+        int n = sys.await(epfd, events, maxEvents, wait ? -1 : 0); // epoll_wait's own spelling, in ms
         counters.add(PollerCounters.ENTERS, 1);
         if (n < 0) {
             if (n == -Errno.EINTR) {

@@ -18,7 +18,7 @@ import java.util.BitSet;
  *
  * <p>The epoll set is created on first use and its fd is itself polled from the ring (a oneshot
  * {@code POLL_ADD}, re-armed after each dispatch), so the poller still sleeps in one place. The
- * waiter never notices: it wakes with the same outcomes. Poller thread only.
+ * awaiting thread never notices: it wakes with the same outcomes. Poller thread only.
  */
 final class EpollFallback implements AutoCloseable {
     private static final int MAX_EVENTS = 64;
@@ -90,7 +90,7 @@ final class EpollFallback implements AutoCloseable {
     /** Dispatches the ready events without waiting (the ring said the epoll fd is readable). */
     void dispatch() throws IOException {
         if (interest != null) {
-            interest.poll(0, noTags);
+            interest.poll(false, noTags);
         }
     }
 

@@ -39,7 +39,7 @@ import java.util.ArrayList;
  * the package comment).
  *
  * <p>No single request's error stops the poller: a poll's or an operation's error is its
- * waiter's outcome. Only a failing {@code io_uring_enter}, or the poller's own wakeup or fallback
+ * request's outcome. Only a failing {@code io_uring_enter}, or the poller's own wakeup or fallback
  * poll failing with anything but a cancellation, does: the ring is then broken.
  */
 public final class IoUringBackend extends OperationBackend {
@@ -147,7 +147,7 @@ public final class IoUringBackend extends OperationBackend {
             return;
         }
         // Make room before taking the slot: a kernel call inside makeRoom() may report lost
-        // completions (-EBADR) and release every slot; this waiter must not be among them.
+        // completions (-EBADR) and release every slot; this await must not be among them.
         while (sq.free() == 0) {
             makeRoom();
         }
@@ -285,7 +285,7 @@ public final class IoUringBackend extends OperationBackend {
                 cq.reap(onCompletion);
             }
         } catch (RuntimeException e) {
-            // closing anyway: the waiters left are failed as closed
+            // closing anyway: the requests left are failed as closed
         }
     }
 
@@ -314,7 +314,7 @@ public final class IoUringBackend extends OperationBackend {
             case Errno.EINTR, Errno.EAGAIN, Errno.EBUSY, Errno.ETIME -> { }
             case Errno.EBADR -> {
                 // The kernel lost completions (no memory for overflow entries): nobody can tell whose.
-                // Wake every waiter so each re-checks its fd; their polls' late CQEs are then stale.
+                // Wake every await so each re-checks its fd; their polls' late CQEs are then stale.
                 // The polls themselves are removed (at the end of the next reap, since the SQ may be
                 // full here): each holds its file, which would otherwise outlive the fd's close.
                 slots.forEach(c -> {
