@@ -8,6 +8,7 @@ import io.loomring.ffm.Native;
 import io.loomring.poller.Await;
 import io.loomring.poller.BackendAccess;
 import io.loomring.poller.Completion;
+import io.loomring.poller.GenerationKey;
 import io.loomring.poller.PollerCounters;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -53,7 +54,6 @@ public final class EpollInterest extends BackendAccess implements AutoCloseable 
     }
 
     private static final int WAKE_ALL = Epoll.EPOLLERR | Epoll.EPOLLHUP;
-    private static final int GENERATION_MASK = 0x7FFF_FFFF;
 
     /** Bookkeeping for one fd number. */
     private static final class FdState {
@@ -111,7 +111,7 @@ public final class EpollInterest extends BackendAccess implements AutoCloseable 
 
     /** Adds a level-triggered registration whose events go to the owner's {@link TagHandler}. */
     public void addTagged(int fd, int mask, long tag) throws IOException {
-        if (tag >= 0) {
+        if (!GenerationKey.isTag(tag)) {
             throw new IllegalArgumentException("tags need bit 63 set");
         }
         int r = ctl(Epoll.EPOLL_CTL_ADD, fd, mask, tag);
@@ -209,10 +209,10 @@ public final class EpollInterest extends BackendAccess implements AutoCloseable 
         for (int i = 0; i < n; i++) {
             long data = Epoll.eventData(events, i);
             int mask = Epoll.eventMask(events, i);
-            if (data < 0) {
+            if (GenerationKey.isTag(data)) {
                 tags.onTag(data, mask);
             } else {
-                onEvent((int) data, (int) (data >>> 32), mask);
+                onEvent(GenerationKey.index(data), GenerationKey.generation(data), mask);
             }
         }
         return n;
@@ -361,17 +361,17 @@ public final class EpollInterest extends BackendAccess implements AutoCloseable 
     }
 
     private int nextGeneration() {
-        lastGeneration = (lastGeneration + 1) & GENERATION_MASK;
+        lastGeneration = GenerationKey.next(lastGeneration);
         return lastGeneration;
     }
 
     private static long dataWord(int fd, int generation) {
-        return ((long) generation << 32) | (fd & 0xFFFF_FFFFL);
+        return GenerationKey.of(fd, generation);
     }
 
     private int ctl(int op, int fd, int mask, long data) {
         Epoll.setEvent(ctlEvent, 0, op == Epoll.EPOLL_CTL_ADD || op == Epoll.EPOLL_CTL_MOD
-                ? mask | (data < 0 ? 0 : Epoll.EPOLLONESHOT) : 0, data);
+                ? mask | (GenerationKey.isTag(data) ? 0 : Epoll.EPOLLONESHOT) : 0, data);
         counters.add(PollerCounters.SUBMITTED, 1);
         return sys.ctl(epfd, op, fd, ctlEvent);
     }

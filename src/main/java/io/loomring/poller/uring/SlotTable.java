@@ -2,6 +2,7 @@ package io.loomring.poller.uring;
 
 import io.loomring.poller.BackendAccess;
 import io.loomring.poller.Completion;
+import io.loomring.poller.GenerationKey;
 import java.util.Arrays;
 import java.util.function.Consumer;
 
@@ -75,7 +76,7 @@ public final class SlotTable extends BackendAccess {
             throw new IllegalStateException("request does not hold slot " + slot);
         }
         requests[slot] = null;
-        generations[slot] = (generations[slot] + 1) & UserData.GENERATION_MASK;
+        generations[slot] = GenerationKey.next(generations[slot]);
         free[freeCount++] = slot;
         setSlot(c, RELEASED);
         used--;
