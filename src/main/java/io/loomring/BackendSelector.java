@@ -2,9 +2,9 @@ package io.loomring;
 
 import io.loomring.ffm.EpollSyscalls;
 import io.loomring.ffm.IoUringSyscalls;
-import io.loomring.poller.EpollPoller;
-import io.loomring.poller.IoUringPoller;
 import io.loomring.poller.Poller;
+import io.loomring.poller.epoll.EpollBackend;
+import io.loomring.poller.uring.IoUringBackend;
 import io.loomring.ring.IoUringUnavailableException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,7 +40,7 @@ final class BackendSelector {
      * Starts {@code count} pollers of one backend (the first decides the backend, the others follow
      * it), then {@code subPollers} sub-pollers of the same backend, whose masters are the pollers
      * in turn; {@code cooperativeTaskRun} asks for COOP_TASKRUN on the sub-pollers' rings (see
-     * {@link IoUringPoller}).
+     * {@link IoUringBackend}).
      *
      * @param requestedBy who asked for {@code requested}, for the reason text
      *                    (for example "loomring.backend=epoll")
@@ -64,13 +64,13 @@ final class BackendSelector {
         List<Poller> subs = new ArrayList<>();
         try {
             for (int i = 1; i < count; i++) {
-                pollers.add(start(ioUring ? new IoUringPoller(uring, entries, i) : new EpollPoller(epoll, i)));
+                pollers.add(start(new Poller(ioUring ? new IoUringBackend(uring, entries, false) : new EpollBackend(epoll), i)));
             }
             for (int i = 0; i < subPollers; i++) {
                 Poller master = pollers.get(i % pollers.size());
-                subs.add(start(ioUring
-                        ? new IoUringPoller(uring, entries, i, master, cooperativeTaskRun, subPollerScheduler)
-                        : new EpollPoller(epoll, i, master, subPollerScheduler)));
+                subs.add(start(new Poller(ioUring
+                        ? new IoUringBackend(uring, entries, cooperativeTaskRun)
+                        : new EpollBackend(epoll), i, master, subPollerScheduler)));
             }
         } catch (IOException | RuntimeException e) {
             subs.forEach(Poller::close); // before their masters, which wake them
@@ -86,7 +86,7 @@ final class BackendSelector {
                                        EpollSyscalls epoll) {
         try {
             return switch (requested) {
-                case EPOLL -> new Selection(List.of(start(new EpollPoller(epoll, 0))), Backend.EPOLL,
+                case EPOLL -> new Selection(List.of(start(new Poller(new EpollBackend(epoll), 0))), Backend.EPOLL,
                         "requested by " + requestedBy + "; io_uring not probed");
                 case IO_URING -> ioUring(uring, entries, "requested by " + requestedBy);
                 case AUTO -> auto(entries, uring, epoll);
@@ -98,15 +98,15 @@ final class BackendSelector {
     }
 
     private static Selection ioUring(IoUringSyscalls uring, int entries, String reason) throws IOException {
-        IoUringPoller poller = new IoUringPoller(uring, entries, 0);
-        start(poller);
-        return new Selection(List.of(poller), Backend.IO_URING, reason + " (" + poller.ring().describe() + ")");
+        IoUringBackend backend = new IoUringBackend(uring, entries, false);
+        Poller poller = start(new Poller(backend, 0));
+        return new Selection(List.of(poller), Backend.IO_URING, reason + " (" + backend.ring().describe() + ")");
     }
 
     private static Selection auto(int entries, IoUringSyscalls uring, EpollSyscalls epoll) throws IOException {
         String sysctl = readSysctl();
         if ("2".equals(sysctl)) {
-            return new Selection(List.of(start(new EpollPoller(epoll, 0))), Backend.EPOLL,
+            return new Selection(List.of(start(new Poller(new EpollBackend(epoll), 0))), Backend.EPOLL,
                     "AUTO fell back: io_uring is disabled for everyone (kernel.io_uring_disabled=2)");
         }
         try {
@@ -116,7 +116,7 @@ final class BackendSelector {
             if ("1".equals(sysctl)) {
                 why += " (kernel.io_uring_disabled=1 allows only privileged users)";
             }
-            return new Selection(List.of(start(new EpollPoller(epoll, 0))), Backend.EPOLL, "AUTO fell back: " + why);
+            return new Selection(List.of(start(new Poller(new EpollBackend(epoll), 0))), Backend.EPOLL, "AUTO fell back: " + why);
         }
     }
 

@@ -1,7 +1,8 @@
 package io.loomring;
 
+import io.loomring.poller.BackgroundOperation;
+import io.loomring.poller.Completion;
 import io.loomring.poller.Poller;
-import io.loomring.poller.Waiter;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
@@ -15,9 +16,9 @@ import java.net.SocketTimeoutException;
 public final class BackgroundSend {
     private final IoScheduler scheduler;
     private final Poller poller;
-    private final Waiter op;
+    private final BackgroundOperation op;
 
-    BackgroundSend(IoScheduler scheduler, Poller poller, Waiter op) {
+    BackgroundSend(IoScheduler scheduler, Poller poller, BackgroundOperation op) {
         this.scheduler = scheduler;
         this.poller = poller;
         this.op = op;
@@ -44,14 +45,14 @@ public final class BackgroundSend {
         if (op.isPending()) {
             poller.flush();
         }
-        int s = op.isPending() ? op.join(timeoutNanos) : op.state();
-        if (s == Waiter.PENDING) {
+        int s = op.isPending() ? op.join(IoScheduler.limit(timeoutNanos)) : op.state();
+        if (s == Completion.PENDING) {
             if (Thread.currentThread().isInterrupted()) {
                 throw new InterruptedIOException("interrupted while a send was in flight on fd " + op.fd());
             }
             throw new SocketTimeoutException("timed out");
         }
-        if (s == Waiter.CLOSED) {
+        if (s == Completion.CLOSED) {
             throw scheduler.closedException();
         }
         return scheduler.outcome(op);

@@ -1,12 +1,19 @@
 package io.loomring;
 
+import static io.loomring.ffm.Poll.POLLIN;
+import static io.loomring.ffm.Poll.POLLOUT;
+
 import io.loomring.ffm.EpollSyscalls;
 import io.loomring.ffm.Errno;
 import io.loomring.ffm.IoUringSyscalls;
+import io.loomring.poller.Await;
+import io.loomring.poller.BackgroundOperation;
+import io.loomring.poller.Completion;
+import io.loomring.poller.Operation;
 import io.loomring.poller.Poller;
 import io.loomring.poller.PollerCounters;
+import io.loomring.poller.RingOperation;
 import io.loomring.poller.VirtualThreads;
-import io.loomring.poller.Waiter;
 import io.loomring.ring.RingConstants;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -72,11 +79,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Instances are thread-safe.
  */
 public final class IoScheduler implements AutoCloseable {
-    /** Poll event: readable. */
-    static final int POLLIN = 0x001;
-    /** Poll event: writable. */
-    static final int POLLOUT = 0x004;
-
     private static final System.Logger LOG = System.getLogger("io.loomring");
 
     private final CarrierGroup group;
@@ -274,7 +276,7 @@ public final class IoScheduler implements AutoCloseable {
      * @throws IOException if the fd is closed or invalid, or the scheduler is closed
      */
     public void awaitReadable(int fd) throws IOException {
-        await(fd, POLLIN, -1);
+        await(fd, POLLIN, Completion.NO_TIMEOUT);
     }
 
     /**
@@ -285,7 +287,7 @@ public final class IoScheduler implements AutoCloseable {
      * @throws IOException as {@link #awaitReadable(int)}
      */
     public boolean awaitReadable(int fd, Duration timeout) throws IOException {
-        return await(fd, POLLIN, nanos(timeout));
+        return awaitWithin(fd, POLLIN, timeout);
     }
 
     /**
@@ -294,7 +296,7 @@ public final class IoScheduler implements AutoCloseable {
      * @throws IOException as {@link #awaitReadable(int)}
      */
     public void awaitWritable(int fd) throws IOException {
-        await(fd, POLLOUT, -1);
+        await(fd, POLLOUT, Completion.NO_TIMEOUT);
     }
 
     /**
@@ -304,7 +306,7 @@ public final class IoScheduler implements AutoCloseable {
      * @throws IOException as {@link #awaitReadable(int)}
      */
     public boolean awaitWritable(int fd, Duration timeout) throws IOException {
-        return await(fd, POLLOUT, nanos(timeout));
+        return awaitWithin(fd, POLLOUT, timeout);
     }
 
     /**
@@ -362,8 +364,8 @@ public final class IoScheduler implements AutoCloseable {
             throw new InterruptedIOException("interrupted before I/O on fd " + fd);
         }
         int length = (int) Math.min(buffer.byteSize(), Integer.MAX_VALUE);
-        Waiter op = Waiter.operation(fd, opcode, buffer.address(), length);
-        if (p.runOperation(op, timeoutNanos) == Waiter.CLOSED) {
+        RingOperation op = RingOperation.ofCurrentThread(fd, opcode, buffer.address(), length);
+        if (p.runOperation(op, limit(timeoutNanos)) == Completion.CLOSED) {
             throw closedException();
         }
         return outcome(op);
@@ -388,16 +390,17 @@ public final class IoScheduler implements AutoCloseable {
     }
 
     /** A decided operation's result, its cancellation translated into the exception its cause calls for. */
-    int outcome(Waiter op) throws IOException {
+    int outcome(Operation op) throws IOException {
         int res = op.result();
         if (res == -Errno.ECANCELED) {
-            if (op.cancelledByFd) {
+            if (op.isCancelledByFd()) {
                 throw new AsynchronousCloseException();
             }
-            if (op.cancelReason() == Waiter.INTERRUPTED) {
+            int cancelReason = op instanceof RingOperation r ? r.cancelReason() : 0;
+            if (cancelReason == Completion.INTERRUPTED) {
                 throw new InterruptedIOException("interrupted during I/O on fd " + op.fd());
             }
-            if (op.cancelReason() == Waiter.TIMED_OUT) {
+            if (cancelReason == Completion.TIMED_OUT) {
                 throw new SocketTimeoutException("timed out");
             }
             if (isClosed()) {
@@ -435,7 +438,7 @@ public final class IoScheduler implements AutoCloseable {
     public BackgroundSend sendInBackground(int fd, MemorySegment buffer, Runnable onDone) throws IOException {
         Objects.requireNonNull(onDone, "onDone");
         Poller p = operationPoller(fd, buffer);
-        Waiter op = Waiter.background(fd, RingConstants.OP_SEND, buffer.address(),
+        BackgroundOperation op = new BackgroundOperation(fd, RingConstants.OP_SEND, buffer.address(),
                 (int) Math.min(buffer.byteSize(), Integer.MAX_VALUE), onDone);
         p.startOperation(op);
         return new BackgroundSend(this, p, op);
@@ -490,34 +493,49 @@ public final class IoScheduler implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------
 
+    /**
+     * Parks until {@code fd} has {@code events}, for at most {@code timeoutNanos} (or without
+     * limit: {@link Completion#NO_TIMEOUT}).
+     */
     private boolean await(int fd, int events, long timeoutNanos) throws IOException {
+        checkAwait(fd);
+        Await w = new Await(Thread.currentThread(), fd, events);
+        Poller poller = group.forAwait(fd);
+        poller.submit(w);
+        // On its own timeout or interrupt the await is queued again, so the poller removes the poll.
+        return outcome(w, w.awaitOutcome(timeoutNanos, () -> poller.submit(w)));
+    }
+
+    /** {@link #await} with a {@link Duration}: zero or negative checks readiness without parking. */
+    private boolean awaitWithin(int fd, int events, Duration timeout) throws IOException {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            checkAwait(fd);
+            return ReadinessCheck.isReady(fd, events);
+        }
+        return await(fd, events, nanos(timeout));
+    }
+
+    /** What every await checks before it parks or polls. */
+    private void checkAwait(int fd) throws IOException {
         checkFd(fd);
         if (group.isTerminated()) {
             throw closedException();
         }
-        Thread thread = Thread.currentThread();
-        if (thread.isInterrupted()) {
+        if (Thread.currentThread().isInterrupted()) {
             throw new InterruptedIOException("interrupted before awaiting fd " + fd);
         }
-        if (timeoutNanos == 0) {
-            return ReadinessCheck.isReady(fd, events);
-        }
-        Waiter w = new Waiter(thread, fd, events);
-        Poller poller = group.forAwait(fd);
-        poller.submit(w);
-        // On its own timeout or interrupt the waiter is queued again, so the poller removes the poll.
-        return outcome(w, w.awaitOutcome(timeoutNanos > 0 ? timeoutNanos : -1, () -> poller.submit(w)));
     }
 
-    private boolean outcome(Waiter w, int state) throws IOException {
+    private boolean outcome(Await w, int state) throws IOException {
         return switch (state) {
-            case Waiter.READY -> true;
-            case Waiter.TIMED_OUT -> false;
-            case Waiter.INTERRUPTED -> throw new InterruptedIOException("interrupted while awaiting fd " + w.fd());
-            case Waiter.CANCELLED -> throw new AsynchronousCloseException();
-            case Waiter.FAILED -> throw new IOException("cannot await fd " + w.fd() + ": "
+            case Completion.READY -> true;
+            case Completion.TIMED_OUT -> false;
+            case Completion.INTERRUPTED -> throw new InterruptedIOException("interrupted while awaiting fd " + w.fd());
+            case Completion.CANCELLED -> throw new AsynchronousCloseException();
+            case Completion.FAILED -> throw new IOException("cannot await fd " + w.fd() + ": "
                     + Errno.describe(w.errno()));
-            case Waiter.CLOSED -> throw closedException();
+            case Completion.CLOSED -> throw closedException();
             default -> throw new IllegalStateException("unknown await state " + state);
         };
     }
@@ -535,16 +553,18 @@ public final class IoScheduler implements AutoCloseable {
         }
     }
 
+    /** A positive timeout in nanoseconds (at least 1, at most Long.MAX_VALUE). */
     private static long nanos(Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isNegative() || timeout.isZero()) {
-            return 0;
-        }
         try {
             return Math.max(1, timeout.toNanos());
         } catch (ArithmeticException e) {
             return Long.MAX_VALUE;
         }
+    }
+
+    /** The public API's "0 or less: no limit" in the poller's spelling. */
+    static long limit(long timeoutNanos) {
+        return timeoutNanos > 0 ? timeoutNanos : Completion.NO_TIMEOUT;
     }
 
     /**

@@ -5,6 +5,10 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
+import static io.loomring.ffm.Poll.POLLERR;
+import static io.loomring.ffm.Poll.POLLHUP;
+import static io.loomring.ffm.Poll.POLLNVAL;
+
 import io.loomring.ffm.Errno;
 import io.loomring.ffm.Native;
 import java.io.IOException;
@@ -17,10 +21,6 @@ import java.lang.invoke.MethodHandle;
 /** A non-parking readiness check with {@code poll(2)}, for awaits with a zero timeout. */
 final class ReadinessCheck {
     private ReadinessCheck() {}
-
-    private static final int POLLERR = 0x008;
-    private static final int POLLHUP = 0x010;
-    private static final int POLLNVAL = 0x020;
 
     private static final MethodHandle POLL = Linker.nativeLinker().downcallHandle(
             Linker.nativeLinker().defaultLookup().findOrThrow("poll"),

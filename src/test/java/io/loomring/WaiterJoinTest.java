@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.loomring.poller.Waiter;
+import io.loomring.poller.BackgroundOperation;
+import io.loomring.poller.Completion;
 import io.loomring.ring.RingConstants;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -24,8 +25,8 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class WaiterJoinTest {
-    private static Waiter background(AtomicInteger doneRuns) {
-        return Waiter.background(10, RingConstants.OP_SEND, 0L, 0, doneRuns::incrementAndGet);
+    private static BackgroundOperation background(AtomicInteger doneRuns) {
+        return new BackgroundOperation(10, RingConstants.OP_SEND, 0L, 0, doneRuns::incrementAndGet);
     }
 
     @Test
@@ -33,12 +34,12 @@ class WaiterJoinTest {
         try (ExecutorService joiners = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int round = 0; round < 20_000; round++) {
                 AtomicInteger doneRuns = new AtomicInteger();
-                Waiter op = background(doneRuns);
+                BackgroundOperation op = background(doneRuns);
                 CyclicBarrier start = new CyclicBarrier(2);
                 Future<Integer> joined = joiners.submit(() -> {
                     start.await();
-                    int state = op.join(0);
-                    return state == Waiter.READY ? op.result() : -1000 - state;
+                    int state = op.join(Completion.NO_TIMEOUT);
+                    return state == Completion.READY ? op.result() : -1000 - state;
                 });
                 start.await();
                 assertTrue(op.completeOperation(round));
@@ -58,20 +59,19 @@ class WaiterJoinTest {
     @Test
     void aTimeoutOrAnInterruptGivesUpWithoutDeciding() throws Exception {
         AtomicInteger doneRuns = new AtomicInteger();
-        Waiter op = background(doneRuns);
-        assertTrue(op.isBackground());
-        assertEquals(Waiter.PENDING, op.join(TimeUnit.MILLISECONDS.toNanos(20)));
+        BackgroundOperation op = background(doneRuns);
+        assertEquals(Completion.PENDING, op.join(TimeUnit.MILLISECONDS.toNanos(20)));
         Thread.currentThread().interrupt();
         try {
-            assertEquals(Waiter.PENDING, op.join(0));
+            assertEquals(Completion.PENDING, op.join(Completion.NO_TIMEOUT));
             assertTrue(Thread.currentThread().isInterrupted(), "the interrupt status stays set");
         } finally {
             Thread.interrupted();
         }
         assertEquals(0, doneRuns.get(), "giving up decided nothing");
         assertTrue(op.completeOperation(42));
-        assertFalse(op.complete(Waiter.CLOSED), "decided once");
-        assertEquals(Waiter.READY, op.join(0));
+        assertFalse(op.complete(Completion.CLOSED), "decided once");
+        assertEquals(Completion.READY, op.join(Completion.NO_TIMEOUT));
         assertEquals(42, op.result());
         assertEquals(1, doneRuns.get());
     }

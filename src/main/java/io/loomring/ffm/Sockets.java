@@ -67,6 +67,8 @@ public final class Sockets {
 
     /** send/sendmsg flag: report EPIPE instead of raising SIGPIPE. */
     public static final int MSG_NOSIGNAL = 0x4000;
+    /** send/recv flag: do not return before the whole buffer is done (or an error ends it). */
+    public static final int MSG_WAITALL = 0x100;
 
     /** Bytes of a {@code sockaddr_storage}: room for any address family. */
     public static final int SOCKADDR_STORAGE_SIZE = 128;

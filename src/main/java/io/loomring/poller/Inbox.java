@@ -31,11 +31,13 @@ public final class Inbox {
         }
     }
 
-    private final MpscQueue<Object> queue = new MpscQueue<>();
+    private final MpscQueue<Request> queue = new MpscQueue<>();
     private final WakeupGate gate = new WakeupGate();
     private final Runnable signal;
+    /** Producers inside offer or wake; changed only by volatile read-modify-writes. */
     @SuppressWarnings("unused")
     private volatile int producers;
+    /** Volatile: each side of the close handshake writes its own field and then reads the other's. */
     private volatile boolean closed;
 
     /** @param signal wakes the sleeping owner (for a poller: writes its eventfd); any thread may run it */
@@ -48,7 +50,9 @@ public final class Inbox {
      *
      * @return true when the request was taken; false once closed (the caller keeps the request)
      */
-    public boolean offer(Object request) {
+    public boolean offer(Request request) {
+        // Volatile read-modify-write, then the volatile read of closed: close() writes closed and
+        // then reads producers, so one of the two sees the other (see the class comment).
         PRODUCERS.getAndAdd(this, 1);
         try {
             if (closed) {
@@ -60,6 +64,7 @@ public final class Inbox {
             }
             return true;
         } finally {
+            // Volatile as well: the owner's close() may return only after the signal above ran.
             PRODUCERS.getAndAdd(this, -1);
         }
     }
@@ -80,7 +85,7 @@ public final class Inbox {
     }
 
     /** Owner: the next request, or null. */
-    public Object poll() {
+    public Request poll() {
         return queue.poll();
     }
 
@@ -105,7 +110,7 @@ public final class Inbox {
      * producer runs the signal again.
      */
     public void close() {
-        closed = true;
+        closed = true; // volatile store before the volatile loads of producers below
         while ((int) PRODUCERS.getVolatile(this) != 0) {
             Thread.onSpinWait();
         }

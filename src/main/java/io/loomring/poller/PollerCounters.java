@@ -35,21 +35,25 @@ public final class PollerCounters {
 
     /** Adds {@code n}; poller thread only. */
     public void add(int counter, long n) {
+        // Opaque read-then-write, not atomic: only the poller thread writes these counters.
         ELEMENT.setOpaque(values, counter, (long) ELEMENT.getOpaque(values, counter) + n);
     }
 
     /** Sets a gauge; poller thread only. */
     public void set(int counter, long value) {
+        // Opaque: readers need the value to show up, not any ordering with other fields.
         ELEMENT.setOpaque(values, counter, value);
     }
 
     /** Adds {@code n} atomically; any thread. */
     public void addShared(int counter, long n) {
+        // Atomic (volatile) add: several signalling threads may bump the same counter at once.
         ELEMENT.getAndAdd(values, counter, n);
     }
 
     /** Reads a counter; any thread. */
     public long get(int counter) {
+        // Opaque: a monitoring read (or the poller reading its own count); nothing is ordered by it.
         return (long) ELEMENT.getOpaque(values, counter);
     }
 }

@@ -29,6 +29,7 @@ public final class WakeupGate {
         }
     }
 
+    /** AWAKE, SLEEPING or SIGNALLED; every access is volatile (see each method). */
     @SuppressWarnings("unused")
     private volatile int state;
 
@@ -37,11 +38,14 @@ public final class WakeupGate {
 
     /** Poller: announce the intent to sleep. Must be followed by a re-check of the queue. */
     public void prepareToSleep() {
+        // Volatile store (not release): it must be ordered before the poller's volatile re-check
+        // of its queue, the store-load order a release store does not give.
         STATE.setVolatile(this, SLEEPING);
     }
 
     /** Poller: back at work (after sleeping, or after the re-check found work). */
     public void awake() {
+        // Volatile like prepareToSleep: producers read the state with a volatile load.
         STATE.setVolatile(this, AWAKE);
     }
 
@@ -50,6 +54,8 @@ public final class WakeupGate {
      * (the poller sleeps or is about to, and no other producer has signalled since).
      */
     public boolean shouldSignal() {
+        // Volatile load after the producer's volatile publish (store-load order again); the CAS
+        // lets one producer of many send the signal.
         return (int) STATE.getVolatile(this) == SLEEPING && STATE.compareAndSet(this, SLEEPING, SIGNALLED);
     }
 }

@@ -1,7 +1,7 @@
 package io.loomring.jcstress.broken;
 
 import io.loomring.jcstress.sim.Decision;
-import io.loomring.poller.Waiter;
+import io.loomring.poller.Completion;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -11,7 +11,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class CheckThenSetWaiter implements Decision {
     private final Thread thread;
-    private volatile int state = Waiter.PENDING;
+    private volatile int state = Completion.PENDING;
 
     CheckThenSetWaiter(Thread thread) {
         this.thread = thread;
@@ -24,7 +24,7 @@ final class CheckThenSetWaiter implements Decision {
 
     @Override
     public boolean complete(int outcome) {
-        if (state != Waiter.PENDING) {
+        if (state != Completion.PENDING) {
             return false;
         }
         state = outcome; // wrong: another decider may have written between the read and this write

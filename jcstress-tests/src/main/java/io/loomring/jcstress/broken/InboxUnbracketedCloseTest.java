@@ -7,6 +7,7 @@ import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.IIII_Result;
+import io.loomring.poller.Request;
 
 /**
  * Broken twin of {@code io.loomring.jcstress.tests.InboxCloseRaceTest}, on
@@ -26,7 +27,7 @@ import org.openjdk.jcstress.infra.results.IIII_Result;
 @Outcome(expect = Expect.FORBIDDEN, desc = "anything else")
 @State
 public class InboxUnbracketedCloseTest {
-    private static final Object REQUEST = new Object();
+    private static final Request REQUEST = new Request.Continuation(() -> { });
     private int signals;
     private final UnbracketedInbox inbox = new UnbracketedInbox(() -> signals++);
 

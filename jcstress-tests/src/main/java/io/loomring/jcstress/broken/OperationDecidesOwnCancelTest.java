@@ -11,7 +11,7 @@ import org.openjdk.jcstress.infra.results.IIII_Result;
 
 /**
  * Broken twin of {@code io.loomring.jcstress.tests.OperationCancelRaceTest}: the reader waits by
- * the readiness rule ({@code Waiter.awaitOutcome}), deciding INTERRUPTED itself with its CAS,
+ * the readiness rule ({@code Await.awaitOutcome}, written out in {@code ParkedOperation}), deciding INTERRUPTED itself with its CAS,
  * asking for the cancel and returning without waiting for the operation's final completion. When
  * the kernel has already written the bytes and the poller's completion loses the CAS to the
  * interrupt, the bytes are dropped. Expected to report the forbidden {@code "0, 16, 1, 3"}.

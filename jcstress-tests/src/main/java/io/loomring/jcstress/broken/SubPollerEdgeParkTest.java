@@ -8,6 +8,7 @@ import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.II_Result;
+import io.loomring.poller.Request;
 
 /**
  * Broken twin of {@code io.loomring.jcstress.tests.SubPollerParkTest}: the master's await on the
@@ -23,7 +24,7 @@ import org.openjdk.jcstress.infra.results.II_Result;
 @Outcome(expect = Expect.FORBIDDEN, desc = "anything else")
 @State
 public class SubPollerEdgeParkTest {
-    private static final Object REQUEST = new Object();
+    private static final Request REQUEST = new Request.Continuation(() -> { });
     private final IdleSubPoller idle = new IdleSubPoller(false);
     private int decision;
 

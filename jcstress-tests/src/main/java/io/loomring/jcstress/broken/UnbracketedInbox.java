@@ -1,6 +1,7 @@
 package io.loomring.jcstress.broken;
 
 import io.loomring.poller.MpscQueue;
+import io.loomring.poller.Request;
 import io.loomring.poller.WakeupGate;
 
 /**
@@ -12,7 +13,7 @@ import io.loomring.poller.WakeupGate;
  * library's.
  */
 final class UnbracketedInbox {
-    private final MpscQueue<Object> queue = new MpscQueue<>();
+    private final MpscQueue<Request> queue = new MpscQueue<>();
     private final WakeupGate gate = new WakeupGate();
     private final Runnable signal;
     private volatile boolean closed;
@@ -21,7 +22,7 @@ final class UnbracketedInbox {
         this.signal = signal;
     }
 
-    boolean offer(Object request) {
+    boolean offer(Request request) {
         if (closed) { // wrong: no producers-in-flight count around the check and the offer
             return false;
         }
@@ -32,7 +33,7 @@ final class UnbracketedInbox {
         return true;
     }
 
-    Object poll() {
+    Request poll() {
         return queue.poll();
     }
 

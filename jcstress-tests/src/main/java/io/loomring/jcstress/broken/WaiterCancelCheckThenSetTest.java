@@ -1,7 +1,7 @@
 package io.loomring.jcstress.broken;
 
 import io.loomring.jcstress.sim.ParkedAwait;
-import io.loomring.poller.Waiter;
+import io.loomring.poller.Completion;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Expect;
@@ -31,12 +31,12 @@ public class WaiterCancelCheckThenSetTest {
 
     @Actor
     public void poller() {
-        pollerWon = await.outcome().complete(Waiter.READY) ? 1 : 0;
+        pollerWon = await.outcome().complete(Completion.READY) ? 1 : 0;
     }
 
     @Actor
     public void canceller() {
-        cancellerWon = await.outcome().complete(Waiter.CANCELLED) ? 1 : 0;
+        cancellerWon = await.outcome().complete(Completion.CANCELLED) ? 1 : 0;
     }
 
     @Arbiter

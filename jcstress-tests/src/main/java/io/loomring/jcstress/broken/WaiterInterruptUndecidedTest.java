@@ -1,7 +1,7 @@
 package io.loomring.jcstress.broken;
 
 import io.loomring.jcstress.sim.ParkedAwait;
-import io.loomring.poller.Waiter;
+import io.loomring.poller.Completion;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Expect;
@@ -12,7 +12,7 @@ import org.openjdk.jcstress.infra.results.III_Result;
 
 /**
  * Broken twin of {@code io.loomring.jcstress.tests.WaiterInterruptRaceTest}: on interrupt the
- * awaiting thread returns INTERRUPTED without deciding it (no CAS on the library's {@code Waiter}),
+ * awaiting thread returns INTERRUPTED without deciding it (no CAS on the library's {@code Await}),
  * so it can act on an interrupt after the poller's completion has already won. Expected to report
  * the forbidden outcome {@code "1, 0, 3"}.
  *
@@ -31,7 +31,7 @@ public class WaiterInterruptUndecidedTest {
 
     @Actor
     public void poller() {
-        pollerWon = await.outcome().complete(Waiter.READY) ? 1 : 0;
+        pollerWon = await.outcome().complete(Completion.READY) ? 1 : 0;
     }
 
     @Actor

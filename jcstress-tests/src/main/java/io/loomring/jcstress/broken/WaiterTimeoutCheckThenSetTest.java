@@ -2,7 +2,7 @@ package io.loomring.jcstress.broken;
 
 import io.loomring.jcstress.sim.Nobody;
 import io.loomring.jcstress.sim.Decision;
-import io.loomring.poller.Waiter;
+import io.loomring.poller.Completion;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Expect;
@@ -29,14 +29,14 @@ public class WaiterTimeoutCheckThenSetTest {
 
     @Actor
     public void poller(IIII_Result r) {
-        r.r1 = waiter.complete(Waiter.READY) ? 1 : 0;
+        r.r1 = waiter.complete(Completion.READY) ? 1 : 0;
     }
 
     @Actor
     public void awaitingThreadAtDeadline(IIII_Result r) {
         int state = waiter.state();
-        if (state == Waiter.PENDING) {
-            r.r2 = waiter.complete(Waiter.TIMED_OUT) ? 1 : 0;
+        if (state == Completion.PENDING) {
+            r.r2 = waiter.complete(Completion.TIMED_OUT) ? 1 : 0;
             state = waiter.state();
         }
         r.r3 = state;

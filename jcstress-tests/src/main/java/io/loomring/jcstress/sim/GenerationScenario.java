@@ -1,7 +1,10 @@
 package io.loomring.jcstress.sim;
 
-import io.loomring.poller.SlotTable;
-import io.loomring.poller.Waiter;
+import static io.loomring.ffm.Poll.POLLIN;
+
+import io.loomring.poller.Await;
+import io.loomring.poller.Completion;
+import io.loomring.poller.uring.SlotTable;
 import org.openjdk.jcstress.infra.results.III_Result;
 
 /**
@@ -10,7 +13,7 @@ import org.openjdk.jcstress.infra.results.III_Result;
  *
  * <p>Await A is armed in slot S (the library's {@link SlotTable}); the kernel has taken its
  * POLL_ADD and has just completed it with an error ({@code -EBADF}: the fd was closed), a CQE the
- * poller has not reaped yet. Then, concurrently: A's thread gives up ({@link Waiter#complete}
+ * poller has not reaped yet. Then, concurrently: A's thread gives up ({@link Completion#complete}
  * TIMED_OUT, then hands A back to the poller to disarm it), and the poller drains its queue
  * (releasing A's slot if A already gave up), arms await B (which reuses S whenever S is free),
  * publishes, and dispatches the completions by user_data. The arbiter then plays the kernel for
@@ -22,12 +25,11 @@ import org.openjdk.jcstress.infra.results.III_Result;
 public final class GenerationScenario {
     /** What the kernel reports for A's poll: -EBADF (A's fd was closed; its number may be reused). */
     public static final int A_RESULT = -9;
-    private static final int POLLIN = 0x1;
 
     private final SimulatedRing ring = new SimulatedRing(4, 8, 0, 0);
     private final SimulatedPoller poller;
-    private final Waiter a = new Waiter(Nobody.THREAD, 10, POLLIN);
-    private final Waiter b = new Waiter(Nobody.THREAD, 11, POLLIN);
+    private final Await a = new Await(Nobody.THREAD, 10, POLLIN);
+    private final Await b = new Await(Nobody.THREAD, 11, POLLIN);
     private final long aUserData;
     private long bUserData;
 
@@ -42,7 +44,7 @@ public final class GenerationScenario {
 
     /** A's thread: its timeout fired. */
     public void awaitingThreadOfA() {
-        if (a.complete(Waiter.TIMED_OUT)) {
+        if (a.complete(Completion.TIMED_OUT)) {
             poller.submit(a);
         }
     }
@@ -68,25 +70,25 @@ public final class GenerationScenario {
 
     /** The broken poller: its own slot-to-waiter map, with no generation comparison. */
     private static final class SlotOnlyPoller extends SimulatedPoller {
-        private final Waiter[] bySlot = new Waiter[64];
+        private final Completion[] bySlot = new Completion[64];
 
         SlotOnlyPoller(SimulatedRing ring) {
             super(ring);
         }
 
         @Override
-        protected void onAcquire(Waiter w) {
-            bySlot[w.slot] = w;
+        protected void onAcquire(Completion w) {
+            bySlot[slotOf(w)] = w;
         }
 
         @Override
-        protected void release(Waiter w) {
-            bySlot[w.slot] = null;
+        protected void release(Completion w) {
+            bySlot[slotOf(w)] = null;
             super.release(w);
         }
 
         @Override
-        protected Waiter lookup(long userData) {
+        protected Completion lookup(long userData) {
             return bySlot[(int) userData]; // wrong: the generation half of user_data is ignored
         }
     }

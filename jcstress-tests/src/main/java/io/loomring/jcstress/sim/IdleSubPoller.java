@@ -1,10 +1,14 @@
 package io.loomring.jcstress.sim;
 
+import static io.loomring.ffm.Poll.POLLIN;
+
 import io.loomring.poller.Inbox;
-import io.loomring.poller.Waiter;
+import io.loomring.poller.Await;
+import io.loomring.poller.Completion;
+import io.loomring.poller.Request;
 
 /**
- * A sub-poller going idle, on the library's {@link Inbox} and {@link Waiter}, with the kernel
+ * A sub-poller going idle, on the library's {@link Inbox} and {@link Await}, with the kernel
  * played by one lock: the inbox's signal writes the wakeup eventfd, which makes the sub-poller's
  * kernel fd readable and fires the master's await on it if armed. {@link #goIdle} is the
  * sub-poller's side: a round, then {@link Inbox#prepareToSleep()}, a re-check, and the park on the
@@ -16,17 +20,16 @@ public final class IdleSubPoller {
     public static final int WORKED = 1;
     /** {@link #goIdle}: it parked on the master. */
     public static final int PARKED = 2;
-    private static final int POLLIN = 0x001;
 
     private final boolean levelChecked;
     private final Object kernel = new Object();
     /** The wakeup eventfd's counter (under {@code kernel}). */
     private int eventfd;
     /** The master's armed await on the kernel fd, not fired yet (under {@code kernel}). */
-    private Waiter armed;
+    private Await armed;
     private final Inbox inbox = new Inbox(this::signal);
     /** The sub-poller's own await on the master, once it parked. */
-    private Waiter park;
+    private Await park;
 
     /** @param levelChecked true for the master's oneshot poll, false for the twin's edge-triggered one */
     public IdleSubPoller(boolean levelChecked) {
@@ -34,7 +37,7 @@ public final class IdleSubPoller {
     }
 
     /** The producer's side: hands a request over, as an awaiting virtual thread does. */
-    public void offer(Object request) {
+    public void offer(Request request) {
         inbox.offer(request);
     }
 
@@ -48,11 +51,11 @@ public final class IdleSubPoller {
             inbox.awake();
             return WORKED;
         }
-        Waiter w = new Waiter(Thread.currentThread(), 0, POLLIN);
+        Await w = new Await(Thread.currentThread(), 0, POLLIN);
         park = w;
         synchronized (kernel) { // the master arms its await on the kernel fd
             if (levelChecked && eventfd > 0) {
-                w.complete(Waiter.READY);
+                w.complete(Completion.READY);
             } else {
                 armed = w;
             }
@@ -68,10 +71,10 @@ public final class IdleSubPoller {
     private void signal() {
         synchronized (kernel) {
             eventfd++;
-            Waiter w = armed;
+            Await w = armed;
             if (w != null) {
                 armed = null;
-                w.complete(Waiter.READY);
+                w.complete(Completion.READY);
             }
         }
     }

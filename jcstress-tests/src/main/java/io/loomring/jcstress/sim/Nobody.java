@@ -1,7 +1,7 @@
 package io.loomring.jcstress.sim;
 
 /**
- * A thread that is never started: the owner of a {@code Waiter} in tests where no thread parks.
+ * A thread that is never started: the owner of a {@code Completion} in tests where no thread parks.
  * Unparking it does nothing.
  */
 public final class Nobody {

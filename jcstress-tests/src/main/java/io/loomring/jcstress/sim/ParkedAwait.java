@@ -1,13 +1,15 @@
 package io.loomring.jcstress.sim;
 
-import io.loomring.poller.Waiter;
+import io.loomring.ffm.Poll;
+import io.loomring.poller.Await;
+import io.loomring.poller.Completion;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 
 /**
  * A virtual thread that awaits one outcome. With the library's waiter it runs the library's own
- * loop, {@link Waiter#awaitOutcome} (what {@code IoScheduler} runs): re-read the state, on interrupt
- * try to decide {@link Waiter#INTERRUPTED} itself, otherwise park; return the first decided state.
+ * loop, {@link Await#awaitOutcome} (what {@code IoScheduler} runs): re-read the state, on interrupt
+ * try to decide {@link Completion#INTERRUPTED} itself, otherwise park; return the first decided state.
  * Broken twins (a hand-written wrong waiter, or an await that acts on an interrupt without
  * deciding it) run the same steps written out below, with their defect. It only leaves {@code park} when someone unparks (or interrupts) it, so a decider
  * that forgets to wake it leaves it parked, and {@link #join} reports that as a hang.
@@ -47,7 +49,7 @@ public final class ParkedAwait {
 
     /** The library's waiter for {@code t}, on a made-up fd. */
     public static Decision realWaiter(Thread t) {
-        return Decision.of(new Waiter(t, 10, 0x1));
+        return Decision.of(new Await(t, 10, Poll.POLLIN));
     }
 
     /** The outcome the deciders race for. */
@@ -72,22 +74,22 @@ public final class ParkedAwait {
 
     private void await() {
         if (decidesInterrupt && outcome instanceof Decision.Real real) {
-            returned = real.waiter().awaitOutcome(-1, () -> decidedInterrupt = true);
+            returned = real.waiter().awaitOutcome(Completion.NO_TIMEOUT, () -> decidedInterrupt = true);
             return;
         }
         Thread self = Thread.currentThread();
         for (;;) {
             int state = outcome.state();
-            if (state != Waiter.PENDING) {
+            if (state != Completion.PENDING) {
                 returned = state;
                 return;
             }
             if (self.isInterrupted()) {
                 if (!decidesInterrupt) {
-                    returned = Waiter.INTERRUPTED; // wrong: acts on the interrupt without winning
+                    returned = Completion.INTERRUPTED; // wrong: acts on the interrupt without winning
                     return;
                 }
-                if (outcome.complete(Waiter.INTERRUPTED)) {
+                if (outcome.complete(Completion.INTERRUPTED)) {
                     decidedInterrupt = true;
                 }
                 continue;

@@ -1,21 +1,23 @@
 package io.loomring.jcstress.sim;
 
 import io.loomring.ffm.Errno;
-import io.loomring.poller.Waiter;
+import io.loomring.poller.Completion;
+import io.loomring.poller.RingOperation;
 import io.loomring.ring.RingConstants;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One completion-mode {@code RECV} of a virtual thread, with a simulated kernel. The virtual thread
- * makes the library's {@link Waiter#operation} (which binds the calling thread, so it must be made
+ * makes the library's {@link RingOperation#ofCurrentThread} (which binds the calling thread, so it must be made
  * there) and awaits it; the test's actors play the kernel completing the read with bytes
  * ({@link #kernelCompletesWithBytes()}) and another thread interrupting the reader.
  *
  * <p>The kernel completes an operation once: an {@link AtomicInteger} stands in for that, and
  * whoever moves it from in-flight wins. Bytes win it in {@link #kernelCompletesWithBytes()}: the
  * buffer is written, and then the poller reaps the CQE and calls
- * {@link Waiter#completeOperation}{@code (BYTES)}. The reader's cancel request (the
+ * {@link RingOperation#completeOperation}{@code (BYTES)}. The reader's cancel request (the
  * {@code requestCancel} it runs on an interrupt) wins it only if no bytes came first, and then the
  * final completion is {@code -ECANCELED}. Either way exactly one completion reaches the waiter.
  *
@@ -25,9 +27,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * it the reader, which needs a carrier to react to its interrupt, almost never lands there (about
  * 0.05% of samples instead of 2%); samples with a short draw still race the completion closely.
  *
- * <p>{@link Rule#COMPLETION_DECIDES} awaits with the library's {@link Waiter#awaitCompletion} (what
+ * <p>{@link Rule#COMPLETION_DECIDES} awaits with the library's {@link RingOperation#awaitCompletion} (what
  * {@code Poller.runOperation} runs). {@link Rule#OWN_OUTCOME} is for the broken twin: the old
- * readiness rule, {@link Waiter#awaitOutcome}, where the interrupted reader decides INTERRUPTED
+ * readiness rule of {@code Await.awaitOutcome}, written out below (an operation has no such wait),
+ * where the interrupted reader decides INTERRUPTED
  * itself, asks for the cancel and returns without waiting for the final completion.
  */
 public final class ParkedOperation {
@@ -55,7 +58,7 @@ public final class ParkedOperation {
     private final int reapDelay = ThreadLocalRandom.current().nextInt(MAX_REAP_DELAY + 1);
     private final AtomicInteger kernel = new AtomicInteger(IN_FLIGHT);
     private final Thread thread;
-    private volatile Waiter op;
+    private volatile RingOperation op;
     private volatile int written;
     private volatile boolean cancelRequested;
     private volatile int state = HUNG;
@@ -78,7 +81,7 @@ public final class ParkedOperation {
 
     /** The kernel's side: completes the read with {@link #BYTES} bytes unless the cancel came first. */
     public void kernelCompletesWithBytes() {
-        Waiter w;
+        RingOperation w;
         while ((w = op) == null) { // the read is not submitted before the reader has run
             Thread.onSpinWait();
         }
@@ -112,13 +115,35 @@ public final class ParkedOperation {
     }
 
     private void read() {
-        Waiter w = Waiter.operation(FD, RingConstants.OP_RECV, 0L, BYTES);
+        RingOperation w = RingOperation.ofCurrentThread(FD, RingConstants.OP_RECV, 0L, BYTES);
         op = w;
         int s = rule == Rule.COMPLETION_DECIDES
-                ? w.awaitCompletion(-1, ignored -> requestCancel())
-                : w.awaitOutcome(-1, this::requestCancel);
-        result = s == Waiter.READY ? w.result() : 0;
+                ? w.awaitCompletion(Completion.NO_TIMEOUT, ignored -> requestCancel())
+                : awaitOwnOutcome(w);
+        result = s == Completion.READY ? w.result() : 0;
         state = s;
+    }
+
+    /**
+     * Broken: the readiness rule applied to an operation. Re-read the state; on an interrupt
+     * decide INTERRUPTED with the CAS and, having won, ask for the cancel; return the first decided
+     * state without waiting for the operation's final completion.
+     */
+    private int awaitOwnOutcome(RingOperation w) {
+        Thread self = Thread.currentThread();
+        for (;;) {
+            int s = w.state();
+            if (s != Completion.PENDING) {
+                return s;
+            }
+            if (self.isInterrupted()) {
+                if (w.complete(Completion.INTERRUPTED)) {
+                    requestCancel();
+                }
+                continue;
+            }
+            LockSupport.park(this);
+        }
     }
 
     /** The reader's cancel (ASYNC_CANCEL): takes effect only while no bytes completed the read. */

@@ -1,27 +1,31 @@
 package io.loomring.jcstress.sim;
 
+import io.loomring.poller.Await;
+import io.loomring.poller.BackendAccess;
+import io.loomring.poller.Completion;
 import io.loomring.poller.MpscQueue;
-import io.loomring.poller.SlotTable;
-import io.loomring.poller.Waiter;
+import io.loomring.poller.uring.SlotTable;
+import io.loomring.poller.uring.UserData;
 import io.loomring.ring.CompletionQueue;
 import io.loomring.ring.SubmissionQueue;
 
 /**
  * The io_uring poller's per-request steps, on the library's real {@link SlotTable},
- * {@link Waiter}, {@link MpscQueue}, {@link SubmissionQueue} and {@link CompletionQueue}, over a
+ * {@link Await}, {@link MpscQueue}, {@link SubmissionQueue} and {@link CompletionQueue}, over a
  * {@link SimulatedRing}: arm (slot + POLL_ADD), disarm after an outcome decided elsewhere (release
  * the slot, POLL_REMOVE), and dispatch of completions by user_data. The steps mirror
- * {@code IoUringPoller.arm}, {@code disarm}, {@code onCompletion} and {@code Poller.drainRequests},
- * which are not callable without a kernel ring; the classes they rely on are the real ones.
+ * {@code IoUringBackend.arm}, {@code disarm}, {@code onCompletion} and {@code RequestDispatcher.drain},
+ * which are not callable without a kernel ring; the classes they rely on are the real ones. It
+ * reaches the requests' poller-owned slot as a backend does, through {@link BackendAccess}.
  *
  * <p>One thread at a time, like the poller thread.
  */
-public class SimulatedPoller implements CompletionQueue.Handler {
+public class SimulatedPoller extends BackendAccess implements CompletionQueue.Handler {
     /** user_data of POLL_REMOVE requests, as the poller tags them (bit 63 set: never a slot). */
-    public static final long TAG_REMOVE = 0x8000_0000_0000_0002L;
+    public static final long TAG_REMOVE = UserData.TAG_REMOVE;
 
     protected final SlotTable slots = new SlotTable(16);
-    private final MpscQueue<Waiter> requests = new MpscQueue<>();
+    private final MpscQueue<Await> requests = new MpscQueue<>();
     private final SubmissionQueue sq;
     private final CompletionQueue cq;
     private int stale;
@@ -33,12 +37,12 @@ public class SimulatedPoller implements CompletionQueue.Handler {
     }
 
     /** Any thread: hands a waiter to the poller (to arm it, or to disarm it after its own outcome). */
-    public void submit(Waiter w) {
+    public void submit(Await w) {
         requests.offer(w);
     }
 
     /** Arms {@code w}: takes a slot and queues its POLL_ADD; returns its user_data. */
-    public long arm(Waiter w) {
+    public long arm(Await w) {
         long userData = slots.acquire(w);
         onAcquire(w);
         if (!sq.pollAdd(w.fd(), w.events(), userData)) {
@@ -49,9 +53,9 @@ public class SimulatedPoller implements CompletionQueue.Handler {
 
     /** Drains submitted waiters: disarms those armed whose outcome was decided elsewhere. */
     public void drainRequests() {
-        Waiter w;
+        Await w;
         while ((w = requests.poll()) != null) {
-            if (w.slot >= 0 && !w.isPending()) {
+            if (slotOf(w) >= 0 && !w.isPending()) {
                 long userData = SlotTable.userDataOf(w);
                 release(w);
                 if (!sq.pollRemove(userData, TAG_REMOVE)) {
@@ -81,7 +85,7 @@ public class SimulatedPoller implements CompletionQueue.Handler {
         if (userData < 0) {
             return;
         }
-        Waiter w = lookup(userData);
+        Completion w = lookup(userData);
         if (w == null) {
             stale++;
             return;
@@ -90,21 +94,21 @@ public class SimulatedPoller implements CompletionQueue.Handler {
         if (res < 0) {
             w.fail(-res);
         } else {
-            w.complete(Waiter.READY);
+            w.complete(Completion.READY);
         }
     }
 
     /** The waiter a completion names, or null when stale. Broken twins override this. */
-    protected Waiter lookup(long userData) {
+    protected Completion lookup(long userData) {
         return slots.lookup(userData);
     }
 
     /** Hook: {@code w} just took a slot. */
-    protected void onAcquire(Waiter w) {
+    protected void onAcquire(Completion w) {
     }
 
     /** Frees {@code w}'s slot. */
-    protected void release(Waiter w) {
+    protected void release(Completion w) {
         slots.release(w);
     }
 }

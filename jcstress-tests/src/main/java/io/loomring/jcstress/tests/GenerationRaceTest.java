@@ -11,7 +11,7 @@ import org.openjdk.jcstress.infra.results.III_Result;
 
 /**
  * Generation race: a stale completion for slot S against a new await that reuses S, on the
- * library's real {@code SlotTable}, {@code Waiter}, {@code MpscQueue} and ring classes (see
+ * library's real {@code SlotTable}, {@code Await}, {@code MpscQueue} and ring classes (see
  * {@link GenerationScenario} for the steps).
  *
  * <p>Result: (A's outcome, B's outcome, 1 if B reused A's slot). A may time out (2) or fail with

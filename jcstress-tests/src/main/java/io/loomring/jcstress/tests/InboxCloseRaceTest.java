@@ -8,6 +8,7 @@ import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.IIII_Result;
+import io.loomring.poller.Request;
 
 /**
  * The carrier's door for other threads, on the library's {@link Inbox}: a foreign thread hands
@@ -40,7 +41,7 @@ import org.openjdk.jcstress.infra.results.IIII_Result;
 @Outcome(expect = Expect.FORBIDDEN, desc = "anything else")
 @State
 public class InboxCloseRaceTest {
-    private static final Object REQUEST = new Object();
+    private static final Request REQUEST = new Request.Continuation(() -> { });
     private int signals; // written by the producer inside offer, read by the arbiter after both actors
     private final Inbox inbox = new Inbox(() -> signals++);
 

@@ -1,7 +1,7 @@
 package io.loomring.jcstress.tests;
 
 import io.loomring.jcstress.sim.ParkedOperation;
-import io.loomring.poller.Waiter;
+import io.loomring.poller.RingOperation;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Expect;
@@ -11,8 +11,8 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.IIII_Result;
 
 /**
- * The completion-mode cancel race, on the library's {@link Waiter#operation}: a virtual thread
- * reads with {@link Waiter#awaitCompletion} ({@link ParkedOperation}) while the kernel completes
+ * The completion-mode cancel race, on the library's {@link RingOperation#ofCurrentThread}: a virtual thread
+ * reads with {@link RingOperation#awaitCompletion} ({@link ParkedOperation}) while the kernel completes
  * the read with 16 bytes and another thread interrupts the reader, which then asks for a cancel
  * that takes effect only if the bytes have not come yet (the kernel completes once).
  *

@@ -8,10 +8,11 @@ import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.II_Result;
+import io.loomring.poller.Request;
 
 /**
  * A sub-poller going idle while an ordinary virtual thread hands it an await, on the library's
- * {@link io.loomring.poller.Inbox} and {@link io.loomring.poller.Waiter}. The sub-poller's round found nothing, so it calls
+ * {@link io.loomring.poller.Inbox} and {@link io.loomring.poller.Await}. The sub-poller's round found nothing, so it calls
  * {@link io.loomring.poller.Inbox#prepareToSleep()}, re-checks, and parks on its master: it arms an await on its own
  * kernel fd there. The producer's {@link io.loomring.poller.Inbox#offer} signals a sleeping owner by writing its
  * eventfd, which makes that kernel fd readable; the kernel serialises that with the master's arm
@@ -31,7 +32,7 @@ import org.openjdk.jcstress.infra.results.II_Result;
 @Outcome(expect = Expect.FORBIDDEN, desc = "anything else")
 @State
 public class SubPollerParkTest {
-    private static final Object REQUEST = new Object();
+    private static final Request REQUEST = new Request.Continuation(() -> { });
     private final IdleSubPoller idle = new IdleSubPoller(true);
     private int decision;
 

@@ -1,7 +1,8 @@
 package io.loomring.jcstress.tests;
 
 import io.loomring.jcstress.sim.ParkedAwait;
-import io.loomring.poller.Waiter;
+import io.loomring.poller.Await;
+import io.loomring.poller.Completion;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Expect;
@@ -11,7 +12,7 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
 
 /**
- * Outcome race, completion against cancel, on the library's {@link Waiter}: a virtual thread awaits
+ * Outcome race, completion against cancel, on the library's {@link Await}: a virtual thread awaits
  * as {@code IoScheduler} does ({@link ParkedAwait}) while the poller decides READY and a
  * {@code cancel(fd)} decides CANCELLED. Both deciders are foreign threads, so the winner must unpark
  * the awaiting thread.
@@ -35,12 +36,12 @@ public class WaiterCancelRaceTest {
 
     @Actor
     public void poller() {
-        pollerWon = await.outcome().complete(Waiter.READY) ? 1 : 0;
+        pollerWon = await.outcome().complete(Completion.READY) ? 1 : 0;
     }
 
     @Actor
     public void canceller() {
-        cancellerWon = await.outcome().complete(Waiter.CANCELLED) ? 1 : 0;
+        cancellerWon = await.outcome().complete(Completion.CANCELLED) ? 1 : 0;
     }
 
     @Arbiter

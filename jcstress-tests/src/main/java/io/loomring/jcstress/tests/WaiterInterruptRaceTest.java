@@ -1,7 +1,8 @@
 package io.loomring.jcstress.tests;
 
 import io.loomring.jcstress.sim.ParkedAwait;
-import io.loomring.poller.Waiter;
+import io.loomring.poller.Await;
+import io.loomring.poller.Completion;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Expect;
@@ -11,7 +12,7 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
 
 /**
- * Outcome race, completion against interrupt, on the library's {@link Waiter}: a virtual thread
+ * Outcome race, completion against interrupt, on the library's {@link Await}: a virtual thread
  * awaits as {@code IoScheduler} does ({@link ParkedAwait}); the poller decides READY while another
  * thread interrupts the awaiting thread, which then tries to decide INTERRUPTED itself.
  *
@@ -33,7 +34,7 @@ public class WaiterInterruptRaceTest {
 
     @Actor
     public void poller() {
-        pollerWon = await.outcome().complete(Waiter.READY) ? 1 : 0;
+        pollerWon = await.outcome().complete(Completion.READY) ? 1 : 0;
     }
 
     @Actor

@@ -2,7 +2,9 @@ package io.loomring.jcstress.tests;
 
 import io.loomring.jcstress.sim.Nobody;
 import io.loomring.jcstress.sim.Decision;
-import io.loomring.poller.Waiter;
+import io.loomring.ffm.Poll;
+import io.loomring.poller.Await;
+import io.loomring.poller.Completion;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Expect;
@@ -12,7 +14,7 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.IIII_Result;
 
 /**
- * Outcome race, completion against timeout, on the library's {@link Waiter}: the poller decides
+ * Outcome race, completion against timeout, on the library's {@link Await}: the poller decides
  * READY while the awaiting thread, its deadline passed, does what {@code IoScheduler} does: if the
  * state still reads PENDING, try to decide TIMED_OUT, then use whatever state won.
  *
@@ -29,18 +31,18 @@ import org.openjdk.jcstress.infra.results.IIII_Result;
 @Outcome(expect = Expect.FORBIDDEN, desc = "no winner, two winners, or the awaiting thread used a loser")
 @State
 public class WaiterTimeoutRaceTest {
-    private final Decision waiter = Decision.of(new Waiter(Nobody.THREAD, 10, 0x1));
+    private final Decision waiter = Decision.of(new Await(Nobody.THREAD, 10, Poll.POLLIN));
 
     @Actor
     public void poller(IIII_Result r) {
-        r.r1 = waiter.complete(Waiter.READY) ? 1 : 0;
+        r.r1 = waiter.complete(Completion.READY) ? 1 : 0;
     }
 
     @Actor
     public void awaitingThreadAtDeadline(IIII_Result r) {
         int state = waiter.state();
-        if (state == Waiter.PENDING) {
-            r.r2 = waiter.complete(Waiter.TIMED_OUT) ? 1 : 0;
+        if (state == Completion.PENDING) {
+            r.r2 = waiter.complete(Completion.TIMED_OUT) ? 1 : 0;
             state = waiter.state();
         }
         r.r3 = state;

@@ -1,10 +1,15 @@
-package io.loomring.poller;
+package io.loomring.poller.epoll;
 
 import io.loomring.ffm.Epoll;
 import io.loomring.ffm.EpollSyscalls;
 import io.loomring.ffm.Errno;
 import io.loomring.ffm.LibC;
 import io.loomring.ffm.Native;
+import io.loomring.poller.Await;
+import io.loomring.poller.BackendAccess;
+import io.loomring.poller.Completion;
+import io.loomring.poller.GenerationKey;
+import io.loomring.poller.PollerCounters;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -32,27 +37,27 @@ import java.util.Arrays;
  *
  * <h2>Errors</h2>
  * {@code epoll_ctl} failing with {@code EPERM} means the file cannot be polled (a regular file or a
- * directory); {@code poll(2)} calls such files always ready, so the await is {@link Waiter#READY}.
+ * directory); {@code poll(2)} calls such files always ready, so the await is {@link Completion#READY}.
  * Any other error (notably {@code EBADF}) fails the await with that errno.
  *
- * <p>A linked await has {@code slot == fd}, {@code generation} its registration's generation, and
- * is chained through {@link Waiter#nextOnFd}. Linking and unlinking adjust the owner's
- * {@link PollerCounters#ARMED} gauge at once, before any wakeup. Data words with bit 63 set are the owner's own tags
- * ({@link #addTagged}). Poller thread only.
+ * <p>A linked await has slot {@code fd}, the generation of its registration, and is chained to the
+ * next await on its fd (its poller-owned fields, reached through {@link BackendAccess}). Linking and
+ * unlinking adjust the owner's {@link PollerCounters#ARMED} gauge at once, before any wakeup. Data
+ * words with bit 63 set are the owner's own tags ({@link #addTagged}). Poller thread only.
  */
-final class EpollInterest implements AutoCloseable {
+public final class EpollInterest extends BackendAccess implements AutoCloseable {
     /** Receives events whose data word is one of the owner's tags. */
     @FunctionalInterface
-    interface TagHandler {
+    public interface TagHandler {
+        /** Handles an event of the registration tagged {@code tag}. */
         void onTag(long tag, int events) throws IOException;
     }
 
     private static final int WAKE_ALL = Epoll.EPOLLERR | Epoll.EPOLLHUP;
-    private static final int GENERATION_MASK = 0x7FFF_FFFF;
 
     /** Bookkeeping for one fd number. */
     private static final class FdState {
-        Waiter head;
+        Await head;
         /** Generation of the registration for the file the fd number named at the last ADD. */
         int generation;
         /** A registration for the current file is believed to be in the set. */
@@ -86,7 +91,7 @@ final class EpollInterest implements AutoCloseable {
      * @param maxEvents events fetched per {@code epoll_wait}
      * @throws IOException when {@code epoll_create1} fails
      */
-    static EpollInterest open(EpollSyscalls sys, PollerCounters counters, int maxEvents) throws IOException {
+    public static EpollInterest open(EpollSyscalls sys, PollerCounters counters, int maxEvents) throws IOException {
         int fd = sys.create(LibC.O_CLOEXEC);
         if (fd < 0) {
             throw new IOException("epoll_create1 failed: " + Errno.describe(-fd));
@@ -95,18 +100,18 @@ final class EpollInterest implements AutoCloseable {
     }
 
     /** The epoll fd. */
-    int fd() {
+    public int fd() {
         return epfd;
     }
 
     /** Awaits linked now (including those parked on a replaced file). */
-    int armed() {
+    public int armed() {
         return armed;
     }
 
     /** Adds a level-triggered registration whose events go to the owner's {@link TagHandler}. */
-    void addTagged(int fd, int mask, long tag) throws IOException {
-        if (tag >= 0) {
+    public void addTagged(int fd, int mask, long tag) throws IOException {
+        if (!GenerationKey.isTag(tag)) {
             throw new IllegalArgumentException("tags need bit 63 set");
         }
         int r = ctl(Epoll.EPOLL_CTL_ADD, fd, mask, tag);
@@ -116,7 +121,7 @@ final class EpollInterest implements AutoCloseable {
     }
 
     /** Arms {@code w}: links it to its fd and (re)arms the fd's registration with the union mask. */
-    void arm(Waiter w) {
+    public void arm(Await w) {
         int fd = w.fd();
         // Look up without growing: the table grows only for an fd the kernel accepted below, so a
         // bogus fd number (say Integer.MAX_VALUE) is an EBADF, not a huge allocation in the poller.
@@ -155,20 +160,20 @@ final class EpollInterest implements AutoCloseable {
      * Forgets an await whose outcome was decided elsewhere. Its registration stays (see the class
      * comment): the next arm on the fd re-arms it with MOD anyway.
      */
-    void disarm(Waiter w) {
-        FdState s = w.slot >= 0 && w.slot < states.length ? states[w.slot] : null;
+    public void disarm(Await w) {
+        FdState s = slotOf(w) >= 0 && slotOf(w) < states.length ? states[slotOf(w)] : null;
         if (s == null || !unlink(s, w)) {
             throw new IllegalStateException("await on fd " + w.fd() + " is not armed in epoll");
         }
     }
 
-    /** Wakes every await on {@code fd} with {@link Waiter#CANCELLED} and removes the registration. */
-    void cancelFd(int fd) {
+    /** Wakes every await on {@code fd} with {@link Completion#CANCELLED} and removes the registration. */
+    public void cancelFd(int fd) {
         FdState s = fd < states.length ? states[fd] : null;
         if (s == null) {
             return;
         }
-        wakeAll(s, Waiter.CANCELLED);
+        wakeAll(s, Completion.CANCELLED);
         if (s.registered) {
             s.registered = false;
             ctl(Epoll.EPOLL_CTL_DEL, fd, 0, 0L); // ENOENT or EBADF: the kernel already dropped it
@@ -176,7 +181,7 @@ final class EpollInterest implements AutoCloseable {
     }
 
     /** Decides {@code outcome} for every linked await and forgets them all. */
-    void releaseAll(int outcome) {
+    public void releaseAll(int outcome) {
         for (FdState s : states) {
             if (s != null) {
                 wakeAll(s, outcome);
@@ -185,13 +190,14 @@ final class EpollInterest implements AutoCloseable {
     }
 
     /**
-     * Waits up to {@code timeoutMillis} (-1: no limit, 0: just look) and dispatches the events.
+     * Fetches the ready events, with {@code wait} first waiting until there is one, and
+     * dispatches them.
      *
      * @return events dispatched
      * @throws IOException when {@code epoll_wait} fails (other than EINTR)
      */
-    int poll(int timeoutMillis, TagHandler tags) throws IOException {
-        int n = sys.await(epfd, events, maxEvents, timeoutMillis);
+    public int poll(boolean wait, TagHandler tags) throws IOException {
+        int n = sys.await(epfd, events, maxEvents, wait ? -1 : 0); // epoll_wait's own spelling, in ms
         counters.add(PollerCounters.ENTERS, 1);
         if (n < 0) {
             if (n == -Errno.EINTR) {
@@ -203,10 +209,10 @@ final class EpollInterest implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             long data = Epoll.eventData(events, i);
             int mask = Epoll.eventMask(events, i);
-            if (data < 0) {
+            if (GenerationKey.isTag(data)) {
                 tags.onTag(data, mask);
             } else {
-                onEvent((int) data, (int) (data >>> 32), mask);
+                onEvent(GenerationKey.index(data), GenerationKey.generation(data), mask);
             }
         }
         return n;
@@ -231,14 +237,14 @@ final class EpollInterest implements AutoCloseable {
             return;
         }
         // Oneshot: the registration is disabled now. Wake who it was for; re-arm for the rest.
-        Waiter prev = null;
-        for (Waiter w = s.head; w != null; ) {
-            Waiter next = w.nextOnFd;
-            boolean current = w.generation == generation;
+        Await prev = null;
+        for (Await w = s.head; w != null; ) {
+            Await next = next(w);
+            boolean current = generationOf(w) == generation;
             if (current && (mask & (w.events() | WAKE_ALL)) != 0 || !w.isPending()) {
                 removeAfter(s, prev, w);
                 if (current) {
-                    w.complete(Waiter.READY);
+                    w.complete(Completion.READY);
                 }
             } else {
                 prev = w;
@@ -252,7 +258,7 @@ final class EpollInterest implements AutoCloseable {
                 // The fd number no longer names that file: nobody can re-arm it. Tell the rest to
                 // retry their syscall, which reports what happened to the fd.
                 s.registered = false;
-                wakeCurrent(s, r == -Errno.EBADF ? -1 : Waiter.READY);
+                wakeCurrent(s, r == -Errno.EBADF ? -1 : Completion.READY);
             }
         }
     }
@@ -272,26 +278,26 @@ final class EpollInterest implements AutoCloseable {
     /** Union of the events of the pending awaits on the current registration. */
     private static int currentMask(FdState s) {
         int mask = 0;
-        for (Waiter w = s.head; w != null; w = w.nextOnFd) {
-            if (w.generation == s.generation && w.isPending()) {
+        for (Await w = s.head; w != null; w = next(w)) {
+            if (generationOf(w) == s.generation && w.isPending()) {
                 mask |= w.events();
             }
         }
         return mask;
     }
 
-    private void link(FdState s, Waiter w) {
-        w.slot = w.fd();
-        w.generation = s.generation;
-        w.nextOnFd = s.head;
+    private void link(FdState s, Await w) {
+        setSlot(w, w.fd());
+        setGeneration(w, s.generation);
+        setNextOnFd(w, s.head);
         s.head = w;
         armed++;
         counters.add(PollerCounters.ARMED, 1);
     }
 
-    private boolean unlink(FdState s, Waiter target) {
-        Waiter prev = null;
-        for (Waiter w = s.head; w != null; prev = w, w = w.nextOnFd) {
+    private boolean unlink(FdState s, Await target) {
+        Await prev = null;
+        for (Await w = s.head; w != null; prev = w, w = next(w)) {
             if (w == target) {
                 removeAfter(s, prev, w);
                 return true;
@@ -300,21 +306,21 @@ final class EpollInterest implements AutoCloseable {
         return false;
     }
 
-    private void removeAfter(FdState s, Waiter prev, Waiter w) {
+    private void removeAfter(FdState s, Await prev, Await w) {
         if (prev == null) {
-            s.head = w.nextOnFd;
+            s.head = next(w);
         } else {
-            prev.nextOnFd = w.nextOnFd;
+            setNextOnFd(prev, next(w));
         }
-        w.nextOnFd = null;
-        w.slot = Waiter.RELEASED;
+        setNextOnFd(w, null);
+        setSlot(w, RELEASED);
         armed--;
         counters.add(PollerCounters.ARMED, -1); // before any wakeup: a woken thread is not counted
     }
 
     private void wakeAll(FdState s, int outcome) {
-        for (Waiter w = s.head; w != null; ) {
-            Waiter next = w.nextOnFd;
+        for (Await w = s.head; w != null; ) {
+            Await next = next(w);
             removeAfter(s, null, w);
             w.complete(outcome);
             w = next;
@@ -323,10 +329,10 @@ final class EpollInterest implements AutoCloseable {
 
     /** Wakes the current generation's awaits: {@code outcome}, or -1 for failed with EBADF. */
     private void wakeCurrent(FdState s, int outcome) {
-        Waiter prev = null;
-        for (Waiter w = s.head; w != null; ) {
-            Waiter next = w.nextOnFd;
-            if (w.generation == s.generation) {
+        Await prev = null;
+        for (Await w = s.head; w != null; ) {
+            Await next = next(w);
+            if (generationOf(w) == s.generation) {
                 removeAfter(s, prev, w);
                 if (outcome < 0) {
                     w.fail(Errno.EBADF);
@@ -340,27 +346,32 @@ final class EpollInterest implements AutoCloseable {
         }
     }
 
-    private static void reject(Waiter w, int errno) {
-        w.slot = Waiter.RELEASED;
+    private static void reject(Await w, int errno) {
+        setSlot(w, RELEASED);
         if (errno == Errno.EPERM) {
-            w.complete(Waiter.READY); // not pollable: always ready, as poll(2) reports it
+            w.complete(Completion.READY); // not pollable: always ready, as poll(2) reports it
         } else {
             w.fail(errno);
         }
     }
 
+    /** The next await on the same fd, or null. */
+    private static Await next(Await w) {
+        return (Await) nextOnFd(w);
+    }
+
     private int nextGeneration() {
-        lastGeneration = (lastGeneration + 1) & GENERATION_MASK;
+        lastGeneration = GenerationKey.next(lastGeneration);
         return lastGeneration;
     }
 
     private static long dataWord(int fd, int generation) {
-        return ((long) generation << 32) | (fd & 0xFFFF_FFFFL);
+        return GenerationKey.of(fd, generation);
     }
 
     private int ctl(int op, int fd, int mask, long data) {
         Epoll.setEvent(ctlEvent, 0, op == Epoll.EPOLL_CTL_ADD || op == Epoll.EPOLL_CTL_MOD
-                ? mask | (data < 0 ? 0 : Epoll.EPOLLONESHOT) : 0, data);
+                ? mask | (GenerationKey.isTag(data) ? 0 : Epoll.EPOLLONESHOT) : 0, data);
         counters.add(PollerCounters.SUBMITTED, 1);
         return sys.ctl(epfd, op, fd, ctlEvent);
     }

@@ -1,26 +1,26 @@
-package io.loomring.poller;
+package io.loomring.poller.epoll;
 
 import io.loomring.ffm.Epoll;
 import io.loomring.ffm.EpollSyscalls;
 import io.loomring.ffm.Errno;
 import io.loomring.ffm.LibC;
 import io.loomring.ffm.Native;
+import io.loomring.poller.Await;
+import io.loomring.poller.PollerBackend;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.concurrent.Executor;
 
 /**
- * The epoll backend: the same request queue, handshake and lifecycle as the io_uring backend
- * (see {@link Poller}), with the kernel side in an {@link EpollInterest}: per-fd
- * {@code EPOLLONESHOT} registrations whose data word carries a generation, so events for a
- * replaced registration are dropped and counted as stale. The wakeup eventfd sits in the same
- * epoll set, level-triggered, and is drained when it fires.
+ * The epoll backend: the kernel side in an {@link EpollInterest}, per-fd {@code EPOLLONESHOT}
+ * registrations whose data word carries a generation, so events for a replaced registration are
+ * dropped and counted as stale. The wakeup eventfd sits in the same epoll set, level-triggered, and
+ * is drained when it fires. It runs no ring operations.
  *
  * <p>Counters: {@code enters} counts {@code epoll_wait} calls, {@code submitted} counts
  * {@code epoll_ctl} calls, {@code completions} counts events.
  */
-public final class EpollPoller extends Poller {
+public final class EpollBackend extends PollerBackend {
     /** Data word of the wakeup eventfd's registration. */
     private static final long TAG_WAKEUP = 0x8000_0000_0000_0001L;
     private static final int MAX_EVENTS = 512;
@@ -33,24 +33,14 @@ public final class EpollPoller extends Poller {
     private MemorySegment capture;
     private int wakeFd;
 
-    /**
-     * @param sys   the epoll calls (the kernel, or a test's fault injector)
-     * @param index this poller's number in its scheduler (names its thread)
-     */
-    public EpollPoller(EpollSyscalls sys, int index) {
-        this(sys, index, null);
-    }
-
-    /** A sub-poller (see {@link Poller}) when {@code master} is not null. */
-    public EpollPoller(EpollSyscalls sys, int index, Poller master) {
-        this(sys, index, master, null);
-    }
-
-    /** As {@link #EpollPoller(EpollSyscalls, int, Poller)}; see {@link Poller#Poller(String, Poller, Executor)}. */
-    public EpollPoller(EpollSyscalls sys, int index, Poller master, Executor subPollerScheduler) {
-        super((master == null ? "loomring-epoll-poller-" : "loomring-epoll-subpoller-") + index, master,
-                subPollerScheduler);
+    /** @param sys the epoll calls (the kernel, or a test's fault injector) */
+    public EpollBackend(EpollSyscalls sys) {
         this.sys = sys;
+    }
+
+    @Override
+    protected String name() {
+        return "epoll";
     }
 
     @Override
@@ -59,7 +49,7 @@ public final class EpollPoller extends Poller {
     }
 
     @Override
-    protected void open(int wakeFd) throws IOException {
+    protected void open(int wakeFd, boolean subPoller) throws IOException {
         EpollInterest set = EpollInterest.open(sys, counters, MAX_EVENTS);
         try {
             set.addTagged(wakeFd, Epoll.EPOLLIN, TAG_WAKEUP);
@@ -75,13 +65,13 @@ public final class EpollPoller extends Poller {
     }
 
     @Override
-    protected void arm(Waiter w) {
-        interest.arm(w);
+    protected void arm(Await a) {
+        interest.arm(a);
     }
 
     @Override
-    protected void disarm(Waiter w) {
-        interest.disarm(w);
+    protected void disarm(Await a) {
+        interest.disarm(a);
     }
 
     @Override
@@ -90,8 +80,8 @@ public final class EpollPoller extends Poller {
     }
 
     @Override
-    protected void pollKernel(boolean block) throws IOException {
-        interest.poll(block ? -1 : 0, onTag);
+    protected void submitAndReap(boolean wait) throws IOException {
+        interest.poll(wait, onTag);
     }
 
     @Override
@@ -102,7 +92,7 @@ public final class EpollPoller extends Poller {
     }
 
     @Override
-    protected void closeKernel() {
+    protected void close() {
         try {
             if (interest != null) {
                 interest.close();

@@ -1,8 +1,20 @@
-package io.loomring.poller;
+package io.loomring.poller.uring;
+
+import static io.loomring.poller.uring.UserData.TAG_EPOLL;
+import static io.loomring.poller.uring.UserData.TAG_REMOVE;
+import static io.loomring.poller.uring.UserData.TAG_WAKEUP;
 
 import io.loomring.ffm.EpollSyscalls;
 import io.loomring.ffm.Errno;
 import io.loomring.ffm.IoUringSyscalls;
+import io.loomring.ffm.Poll;
+import io.loomring.ffm.Sockets;
+import io.loomring.poller.Await;
+import io.loomring.poller.BackgroundOperation;
+import io.loomring.poller.Completion;
+import io.loomring.poller.Operation;
+import io.loomring.poller.OperationBackend;
+import io.loomring.poller.PollerCounters;
 import io.loomring.ring.CompletionQueue;
 import io.loomring.ring.IoUring;
 import io.loomring.ring.RingConstants;
@@ -11,51 +23,26 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
-import java.util.concurrent.Executor;
 
 /**
- * The io_uring backend: each await is a oneshot {@code POLL_ADD} whose user_data is
- * {@code generation << 32 | slot} (see {@link SlotTable}); the wakeup eventfd is read by a
+ * The io_uring backend: each await is a oneshot {@code POLL_ADD}, each operation a {@code RECV} or
+ * {@code SEND}, whose user_data names its slot and generation ({@link SlotTable}, {@link UserData});
+ * the wakeup eventfd is read by a
  * {@code READ} request kept in the ring. All arms queued since the last kernel call go in with one
  * {@code io_uring_enter}, which also waits.
  *
  * <p>Fds whose {@code POLL_ADD} the kernel refuses with {@code EINVAL} move to an epoll set polled
  * from the same ring ({@link EpollFallback}).
  *
- * <h2>Requests that outlive their submitter</h2>
- * The kernel ties a request to the thread that submitted it: the work that completes a request
- * (a poll that fired, a RECV whose data came) runs in that thread. Once the thread has exited, the
- * kernel runs it elsewhere and fails the request with {@code -ECANCELED} instead, though nobody
- * asked: a request pending across its submitter's exit fails when it would have completed. A
- * carrier submits from its own thread, which lives as long as the poller; a sub-poller submits
- * from whichever platform thread of the JDK's scheduler carries it, and that scheduler retires a
- * thread after 30 s without work. So every request that completes with {@code -ECANCELED} without
- * having been cancelled by this poller is submitted again, from the thread that runs the poller
- * now: a poll, the wakeup READ and the fallback's poll have no side effect to undo; a RECV or a
- * SEND that the kernel cancelled has moved no byte (once some have moved, the kernel reports
- * their count instead of the error), so submitting it again neither loses nor repeats one. The
- * alternative, submitting only from threads that outlive every request, would take a hand-off to
- * a platform thread of our own on every arm, which is what sub-pollers exist to avoid.
+ * <p>Every request the kernel fails with {@code -ECANCELED} though this backend did not cancel it
+ * is submitted again, from the thread that runs the poller now: its submitting thread exited (see
+ * the package comment).
  *
  * <p>No single request's error stops the poller: a poll's or an operation's error is its
- * waiter's outcome. Only a failing {@code io_uring_enter}, or the poller's own wakeup or fallback
+ * request's outcome. Only a failing {@code io_uring_enter}, or the poller's own wakeup or fallback
  * poll failing with anything but a cancellation, does: the ring is then broken.
  */
-public final class IoUringPoller extends Poller {
-    /** user_data of the wakeup eventfd's READ. */
-    static final long TAG_WAKEUP = 0x8000_0000_0000_0001L;
-    /** user_data of POLL_REMOVE requests (their own CQEs carry nothing we need). */
-    static final long TAG_REMOVE = 0x8000_0000_0000_0002L;
-    /** user_data of the POLL_ADD on the fallback epoll set's fd. */
-    static final long TAG_EPOLL = 0x8000_0000_0000_0003L;
-    private static final int POLLIN = 0x001;
-    /** send(2) flag: no SIGPIPE for a peer that is gone (EPIPE instead). */
-    private static final int MSG_NOSIGNAL = 0x4000;
-    /**
-     * send(2) flag: a background SEND (write-behind) goes on until every byte is sent, since no
-     * thread is there to send the rest of a short one.
-     */
-    private static final int MSG_WAITALL = 0x100;
+public final class IoUringBackend extends OperationBackend {
     /** A POLL_ADD flag (sqe.len) the kernel does not define: it fails the request with EINVAL. */
     private static final int UNDEFINED_POLL_FLAG = 1 << 30;
 
@@ -73,48 +60,22 @@ public final class IoUringPoller extends Poller {
     /** The wakeup READ completed; it is queued again once the current reap is done. */
     private boolean wakeupNeedsRearm;
     private final EpollFallback fallback;
-    private boolean fallbackPollArmed;
-    private boolean fallbackReady;
     /**
-     * Waiters whose request the kernel cancelled when the thread that submitted it exited; armed
+     * Requests the kernel cancelled when the thread that submitted it exited; armed
      * again by {@link #reap} once the completion queue is drained.
      */
-    private final ArrayList<Waiter> cancelledByKernel = new ArrayList<>();
-    /** user_data of polls still in the kernel whose waiters an EBADR woke; removed by {@link #reap}. */
+    private final ArrayList<Completion> cancelledByKernel = new ArrayList<>();
+    /** user_data of polls still in the kernel whose awaits an EBADR woke; removed by {@link #reap}. */
     private final ArrayList<Long> orphanedPolls = new ArrayList<>();
     /** Ring operations (RECV, SEND) in the kernel now. */
     private int operations;
 
     /**
-     * @param sys     the syscall layer (the kernel, or a test's fault injector)
-     * @param entries SQ entries
-     * @param index   this poller's number in its scheduler (names its thread)
+     * @param sys                the syscall layer (the kernel, or a test's fault injector)
+     * @param entries            SQ entries
+     * @param cooperativeTaskRun for a sub-poller's ring, ask for COOP_TASKRUN (see below)
      */
-    public IoUringPoller(IoUringSyscalls sys, int entries, int index) {
-        this(sys, entries, index, null, false);
-    }
-
-    /**
-     * A sub-poller (see {@link Poller}) when {@code master} is not null: its ring has neither
-     * SINGLE_ISSUER nor DEFER_TASKRUN nor a registered fd, since its virtual thread submits from
-     * whichever platform thread carries it. Completions of its requests are then posted by the
-     * kernel task that submitted them (task work). With {@code cooperativeTaskRun} the ring asks
-     * for COOP_TASKRUN: the kernel then posts them at that thread's next kernel entry instead of
-     * interrupting it (see {@link IoUring#IoUring(IoUringSyscalls, int, boolean, boolean)}), and
-     * each round enters the kernel while {@link IoUring#taskRunPending()} says some are waiting.
-     */
-    public IoUringPoller(IoUringSyscalls sys, int entries, int index, Poller master, boolean cooperativeTaskRun) {
-        this(sys, entries, index, master, cooperativeTaskRun, null);
-    }
-
-    /**
-     * As {@link #IoUringPoller(IoUringSyscalls, int, int, Poller, boolean)}; see
-     * {@link Poller#Poller(String, Poller, Executor)}.
-     */
-    public IoUringPoller(IoUringSyscalls sys, int entries, int index, Poller master, boolean cooperativeTaskRun,
-            Executor subPollerScheduler) {
-        super((master == null ? "loomring-io_uring-poller-" : "loomring-io_uring-subpoller-") + index, master,
-                subPollerScheduler);
+    public IoUringBackend(IoUringSyscalls sys, int entries, boolean cooperativeTaskRun) {
         this.sys = sys;
         this.entries = entries;
         this.cooperativeTaskRun = cooperativeTaskRun;
@@ -127,9 +88,23 @@ public final class IoUringPoller extends Poller {
     }
 
     @Override
-    protected void open(int wakeFd) throws IOException {
-        ring = new IoUring(sys, entries, isSubPoller(), cooperativeTaskRun);
-        if (!isSubPoller()) {
+    protected String name() {
+        return "io_uring";
+    }
+
+    /**
+     * A sub-poller's ring has neither SINGLE_ISSUER nor DEFER_TASKRUN nor a registered fd, since
+     * its virtual thread submits from whichever platform thread carries it. Completions of its
+     * requests are then posted by the kernel task that submitted them (task work). With
+     * {@code cooperativeTaskRun} the ring asks for COOP_TASKRUN: the kernel then posts them at that
+     * thread's next kernel entry instead of interrupting it (see
+     * {@link IoUring#IoUring(IoUringSyscalls, int, boolean, boolean)}), and each round enters the
+     * kernel while {@link IoUring#taskRunPending()} says some are waiting.
+     */
+    @Override
+    protected void open(int wakeFd, boolean subPoller) throws IOException {
+        ring = new IoUring(sys, entries, subPoller, cooperativeTaskRun);
+        if (!subPoller) {
             ring.registerRingFd();
         }
         sq = ring.sq();
@@ -145,34 +120,34 @@ public final class IoUringPoller extends Poller {
         return ring.fd();
     }
 
+    /**
+     * A SEND never raises SIGPIPE (EPIPE instead); a background one (write-behind) also goes on
+     * until every byte is sent, since no thread is there to send the rest of a short one.
+     */
     @Override
-    protected boolean supportsOperations() {
-        return true;
+    protected void start(Operation op) throws IOException {
+        while (sq.free() == 0) {
+            makeRoom();
+        }
+        long userData = slots.acquire(op);
+        operations++;
+        int flags = op.opcode() != RingConstants.OP_SEND ? 0
+                : op instanceof BackgroundOperation ? Sockets.MSG_NOSIGNAL | Sockets.MSG_WAITALL : Sockets.MSG_NOSIGNAL;
+        if (!sq.prepare(op.opcode(), op.fd(), op.address(), op.length(), flags, userData)) {
+            throw new IllegalStateException("SQ full right after making room");
+        }
+        updateArmed();
     }
 
     @Override
-    protected void arm(Waiter w) throws IOException {
-        if (w.isOperation()) {
-            while (sq.free() == 0) {
-                makeRoom();
-            }
-            long userData = slots.acquire(w);
-            operations++;
-            int flags = w.opcode() != RingConstants.OP_SEND ? 0
-                    : w.isBackground() ? MSG_NOSIGNAL | MSG_WAITALL : MSG_NOSIGNAL;
-            if (!sq.prepare(w.opcode(), w.fd(), w.address(), w.length(), flags, userData)) {
-                throw new IllegalStateException("SQ full right after making room");
-            }
-            updateArmed();
-            return;
-        }
+    protected void arm(Await w) throws IOException {
         if (fallback.isRouted(w.fd())) {
             fallback.arm(w);
             updateArmed();
             return;
         }
         // Make room before taking the slot: a kernel call inside makeRoom() may report lost
-        // completions (-EBADR) and release every slot; this waiter must not be among them.
+        // completions (-EBADR) and release every slot; this await must not be among them.
         while (sq.free() == 0) {
             makeRoom();
         }
@@ -185,7 +160,7 @@ public final class IoUringPoller extends Poller {
     }
 
     @Override
-    protected void disarm(Waiter w) throws IOException {
+    protected void disarm(Await w) throws IOException {
         long userData = SlotTable.userDataOf(w);
         if (slots.lookup(userData) != w) { // not in the ring: in the epoll fallback
             fallback.disarm(w);
@@ -200,12 +175,12 @@ public final class IoUringPoller extends Poller {
     }
 
     @Override
-    protected void cancelOperation(Waiter w) throws IOException {
-        if (w.cancelSubmitted || w.slot < 0 || slots.lookup(SlotTable.userDataOf(w)) != w) {
+    protected void cancel(Operation op) throws IOException {
+        if (isCancelSubmitted(op) || slotOf(op) < 0 || slots.lookup(SlotTable.userDataOf(op)) != op) {
             return; // asked already, or completed: its final CQE is in (or on its way to) the CQ
         }
-        w.cancelSubmitted = true;
-        while (!sq.cancel(SlotTable.userDataOf(w), TAG_REMOVE)) {
+        markCancelSubmitted(op);
+        while (!sq.cancel(SlotTable.userDataOf(op), TAG_REMOVE)) {
             makeRoom();
         }
     }
@@ -213,21 +188,21 @@ public final class IoUringPoller extends Poller {
     @Override
     protected void cancelFd(int fd) throws IOException {
         IOException[] error = new IOException[1];
-        slots.forEach(w -> {
-            if (w.fd() == fd && w.isOperation() && error[0] == null) {
-                w.cancelledByFd = true; // decided by its final CQE, like any operation
-                try {
-                    cancelOperation(w);
-                } catch (IOException e) {
-                    error[0] = e;
+        slots.forEach(c -> {
+            if (c.fd() != fd || error[0] != null) {
+                return;
+            }
+            try {
+                if (c instanceof Operation op) {
+                    markCancelledByFd(op); // decided by its final CQE, like any operation
+                    cancel(op);
+                } else {
+                    Await a = (Await) c;
+                    a.complete(Completion.CANCELLED);
+                    disarm(a);
                 }
-            } else if (w.fd() == fd && error[0] == null) {
-                w.complete(Waiter.CANCELLED);
-                try {
-                    disarm(w);
-                } catch (IOException e) {
-                    error[0] = e;
-                }
+            } catch (IOException e) {
+                error[0] = e;
             }
         });
         fallback.cancelFd(fd);
@@ -238,34 +213,34 @@ public final class IoUringPoller extends Poller {
     }
 
     @Override
-    protected void pollKernel(boolean block) throws IOException {
+    protected void submitAndReap(boolean wait) throws IOException {
         int toSubmit = sq.publish();
-        if (block || toSubmit > 0 || ring.deferTaskrun() || ring.taskRunPending()) {
-            enter(toSubmit, block ? 1 : 0);
+        if (wait || toSubmit > 0 || ring.deferTaskrun() || ring.taskRunPending()) {
+            enter(toSubmit, wait ? 1 : 0);
         }
         reap();
     }
 
     @Override
     protected void releaseAll(int outcome) {
-        if (outcome == Waiter.CLOSED && operations > 0) {
+        if (outcome == Completion.CLOSED && operations > 0) {
             finishOperations();
         }
-        slots.forEach(w -> {
-            if (w.isOperation() && outcome != Waiter.CLOSED) {
+        slots.forEach(c -> {
+            if (c instanceof Operation && outcome != Completion.CLOSED) {
                 return; // lost completions: an operation's own CQE is still to come (or was lost with them)
             }
-            releaseSlot(w);
+            releaseSlot(c);
             updateArmed(); // before the wakeup, as everywhere
-            w.complete(outcome);
+            c.complete(outcome);
         });
         // Not in the kernel now: a poll is woken like the armed ones, an operation is only failed
         // by closing (after lost completions it is armed again, its request having moved nothing).
         for (int i = cancelledByKernel.size() - 1; i >= 0; i--) {
-            Waiter w = cancelledByKernel.get(i);
-            if (!w.isOperation() || outcome == Waiter.CLOSED) {
+            Completion c = cancelledByKernel.get(i);
+            if (!(c instanceof Operation) || outcome == Completion.CLOSED) {
                 cancelledByKernel.remove(i);
-                w.complete(outcome);
+                c.complete(outcome);
             }
         }
         fallback.releaseAll(outcome);
@@ -273,7 +248,7 @@ public final class IoUringPoller extends Poller {
     }
 
     @Override
-    protected void closeKernel() {
+    protected void close() {
         try {
             if (ring != null) {
                 ring.close(); // closing the ring fd cancels every request still in the kernel
@@ -292,10 +267,10 @@ public final class IoUringPoller extends Poller {
      */
     private void finishOperations() {
         try {
-            slots.forEach(w -> {
-                if (w.isOperation()) {
+            slots.forEach(c -> {
+                if (c instanceof Operation op) {
                     try {
-                        cancelOperation(w);
+                        cancel(op);
                     } catch (IOException e) {
                         throw new java.io.UncheckedIOException(e);
                     }
@@ -310,15 +285,15 @@ public final class IoUringPoller extends Poller {
                 cq.reap(onCompletion);
             }
         } catch (RuntimeException e) {
-            // closing anyway: the waiters left are failed as closed
+            // closing anyway: the requests left are failed as closed
         }
     }
 
-    private void releaseSlot(Waiter w) {
-        if (w.isOperation()) {
+    private void releaseSlot(Completion c) {
+        if (c instanceof Operation) {
             operations--;
         }
-        slots.release(w);
+        slots.release(c);
     }
 
     /** The SQ is full: submit what is there and reap, so the kernel frees slots. */
@@ -339,15 +314,15 @@ public final class IoUringPoller extends Poller {
             case Errno.EINTR, Errno.EAGAIN, Errno.EBUSY, Errno.ETIME -> { }
             case Errno.EBADR -> {
                 // The kernel lost completions (no memory for overflow entries): nobody can tell whose.
-                // Wake every waiter so each re-checks its fd; their polls' late CQEs are then stale.
+                // Wake every await so each re-checks its fd; their polls' late CQEs are then stale.
                 // The polls themselves are removed (at the end of the next reap, since the SQ may be
                 // full here): each holds its file, which would otherwise outlive the fd's close.
-                slots.forEach(w -> {
-                    if (!w.isOperation()) {
-                        orphanedPolls.add(SlotTable.userDataOf(w));
+                slots.forEach(c -> {
+                    if (c instanceof Await) {
+                        orphanedPolls.add(SlotTable.userDataOf(c));
                     }
                 });
-                releaseAll(Waiter.READY);
+                releaseAll(Completion.READY);
             }
             default -> throw new IOException("io_uring_enter failed: " + Errno.describe(errno));
         }
@@ -367,11 +342,14 @@ public final class IoUringPoller extends Poller {
             armWakeup();
         }
         while (!cancelledByKernel.isEmpty()) {
-            Waiter w = cancelledByKernel.removeLast(); // taken first: arm may reap (and get here) again
-            if (w.isPending()) {
+            Completion c = cancelledByKernel.removeLast(); // taken first: arm may reap (and get here) again
+            if (c.isPending()) {
                 counters.add(PollerCounters.RESUBMITTED, 1);
-                w.slot = Waiter.NOT_ARMED;
-                arm(w);
+                setSlot(c, NOT_ARMED);
+                switch (c) {
+                    case Await a -> arm(a);
+                    case Operation op -> start(op);
+                }
             }
         }
         while (!orphanedPolls.isEmpty()) {
@@ -380,15 +358,11 @@ public final class IoUringPoller extends Poller {
                 makeRoom();
             }
         }
-        if (fallbackReady) {
-            fallbackReady = false;
-            fallback.dispatch();
+        if (fallback.dispatchIfReady()) {
             updateArmed();
         }
-        if (fallback.isOpen() && !fallbackPollArmed) {
-            // Oneshot and level-checked: events left over after the dispatch fire it again at once.
-            fallbackPollArmed = true;
-            while (!sq.pollAdd(fallback.fd(), POLLIN, TAG_EPOLL)) {
+        if (fallback.takeRingPollNeeded()) {
+            while (!sq.pollAdd(fallback.fd(), Poll.POLLIN, TAG_EPOLL)) {
                 makeRoom();
             }
         }
@@ -400,7 +374,7 @@ public final class IoUringPoller extends Poller {
 
     private void onCompletion(long userData, int res, int flags) {
         counters.add(PollerCounters.COMPLETIONS, 1);
-        if (userData < 0) {
+        if (UserData.isTag(userData)) {
             // -ECANCELED: the thread that submitted it exited (see the class comment); submit again.
             if (userData == TAG_WAKEUP) {
                 if (res < 0 && res != -Errno.EAGAIN && res != -Errno.EINTR && res != -Errno.ECANCELED) {
@@ -408,37 +382,34 @@ public final class IoUringPoller extends Poller {
                 }
                 wakeupNeedsRearm = true;
             } else if (userData == TAG_EPOLL) {
-                if (res < 0 && res != -Errno.ECANCELED) {
-                    throw new IllegalStateException("polling the fallback epoll set failed: " + Errno.describe(-res));
-                }
-                fallbackPollArmed = false;
-                fallbackReady = res >= 0;
+                fallback.onRingPoll(res);
             }
             return;
         }
-        Waiter w = slots.lookup(userData);
-        if (w == null) {
+        Completion c = slots.lookup(userData);
+        if (c == null) {
             counters.add(PollerCounters.STALE, 1);
             return;
         }
-        releaseSlot(w);
-        if (res == -Errno.ECANCELED && !w.cancelSubmitted && w.isPending()) {
+        releaseSlot(c);
+        if (res == -Errno.ECANCELED && !(c instanceof Operation op && isCancelSubmitted(op)) && c.isPending()) {
             // Nobody here asked: the kernel cancelled it as its submitting thread exited.
-            cancelledByKernel.add(w);
+            cancelledByKernel.add(c);
             updateArmed();
             return;
         }
-        if (w.isOperation()) {
+        if (c instanceof Operation op) {
             updateArmed();
-            w.completeOperation(res);
+            op.completeOperation(res);
             return;
         }
-        if (res == -Errno.EINVAL && w.isPending()) {
-            fallback.adopt(w); // io_uring cannot poll this fd's file type: epoll can
+        Await a = (Await) c;
+        if (res == -Errno.EINVAL && a.isPending()) {
+            fallback.adopt(a); // io_uring cannot poll this fd's file type: epoll can
             updateArmed();
         } else {
             updateArmed(); // before the wakeup: a woken thread never sees itself counted as armed
-            completeFromResult(w, res);
+            a.completeFromResult(res);
         }
     }
 

@@ -1,7 +1,10 @@
-package io.loomring.poller;
+package io.loomring.poller.uring;
 
 import io.loomring.ffm.EpollSyscalls;
 import io.loomring.ffm.Errno;
+import io.loomring.poller.Await;
+import io.loomring.poller.PollerCounters;
+import io.loomring.poller.epoll.EpollInterest;
 import java.io.IOException;
 import java.util.BitSet;
 
@@ -15,7 +18,7 @@ import java.util.BitSet;
  *
  * <p>The epoll set is created on first use and its fd is itself polled from the ring (a oneshot
  * {@code POLL_ADD}, re-armed after each dispatch), so the poller still sleeps in one place. The
- * waiter never notices: it wakes with the same outcomes. Poller thread only.
+ * awaiting thread never notices: it wakes with the same outcomes. Poller thread only.
  */
 final class EpollFallback implements AutoCloseable {
     private static final int MAX_EVENTS = 64;
@@ -27,6 +30,10 @@ final class EpollFallback implements AutoCloseable {
         throw new IllegalStateException("unexpected tag in the fallback epoll set: " + tag);
     };
     private EpollInterest interest;
+    /** The ring's oneshot poll on the epoll fd is in the kernel. */
+    private boolean ringPollArmed;
+    /** That poll fired: the epoll set has events to dispatch. */
+    private boolean ready;
 
     EpollFallback(PollerCounters counters, EpollSyscalls sys) {
         this.counters = counters;
@@ -49,27 +56,27 @@ final class EpollFallback implements AutoCloseable {
     }
 
     /** Takes over a pending await whose {@code POLL_ADD} the kernel refused with EINVAL. */
-    void adopt(Waiter w) {
+    void adopt(Await a) {
         if (interest == null) {
             try {
                 interest = EpollInterest.open(sys, counters, MAX_EVENTS);
             } catch (IOException e) {
-                w.fail(Errno.EINVAL); // no epoll either: report the original refusal
+                a.fail(Errno.EINVAL); // no epoll either: report the original refusal
                 return;
             }
         }
-        routed.set(w.fd());
-        interest.arm(w);
+        routed.set(a.fd());
+        interest.arm(a);
     }
 
     /** Arms an await on a routed fd. */
-    void arm(Waiter w) {
-        interest.arm(w);
+    void arm(Await a) {
+        interest.arm(a);
     }
 
     /** Forgets an await linked here whose outcome was decided elsewhere. */
-    void disarm(Waiter w) {
-        interest.disarm(w);
+    void disarm(Await a) {
+        interest.disarm(a);
     }
 
     /** Cancels the awaits on {@code fd} linked here and gives the fd number back to io_uring. */
@@ -83,8 +90,40 @@ final class EpollFallback implements AutoCloseable {
     /** Dispatches the ready events without waiting (the ring said the epoll fd is readable). */
     void dispatch() throws IOException {
         if (interest != null) {
-            interest.poll(0, noTags);
+            interest.poll(false, noTags);
         }
+    }
+
+    /** The ring's poll on the epoll fd completed with {@code res}; throws when the ring cannot poll it. */
+    void onRingPoll(int res) {
+        if (res < 0 && res != -Errno.ECANCELED) { // cancelled: its submitter exited; polled again below
+            throw new IllegalStateException("polling the fallback epoll set failed: " + Errno.describe(-res));
+        }
+        ringPollArmed = false;
+        ready = res >= 0;
+    }
+
+    /** After a reap: dispatches the events if the ring's poll fired; true when it did. */
+    boolean dispatchIfReady() throws IOException {
+        if (!ready) {
+            return false;
+        }
+        ready = false;
+        dispatch();
+        return true;
+    }
+
+    /**
+     * True when the ring must poll the epoll fd (again): the set exists and no poll is in the
+     * kernel. The caller submits it; this marks it armed. Oneshot and level-checked: events left
+     * over after a dispatch fire it again at once.
+     */
+    boolean takeRingPollNeeded() {
+        if (interest == null || ringPollArmed) {
+            return false;
+        }
+        ringPollArmed = true;
+        return true;
     }
 
     /** Decides {@code outcome} for every await linked here. */

@@ -1,0 +1,134 @@
+package io.loomring.poller;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayDeque;
+
+/**
+ * A carrier: a platform thread of its own that owns the kernel object and is also the scheduler of
+ * virtual threads (built with {@link VirtualThreads#builder}). They run on the poller thread itself,
+ * between kernel calls: each round runs a bounded batch of them, submits and reaps without blocking
+ * while more are ready, and sleeps in the kernel only when idle. A completion makes its thread
+ * runnable with a plain push onto the local run queue; other threads hand continuations over
+ * through the {@link Inbox}.
+ */
+final class CarrierLoop extends PollerLoop {
+    /** Carried continuations run per round before the kernel is asked again (fairness to I/O). */
+    private static final int RUN_BATCH = 128;
+    private static final VarHandle RUNNING;
+
+    static {
+        try {
+            RUNNING = MethodHandles.lookup().findVarHandle(CarrierLoop.class, "running", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final CarrierThread thread;
+    /** Carried continuations ready to run; poller thread only. */
+    private final ArrayDeque<Runnable> runQueue = new ArrayDeque<>();
+    /** A carried continuation runs now (for the stall monitor). */
+    @SuppressWarnings("unused")
+    private boolean running;
+
+    CarrierLoop(Poller poller, String threadName) {
+        super(poller);
+        this.thread = new CarrierThread(poller, threadName);
+    }
+
+    /** A carrier's platform thread; it knows its poller, so a caller finds its carrier in one step. */
+    private static final class CarrierThread extends Thread {
+        final Poller poller;
+
+        CarrierThread(Poller poller, String name) {
+            super(poller::run, name);
+            this.poller = poller;
+            setDaemon(true);
+        }
+    }
+
+    /**
+     * The carrier the calling thread runs on, or null: one intrinsic call and a type check, since
+     * ordinary threads ask this on every socket call.
+     */
+    static Poller current() {
+        return VirtualThreads.currentCarrier() instanceof CarrierThread c ? c.poller : null;
+    }
+
+    @Override
+    Thread thread() {
+        return thread;
+    }
+
+    @Override
+    boolean isCurrent() {
+        return VirtualThreads.currentCarrier() == thread;
+    }
+
+    /** True while a carried continuation runs; any thread (opaque: a monitoring read). */
+    boolean isRunningCarried() {
+        return (boolean) RUNNING.getOpaque(this);
+    }
+
+    /** Makes a continuation runnable; poller thread (or a thread it carries) only. */
+    void enqueue(Runnable continuation) {
+        runQueue.addLast(continuation);
+    }
+
+    /** Termination: the continuations still queued run on the common pool. */
+    void orphanRunQueue() {
+        Runnable task;
+        while ((task = runQueue.pollFirst()) != null) {
+            Poller.orphan(task);
+        }
+    }
+
+    @Override
+    void loop() throws Throwable {
+        PollerBackend backend = poller.kernel();
+        RequestDispatcher requests = poller.dispatcher();
+        Inbox inbox = poller.inbox();
+        while (!poller.stopRequested()) {
+            countRound();
+            requests.drain(inbox);
+            if (requests.hasPendingCancels()) {
+                backend.submitAndReap(false);
+                requests.finishCancels();
+                continue;
+            }
+            runCarried();
+            poller.rethrowInlineFailure();
+            if (!runQueue.isEmpty()) {
+                backend.submitAndReap(false);
+                continue;
+            }
+            inbox.prepareToSleep();
+            if (!inbox.isEmpty() || poller.stopRequested()) {
+                inbox.awake();
+                backend.submitAndReap(false);
+                continue;
+            }
+            backend.submitAndReap(true);
+            inbox.awake();
+        }
+    }
+
+    /** Runs up to a batch of carried continuations; each runs until its thread parks or ends. */
+    private void runCarried() {
+        for (int i = 0; i < RUN_BATCH; i++) {
+            Runnable task = runQueue.pollFirst();
+            if (task == null) {
+                return;
+            }
+            // Opaque stores: only this thread writes the flag, and the stall monitor samples it
+            // once a second, so it needs no ordering with the continuation's own accesses.
+            RUNNING.setOpaque(this, true);
+            try {
+                task.run();
+            } finally {
+                RUNNING.setOpaque(this, false);
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.loomring.poller;
+
+/**
+ * A ring operation with a buffer (a {@code RECV} or {@code SEND}) and its result. Its completion
+ * carries bytes, and the kernel may still be using its buffer until then, so only its final
+ * completion decides its outcome (or closing the poller, which first cancels and reaps it): a
+ * timeout or an interrupt asks for it to be cancelled and the completion that follows, bytes
+ * or {@code -ECANCELED}, is the result, delivered exactly once.
+ */
+public abstract sealed class Operation extends Completion permits RingOperation, BackgroundOperation {
+    private final byte opcode;
+    private final long address;
+    private final int length;
+    /** The CQE result, written before the CAS to READY (which publishes it). */
+    private int result;
+
+    /** Poller-owned: an ASYNC_CANCEL for this operation is in the ring (ask only once). */
+    boolean cancelSubmitted;
+    /**
+     * Poller-owned, then read by the waiting thread after the outcome: {@code cancel(fd)} cancelled
+     * it. Written before the final completion's CAS, so the reader sees it.
+     */
+    boolean cancelledByFd;
+
+    Operation(int fd, byte opcode, long address, int length) {
+        super(fd);
+        this.opcode = opcode;
+        this.address = address;
+        this.length = length;
+    }
+
+    /** The opcode ({@code RingConstants.OP_RECV} or {@code OP_SEND}). */
+    public final byte opcode() {
+        return opcode;
+    }
+
+    /** The buffer's address. */
+    public final long address() {
+        return address;
+    }
+
+    /** The buffer's length. */
+    public final int length() {
+        return length;
+    }
+
+    /** The result (bytes, or a negative errno), once {@link #READY}. */
+    public final int result() {
+        return result;
+    }
+
+    /** True when {@code cancel(fd)} cancelled it (read once the outcome is decided). */
+    public final boolean isCancelledByFd() {
+        return cancelledByFd;
+    }
+
+    /** Poller: decides the outcome from the final completion. */
+    public final boolean completeOperation(int res) {
+        this.result = res;
+        return complete(READY);
+    }
+}
