@@ -10,6 +10,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -39,6 +41,12 @@ final class CarrierGroup {
     private final Poller[] subPollers;
     /** Carriers, then sub-pollers. */
     private final Poller[] all;
+    /** By carrier: the route of the threads it carries (inline, ring operations allowed). */
+    private final IoRoute[] ownRoutes;
+    /** By carrier: the route of platform threads whose awaits it takes through its queue. */
+    private final IoRoute[] queuedRoutes;
+    /** By sub-poller: the route of the ordinary virtual threads it serves. */
+    private final IoRoute[] subPollerRoutes;
     private final AtomicInteger[] live;
     private final AtomicInteger turn = new AtomicInteger();
     private final AtomicLong threadNumbers = new AtomicLong();
@@ -46,10 +54,26 @@ final class CarrierGroup {
     /** Carried threads made by the factory and not ended yet (the stall monitor looks here). */
     private final Set<Thread> carried = ConcurrentHashMap.newKeySet();
 
-    CarrierGroup(List<Poller> pollers, List<Poller> subPollers) {
+    /**
+     * @param completionIo sockets use ring operations where a route runs them
+     * @param writeBehind  sockets may write behind where they use ring operations
+     */
+    CarrierGroup(List<Poller> pollers, List<Poller> subPollers, boolean completionIo, boolean writeBehind) {
         this.carriers = pollers.toArray(Poller[]::new);
         this.subPollers = subPollers.toArray(Poller[]::new);
         this.all = Stream.concat(pollers.stream(), subPollers.stream()).toArray(Poller[]::new);
+        BooleanSupplier closed = this::isTerminated;
+        Supplier<Throwable> failure = this::failure;
+        this.ownRoutes = new IoRoute[carriers.length];
+        this.queuedRoutes = new IoRoute[carriers.length];
+        for (int i = 0; i < carriers.length; i++) {
+            ownRoutes[i] = new IoRoute(carriers[i], true, completionIo, writeBehind, closed, failure);
+            queuedRoutes[i] = new IoRoute(carriers[i], false, completionIo, writeBehind, closed, failure);
+        }
+        this.subPollerRoutes = new IoRoute[this.subPollers.length];
+        for (int i = 0; i < this.subPollers.length; i++) {
+            subPollerRoutes[i] = new IoRoute(this.subPollers[i], true, completionIo, writeBehind, closed, failure);
+        }
         this.live = new AtomicInteger[carriers.length];
         for (int i = 0; i < live.length; i++) {
             live[i] = new AtomicInteger();
@@ -65,46 +89,34 @@ final class CarrierGroup {
         return subPollers.length;
     }
 
-    /** The carrier the current thread runs on right now, or null when it is not carried by this group. */
-    Poller current() {
+    /** The index of the carrier the current thread runs on right now, or -1 when none of this group's. */
+    private int currentIndex() {
         Poller carrier = Poller.currentCarrier();
         if (carrier == null) {
-            return null; // an ordinary thread: the common case, decided without a scan
+            return -1; // an ordinary thread: the common case, decided without a scan
         }
-        for (Poller p : carriers) {
-            if (p == carrier) {
-                return p;
+        for (int i = 0; i < carriers.length; i++) {
+            if (carriers[i] == carrier) {
+                return i;
             }
         }
-        return null; // carried by another scheduler
-    }
-
-    /** The carrier or sub-poller for an await from {@code Thread.currentThread()} on {@code fd}. */
-    Poller forAwait(int fd) {
-        Poller p = ownOrSubPoller(fd);
-        return p != null ? p : carriers[fd % carriers.length];
+        return -1; // carried by another scheduler
     }
 
     /**
-     * Where the calling thread's ring operation on {@code fd} runs: its own carrier, or for an
-     * ordinary virtual thread the sub-poller of {@code fd}; null when the backend runs no
-     * operations or the thread is served by neither.
+     * The route of the calling thread's I/O on {@code fd}: its own carrier; else, for an ordinary
+     * virtual thread (when there are sub-pollers), the sub-poller of {@code fd}; else the carrier of
+     * {@code fd}, through its queue.
      */
-    Poller forOperation(int fd) {
-        Poller p = ownOrSubPoller(fd);
-        return p != null && p.runsOperations() ? p : null;
-    }
-
-    /**
-     * The calling thread's own carrier; else, for an ordinary virtual thread (when there are
-     * sub-pollers), the sub-poller of {@code fd}; else null.
-     */
-    private Poller ownOrSubPoller(int fd) {
-        Poller p = current();
-        if (p != null) {
-            return p;
+    IoRoute route(int fd) {
+        int own = currentIndex();
+        if (own >= 0) {
+            return ownRoutes[own];
         }
-        return subPollers.length > 0 && Thread.currentThread().isVirtual() ? subPollers[fd % subPollers.length] : null;
+        if (subPollerRoutes.length > 0 && Thread.currentThread().isVirtual()) {
+            return subPollerRoutes[fd % subPollerRoutes.length];
+        }
+        return queuedRoutes[fd % queuedRoutes.length];
     }
 
     void cancel(int fd) {

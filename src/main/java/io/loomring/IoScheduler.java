@@ -4,15 +4,8 @@ import static io.loomring.ffm.Poll.POLLIN;
 import static io.loomring.ffm.Poll.POLLOUT;
 
 import io.loomring.ffm.EpollSyscalls;
-import io.loomring.ffm.Errno;
 import io.loomring.ffm.IoUringSyscalls;
-import io.loomring.poller.Await;
-import io.loomring.poller.BackgroundOperation;
-import io.loomring.poller.Completion;
-import io.loomring.poller.Operation;
-import io.loomring.poller.Poller;
 import io.loomring.poller.PollerCounters;
-import io.loomring.poller.RingOperation;
 import io.loomring.poller.VirtualThreads;
 import io.loomring.ring.RingConstants;
 import java.io.IOException;
@@ -86,16 +79,13 @@ public final class IoScheduler implements AutoCloseable {
     private final String reason;
     private final String carrierReason;
     private final boolean shared;
-    private final boolean completionIo;
-    private final boolean writeBehind;
     /** The fallback of {@link #threadFactory()} to ordinary virtual threads was logged. */
     private final AtomicBoolean fallbackLogged = new AtomicBoolean();
 
-    private IoScheduler(BackendSelector.Selection selection, boolean shared, boolean completionIo,
-            boolean writeBehind) {
-        this.completionIo = completionIo;
-        this.writeBehind = writeBehind;
-        this.group = new CarrierGroup(selection.pollers(), selection.subPollers());
+    private IoScheduler(SchedulerSettings settings, boolean shared) {
+        BackendSelector.Selection selection = settings.selection();
+        this.group = new CarrierGroup(selection.pollers(), selection.subPollers(), settings.completionIo(),
+                settings.writeBehind());
         this.backend = selection.backend();
         this.reason = selection.reason();
         String refused = VirtualThreads.unavailableReason();
@@ -108,38 +98,6 @@ public final class IoScheduler implements AutoCloseable {
         LOG.log(shared ? System.Logger.Level.INFO : System.Logger.Level.DEBUG,
                 "Loomring {0} scheduler uses the {1} backend: {2}; {3}",
                 shared ? "shared" : "new", backend, reason, carrierReason);
-    }
-
-    private static final class SharedHolder {
-        /** The scheduler, or null when it could not start. */
-        static final IoScheduler INSTANCE;
-        /** Why it could not start, or null. Kept: a failed class initialization cannot be retried. */
-        static final RuntimeException FAILURE;
-
-        static {
-            IoScheduler instance = null;
-            RuntimeException failure = null;
-            try {
-                instance = createShared();
-            } catch (RuntimeException e) {
-                failure = e;
-            }
-            INSTANCE = instance;
-            FAILURE = failure;
-        }
-
-        private static IoScheduler createShared() {
-            String property = System.getProperty("loomring.backend", "auto");
-            Backend backend = Backend.parse(property);
-            int carriers = Builder.checkCarriers(Integer.getInteger("loomring.carriers", Builder.defaultCarriers()));
-            int subPollers = Builder.checkSubPollers(Integer.getInteger("loomring.subPollers",
-                    Builder.defaultSubPollers()));
-            return new IoScheduler(BackendSelector.select(backend, "loomring.backend=" + property,
-                    BackendSelector.DEFAULT_ENTRIES, IoUringSyscalls.kernel(), EpollSyscalls.kernel(), carriers,
-                    subPollers, !"false".equals(System.getProperty("loomring.cooperativeTaskRun", "true"))),
-                    true, !"readiness".equals(System.getProperty("loomring.socketIo", "completion")),
-                    !"false".equals(System.getProperty("loomring.writeBehind", "true")));
-        }
     }
 
     /**
@@ -156,20 +114,29 @@ public final class IoScheduler implements AutoCloseable {
     public static IoScheduler shared() {
         IoScheduler instance = SharedHolder.INSTANCE;
         if (instance == null) {
-            throw sharedFailure(SharedHolder.FAILURE);
+            throw SchedulerSettings.sharedFailure(SharedHolder.FAILURE);
         }
         return instance;
     }
 
-    /** A fresh exception per call, of the type {@link #shared()} documents, caused by the first. */
-    private static RuntimeException sharedFailure(RuntimeException first) {
-        if (first instanceof UncheckedIOException u) {
-            return new UncheckedIOException(u.getMessage(), u.getCause());
+    /** Holds the shared scheduler, started on first use (class initialization runs once). */
+    private static final class SharedHolder {
+        /** The scheduler, or null when it could not start. */
+        static final IoScheduler INSTANCE;
+        /** Why it could not start, or null. */
+        static final RuntimeException FAILURE;
+
+        static {
+            IoScheduler instance = null;
+            RuntimeException failure = null;
+            try {
+                instance = new IoScheduler(SchedulerSettings.fromSystemProperties(), true);
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+            INSTANCE = instance;
+            FAILURE = failure;
         }
-        if (first instanceof IllegalArgumentException) {
-            return new IllegalArgumentException(first.getMessage(), first);
-        }
-        return new IllegalStateException("the shared Loomring scheduler failed to start: " + first, first);
     }
 
     /** A builder for a scheduler of one's own (close it when done). */
@@ -255,6 +222,11 @@ public final class IoScheduler implements AutoCloseable {
         return group.subPollerCounter(PollerCounters.COMPLETIONS);
     }
 
+    /** What a call on this scheduler throws once it is closed (it says why); for tests. */
+    IOException closedException() {
+        return Outcomes.closed(group.failure());
+    }
+
     /** Sub-pollers parked on their masters now; for tests. */
     int subPollersParked() {
         return group.subPollersParked();
@@ -276,7 +248,7 @@ public final class IoScheduler implements AutoCloseable {
      * @throws IOException if the fd is closed or invalid, or the scheduler is closed
      */
     public void awaitReadable(int fd) throws IOException {
-        await(fd, POLLIN, Completion.NO_TIMEOUT);
+        await(fd, POLLIN, 0);
     }
 
     /**
@@ -296,7 +268,7 @@ public final class IoScheduler implements AutoCloseable {
      * @throws IOException as {@link #awaitReadable(int)}
      */
     public void awaitWritable(int fd) throws IOException {
-        await(fd, POLLOUT, Completion.NO_TIMEOUT);
+        await(fd, POLLOUT, 0);
     }
 
     /**
@@ -310,17 +282,26 @@ public final class IoScheduler implements AutoCloseable {
     }
 
     /**
+     * The route of the calling thread's I/O on {@code fd}: the carrier that carries the thread, the
+     * sub-poller that serves it, or a carrier reached through its queue. A layer that awaits and
+     * runs ring operations for one call (Loomring's sockets do) chooses the route once and maps
+     * its outcomes to its own exceptions; see {@link IoRoute}. Choosing allocates nothing.
+     *
+     * @throws IllegalArgumentException if {@code fd < 0}
+     */
+    public IoRoute route(int fd) {
+        checkFd(fd);
+        return group.route(fd);
+    }
+
+    /**
      * True when the calling thread can run completion-mode I/O ({@link #receive}, {@link #send}) on
      * this scheduler: the backend is io_uring, completion mode was not turned off
      * ({@link Builder#completionIo}), and the thread is carried by one of the carriers or is an
      * ordinary virtual thread served by a sub-poller. Loomring's sockets use it whenever this is true.
      */
     public boolean completionMode() {
-        if (!completionIo) {
-            return false;
-        }
-        Poller p = group.forOperation(0);
-        return p != null && !p.isTerminated();
+        return group.route(0).completionMode();
     }
 
     /**
@@ -343,7 +324,8 @@ public final class IoScheduler implements AutoCloseable {
      * @throws IllegalArgumentException   if {@code fd < 0} or {@code buffer} is not native
      */
     public int receive(int fd, MemorySegment buffer, long timeoutNanos) throws IOException {
-        return operation(fd, RingConstants.OP_RECV, buffer, timeoutNanos);
+        checkFd(fd);
+        return Outcomes.bytes(group.route(fd).receive(fd, buffer, Math.max(0, timeoutNanos)), fd, group::failure);
     }
 
     /**
@@ -355,59 +337,8 @@ public final class IoScheduler implements AutoCloseable {
      * @throws IOException as {@link #receive}
      */
     public int send(int fd, MemorySegment buffer, long timeoutNanos) throws IOException {
-        return operation(fd, RingConstants.OP_SEND, buffer, timeoutNanos);
-    }
-
-    private int operation(int fd, byte opcode, MemorySegment buffer, long timeoutNanos) throws IOException {
-        Poller p = operationPoller(fd, buffer);
-        if (Thread.currentThread().isInterrupted()) {
-            throw new InterruptedIOException("interrupted before I/O on fd " + fd);
-        }
-        int length = (int) Math.min(buffer.byteSize(), Integer.MAX_VALUE);
-        RingOperation op = RingOperation.ofCurrentThread(fd, opcode, buffer.address(), length);
-        if (p.runOperation(op, limit(timeoutNanos)) == Completion.CLOSED) {
-            throw closedException();
-        }
-        return outcome(op);
-    }
-
-    /** The poller that runs the calling thread's operations on {@code fd}, after the checks every operation makes. */
-    private Poller operationPoller(int fd, MemorySegment buffer) throws IOException {
         checkFd(fd);
-        if (!buffer.isNative()) {
-            throw new IllegalArgumentException("completion-mode I/O needs native memory (the kernel writes it later)");
-        }
-        Poller p = group.forOperation(fd);
-        if (p == null) {
-            throw new IllegalStateException("completion-mode I/O runs only on threads carried by an io_uring carrier"
-                    + " of this scheduler, or on ordinary virtual threads its io_uring sub-pollers serve"
-                    + " (see completionMode())");
-        }
-        if (p.isTerminated()) {
-            throw closedException();
-        }
-        return p;
-    }
-
-    /** A decided operation's result, its cancellation translated into the exception its cause calls for. */
-    int outcome(Operation op) throws IOException {
-        int res = op.result();
-        if (res == -Errno.ECANCELED) {
-            if (op.isCancelledByFd()) {
-                throw new AsynchronousCloseException();
-            }
-            int cancelReason = op instanceof RingOperation r ? r.cancelReason() : 0;
-            if (cancelReason == Completion.INTERRUPTED) {
-                throw new InterruptedIOException("interrupted during I/O on fd " + op.fd());
-            }
-            if (cancelReason == Completion.TIMED_OUT) {
-                throw new SocketTimeoutException("timed out");
-            }
-            if (isClosed()) {
-                throw closedException();
-            }
-        }
-        return res;
+        return Outcomes.bytes(group.route(fd).send(fd, buffer, Math.max(0, timeoutNanos)), fd, group::failure);
     }
 
     /**
@@ -418,7 +349,7 @@ public final class IoScheduler implements AutoCloseable {
      * queued as a {@code SEND} ({@link #sendInBackground}); the next write, or close, waits for it.
      */
     public boolean writesBehind() {
-        return writeBehind && completionMode();
+        return group.route(0).writesBehind();
     }
 
     /**
@@ -436,12 +367,8 @@ public final class IoScheduler implements AutoCloseable {
      * @throws IOException              if the scheduler is closed
      */
     public BackgroundSend sendInBackground(int fd, MemorySegment buffer, Runnable onDone) throws IOException {
-        Objects.requireNonNull(onDone, "onDone");
-        Poller p = operationPoller(fd, buffer);
-        BackgroundOperation op = new BackgroundOperation(fd, RingConstants.OP_SEND, buffer.address(),
-                (int) Math.min(buffer.byteSize(), Integer.MAX_VALUE), onDone);
-        p.startOperation(op);
-        return new BackgroundSend(this, p, op);
+        checkFd(fd);
+        return group.route(fd).sendInBackground(fd, buffer, onDone);
     }
 
     /**
@@ -493,31 +420,18 @@ public final class IoScheduler implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------
 
-    /**
-     * Parks until {@code fd} has {@code events}, for at most {@code timeoutNanos} (or without
-     * limit: {@link Completion#NO_TIMEOUT}).
-     */
+    /** Parks until {@code fd} has {@code events}, for at most {@code timeoutNanos} (0: no limit). */
     private boolean await(int fd, int events, long timeoutNanos) throws IOException {
-        checkAwait(fd);
-        Await w = new Await(Thread.currentThread(), fd, events);
-        Poller poller = group.forAwait(fd);
-        poller.submit(w);
-        // On its own timeout or interrupt the await is queued again, so the poller removes the poll.
-        return outcome(w, w.awaitOutcome(timeoutNanos, () -> poller.submit(w)));
+        checkFd(fd);
+        return Outcomes.ready(group.route(fd).await(fd, events, timeoutNanos), fd, group::failure);
     }
 
     /** {@link #await} with a {@link Duration}: zero or negative checks readiness without parking. */
     private boolean awaitWithin(int fd, int events, Duration timeout) throws IOException {
         Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isNegative() || timeout.isZero()) {
-            checkAwait(fd);
-            return ReadinessCheck.isReady(fd, events);
+        if (!timeout.isNegative() && !timeout.isZero()) {
+            return await(fd, events, nanos(timeout));
         }
-        return await(fd, events, nanos(timeout));
-    }
-
-    /** What every await checks before it parks or polls. */
-    private void checkAwait(int fd) throws IOException {
         checkFd(fd);
         if (group.isTerminated()) {
             throw closedException();
@@ -525,26 +439,7 @@ public final class IoScheduler implements AutoCloseable {
         if (Thread.currentThread().isInterrupted()) {
             throw new InterruptedIOException("interrupted before awaiting fd " + fd);
         }
-    }
-
-    private boolean outcome(Await w, int state) throws IOException {
-        return switch (state) {
-            case Completion.READY -> true;
-            case Completion.TIMED_OUT -> false;
-            case Completion.INTERRUPTED -> throw new InterruptedIOException("interrupted while awaiting fd " + w.fd());
-            case Completion.CANCELLED -> throw new AsynchronousCloseException();
-            case Completion.FAILED -> throw new IOException("cannot await fd " + w.fd() + ": "
-                    + Errno.describe(w.errno()));
-            case Completion.CLOSED -> throw closedException();
-            default -> throw new IllegalStateException("unknown await state " + state);
-        };
-    }
-
-    IOException closedException() {
-        Throwable failure = group.failure();
-        return failure != null
-                ? new IOException("Loomring scheduler stopped: its poller failed: " + failure, failure)
-                : new IOException("Loomring scheduler is closed");
+        return ReadinessCheck.isReady(fd, events);
     }
 
     private static void checkFd(int fd) {
@@ -553,18 +448,13 @@ public final class IoScheduler implements AutoCloseable {
         }
     }
 
-    /** A positive timeout in nanoseconds (at least 1, at most Long.MAX_VALUE). */
+    /** A positive timeout in nanoseconds (at least 1, at most Long.MAX_VALUE): the one conversion. */
     private static long nanos(Duration timeout) {
         try {
             return Math.max(1, timeout.toNanos());
         } catch (ArithmeticException e) {
             return Long.MAX_VALUE;
         }
-    }
-
-    /** The public API's "0 or less: no limit" in the poller's spelling. */
-    static long limit(long timeoutNanos) {
-        return timeoutNanos > 0 ? timeoutNanos : Completion.NO_TIMEOUT;
     }
 
     /**
@@ -575,7 +465,7 @@ public final class IoScheduler implements AutoCloseable {
         private int ringEntries = BackendSelector.DEFAULT_ENTRIES;
         private IoUringSyscalls syscalls = IoUringSyscalls.kernel();
         private EpollSyscalls epollSyscalls = EpollSyscalls.kernel();
-        private int carriers = defaultCarriers();
+        private int carriers = SchedulerSettings.defaultCarriers();
         private int subPollers = defaultSubPollers();
         private boolean completionIo = true;
         private boolean writeBehind = true;
@@ -635,7 +525,7 @@ public final class IoScheduler implements AutoCloseable {
          * @throws IllegalArgumentException unless 1..1024
          */
         public Builder carriers(int carriers) {
-            this.carriers = checkCarriers(carriers);
+            this.carriers = SchedulerSettings.checkCarriers(carriers);
             return this;
         }
 
@@ -647,7 +537,7 @@ public final class IoScheduler implements AutoCloseable {
          * @throws IllegalArgumentException unless 0..1024
          */
         public Builder subPollers(int subPollers) {
-            this.subPollers = checkSubPollers(subPollers);
+            this.subPollers = SchedulerSettings.checkSubPollers(subPollers);
             return this;
         }
 
@@ -656,25 +546,7 @@ public final class IoScheduler implements AutoCloseable {
          * many platform threads, and a sub-poller's woken threads run on its own one), at most 32.
          */
         public static int defaultSubPollers() {
-            return Math.min(32, Math.max(1, Runtime.getRuntime().availableProcessors()));
-        }
-
-        static int checkSubPollers(int subPollers) {
-            if (subPollers < 0 || subPollers > 1024) {
-                throw new IllegalArgumentException("subPollers must be in [0, 1024]: " + subPollers);
-            }
-            return subPollers;
-        }
-
-        static int defaultCarriers() {
-            return Math.min(1024, Math.max(1, Runtime.getRuntime().availableProcessors()));
-        }
-
-        static int checkCarriers(int carriers) {
-            if (carriers < 1 || carriers > 1024) {
-                throw new IllegalArgumentException("carriers must be in [1, 1024]: " + carriers);
-            }
-            return carriers;
+            return SchedulerSettings.defaultSubPollers();
         }
 
         /** The backend to use; {@link Backend#AUTO} (the default) tries io_uring first. */
@@ -690,7 +562,7 @@ public final class IoScheduler implements AutoCloseable {
          * @throws IllegalArgumentException unless 1..32768
          */
         public Builder ringEntries(int entries) {
-            if (entries < 1 || entries > io.loomring.ring.RingConstants.MAX_ENTRIES) {
+            if (entries < 1 || entries > RingConstants.MAX_ENTRIES) {
                 throw new IllegalArgumentException("ringEntries must be in [1, 32768]: " + entries);
             }
             this.ringEntries = entries;
@@ -725,8 +597,9 @@ public final class IoScheduler implements AutoCloseable {
          *                              io_uring unavailable; AUTO falls back to epoll instead)
          */
         public IoScheduler build() {
-            return new IoScheduler(BackendSelector.select(backend, "the builder", ringEntries, syscalls,
-                    epollSyscalls, carriers, subPollers, cooperativeTaskRun, subPollerScheduler), false, completionIo, writeBehind);
+            BackendSelector.Selection selection = BackendSelector.select(backend, "the builder", ringEntries,
+                    syscalls, epollSyscalls, carriers, subPollers, cooperativeTaskRun, subPollerScheduler);
+            return new IoScheduler(new SchedulerSettings(selection, completionIo, writeBehind), false);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.loomring.net;
 
+import io.loomring.IoRoute;
 import io.loomring.IoScheduler;
 import io.loomring.ffm.Errno;
 import io.loomring.ffm.LibC;
@@ -60,6 +61,7 @@ final class ListeningSocket {
             MemorySegment addr = arena.allocate(Sockets.SOCKADDR_STORAGE_SIZE, 8);
             MemorySegment addrLen = arena.allocate(ValueLayout.JAVA_INT);
             MemorySegment capture = Native.threadCaptureState();
+            IoRoute route = fd.route();
             long deadline = -1;
             for (;;) {
                 addrLen.set(ValueLayout.JAVA_INT, 0, Sockets.SOCKADDR_STORAGE_SIZE);
@@ -73,7 +75,7 @@ final class ListeningSocket {
                     if (deadline < 0) {
                         deadline = SocketFd.deadline(timeoutNanos);
                     }
-                    fd.await(true, deadline, "Accept timed out");
+                    fd.await(route, true, deadline, "Accept timed out");
                 } else if (!isTransient(err)) {
                     fd.checkNotClosing();
                     throw new SocketException("accept failed: " + SocketErrors.describe(err));

@@ -1,15 +1,13 @@
 package io.loomring.net;
 
-import io.loomring.BackgroundSend;
+import io.loomring.IoRoute;
 import io.loomring.IoScheduler;
 import io.loomring.ffm.Errno;
 import io.loomring.ffm.Native;
 import io.loomring.ffm.Sockets;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.lang.foreign.MemorySegment;
 import java.net.SocketTimeoutException;
-import java.nio.channels.AsynchronousCloseException;
 
 /**
  * Completion-mode reads and writes of one socket, used while the calling thread is carried by an
@@ -26,9 +24,8 @@ import java.nio.channels.AsynchronousCloseException;
  * interrupt or close cancels the request and waits for its final completion
  * ({@link IoScheduler#receive}); bytes that arrived before the cancel took effect are returned.
  *
- * <p>This class and {@link SocketFd} (readiness awaits, cancel) are the only places this package
- * calls the scheduler for I/O: {@link WriteBehind} starts and awaits its background sends through
- * here as well.
+ * <p>Every call is given the {@link IoRoute} its caller chose once for the whole read or write; a
+ * status it returns becomes an exception in one place, {@link SocketFd#statusException}.
  */
 final class RingSocketIo {
     /** Size of the socket-owned buffers for heap arrays (allocated on first use, freed with the socket). */
@@ -46,36 +43,12 @@ final class RingSocketIo {
         this.fd = fd;
     }
 
-    /** True when the calling thread can use completion mode on this socket now. */
-    boolean usable() {
-        return fd.scheduler().completionMode();
-    }
-
-    /** True when a short write by the calling thread can be sent behind ({@link WriteBehind}). */
-    boolean writesBehind() {
-        return fd.scheduler().writesBehind();
-    }
-
-    /** Starts a background send of all of {@code buffer}; {@code onDone} runs when the kernel is done. */
-    BackgroundSend sendInBackground(MemorySegment buffer, Runnable onDone) throws IOException {
-        return fd.scheduler().sendInBackground(fd.fd(), buffer, onDone);
-    }
-
-    /**
-     * Waits for a background send, at most {@code timeoutNanos} (0 or less: no limit).
-     *
-     * @return the bytes sent, or {@code -errno}
-     */
-    static int awaitBackground(BackgroundSend send, long timeoutNanos) throws IOException {
-        return send.await(timeoutNanos);
-    }
-
     /**
      * Receives up to {@code len} bytes into {@code dst}; read lock held.
      *
      * @return bytes received, or -1 at end of stream
      */
-    int receive(MemorySegment dst, int len, long timeoutNanos) throws IOException {
+    int receive(IoRoute route, MemorySegment dst, int len, long timeoutNanos) throws IOException {
         if (deferredErrno != 0) {
             int errno = deferredErrno;
             deferredErrno = 0;
@@ -100,7 +73,7 @@ final class RingSocketIo {
         }
         long deadline = SocketFd.deadline(timeoutNanos);
         for (;;) {
-            int r = run(true, target, deadline, "Read timed out");
+            int r = run(route, true, target, deadline, "Read timed out");
             if (r > 0) {
                 if (!direct) {
                     MemorySegment.copy(target, 0, dst, 0, r);
@@ -113,7 +86,7 @@ final class RingSocketIo {
             if (r == 0) {
                 return -1;
             }
-            onError(-r, true, deadline, "read", "Read timed out");
+            onError(route, -r, true, deadline, "read", "Read timed out");
         }
     }
 
@@ -138,7 +111,7 @@ final class RingSocketIo {
      *
      * @return bytes sent, at least 1
      */
-    long send(MemorySegment src, long len, long timeoutNanos) throws IOException {
+    long send(IoRoute route, MemorySegment src, long len, long timeoutNanos) throws IOException {
         boolean direct = src.isNative();
         if (!direct && sendBuffer == null) {
             sendBuffer = fd.memory().allocate(BUFFER_SIZE);
@@ -154,16 +127,17 @@ final class RingSocketIo {
         // The write timeout bounds each wait without progress, as in readiness mode.
         long deadline = SocketFd.deadline(timeoutNanos);
         for (;;) {
-            int r = run(false, source, deadline, "Write timed out");
+            int r = run(route, false, source, deadline, "Write timed out");
             if (r > 0) {
                 return r;
             }
-            onError(r == 0 ? Errno.EAGAIN : -r, false, deadline, "write", "Write timed out");
+            onError(route, r == 0 ? Errno.EAGAIN : -r, false, deadline, "write", "Write timed out");
         }
     }
 
-    /** One ring operation, its outcomes translated as the readiness path translates an await's. */
-    private int run(boolean receive, MemorySegment buffer, long deadline, String timeoutMessage) throws IOException {
+    /** One ring operation: bytes or {@code -errno}; a status becomes its exception, once, in {@link SocketFd}. */
+    private int run(IoRoute route, boolean receive, MemorySegment buffer, long deadline, String timeoutMessage)
+            throws IOException {
         fd.checkNotClosing();
         long timeoutNanos = 0;
         if (deadline != 0) {
@@ -172,25 +146,18 @@ final class RingSocketIo {
                 throw new SocketTimeoutException(timeoutMessage);
             }
         }
-        IoScheduler scheduler = fd.scheduler();
-        try {
-            return receive ? scheduler.receive(fd.fd(), buffer, timeoutNanos)
-                    : scheduler.send(fd.fd(), buffer, timeoutNanos);
-        } catch (SocketTimeoutException e) {
-            fd.checkNotClosing();
-            throw new SocketTimeoutException(timeoutMessage);
-        } catch (AsynchronousCloseException e) {
-            throw e;
-        } catch (InterruptedIOException e) {
-            throw fd.closeByInterrupt(e);
+        int r = receive ? route.receive(fd.fd(), buffer, timeoutNanos) : route.send(fd.fd(), buffer, timeoutNanos);
+        if (IoRoute.isStatus(r)) {
+            throw fd.statusException(route, r, timeoutMessage);
         }
+        return r;
     }
 
     /** A negative result: EAGAIN waits for readiness (the ring gave the request back), EINTR retries. */
-    private void onError(int errno, boolean readable, long deadline, String what, String timeoutMessage)
-            throws IOException {
+    private void onError(IoRoute route, int errno, boolean readable, long deadline, String what,
+            String timeoutMessage) throws IOException {
         if (errno == Errno.EAGAIN) {
-            fd.await(readable, deadline, timeoutMessage);
+            fd.await(route, readable, deadline, timeoutMessage);
             return;
         }
         if (errno == Errno.EINTR) {

@@ -1,5 +1,6 @@
 package io.loomring.net;
 
+import io.loomring.IoRoute;
 import io.loomring.ffm.Errno;
 import io.loomring.ffm.Native;
 import io.loomring.ffm.Sockets;
@@ -104,6 +105,7 @@ final class SocketConnector {
     private void awaitConnected(MemorySegment addr, int len, InetSocketAddress address, long deadline)
             throws IOException {
         MemorySegment capture = Native.threadCaptureState();
+        IoRoute route = fd.route();
         int r = Sockets.connect(capture, fd.fd(), addr, len);
         for (;;) {
             if (r == 0 || r == -SocketErrors.EISCONN) {
@@ -114,7 +116,7 @@ final class SocketConnector {
                 fd.checkNotClosing();
                 throw SocketErrors.connect(err, address);
             }
-            fd.await(false, deadline, "Connect timed out (" + address + ")");
+            fd.await(route, false, deadline, "Connect timed out (" + address + ")");
             int soError = SocketCalls.takeSocketError(fd.fd());
             if (soError != 0) {
                 throw SocketErrors.connect(soError, address);

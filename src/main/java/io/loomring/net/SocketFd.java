@@ -1,12 +1,13 @@
 package io.loomring.net;
 
 import io.loomring.ClosedFdException;
+import io.loomring.IoRoute;
 import io.loomring.IoScheduler;
 import io.loomring.ffm.Errno;
 import io.loomring.ffm.LibC;
 import io.loomring.ffm.Native;
+import io.loomring.ffm.Poll;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.SocketException;
@@ -155,54 +156,61 @@ final class SocketFd {
         }
     }
 
+    /** The route of the calling thread's I/O on this fd: chosen once per read, write, connect or accept. */
+    IoRoute route() {
+        return scheduler.route(fd);
+    }
+
     /**
-     * Parks until the fd is ready for {@code events}, or {@code deadline} (a {@link System#nanoTime}
-     * value; 0 for none) passes.
+     * Parks until the fd is ready for reading or writing, or {@code deadline} (a
+     * {@link System#nanoTime} value; 0 for none) passes.
      *
-     * @param readable      true to wait for reading, false for writing
-     * @param deadline      nanoTime deadline, or 0 to wait without a limit
+     * @param readable       true to wait for reading, false for writing
      * @param timeoutMessage message of the {@link SocketTimeoutException} thrown on timeout
      */
-    void await(boolean readable, long deadline, String timeoutMessage) throws IOException {
+    void await(IoRoute route, boolean readable, long deadline, String timeoutMessage) throws IOException {
         checkNotClosing();
-        try {
-            if (deadline == 0) {
-                if (readable) {
-                    scheduler.awaitReadable(fd);
-                } else {
-                    scheduler.awaitWritable(fd);
-                }
-                return;
-            }
-            long remaining = deadline - System.nanoTime();
-            boolean ready = remaining > 0 && (readable
-                    ? scheduler.awaitReadable(fd, Duration.ofNanos(remaining))
-                    : scheduler.awaitWritable(fd, Duration.ofNanos(remaining)));
-            if (!ready) {
-                checkNotClosing();
+        long timeoutNanos = 0;
+        if (deadline != 0) {
+            timeoutNanos = deadline - System.nanoTime();
+            if (timeoutNanos <= 0) {
                 throw new SocketTimeoutException(timeoutMessage);
             }
-        } catch (AsynchronousCloseException e) {
-            throw e;
-        } catch (InterruptedIOException e) {
-            if (e instanceof SocketTimeoutException) {
-                throw e;
+        }
+        int status = route.await(fd, readable ? Poll.POLLIN : Poll.POLLOUT, timeoutNanos);
+        if (status != IoRoute.READY) {
+            if (!IoRoute.isStatus(status)) { // the kernel refused the poll
+                throw new IOException("cannot await fd " + fd + ": " + Errno.describe(-status));
             }
-            throw closeByInterrupt(e);
+            throw statusException(route, status, timeoutMessage);
         }
         // A close that began while this thread was parked wins over readiness.
         checkNotClosing();
     }
 
     /**
+     * The one place this package turns an {@link IoRoute} status into the exception a socket
+     * throws, as the JDK's sockets do: a timeout while closing is the close's, an interrupt closes
+     * the socket.
+     */
+    IOException statusException(IoRoute route, int status, String timeoutMessage) {
+        return switch (status) {
+            case IoRoute.TIMED_OUT -> isClosing()
+                    ? new AsynchronousCloseException() : new SocketTimeoutException(timeoutMessage);
+            case IoRoute.INTERRUPTED -> closeByInterrupt();
+            case IoRoute.CANCELLED -> new AsynchronousCloseException();
+            case IoRoute.CLOSED -> route.closedException();
+            default -> throw new IllegalArgumentException("not a status: " + status);
+        };
+    }
+
+    /**
      * An operation was interrupted: as with the JDK's channels the socket closes, once the
      * operation ends (in {@link #end()}: close cannot wait for this very operation).
      */
-    ClosedByInterruptException closeByInterrupt(InterruptedIOException cause) {
+    private ClosedByInterruptException closeByInterrupt() {
         closeOnEnd = true;
-        ClosedByInterruptException ce = new ClosedByInterruptException();
-        ce.initCause(cause);
-        return ce;
+        return new ClosedByInterruptException();
     }
 
     /** A deadline for {@code timeoutNanos} from now, or 0 for none ({@code timeoutNanos <= 0}). */

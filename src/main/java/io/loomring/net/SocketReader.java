@@ -1,5 +1,6 @@
 package io.loomring.net;
 
+import io.loomring.IoRoute;
 import io.loomring.ffm.Errno;
 import io.loomring.ffm.Native;
 import io.loomring.ffm.Sockets;
@@ -152,6 +153,7 @@ final class SocketReader {
             iov = fd.memory().allocate(Iovecs.TABLE_SIZE);
         }
         int count = Iovecs.fill(iov, dsts, from, to);
+        IoRoute route = fd.route();
         MemorySegment capture = Native.threadCaptureState();
         long deadline = -1;
         for (;;) {
@@ -163,7 +165,7 @@ final class SocketReader {
             if (n == 0) {
                 return -1;
             }
-            deadline = onError((int) -n, deadline);
+            deadline = onError(route, (int) -n, deadline);
         }
     }
 
@@ -175,8 +177,9 @@ final class SocketReader {
         if (shutdown) {
             return -1;
         }
-        if (ring.usable()) {
-            return ring.receive(seg, len, timeoutNanos);
+        IoRoute route = fd.route();
+        if (route.completionMode()) {
+            return ring.receive(route, seg, len, timeoutNanos);
         }
         MemorySegment capture = Native.threadCaptureState();
         long deadline = -1;
@@ -188,17 +191,17 @@ final class SocketReader {
             if (n == 0) {
                 return -1;
             }
-            deadline = onError((int) -n, deadline);
+            deadline = onError(route, (int) -n, deadline);
         }
     }
 
     /** Waits on EAGAIN (computing the deadline on the first wait), retries EINTR, else throws. */
-    private long onError(int errno, long deadline) throws IOException {
+    private long onError(IoRoute route, int errno, long deadline) throws IOException {
         if (errno == Errno.EAGAIN) {
             if (deadline < 0) {
                 deadline = SocketFd.deadline(timeoutNanos);
             }
-            fd.await(true, deadline, "Read timed out");
+            fd.await(route, true, deadline, "Read timed out");
             return deadline;
         }
         if (errno == Errno.EINTR) {

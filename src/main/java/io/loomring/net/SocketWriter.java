@@ -1,5 +1,6 @@
 package io.loomring.net;
 
+import io.loomring.IoRoute;
 import io.loomring.ffm.Errno;
 import io.loomring.ffm.Native;
 import io.loomring.ffm.Sockets;
@@ -40,7 +41,7 @@ final class SocketWriter {
         this.fd = fd;
         this.connector = connector;
         this.ring = ring;
-        this.writeBehind = new WriteBehind(fd, ring);
+        this.writeBehind = new WriteBehind(fd);
     }
 
     /** How long a write may go without progress, in nanoseconds; 0 for no limit. */
@@ -125,7 +126,7 @@ final class SocketWriter {
         try {
             connector.beginIo();
             try {
-                writeBehind.finish(timeoutNanos, TIMED_OUT);
+                writeBehind.finish(fd.route(), timeoutNanos, TIMED_OUT);
                 SocketCalls.shutdown(fd.fd(), Sockets.SHUT_WR);
                 shutdown = true;
             } finally {
@@ -145,7 +146,7 @@ final class SocketWriter {
         if (lock.tryLock()) {
             try {
                 if (writeBehind.hasPending()) {
-                    writeBehind.finishBeforeClose(timeoutNanos);
+                    writeBehind.finishBeforeClose(fd.route(), timeoutNanos);
                 }
             } finally {
                 lock.unlock();
@@ -154,7 +155,8 @@ final class SocketWriter {
     }
 
     private long writeVectored(ByteBuffer[] srcs, int from, int to) throws IOException {
-        writeBehind.finish(timeoutNanos, TIMED_OUT);
+        IoRoute route = fd.route();
+        writeBehind.finish(route, timeoutNanos, TIMED_OUT);
         if (msg == null) {
             msg = fd.memory().allocate(Sockets.MSGHDR_SIZE + Iovecs.TABLE_SIZE);
         }
@@ -174,24 +176,25 @@ final class SocketWriter {
                 total += n;
                 continue;
             }
-            onError((int) -n);
+            onError(route, (int) -n);
         }
     }
 
     /** Sends all {@code len} bytes of {@code seg}; advances {@code advance}'s position as it goes. */
     private long sendFully(MemorySegment seg, long len, ByteBuffer advance) throws IOException {
         // An earlier write still in the ring goes first, and its failure is this write's.
-        writeBehind.finish(timeoutNanos, TIMED_OUT);
-        if (writeBehind.accepts(len)) {
+        IoRoute route = fd.route();
+        writeBehind.finish(route, timeoutNanos, TIMED_OUT);
+        if (WriteBehind.accepts(route, len)) {
             checkOutputOpen();
-            writeBehind.start(seg, (int) len);
+            writeBehind.start(route, seg, (int) len);
             if (advance != null) {
                 advance.position(advance.position() + (int) len);
             }
             return len;
         }
         MemorySegment capture = Native.threadCaptureState();
-        boolean completionMode = ring.usable();
+        boolean completionMode = route.completionMode();
         long done = 0;
         try {
             while (done < len) {
@@ -202,13 +205,13 @@ final class SocketWriter {
                     // buffer leave in that call, which costs less than parking for a SEND's
                     // completion and being resumed. Only a full buffer hands the rest to the ring,
                     // where the kernel waits for room.
-                    done += ring.send(seg.asSlice(done), len - done, timeoutNanos);
+                    done += ring.send(route, seg.asSlice(done), len - done, timeoutNanos);
                     continue;
                 }
                 if (n >= 0) {
                     done += n;
                 } else {
-                    onError((int) -n);
+                    onError(route, (int) -n);
                 }
             }
             return done;
@@ -226,9 +229,9 @@ final class SocketWriter {
         }
     }
 
-    private void onError(int errno) throws IOException {
+    private void onError(IoRoute route, int errno) throws IOException {
         if (errno == Errno.EAGAIN) {
-            fd.await(false, SocketFd.deadline(timeoutNanos), TIMED_OUT);
+            fd.await(route, false, SocketFd.deadline(timeoutNanos), TIMED_OUT);
             return;
         }
         if (errno == Errno.EINTR) {

@@ -1,12 +1,11 @@
 package io.loomring.net;
 
 import io.loomring.BackgroundSend;
+import io.loomring.IoRoute;
 import io.loomring.IoScheduler;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.lang.foreign.MemorySegment;
 import java.net.SocketTimeoutException;
-import java.nio.channels.AsynchronousCloseException;
 
 /**
  * Write-behind for threads that run completion-mode I/O ({@link IoScheduler#writesBehind()}): a
@@ -21,7 +20,7 @@ import java.nio.channels.AsynchronousCloseException;
  * call instead of being lost, as the kernel reports a failure of bytes it had buffered. While in
  * flight the send counts as an operation on the fd ({@link SocketFd#begin}), so the fd is never
  * closed under it. Everything here runs under the socket's write lock, except the send's own end,
- * {@link #sendDone}. The scheduler is reached through {@link RingSocketIo}.
+ * {@link #sendDone}. Each call is given the route its caller chose for the whole write.
  */
 final class WriteBehind {
     /** The largest write sent behind; larger ones wait for the kernel as before. */
@@ -32,7 +31,6 @@ final class WriteBehind {
     static final long CLOSE_WAIT_NANOS = 5_000_000_000L;
 
     private final SocketFd fd;
-    private final RingSocketIo ring;
     /**
      * Run by the poller when the send is done. It refers to this object, so the buffer stays
      * reachable while the kernel may read it, even from a socket the application dropped.
@@ -43,14 +41,13 @@ final class WriteBehind {
     private int pendingFrom;
     private int pendingLength;
 
-    WriteBehind(SocketFd fd, RingSocketIo ring) {
+    WriteBehind(SocketFd fd) {
         this.fd = fd;
-        this.ring = ring;
     }
 
-    /** True when a write of {@code len} bytes by the calling thread can be sent behind. */
-    boolean accepts(long len) {
-        return len <= BUFFER_SIZE && ring.writesBehind();
+    /** True when a write of {@code len} bytes by the calling thread can be sent behind on {@code route}. */
+    static boolean accepts(IoRoute route, long len) {
+        return len <= BUFFER_SIZE && route.writesBehind();
     }
 
     /** True while a send is in flight or its outcome is still to be reported. */
@@ -62,7 +59,7 @@ final class WriteBehind {
      * Copies {@code len} bytes of {@code src} and starts their send; {@link #finish} must have
      * run first. Inside an operation ({@link SocketFd#begin}).
      */
-    void start(MemorySegment src, int len) throws IOException {
+    void start(IoRoute route, MemorySegment src, int len) throws IOException {
         if (pending != null) {
             throw new IllegalStateException("a send is still in flight");
         }
@@ -76,13 +73,13 @@ final class WriteBehind {
             buffer = fd.memory().allocate(Math.min(size, BUFFER_SIZE));
         }
         MemorySegment.copy(src, 0, buffer, 0, len);
-        submit(0, len);
+        submit(route, 0, len);
     }
 
-    private void submit(int from, int len) throws IOException {
+    private void submit(IoRoute route, int from, int len) throws IOException {
         fd.begin(); // ended by sendDone, once the kernel is done with the fd
         try {
-            pending = ring.sendInBackground(buffer.asSlice(from, len), onDone);
+            pending = route.sendInBackground(fd.fd(), buffer.asSlice(from, len), onDone);
         } catch (IOException | RuntimeException e) {
             fd.endBackground();
             throw e;
@@ -103,7 +100,7 @@ final class WriteBehind {
      * @throws SocketTimeoutException   with {@code timeoutMessage} if the send is not done in time
      * @throws java.net.SocketException if the send failed (for example the connection was reset)
      */
-    void finish(long timeoutNanos, String timeoutMessage) throws IOException {
+    void finish(IoRoute route, long timeoutNanos, String timeoutMessage) throws IOException {
         long deadline = SocketFd.deadline(timeoutNanos);
         while (pending != null) {
             long remaining = 0;
@@ -113,19 +110,15 @@ final class WriteBehind {
                     throw new SocketTimeoutException(timeoutMessage);
                 }
             }
-            int r;
-            try {
-                r = RingSocketIo.awaitBackground(pending, remaining);
-            } catch (SocketTimeoutException e) {
-                throw new SocketTimeoutException(timeoutMessage);
-            } catch (AsynchronousCloseException e) {
-                pending = null;
-                throw e;
-            } catch (InterruptedIOException e) {
-                throw fd.closeByInterrupt(e); // the socket closes, which cancels the send
-            } catch (IOException e) {
-                pending = null; // the scheduler closed: the send is over
-                throw e;
+            int r = pending.join(remaining);
+            if (r == IoRoute.TIMED_OUT || r == IoRoute.INTERRUPTED) {
+                // The send goes on, to be waited for again; an interrupt closes the socket, which cancels it.
+                throw r == IoRoute.TIMED_OUT ? new SocketTimeoutException(timeoutMessage)
+                        : fd.statusException(route, r, timeoutMessage);
+            }
+            if (IoRoute.isStatus(r)) {
+                pending = null; // cancelled by close, or the scheduler closed: the send is over
+                throw fd.statusException(route, r, timeoutMessage);
             }
             pending = null;
             if (r < 0) {
@@ -133,7 +126,7 @@ final class WriteBehind {
                 throw SocketErrors.io("write", -r);
             }
             if (r < pendingLength) {
-                submit(pendingFrom + r, pendingLength - r);
+                submit(route, pendingFrom + r, pendingLength - r);
             }
         }
     }
@@ -143,10 +136,10 @@ final class WriteBehind {
      * {@link #CLOSE_WAIT_NANOS}, whichever is shorter) to finish, as a blocking write would have
      * waited for the peer. What it fails with is not close's to report.
      */
-    void finishBeforeClose(long writeTimeoutNanos) {
+    void finishBeforeClose(IoRoute route, long writeTimeoutNanos) {
         long wait = writeTimeoutNanos > 0 ? Math.min(writeTimeoutNanos, CLOSE_WAIT_NANOS) : CLOSE_WAIT_NANOS;
         try {
-            finish(wait, "Write timed out");
+            finish(route, wait, "Write timed out");
         } catch (IOException e) {
             // closing anyway: the close cancels whatever is still in flight
         }

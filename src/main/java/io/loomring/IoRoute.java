@@ -1,0 +1,216 @@
+package io.loomring;
+
+import io.loomring.poller.Await;
+import io.loomring.poller.BackgroundOperation;
+import io.loomring.poller.Completion;
+import io.loomring.poller.Poller;
+import io.loomring.poller.RingOperation;
+import io.loomring.ring.RingConstants;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Where the calling thread's I/O on one fd goes, chosen once by {@link IoScheduler#route}: the
+ * carrier that carries the thread, the sub-poller that serves it, or, for a thread neither serves,
+ * a carrier reached through its request queue. A call that awaits and then runs a ring operation
+ * (or the other way round) picks its poller once and makes every step through the same route.
+ *
+ * <p>Outcomes are returned, not thrown: a layer with exceptions of its own (Loomring's sockets, or
+ * {@link IoScheduler}'s own methods) maps each outcome to its exception once. Besides bytes and
+ * the kernel's negative errno values, a result can be one of the statuses below; they lie below
+ * every {@code -errno} (errno values are under 4096), so one {@code int} carries either.
+ *
+ * <p>A route holds no state of a call: there is one per poller and kind, made with the scheduler,
+ * so choosing one allocates nothing. Use it on the thread it was chosen for (another thread would
+ * reach the same poller, but through its request queue). Timeouts are nanoseconds, with {@code 0}
+ * meaning no limit, as in the JDK.
+ */
+public final class IoRoute {
+    /** An await's outcome: the fd is ready (or in error, or hung up: the next call says which). */
+    public static final int READY = 0;
+    /** The timeout elapsed first; an operation moved no byte. */
+    public static final int TIMED_OUT = -4097;
+    /** The thread is interrupted (its interrupt status stays set); an operation moved no byte. */
+    public static final int INTERRUPTED = -4098;
+    /** {@link IoScheduler#cancel} was called for the fd. */
+    public static final int CANCELLED = -4099;
+    /** The scheduler is closed, or one of its pollers failed: {@link #closedException()} says which. */
+    public static final int CLOSED = -4100;
+
+    /** True for the statuses above, as against bytes and {@code -errno} values. */
+    public static boolean isStatus(int result) {
+        return result <= TIMED_OUT && result >= CLOSED;
+    }
+
+    private final Poller poller;
+    /** Ring operations can run on this route: io_uring, and the thread's own carrier or sub-poller. */
+    private final boolean operations;
+    /** Sockets use the ring on this route (operations, and completion I/O not turned off). */
+    private final boolean completionMode;
+    private final boolean writeBehind;
+    /** True once the scheduler serves no more (any of its pollers stopped). */
+    private final BooleanSupplier closed;
+    /** The scheduler's first poller failure, or null: what {@link #closedException()} reports. */
+    private final Supplier<Throwable> failure;
+
+    IoRoute(Poller poller, boolean served, boolean completionIo, boolean writeBehind, BooleanSupplier closed,
+            Supplier<Throwable> failure) {
+        this.poller = poller;
+        this.operations = served && poller.runsOperations();
+        this.completionMode = completionIo && operations;
+        this.writeBehind = writeBehind && completionMode;
+        this.closed = closed;
+        this.failure = failure;
+    }
+
+    /**
+     * True when Loomring's sockets read and write through the ring on this route
+     * ({@link IoScheduler#completionMode()}): ring operations can run here and completion-mode I/O
+     * was not turned off ({@link IoScheduler.Builder#completionIo}).
+     */
+    public boolean completionMode() {
+        return completionMode && !closed.getAsBoolean();
+    }
+
+    /**
+     * True when Loomring's sockets may write behind on this route ({@link IoScheduler#writesBehind()}):
+     * {@link #completionMode()}, and write-behind was not turned off
+     * ({@link IoScheduler.Builder#writeBehind}).
+     */
+    public boolean writesBehind() {
+        return writeBehind && !closed.getAsBoolean();
+    }
+
+    /**
+     * Parks the calling thread until {@code fd} has one of {@code events} ({@code POLLIN},
+     * {@code POLLOUT}), at most {@code timeoutNanos} (0: no limit).
+     *
+     * @return {@link #READY}, {@link #TIMED_OUT}, {@link #INTERRUPTED}, {@link #CANCELLED},
+     *         {@link #CLOSED}, or {@code -errno} when the kernel refused the poll
+     * @throws IllegalArgumentException if {@code fd} or {@code timeoutNanos} is negative
+     */
+    public int await(int fd, int events, long timeoutNanos) {
+        checkArguments(fd, timeoutNanos);
+        if (closed.getAsBoolean()) {
+            return CLOSED;
+        }
+        Thread thread = Thread.currentThread();
+        if (thread.isInterrupted()) {
+            return INTERRUPTED;
+        }
+        Await w = new Await(thread, fd, events);
+        poller.submit(w);
+        // On its own timeout or interrupt the await is queued again, so the poller removes the poll.
+        int state = w.awaitOutcome(timeoutNanos, () -> poller.submit(w));
+        return switch (state) {
+            case Completion.READY -> READY;
+            case Completion.TIMED_OUT -> TIMED_OUT;
+            case Completion.INTERRUPTED -> INTERRUPTED;
+            case Completion.CANCELLED -> CANCELLED;
+            case Completion.FAILED -> -w.errno();
+            case Completion.CLOSED -> CLOSED;
+            default -> throw new IllegalStateException("unknown await state " + state);
+        };
+    }
+
+    /**
+     * Completion-mode {@code recv(2)} into {@code buffer} (see {@link IoScheduler#receive}): the
+     * thread parks until the {@code RECV}'s final completion; a timeout or an interrupt cancels it
+     * and still waits for that completion, so {@code buffer} is never written after this returns.
+     *
+     * @return bytes received (0 at end of stream), {@code -errno}, {@link #TIMED_OUT},
+     *         {@link #INTERRUPTED}, {@link #CANCELLED} or {@link #CLOSED}
+     * @throws IllegalStateException    unless ring operations run on this route (the thread is
+     *                                  carried by an io_uring carrier, or an io_uring sub-poller
+     *                                  serves it)
+     * @throws IllegalArgumentException if {@code fd} or {@code timeoutNanos} is negative, or
+     *                                  {@code buffer} is not native memory
+     */
+    public int receive(int fd, MemorySegment buffer, long timeoutNanos) {
+        return operation(fd, RingConstants.OP_RECV, buffer, timeoutNanos);
+    }
+
+    /**
+     * Completion-mode {@code send(2)} from {@code buffer} (with {@code MSG_NOSIGNAL}), as
+     * {@link #receive}; it may send fewer bytes than {@code buffer} holds.
+     *
+     * @return bytes sent, {@code -errno}, or one of the statuses {@link #receive} returns
+     */
+    public int send(int fd, MemorySegment buffer, long timeoutNanos) {
+        return operation(fd, RingConstants.OP_SEND, buffer, timeoutNanos);
+    }
+
+    /**
+     * Starts a completion-mode send of all of {@code buffer} and returns at once (write-behind; see
+     * {@link IoScheduler#sendInBackground} for what the caller must keep alive until
+     * {@code onDone} has run).
+     *
+     * @throws IOException              if the scheduler is closed
+     * @throws IllegalStateException    unless ring operations run on this route
+     * @throws IllegalArgumentException if {@code fd} is negative or {@code buffer} is not native
+     */
+    public BackgroundSend sendInBackground(int fd, MemorySegment buffer, Runnable onDone) throws IOException {
+        Objects.requireNonNull(onDone, "onDone");
+        checkOperation(fd, buffer, 0);
+        if (closed.getAsBoolean()) {
+            throw closedException();
+        }
+        BackgroundOperation op = new BackgroundOperation(fd, RingConstants.OP_SEND, buffer.address(),
+                length(buffer), onDone);
+        poller.startOperation(op);
+        return new BackgroundSend(poller, op, closed, failure);
+    }
+
+    /** The exception for a {@link #CLOSED} outcome: the scheduler closed, or why a poller failed. */
+    public IOException closedException() {
+        return Outcomes.closed(failure.get());
+    }
+
+    @Override
+    public String toString() {
+        return "IoRoute[" + poller.carrierThread().getName() + (operations ? ", ring operations" : "") + "]";
+    }
+
+    private int operation(int fd, byte opcode, MemorySegment buffer, long timeoutNanos) {
+        checkOperation(fd, buffer, timeoutNanos);
+        if (closed.getAsBoolean()) {
+            return CLOSED;
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            return INTERRUPTED;
+        }
+        RingOperation op = RingOperation.ofCurrentThread(fd, opcode, buffer.address(), length(buffer));
+        if (poller.runOperation(op, timeoutNanos) == Completion.CLOSED) {
+            return CLOSED;
+        }
+        return Outcomes.operationResult(op, closed.getAsBoolean());
+    }
+
+    private void checkOperation(int fd, MemorySegment buffer, long timeoutNanos) {
+        checkArguments(fd, timeoutNanos);
+        if (!buffer.isNative()) {
+            throw new IllegalArgumentException("completion-mode I/O needs native memory (the kernel writes it later)");
+        }
+        if (!operations) {
+            throw new IllegalStateException("completion-mode I/O runs only on threads carried by an io_uring carrier"
+                    + " of this scheduler, or on ordinary virtual threads its io_uring sub-pollers serve"
+                    + " (see IoScheduler.completionMode())");
+        }
+    }
+
+    private static void checkArguments(int fd, long timeoutNanos) {
+        if (fd < 0) {
+            throw new IllegalArgumentException("fd must be >= 0: " + fd);
+        }
+        if (timeoutNanos < 0) {
+            throw new IllegalArgumentException("timeoutNanos must be >= 0 (0: no limit): " + timeoutNanos);
+        }
+    }
+
+    private static int length(MemorySegment buffer) {
+        return (int) Math.min(buffer.byteSize(), Integer.MAX_VALUE);
+    }
+}
