@@ -1,8 +1,11 @@
 package io.loomring.poller;
 
+import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 /**
  * A carrier: a platform thread of its own that owns the kernel object and is also the scheduler of
@@ -28,6 +31,8 @@ final class CarrierLoop extends PollerLoop {
     private final CarrierThread thread;
     /** Carried continuations ready to run; poller thread only. */
     private final ArrayDeque<Runnable> runQueue = new ArrayDeque<>();
+    /** Completed by the carrier thread once its backend is open (or failed to open). */
+    private final CompletableFuture<Void> open = new CompletableFuture<>();
     /** A carried continuation runs now (for the stall monitor). */
     @SuppressWarnings("unused")
     private boolean running;
@@ -54,6 +59,41 @@ final class CarrierLoop extends PollerLoop {
      */
     static Poller current() {
         return VirtualThreads.currentCarrier() instanceof CarrierThread c ? c.poller : null;
+    }
+
+    /**
+     * Starts the carrier thread, which opens the backend before its loop (a ring with SINGLE_ISSUER
+     * belongs to the thread that made it), and waits until it has.
+     *
+     * @throws IOException what opening threw
+     */
+    void startAndAwaitOpen() throws IOException {
+        thread.start();
+        try {
+            open.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IOException("poller failed to start", cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while starting the poller", e);
+        }
+    }
+
+    /** The carrier thread opened the backend; its loop follows. */
+    void opened() {
+        open.complete(null);
+    }
+
+    /** The carrier thread could not open the backend; it ends. */
+    void failedToOpen(Throwable t) {
+        open.completeExceptionally(t);
     }
 
     @Override

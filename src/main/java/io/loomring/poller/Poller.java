@@ -1,8 +1,6 @@
 package io.loomring.poller;
 
 import java.io.IOException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.Consumer;
@@ -46,7 +44,6 @@ public final class Poller implements Executor {
     private final Inbox inbox;
     private final PollerLoop loop;
     private final RequestDispatcher dispatcher;
-    private final CompletableFuture<Void> started = new CompletableFuture<>();
     /** {@link #requestCancel}, made once, so an operation allocates no callback. */
     private final Consumer<RingOperation> cancelRequester = this::requestCancel;
 
@@ -107,38 +104,18 @@ public final class Poller implements Executor {
      * @throws IOException what the backend's open threw (for example io_uring being unavailable)
      */
     public void start() throws IOException {
-        if (loop instanceof SubPollerLoop) {
-            try {
-                openKernel();
-            } catch (IOException | RuntimeException | Error e) {
-                terminated = true;
-                inbox.close();
-                throw e;
-            }
-            loop.thread().start();
+        if (loop instanceof CarrierLoop carrier) {
+            carrier.startAndAwaitOpen();
             return;
         }
-        loop.thread().start();
         try {
-            started.get();
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            if (cause instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IOException("poller failed to start", cause);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while starting the poller", e);
+            openKernel();
+        } catch (IOException | RuntimeException | Error e) {
+            terminated = true;
+            inbox.close();
+            throw e;
         }
-    }
-
-    /** The backend (for diagnostics, such as the ring's setup flags). */
-    public PollerBackend backend() {
-        return backend;
+        loop.thread().start();
     }
 
     /** Counters. */
@@ -331,16 +308,16 @@ public final class Poller implements Executor {
 
     /** The poller thread's body: open (a carrier), loop, and terminate however the loop ends. */
     void run() {
-        if (loop instanceof CarrierLoop) {
+        if (loop instanceof CarrierLoop carrier) {
             try {
                 openKernel();
             } catch (Throwable t) {
                 terminated = true;
                 inbox.close();
-                started.completeExceptionally(t);
+                carrier.failedToOpen(t);
                 return;
             }
-            started.complete(null);
+            carrier.opened();
         }
         Throwable cause = null;
         try {

@@ -20,16 +20,13 @@ import io.loomring.ring.IoUring;
 import io.loomring.ring.RingConstants;
 import io.loomring.ring.SubmissionQueue;
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 
 /**
  * The io_uring backend: each await is a oneshot {@code POLL_ADD}, each operation a {@code RECV} or
  * {@code SEND}, whose user_data names its slot and generation ({@link SlotTable}, {@link UserData});
- * the wakeup eventfd is read by a
- * {@code READ} request kept in the ring. All arms queued since the last kernel call go in with one
- * {@code io_uring_enter}, which also waits.
+ * the wakeup eventfd is read by a {@code READ} kept in the ring ({@link RingWakeup}). All arms
+ * queued since the last kernel call go in with one {@code io_uring_enter}, which also waits.
  *
  * <p>Fds whose {@code POLL_ADD} the kernel refuses with {@code EINVAL} move to an epoll set polled
  * from the same ring ({@link EpollFallback}).
@@ -54,11 +51,7 @@ public final class IoUringBackend extends OperationBackend {
     private IoUring ring;
     private SubmissionQueue sq;
     private CompletionQueue cq;
-    private Arena arena;
-    private MemorySegment wakeBuffer;
-    private int wakeFd;
-    /** The wakeup READ completed; it is queued again once the current reap is done. */
-    private boolean wakeupNeedsRearm;
+    private RingWakeup wakeup;
     private final EpollFallback fallback;
     /**
      * Requests the kernel cancelled when the thread that submitted it exited; armed
@@ -109,10 +102,8 @@ public final class IoUringBackend extends OperationBackend {
         }
         sq = ring.sq();
         cq = ring.cq();
-        arena = Arena.ofShared();
-        wakeBuffer = arena.allocate(8, 8);
-        this.wakeFd = wakeFd;
-        armWakeup();
+        wakeup = new RingWakeup(wakeFd);
+        queueWakeupRead();
     }
 
     @Override
@@ -255,8 +246,8 @@ public final class IoUringBackend extends OperationBackend {
             }
         } finally {
             fallback.close();
-            if (arena != null) {
-                arena.close();
+            if (wakeup != null) {
+                wakeup.close();
             }
         }
     }
@@ -337,9 +328,8 @@ public final class IoUringBackend extends OperationBackend {
             enter(sq.publish(), 0);
             cq.reap(onCompletion);
         }
-        if (wakeupNeedsRearm) {
-            wakeupNeedsRearm = false;
-            armWakeup();
+        if (wakeup.takeReadNeeded()) {
+            queueWakeupRead();
         }
         while (!cancelledByKernel.isEmpty()) {
             Completion c = cancelledByKernel.removeLast(); // taken first: arm may reap (and get here) again
@@ -377,10 +367,7 @@ public final class IoUringBackend extends OperationBackend {
         if (UserData.isTag(userData)) {
             // -ECANCELED: the thread that submitted it exited (see the class comment); submit again.
             if (userData == TAG_WAKEUP) {
-                if (res < 0 && res != -Errno.EAGAIN && res != -Errno.EINTR && res != -Errno.ECANCELED) {
-                    throw new IllegalStateException("wakeup eventfd read failed: " + Errno.describe(-res));
-                }
-                wakeupNeedsRearm = true;
+                wakeup.onCompletion(res);
             } else if (userData == TAG_EPOLL) {
                 fallback.onRingPoll(res);
             }
@@ -413,8 +400,8 @@ public final class IoUringBackend extends OperationBackend {
         }
     }
 
-    private void armWakeup() throws IOException {
-        while (!sq.read(wakeFd, wakeBuffer.address(), 8, TAG_WAKEUP)) {
+    private void queueWakeupRead() throws IOException {
+        while (!wakeup.queueRead(sq)) {
             makeRoom();
         }
     }
