@@ -11,7 +11,7 @@ import java.util.function.Supplier;
 
 /**
  * A {@code SEND} the ring runs on its own while its starter goes on: write-behind, started by
- * {@link IoRoute#sendInBackground} (or {@link IoScheduler#sendInBackground}). Whoever needs its
+ * {@link IoScheduler#sendInBackground} or a route's. Whoever needs its
  * outcome, mostly the next write on the same socket, {@linkplain #join joins} or
  * {@linkplain #await awaits} it; waiting gives up on a timeout or an interrupt without cancelling
  * anything, so the send can be waited for again.
@@ -42,9 +42,9 @@ public final class BackgroundSend {
      *
      * @return what the kernel returned (every byte of the buffer, fewer when the send failed after
      *         a part went out, or {@code -errno}, for example {@code -EPIPE}); or
-     *         {@link IoRoute#TIMED_OUT} or {@link IoRoute#INTERRUPTED} when the wait ended first (the
-     *         send goes on; an interrupt status stays set), {@link IoRoute#CANCELLED} when
-     *         {@link IoScheduler#cancel} cancelled it, {@link IoRoute#CLOSED} when the scheduler
+     *         {@link IoStatus#TIMED_OUT} or {@link IoStatus#INTERRUPTED} when the wait ended first (the
+     *         send goes on; an interrupt status stays set), {@link IoStatus#CANCELLED} when
+     *         {@link IoScheduler#cancel} cancelled it, {@link IoStatus#CLOSED} when the scheduler
      *         closed first
      * @throws IllegalArgumentException if {@code timeoutNanos} is negative
      */
@@ -57,10 +57,10 @@ public final class BackgroundSend {
         }
         int s = op.isPending() ? op.join(timeoutNanos) : op.state();
         if (s == Completion.PENDING) {
-            return Thread.currentThread().isInterrupted() ? IoRoute.INTERRUPTED : IoRoute.TIMED_OUT;
+            return Thread.currentThread().isInterrupted() ? IoStatus.INTERRUPTED : IoStatus.TIMED_OUT;
         }
         if (s == Completion.CLOSED) {
-            return IoRoute.CLOSED;
+            return IoStatus.CLOSED;
         }
         return Outcomes.operationResult(op, closed.getAsBoolean());
     }

@@ -20,8 +20,7 @@ import java.util.function.Supplier;
  *
  * <p>Outcomes are returned, not thrown: a layer with exceptions of its own (Loomring's sockets, or
  * {@link IoScheduler}'s own methods) maps each outcome to its exception once. Besides bytes and
- * the kernel's negative errno values, a result can be one of the statuses below; they lie below
- * every {@code -errno} (errno values are under 4096), so one {@code int} carries either.
+ * the kernel's negative errno values, a result can be one of the {@link IoStatus} values.
  *
  * <p>A route holds no state of a call: there is one per poller and kind, made with the scheduler,
  * so choosing one allocates nothing. Use it on the thread it was chosen for (another thread would
@@ -29,22 +28,6 @@ import java.util.function.Supplier;
  * meaning no limit, as in the JDK.
  */
 public final class IoRoute {
-    /** An await's outcome: the fd is ready (or in error, or hung up: the next call says which). */
-    public static final int READY = 0;
-    /** The timeout elapsed first; an operation moved no byte. */
-    public static final int TIMED_OUT = -4097;
-    /** The thread is interrupted (its interrupt status stays set); an operation moved no byte. */
-    public static final int INTERRUPTED = -4098;
-    /** {@link IoScheduler#cancel} was called for the fd. */
-    public static final int CANCELLED = -4099;
-    /** The scheduler is closed, or one of its pollers failed: {@link #closedException()} says which. */
-    public static final int CLOSED = -4100;
-
-    /** True for the statuses above, as against bytes and {@code -errno} values. */
-    public static boolean isStatus(int result) {
-        return result <= TIMED_OUT && result >= CLOSED;
-    }
-
     private final Poller poller;
     /** Ring operations can run on this route: io_uring, and the thread's own carrier or sub-poller. */
     private final boolean operations;
@@ -88,30 +71,31 @@ public final class IoRoute {
      * Parks the calling thread until {@code fd} has one of {@code events} ({@code POLLIN},
      * {@code POLLOUT}), at most {@code timeoutNanos} (0: no limit).
      *
-     * @return {@link #READY}, {@link #TIMED_OUT}, {@link #INTERRUPTED}, {@link #CANCELLED},
-     *         {@link #CLOSED}, or {@code -errno} when the kernel refused the poll
+     * @return {@link IoStatus#READY}, {@link IoStatus#TIMED_OUT}, {@link IoStatus#INTERRUPTED},
+     *         {@link IoStatus#CANCELLED}, {@link IoStatus#CLOSED}, or {@code -errno} when the kernel
+     *         refused the poll
      * @throws IllegalArgumentException if {@code fd} or {@code timeoutNanos} is negative
      */
     public int await(int fd, int events, long timeoutNanos) {
         checkArguments(fd, timeoutNanos);
         if (closed.getAsBoolean()) {
-            return CLOSED;
+            return IoStatus.CLOSED;
         }
         Thread thread = Thread.currentThread();
         if (thread.isInterrupted()) {
-            return INTERRUPTED;
+            return IoStatus.INTERRUPTED;
         }
         Await w = new Await(thread, fd, events);
         poller.submit(w);
         // On its own timeout or interrupt the await is queued again, so the poller removes the poll.
         int state = w.awaitOutcome(timeoutNanos, () -> poller.submit(w));
         return switch (state) {
-            case Completion.READY -> READY;
-            case Completion.TIMED_OUT -> TIMED_OUT;
-            case Completion.INTERRUPTED -> INTERRUPTED;
-            case Completion.CANCELLED -> CANCELLED;
+            case Completion.READY -> IoStatus.READY;
+            case Completion.TIMED_OUT -> IoStatus.TIMED_OUT;
+            case Completion.INTERRUPTED -> IoStatus.INTERRUPTED;
+            case Completion.CANCELLED -> IoStatus.CANCELLED;
             case Completion.FAILED -> -w.errno();
-            case Completion.CLOSED -> CLOSED;
+            case Completion.CLOSED -> IoStatus.CLOSED;
             default -> throw new IllegalStateException("unknown await state " + state);
         };
     }
@@ -121,8 +105,8 @@ public final class IoRoute {
      * thread parks until the {@code RECV}'s final completion; a timeout or an interrupt cancels it
      * and still waits for that completion, so {@code buffer} is never written after this returns.
      *
-     * @return bytes received (0 at end of stream), {@code -errno}, {@link #TIMED_OUT},
-     *         {@link #INTERRUPTED}, {@link #CANCELLED} or {@link #CLOSED}
+     * @return bytes received (0 at end of stream), {@code -errno}, {@link IoStatus#TIMED_OUT},
+     *         {@link IoStatus#INTERRUPTED}, {@link IoStatus#CANCELLED} or {@link IoStatus#CLOSED}
      * @throws IllegalStateException    unless ring operations run on this route (the thread is
      *                                  carried by an io_uring carrier, or an io_uring sub-poller
      *                                  serves it)
@@ -164,7 +148,7 @@ public final class IoRoute {
         return new BackgroundSend(poller, op, closed, failure);
     }
 
-    /** The exception for a {@link #CLOSED} outcome: the scheduler closed, or why a poller failed. */
+    /** The exception for a {@link IoStatus#CLOSED} outcome: the scheduler closed, or why a poller failed. */
     public IOException closedException() {
         return Outcomes.closed(failure.get());
     }
@@ -177,14 +161,14 @@ public final class IoRoute {
     private int operation(int fd, byte opcode, MemorySegment buffer, long timeoutNanos) {
         checkOperation(fd, buffer, timeoutNanos);
         if (closed.getAsBoolean()) {
-            return CLOSED;
+            return IoStatus.CLOSED;
         }
         if (Thread.currentThread().isInterrupted()) {
-            return INTERRUPTED;
+            return IoStatus.INTERRUPTED;
         }
         RingOperation op = RingOperation.ofCurrentThread(fd, opcode, buffer.address(), length(buffer));
         if (poller.runOperation(op, timeoutNanos) == Completion.CLOSED) {
-            return CLOSED;
+            return IoStatus.CLOSED;
         }
         return Outcomes.operationResult(op, closed.getAsBoolean());
     }

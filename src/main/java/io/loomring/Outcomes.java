@@ -12,7 +12,7 @@ import java.util.function.Supplier;
 
 /**
  * The one place where a decided request becomes what the API reports: an operation's
- * {@code -ECANCELED} becomes the {@link IoRoute} status its cause calls for, and
+ * {@code -ECANCELED} becomes the {@link IoStatus} its cause calls for, and
  * {@link IoScheduler}'s methods turn statuses into the exceptions they document.
  */
 final class Outcomes {
@@ -30,27 +30,27 @@ final class Outcomes {
             return res;
         }
         if (op.isCancelledByFd()) {
-            return IoRoute.CANCELLED;
+            return IoStatus.CANCELLED;
         }
         int reason = op instanceof RingOperation r ? r.cancelReason() : 0;
         if (reason == Completion.INTERRUPTED) {
-            return IoRoute.INTERRUPTED;
+            return IoStatus.INTERRUPTED;
         }
         if (reason == Completion.TIMED_OUT) {
-            return IoRoute.TIMED_OUT;
+            return IoStatus.TIMED_OUT;
         }
-        return closed ? IoRoute.CLOSED : res;
+        return closed ? IoStatus.CLOSED : res;
     }
 
     /** An await's status as {@link IoScheduler#awaitReadable(int, java.time.Duration)} reports it. */
     static boolean ready(int status, int fd, Supplier<Throwable> failure) throws IOException {
-        if (status == IoRoute.READY) {
+        if (status == IoStatus.READY) {
             return true;
         }
-        if (status == IoRoute.TIMED_OUT) {
+        if (status == IoStatus.TIMED_OUT) {
             return false;
         }
-        if (isErrno(status)) { // the kernel refused the poll
+        if (IoStatus.isErrno(status)) { // the kernel refused the poll
             throw new IOException("cannot await fd " + fd + ": " + Errno.describe(-status));
         }
         throw exception(status, "interrupted while awaiting fd " + fd, failure);
@@ -61,10 +61,10 @@ final class Outcomes {
      * it: bytes or {@code -errno}, every status an exception.
      */
     static int bytes(int result, int fd, Supplier<Throwable> failure) throws IOException {
-        if (result >= 0 || isErrno(result)) {
+        if (result >= 0 || IoStatus.isErrno(result)) {
             return result;
         }
-        if (result == IoRoute.TIMED_OUT) {
+        if (result == IoStatus.TIMED_OUT) {
             throw new SocketTimeoutException("timed out");
         }
         throw exception(result, "interrupted during I/O on fd " + fd, failure);
@@ -77,16 +77,11 @@ final class Outcomes {
                 : new IOException("Loomring scheduler is closed");
     }
 
-    /** True for {@code -errno}, as against the statuses. */
-    private static boolean isErrno(int result) {
-        return result < 0 && !IoRoute.isStatus(result);
-    }
-
     private static IOException exception(int status, String interrupted, Supplier<Throwable> failure) {
         return switch (status) {
-            case IoRoute.INTERRUPTED -> new InterruptedIOException(interrupted);
-            case IoRoute.CANCELLED -> new AsynchronousCloseException();
-            case IoRoute.CLOSED -> closed(failure.get());
+            case IoStatus.INTERRUPTED -> new InterruptedIOException(interrupted);
+            case IoStatus.CANCELLED -> new AsynchronousCloseException();
+            case IoStatus.CLOSED -> closed(failure.get());
             default -> throw new IllegalStateException("unknown status " + status);
         };
     }

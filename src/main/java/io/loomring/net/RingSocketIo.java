@@ -1,6 +1,7 @@
 package io.loomring.net;
 
 import io.loomring.IoRoute;
+import io.loomring.IoStatus;
 import io.loomring.IoScheduler;
 import io.loomring.ffm.Errno;
 import io.loomring.ffm.Native;
@@ -147,7 +148,7 @@ final class RingSocketIo {
             }
         }
         int r = receive ? route.receive(fd.fd(), buffer, timeoutNanos) : route.send(fd.fd(), buffer, timeoutNanos);
-        if (IoRoute.isStatus(r)) {
+        if (IoStatus.isStatus(r)) {
             throw fd.statusException(route, r, timeoutMessage);
         }
         return r;

@@ -2,6 +2,7 @@ package io.loomring.net;
 
 import io.loomring.ClosedFdException;
 import io.loomring.IoRoute;
+import io.loomring.IoStatus;
 import io.loomring.IoScheduler;
 import io.loomring.ffm.Errno;
 import io.loomring.ffm.LibC;
@@ -178,8 +179,8 @@ final class SocketFd {
             }
         }
         int status = route.await(fd, readable ? Poll.POLLIN : Poll.POLLOUT, timeoutNanos);
-        if (status != IoRoute.READY) {
-            if (!IoRoute.isStatus(status)) { // the kernel refused the poll
+        if (status != IoStatus.READY) {
+            if (!IoStatus.isStatus(status)) { // the kernel refused the poll
                 throw new IOException("cannot await fd " + fd + ": " + Errno.describe(-status));
             }
             throw statusException(route, status, timeoutMessage);
@@ -195,11 +196,11 @@ final class SocketFd {
      */
     IOException statusException(IoRoute route, int status, String timeoutMessage) {
         return switch (status) {
-            case IoRoute.TIMED_OUT -> isClosing()
+            case IoStatus.TIMED_OUT -> isClosing()
                     ? new AsynchronousCloseException() : new SocketTimeoutException(timeoutMessage);
-            case IoRoute.INTERRUPTED -> closeByInterrupt();
-            case IoRoute.CANCELLED -> new AsynchronousCloseException();
-            case IoRoute.CLOSED -> route.closedException();
+            case IoStatus.INTERRUPTED -> closeByInterrupt();
+            case IoStatus.CANCELLED -> new AsynchronousCloseException();
+            case IoStatus.CLOSED -> route.closedException();
             default -> throw new IllegalArgumentException("not a status: " + status);
         };
     }

@@ -2,6 +2,7 @@ package io.loomring.net;
 
 import io.loomring.BackgroundSend;
 import io.loomring.IoRoute;
+import io.loomring.IoStatus;
 import io.loomring.IoScheduler;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -111,12 +112,12 @@ final class WriteBehind {
                 }
             }
             int r = pending.join(remaining);
-            if (r == IoRoute.TIMED_OUT || r == IoRoute.INTERRUPTED) {
+            if (r == IoStatus.TIMED_OUT || r == IoStatus.INTERRUPTED) {
                 // The send goes on, to be waited for again; an interrupt closes the socket, which cancels it.
-                throw r == IoRoute.TIMED_OUT ? new SocketTimeoutException(timeoutMessage)
+                throw r == IoStatus.TIMED_OUT ? new SocketTimeoutException(timeoutMessage)
                         : fd.statusException(route, r, timeoutMessage);
             }
-            if (IoRoute.isStatus(r)) {
+            if (IoStatus.isStatus(r)) {
                 pending = null; // cancelled by close, or the scheduler closed: the send is over
                 throw fd.statusException(route, r, timeoutMessage);
             }
