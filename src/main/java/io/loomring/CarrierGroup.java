@@ -187,10 +187,24 @@ final class CarrierGroup {
 
     /**
      * A factory of virtual threads carried by this group; {@code namePrefix} null for unnamed
-     * threads, else threads named prefix + a number.
+     * threads, else threads named prefix + a number. Where the JVM refuses carried threads it makes
+     * ordinary virtual threads (named prefix + a number counted from 0), refused after close too.
      */
     ThreadFactory threadFactory(String namePrefix) {
-        return task -> newThread(task, namePrefix);
+        if (VirtualThreads.unavailableReason() == null) {
+            return task -> newThread(task, namePrefix);
+        }
+        Thread.Builder.OfVirtual builder = Thread.ofVirtual();
+        if (namePrefix != null) {
+            builder.name(namePrefix, 0);
+        }
+        ThreadFactory ordinary = builder.factory();
+        return task -> {
+            if (isTerminated()) {
+                throw new RejectedExecutionException("Loomring scheduler is closed");
+            }
+            return ordinary.newThread(task);
+        };
     }
 
     private Thread newThread(Runnable task, String namePrefix) {

@@ -24,32 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Parks threads until file descriptors are ready, with carrier threads doing the waiting in the
  * kernel (io_uring, or epoll where io_uring is unavailable), and runs virtual threads on those
- * carriers.
- *
- * <h2>Carriers</h2>
- * A scheduler has {@linkplain Builder#carriers(int) one or more carriers}: platform threads that
- * each own a ring (or an epoll set) and a run queue. Virtual threads made by {@link #threadFactory()}
- * run on a carrier: their awaits go straight into that carrier's ring with no hand-off and no
- * syscall of their own, and the completion resumes them on the same carrier, between two kernel
- * calls. Awaits from platform threads are handed to a carrier through its request queue. Carried
- * threads need
- * {@code --add-opens java.base/java.lang=ALL-UNNAMED}; without it {@link #threadFactory()} makes
- * ordinary virtual threads and {@link #carrierReason()} says why.
- *
- * <h2>Sub-pollers</h2>
- * Awaits from ordinary virtual threads (made by the application, a framework, or
- * {@link Thread#ofVirtual()}, and running on the JDK's own scheduler) go to
- * {@linkplain Builder#subPollers(int) sub-pollers}: virtual threads on that same scheduler that each
- * own a ring (or an epoll set), reap it without blocking while completions keep coming, yielding
- * between rounds so the threads they woke run on the same platform thread at once, and park on a
- * carrier only when idle. An await from such a thread is a queue push (the sub-poller arms it at its
- * next round, many in one kernel call); no flag is needed. With no sub-pollers these awaits go to
- * the carriers too.
- *
- * <p>A carrier has none of the JDK scheduler's compensation: a carried thread that blocks its
- * platform thread (pinned in a native frame, or a blocking call that does not go through Loomring
- * or the JDK's virtual-thread support) stalls every other thread on that carrier. Such a stall of
- * over a second is logged with the thread's stack.
+ * carriers. The package comment says how carriers and sub-pollers divide the work.
  *
  * <p>Typical use, on a virtual thread, with a non-blocking fd:
  * <pre>{@code
@@ -192,22 +167,9 @@ public final class IoScheduler implements AutoCloseable {
      * counted from 0 ({@code null} for unnamed threads).
      */
     public ThreadFactory threadFactory(String namePrefix) {
-        if (!carriesThreads()) {
-            if (fallbackLogged.compareAndSet(false, true)) {
-                // Once per scheduler: an application that asked for carried threads runs without them.
-                LOG.log(System.Logger.Level.WARNING, "Loomring scheduler {0}: {1}", this, carrierReason);
-            }
-            Thread.Builder.OfVirtual builder = Thread.ofVirtual();
-            if (namePrefix != null) {
-                builder.name(namePrefix, 0);
-            }
-            ThreadFactory ordinary = builder.factory();
-            return task -> {
-                if (group.isTerminated()) {
-                    throw new RejectedExecutionException("Loomring scheduler is closed");
-                }
-                return ordinary.newThread(task);
-            };
+        if (!carriesThreads() && fallbackLogged.compareAndSet(false, true)) {
+            // Once per scheduler: an application that asked for carried threads runs without them.
+            LOG.log(System.Logger.Level.WARNING, "Loomring scheduler {0}: {1}", this, carrierReason);
         }
         return group.threadFactory(namePrefix);
     }
@@ -305,18 +267,15 @@ public final class IoScheduler implements AutoCloseable {
     }
 
     /**
-     * Completion-mode {@code recv(2)}: a {@code RECV} goes into the ring of the calling thread's
-     * carrier or sub-poller (no syscall of its own; the poller submits it with everything else at its
-     * next kernel call), and the thread parks
-     * until it completes. A timeout or an interrupt cancels the request in the kernel and still
-     * waits for its final completion, so {@code buffer} is never written after this returns, and
-     * bytes that arrived before the cancel took effect are returned, never lost.
+     * Completion-mode {@code recv(2)}: {@link IoRoute#receive} on the calling thread's route, its
+     * statuses thrown. The {@code RECV} goes into the ring of the thread's carrier or sub-poller
+     * and the thread parks until its final completion; bytes that arrived before a timeout's or an
+     * interrupt's cancel took effect are returned, and {@code buffer} is never written afterwards.
      *
      * @param buffer       native memory to receive into (at most its size, capped at 2 GiB)
      * @param timeoutNanos how long to wait, or 0 or less to wait without limit
-     * @return what the kernel returned: bytes received (0 at end of stream), or a negative errno
-     *         (for example {@code -ECONNRESET})
-     * @throws SocketTimeoutException if the timeout elapsed before anything arrived
+     * @return bytes received (0 at end of stream), or a negative errno (for example {@code -ECONNRESET})
+     * @throws SocketTimeoutException     if the timeout elapsed before anything arrived
      * @throws InterruptedIOException     if interrupted (the interrupt status stays set)
      * @throws AsynchronousCloseException if {@link #cancel} was called for {@code fd}
      * @throws IOException                if the scheduler is closed
@@ -353,15 +312,12 @@ public final class IoScheduler implements AutoCloseable {
     }
 
     /**
-     * Starts a completion-mode {@code send(2)} of all of {@code buffer} (with {@code MSG_NOSIGNAL}
-     * and {@code MSG_WAITALL}) and returns at once: write-behind. The kernel reads {@code buffer}
-     * until the send's final completion, so the caller keeps it alive and untouched until
-     * {@code onDone} has run, and learns the outcome from {@link BackgroundSend#await}. Only
-     * {@link #cancel} (or closing the scheduler) cancels it; until then it holds the fd, so the
-     * caller must not close the fd before {@code onDone} has run either.
+     * Starts a completion-mode {@code send(2)} of all of {@code buffer} and returns at once
+     * (write-behind): {@link IoRoute#sendInBackground} on the calling thread's route. The caller
+     * keeps {@code buffer} alive and untouched, and the fd open, until {@code onDone} has run (mostly
+     * on the carrier: it must be short and must not block); {@link BackgroundSend#await} gives the
+     * outcome. Only {@link #cancel} (or closing the scheduler) cancels it.
      *
-     * @param onDone run once when the send's final completion is in, mostly on the carrier thread:
-     *               it must be short and must not block
      * @throws IllegalStateException    unless {@link #completionMode()} is true
      * @throws IllegalArgumentException if {@code fd < 0} or {@code buffer} is not native
      * @throws IOException              if the scheduler is closed
@@ -475,21 +431,12 @@ public final class IoScheduler implements AutoCloseable {
         private Builder() {}
 
         /**
-         * Whether the io_uring rings of the sub-pollers ask the kernel for cooperative task work
-         * (COOP_TASKRUN, Linux 5.19+). Default true; for {@link #shared()} the system property
-         * {@code loomring.cooperativeTaskRun=false} turns it off.
-         *
-         * <p>A sub-poller's ring is entered from whichever platform thread of the JDK's scheduler
-         * carries the sub-poller, and the kernel posts each completion through task work of the
-         * thread that submitted the request. By default it interrupts that thread for it, with an
-         * inter-processor interrupt when the thread runs on another CPU: on the HTTP benchmark once
-         * every three to seven requests. Cooperative task work interrupts nobody: it runs at the thread's
-         * next entry into the kernel (a sub-poller's round enters whenever the ring flags pending
-         * work, which posts what its own platform thread holds). A thread that is parked or blocked
-         * in a syscall is still woken for it, but one that computes in user space without entering
-         * the kernel can hold a completion back until the scheduler's next tick (at most 1/HZ, 4 ms
-         * at HZ=250). Off, every completion is posted at once, at the cost of those interrupts.
-         * Carriers' rings are not affected (their task work waits for their own kernel calls anyway).
+         * Whether the sub-pollers' io_uring rings ask for cooperative task work (COOP_TASKRUN,
+         * Linux 5.19+): the kernel then posts a completion at the submitting thread's next kernel
+         * entry instead of interrupting it, which can hold a completion back until the next
+         * scheduler tick (at most 1/HZ) behind a thread that computes in user space. Default true;
+         * for {@link #shared()} the system property {@code loomring.cooperativeTaskRun=false}
+         * turns it off. Carriers' rings are not affected.
          */
         public Builder cooperativeTaskRun(boolean enabled) {
             this.cooperativeTaskRun = enabled;
@@ -497,10 +444,9 @@ public final class IoScheduler implements AutoCloseable {
         }
 
         /**
-         * Whether Loomring's sockets may return from a write in completion mode once its bytes are
-         * queued in the ring ({@link IoScheduler#writesBehind()}). Default true; false makes every write wait
-         * until the kernel has taken its bytes. For {@link #shared()} the system property
-         * {@code loomring.writeBehind=false} does the same.
+         * Whether sockets may return from a write in completion mode once its bytes are queued in
+         * the ring ({@link IoScheduler#writesBehind()}). Default true; for {@link #shared()}:
+         * {@code loomring.writeBehind=false}.
          */
         public Builder writeBehind(boolean enabled) {
             this.writeBehind = enabled;
@@ -508,10 +454,9 @@ public final class IoScheduler implements AutoCloseable {
         }
 
         /**
-         * Whether Loomring's sockets read and write through the ring (RECV/SEND) on threads carried
-         * by io_uring carriers. Default true; false keeps them in readiness mode (a non-blocking
-         * syscall, and a poll on EAGAIN) everywhere. For {@link #shared()} the system property
-         * {@code loomring.socketIo=readiness} does the same.
+         * Whether sockets read and write through the ring (RECV/SEND) where they can; false keeps
+         * them in readiness mode (a non-blocking syscall, a poll on EAGAIN). Default true; for
+         * {@link #shared()}: {@code loomring.socketIo=readiness}.
          */
         public Builder completionIo(boolean enabled) {
             this.completionIo = enabled;
@@ -519,10 +464,8 @@ public final class IoScheduler implements AutoCloseable {
         }
 
         /**
-         * How many carriers: platform threads that each own a ring (or epoll set) and carry virtual
-         * threads. Default: the number of available processors.
-         *
-         * @throws IllegalArgumentException unless 1..1024
+         * How many carriers (platform threads with a ring or epoll set each, carrying virtual
+         * threads). Default: the available processors. @throws IllegalArgumentException unless 1..1024
          */
         public Builder carriers(int carriers) {
             this.carriers = SchedulerSettings.checkCarriers(carriers);
@@ -530,9 +473,8 @@ public final class IoScheduler implements AutoCloseable {
         }
 
         /**
-         * How many sub-pollers serve awaits from ordinary virtual threads (see the class comment);
-         * 0 sends those awaits to the carriers. Default: {@link #defaultSubPollers()}. For
-         * {@link #shared()} the system property {@code loomring.subPollers} sets it.
+         * How many sub-pollers serve ordinary virtual threads; 0 sends their awaits to the carriers.
+         * Default: {@link #defaultSubPollers()}; for {@link #shared()}: {@code loomring.subPollers}.
          *
          * @throws IllegalArgumentException unless 0..1024
          */
@@ -541,10 +483,7 @@ public final class IoScheduler implements AutoCloseable {
             return this;
         }
 
-        /**
-         * The default sub-poller count: one per available processor (the JDK's scheduler has as
-         * many platform threads, and a sub-poller's woken threads run on its own one), at most 32.
-         */
+        /** The default sub-poller count: one per available processor, at most 32. */
         public static int defaultSubPollers() {
             return SchedulerSettings.defaultSubPollers();
         }
@@ -556,8 +495,8 @@ public final class IoScheduler implements AutoCloseable {
         }
 
         /**
-         * Submission-queue entries of the io_uring ring (the CQ gets twice as many). The kernel
-         * rounds up to a power of two. Default 256; ignored by epoll.
+         * Submission-queue entries of each io_uring ring (the CQ gets twice as many; the kernel
+         * rounds up to a power of two). Default 256; ignored by epoll.
          *
          * @throws IllegalArgumentException unless 1..32768
          */
@@ -575,10 +514,7 @@ public final class IoScheduler implements AutoCloseable {
             return this;
         }
 
-        /**
-         * Test seam: the scheduler of the sub-pollers' virtual threads (default: the JDK's), for
-         * example one whose platform threads retire after milliseconds instead of 30 s.
-         */
+        /** Test seam: the scheduler of the sub-pollers' virtual threads (default: the JDK's). */
         Builder subPollerScheduler(Executor scheduler) {
             this.subPollerScheduler = Objects.requireNonNull(scheduler, "scheduler");
             return this;
