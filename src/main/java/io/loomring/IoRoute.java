@@ -1,5 +1,6 @@
 package io.loomring;
 
+import io.loomring.ffm.Poll;
 import io.loomring.poller.Await;
 import io.loomring.poller.BackgroundOperation;
 import io.loomring.poller.Completion;
@@ -68,15 +69,29 @@ public final class IoRoute {
     }
 
     /**
-     * Parks the calling thread until {@code fd} has one of {@code events} ({@code POLLIN},
-     * {@code POLLOUT}), at most {@code timeoutNanos} (0: no limit).
+     * Parks the calling thread until {@code fd} is readable, at most {@code timeoutNanos} (0: no
+     * limit).
      *
      * @return {@link IoStatus#READY}, {@link IoStatus#TIMED_OUT}, {@link IoStatus#INTERRUPTED},
      *         {@link IoStatus#CANCELLED}, {@link IoStatus#CLOSED}, or {@code -errno} when the kernel
      *         refused the poll
      * @throws IllegalArgumentException if {@code fd} or {@code timeoutNanos} is negative
      */
-    public int await(int fd, int events, long timeoutNanos) {
+    public int awaitReadable(int fd, long timeoutNanos) {
+        return await(fd, Poll.POLLIN, timeoutNanos);
+    }
+
+    /**
+     * Parks the calling thread until {@code fd} is writable, as {@link #awaitReadable}.
+     *
+     * @return as {@link #awaitReadable}
+     */
+    public int awaitWritable(int fd, long timeoutNanos) {
+        return await(fd, Poll.POLLOUT, timeoutNanos);
+    }
+
+    /** Parks until {@code fd} has one of {@code events}; see {@link #awaitReadable}. */
+    int await(int fd, int events, long timeoutNanos) {
         checkArguments(fd, timeoutNanos);
         if (closed.getAsBoolean()) {
             return IoStatus.CLOSED;

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.loomring.ffm.Errno;
-import io.loomring.ffm.Poll;
 import io.loomring.net.TcpServerSocket;
 import io.loomring.net.TcpSocket;
 import java.lang.foreign.Arena;
@@ -58,15 +57,15 @@ class IoRouteTest {
             assertSame(route, io.route(p.readEnd()), "one route per poller and kind: choosing allocates nothing");
             assertFalse(route.completionMode(), "a platform thread parks for real: readiness mode");
 
-            assertEquals(IoStatus.TIMED_OUT, route.await(p.readEnd(), Poll.POLLIN, TIMEOUT_50_MS));
+            assertEquals(IoStatus.TIMED_OUT, route.awaitReadable(p.readEnd(), TIMEOUT_50_MS));
             Fds.write(p.writeEnd(), 1);
-            assertEquals(IoStatus.READY, route.await(p.readEnd(), Poll.POLLIN, 0));
+            assertEquals(IoStatus.READY, route.awaitReadable(p.readEnd(), 0));
             Fds.read(p.readEnd(), 1);
 
             AtomicReference<Thread> waiter = new AtomicReference<>();
             CompletableFuture<Integer> cancelled = start(Thread.ofVirtual().factory(), () -> {
                 waiter.set(Thread.currentThread());
-                return io.route(p.readEnd()).await(p.readEnd(), Poll.POLLIN, 0);
+                return io.route(p.readEnd()).awaitReadable(p.readEnd(), 0);
             });
             awaitParked(waiter);
             io.cancel(p.readEnd());
@@ -75,16 +74,16 @@ class IoRouteTest {
             waiter.set(null);
             CompletableFuture<Integer> interrupted = start(Thread.ofVirtual().factory(), () -> {
                 waiter.set(Thread.currentThread());
-                int s = io.route(p.readEnd()).await(p.readEnd(), Poll.POLLIN, 0);
+                int s = io.route(p.readEnd()).awaitReadable(p.readEnd(), 0);
                 return Thread.currentThread().isInterrupted() ? s : -1;
             });
             awaitParked(waiter);
             waiter.get().interrupt();
             assertEquals(IoStatus.INTERRUPTED, get(interrupted), "and the interrupt status stays set");
 
-            assertThrows(IllegalArgumentException.class, () -> route.await(p.readEnd(), Poll.POLLIN, -1));
+            assertThrows(IllegalArgumentException.class, () -> route.awaitReadable(p.readEnd(), -1));
             io.close();
-            assertEquals(IoStatus.CLOSED, route.await(p.readEnd(), Poll.POLLIN, 0));
+            assertEquals(IoStatus.CLOSED, route.awaitReadable(p.readEnd(), 0));
             assertEquals("Loomring scheduler is closed", route.closedException().getMessage());
         }
     }

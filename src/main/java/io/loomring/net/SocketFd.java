@@ -7,7 +7,6 @@ import io.loomring.IoScheduler;
 import io.loomring.ffm.Errno;
 import io.loomring.ffm.LibC;
 import io.loomring.ffm.Native;
-import io.loomring.ffm.Poll;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -178,7 +177,7 @@ final class SocketFd {
                 throw new SocketTimeoutException(timeoutMessage);
             }
         }
-        int status = route.await(fd, readable ? Poll.POLLIN : Poll.POLLOUT, timeoutNanos);
+        int status = readable ? route.awaitReadable(fd, timeoutNanos) : route.awaitWritable(fd, timeoutNanos);
         if (status != IoStatus.READY) {
             if (!IoStatus.isStatus(status)) { // the kernel refused the poll
                 throw new IOException("cannot await fd " + fd + ": " + Errno.describe(-status));
