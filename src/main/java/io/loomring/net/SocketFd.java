@@ -106,7 +106,7 @@ final class SocketFd {
 
     /** True once close has started. */
     boolean isClosing() {
-        return ((int) OPS.getVolatile(this) & CLOSING) != 0;
+        return ((int) OPS.getVolatile(this) & CLOSING) != 0; // volatile: sees a close begun on any thread
     }
 
     /**
@@ -120,6 +120,8 @@ final class SocketFd {
             if ((v & CLOSING) != 0) {
                 throw closedException();
             }
+            // Volatile CAS: either it counts this operation before close sets CLOSING (and close
+            // then waits for it), or it fails and the loop sees CLOSING.
             if (OPS.weakCompareAndSet(this, v, v + 1)) {
                 return;
             }
@@ -140,6 +142,8 @@ final class SocketFd {
      * the last one. It never closes, since that thread may be the carrier.
      */
     void endBackground() {
+        // Volatile add: the operation's accesses to the fd and its buffers happen before a closer
+        // that reads the count as zero frees them.
         int v = (int) OPS.getAndAdd(this, -1) - 1;
         if (v == CLOSING) {
             Thread t = closer;
@@ -250,6 +254,7 @@ final class SocketFd {
                 return;
             }
             closer = Thread.currentThread();
+            // Volatile add: from here no begin() succeeds, and the count returned is what to wait for.
             int v = (int) OPS.getAndAdd(this, CLOSING);
             if ((v & COUNT_MASK) != 0) {
                 drainInFlight();
@@ -281,7 +286,7 @@ final class SocketFd {
 
     private void drainInFlight() {
         boolean interrupted = false;
-        while (((int) OPS.getVolatile(this) & COUNT_MASK) != 0) {
+        while (((int) OPS.getVolatile(this) & COUNT_MASK) != 0) { // volatile: pairs with endBackground's add
             scheduler.cancel(fd);
             if (((int) OPS.getVolatile(this) & COUNT_MASK) == 0) {
                 break;

@@ -47,7 +47,7 @@ public final class CompletionQueue {
         this.overflowOffset = offsets.cqOverflow();
         this.mask = ring.get(ValueLayout.JAVA_INT, offsets.cqMask());
         this.entries = ring.get(ValueLayout.JAVA_INT, offsets.cqEntries());
-        this.localHead = (int) INT.getAcquire(ring, headOffset);
+        this.localHead = (int) INT.getAcquire(ring, headOffset); // acquire: as every read of a kernel-shared index
     }
 
     /** Number of CQ slots. */
@@ -57,12 +57,13 @@ public final class CompletionQueue {
 
     /** Completions posted and not yet reaped. */
     public int ready() {
+        // Acquire: pairs with the kernel's release store of the tail (CQEs below it are written).
         return (int) INT.getAcquire(ring, tailOffset) - localHead;
     }
 
     /** CQEs the kernel had to drop (only when it could not allocate overflow entries). */
     public int overflow() {
-        return (int) INT.getAcquire(ring, overflowOffset);
+        return (int) INT.getAcquire(ring, overflowOffset); // acquire: a counter the kernel bumps
     }
 
     /**
@@ -74,6 +75,8 @@ public final class CompletionQueue {
     public int reap(Handler handler) {
         final int start = localHead;
         int head = start;
+        // Acquire: pairs with the kernel's release store of the tail, so every CQE below it is
+        // visible before it is read here.
         int tail = (int) INT.getAcquire(ring, tailOffset);
         try {
             while (head != tail) {
@@ -87,6 +90,8 @@ public final class CompletionQueue {
         } finally {
             if (head != start) {
                 localHead = head;
+                // Release: the reads of these CQEs happen before the kernel, which loads the head
+                // with acquire, may write their slots again.
                 INT.setRelease(ring, headOffset, head);
             }
         }

@@ -46,7 +46,7 @@ public final class SubmissionQueue {
         this.arrayOffset = offsets.sqArray();
         this.mask = ring.get(ValueLayout.JAVA_INT, offsets.sqMask());
         this.entries = ring.get(ValueLayout.JAVA_INT, offsets.sqEntries());
-        this.localTail = (int) INT.getAcquire(ring, tailOffset);
+        this.localTail = (int) INT.getAcquire(ring, tailOffset); // acquire: as every read of a kernel-shared index
     }
 
     /** Number of SQ slots. */
@@ -56,6 +56,7 @@ public final class SubmissionQueue {
 
     /** Slots that can be filled before the kernel consumes more. */
     public int free() {
+        // Acquire: pairs with the kernel's release store of the head (slots below it are consumed).
         return entries - (localTail - (int) INT.getAcquire(ring, headOffset));
     }
 
@@ -66,6 +67,8 @@ public final class SubmissionQueue {
      * @return false when the queue is full: publish, submit, and try again
      */
     public boolean prepare(byte opcode, int fd, long addr, int len, int opFlags, long userData) {
+        // Acquire: pairs with the kernel's release store of the head, so the kernel has finished
+        // reading a slot below it before it is zeroed and filled again here.
         int head = (int) INT.getAcquire(ring, headOffset);
         if (localTail - head >= entries) {
             return false;
@@ -117,12 +120,14 @@ public final class SubmissionQueue {
      * @return how many entries the kernel has not consumed yet (the {@code to_submit} for enter)
      */
     public int publish() {
+        // Release: the SQEs and index-array slots written by prepare() are visible before the new
+        // tail, which the kernel loads with acquire.
         INT.setRelease(ring, tailOffset, localTail);
-        return localTail - (int) INT.getAcquire(ring, headOffset);
+        return localTail - (int) INT.getAcquire(ring, headOffset); // acquire: as in free()
     }
 
     /** The SQ flags word (NEED_WAKEUP, CQ_OVERFLOW, TASKRUN), read with acquire. */
     public int flags() {
-        return (int) INT.getAcquire(ring, flagsOffset);
+        return (int) INT.getAcquire(ring, flagsOffset); // acquire: flags the kernel sets
     }
 }
