@@ -81,7 +81,19 @@ loomring_install() {
   fi
   echo "installing ${missing[*]} (apt-get)"
   DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null &&
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null || return 1
+  # A package dpkg counts as installed while its command is gone (deleted by hand) is skipped by
+  # a plain install: reinstall what is still missing.
+  local again=()
+  for pair in "$@"; do
+    what="${pair%%:*}"
+    if [[ "$what" != */* ]] && ! command -v "$what" >/dev/null 2>&1; then
+      again+=("${pair#*:}")
+    fi
+  done
+  [ ${#again[@]} -eq 0 ] && return 0
+  echo "reinstalling ${again[*]} (apt-get): installed, but the command is missing"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --reinstall "${again[@]}" >/dev/null
 }
 
 # Removes ANSI colour codes (Maven 3.8 prints colour resets even in batch mode).
