@@ -22,7 +22,7 @@ final class Outcomes {
      * A decided operation's result: bytes or {@code -errno} as the kernel gave them, except that a
      * cancellation becomes the status of whoever asked for it.
      *
-     * @param closed the operation's poller has stopped (its close cancels what is left)
+     * @param closed the scheduler serves no more (its close cancels what is left)
      */
     static int operationResult(Operation op, boolean closed) {
         int res = op.result();
