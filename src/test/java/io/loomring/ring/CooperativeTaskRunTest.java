@@ -1,5 +1,6 @@
 package io.loomring.ring;
 
+import static io.loomring.ffm.Poll.POLLIN;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -26,7 +27,6 @@ import org.junit.jupiter.api.Test;
  * Here the submitter sleeps for 20 s while the test, another thread, expects the CQE in 5.
  */
 class CooperativeTaskRunTest {
-    private static final int POLLIN = 0x001;
     private static final long USER_DATA = 77;
     /** The submitter's name, which is also its kernel task's comm (at most 15 characters). */
     private static final String SUBMITTER = "coop-submitter";

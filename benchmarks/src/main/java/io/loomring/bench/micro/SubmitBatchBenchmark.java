@@ -1,5 +1,7 @@
 package io.loomring.bench.micro;
 
+import static io.loomring.ffm.Poll.POLLIN;
+
 import io.loomring.ffm.IoUringSyscalls;
 import io.loomring.ring.CompletionQueue;
 import io.loomring.ring.IoUring;
@@ -34,7 +36,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class SubmitBatchBenchmark {
-    private static final int POLLIN = 0x001;
 
     private IoUring ring;
     private SubmissionQueue sq;

@@ -1,5 +1,8 @@
 package io.loomring.jcstress.tests;
 
+import static io.loomring.ffm.Poll.POLLIN;
+import static io.loomring.ffm.Poll.POLLOUT;
+
 import io.loomring.jcstress.sim.SimulatedRing;
 import io.loomring.ring.SubmissionQueue;
 import org.openjdk.jcstress.annotations.Actor;
@@ -36,8 +39,6 @@ public class SqPublicationTest {
     static final int START = -1;
     static final int FD_1 = 7;
     static final int FD_2 = 8;
-    static final int POLLIN = 0x1;
-    static final int POLLOUT = 0x4;
     static final long USER_DATA_1 = 0x0000_0003_0000_0001L;
     static final long USER_DATA_2 = 0x0000_0004_0000_0002L;
 
