@@ -62,7 +62,7 @@ public final class BackgroundSend {
         if (s == Completion.CLOSED) {
             return IoStatus.CLOSED;
         }
-        return Outcomes.operationResult(op, closed.getAsBoolean());
+        return Outcomes.operationResult(op, closed);
     }
 
     /**

@@ -35,7 +35,11 @@ public final class IoRoute {
     /** Sockets use the ring on this route (operations, and completion I/O not turned off). */
     private final boolean completionMode;
     private final boolean writeBehind;
-    /** True once the scheduler serves no more (any of its pollers stopped). */
+    /**
+     * True once the scheduler serves no more (any of its pollers stopped): a scan of every poller,
+     * so the hot paths of ring operations ask their own poller instead, and this only before an
+     * await and for a cancel nobody asked for.
+     */
     private final BooleanSupplier closed;
     /** The scheduler's first poller failure, or null: what {@link #closedException()} reports. */
     private final Supplier<Throwable> failure;
@@ -56,7 +60,7 @@ public final class IoRoute {
      * was not turned off ({@link IoScheduler.Builder#completionIo}).
      */
     public boolean completionMode() {
-        return completionMode && !closed.getAsBoolean();
+        return completionMode && !poller.isTerminated();
     }
 
     /**
@@ -65,7 +69,7 @@ public final class IoRoute {
      * ({@link IoScheduler.Builder#writeBehind}).
      */
     public boolean writesBehind() {
-        return writeBehind && !closed.getAsBoolean();
+        return writeBehind && !poller.isTerminated();
     }
 
     /**
@@ -154,7 +158,7 @@ public final class IoRoute {
     public BackgroundSend sendInBackground(int fd, MemorySegment buffer, Runnable onDone) throws IOException {
         Objects.requireNonNull(onDone, "onDone");
         checkOperation(fd, buffer, 0);
-        if (closed.getAsBoolean()) {
+        if (poller.isTerminated()) {
             throw closedException();
         }
         BackgroundOperation op = new BackgroundOperation(fd, RingConstants.OP_SEND, buffer.address(),
@@ -175,7 +179,7 @@ public final class IoRoute {
 
     private int operation(int fd, byte opcode, MemorySegment buffer, long timeoutNanos) {
         checkOperation(fd, buffer, timeoutNanos);
-        if (closed.getAsBoolean()) {
+        if (poller.isTerminated()) {
             return IoStatus.CLOSED;
         }
         if (Thread.currentThread().isInterrupted()) {
@@ -185,7 +189,7 @@ public final class IoRoute {
         if (poller.runOperation(op, timeoutNanos) == Completion.CLOSED) {
             return IoStatus.CLOSED;
         }
-        return Outcomes.operationResult(op, closed.getAsBoolean());
+        return Outcomes.operationResult(op, closed);
     }
 
     private void checkOperation(int fd, MemorySegment buffer, long timeoutNanos) {

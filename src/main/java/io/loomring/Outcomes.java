@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 import java.nio.channels.AsynchronousCloseException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -22,9 +23,10 @@ final class Outcomes {
      * A decided operation's result: bytes or {@code -errno} as the kernel gave them, except that a
      * cancellation becomes the status of whoever asked for it.
      *
-     * @param closed the scheduler serves no more (its close cancels what is left)
+     * @param closed whether the scheduler serves no more (its close cancels what is left); asked
+     *               only for a cancel nobody asked for
      */
-    static int operationResult(Operation op, boolean closed) {
+    static int operationResult(Operation op, BooleanSupplier closed) {
         int res = op.result();
         if (res != -Errno.ECANCELED) {
             return res;
@@ -39,7 +41,7 @@ final class Outcomes {
         if (reason == Completion.TIMED_OUT) {
             return IoStatus.TIMED_OUT;
         }
-        return closed ? IoStatus.CLOSED : res;
+        return closed.getAsBoolean() ? IoStatus.CLOSED : res;
     }
 
     /** An await's status as {@link IoScheduler#awaitReadable(int, java.time.Duration)} reports it. */
