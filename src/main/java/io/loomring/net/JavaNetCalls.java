@@ -1,5 +1,7 @@
 package io.loomring.net;
 
+import io.loomring.socket.SocketCalls;
+import io.loomring.socket.SocketErrors;
 import io.loomring.ffm.LibC;
 import io.loomring.ffm.Native;
 import io.loomring.ffm.Sockets;

@@ -1,5 +1,6 @@
 package io.loomring.net;
 
+import io.loomring.socket.TcpOption;
 import java.net.SocketException;
 import java.net.SocketOption;
 import java.util.HashSet;

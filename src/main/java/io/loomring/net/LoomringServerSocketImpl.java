@@ -1,5 +1,10 @@
 package io.loomring.net;
 
+import io.loomring.socket.ListeningSocket;
+import io.loomring.socket.SocketCalls;
+import io.loomring.socket.SocketFd;
+import io.loomring.socket.StreamSocket;
+import io.loomring.socket.TcpOption;
 import io.loomring.IoScheduler;
 import io.loomring.ffm.LibC;
 import io.loomring.ffm.Native;

@@ -1,5 +1,12 @@
 package io.loomring.net;
 
+import io.loomring.socket.SocketCalls;
+import io.loomring.socket.SocketFd;
+import io.loomring.socket.SocketInputStream;
+import io.loomring.socket.SocketOutputStream;
+import io.loomring.socket.StreamContract;
+import io.loomring.socket.StreamSocket;
+import io.loomring.socket.TcpOption;
 import io.loomring.IoScheduler;
 import io.loomring.ffm.Sockets;
 import java.io.IOException;

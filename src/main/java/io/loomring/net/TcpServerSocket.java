@@ -1,5 +1,7 @@
 package io.loomring.net;
 
+import io.loomring.socket.ListeningSocket;
+import io.loomring.socket.SocketFd;
 import io.loomring.IoScheduler;
 import java.io.Closeable;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.loomring.net;
 
+import io.loomring.socket.SocketMemory;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

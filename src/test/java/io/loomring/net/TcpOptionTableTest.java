@@ -1,5 +1,6 @@
 package io.loomring.net;
 
+import io.loomring.socket.TcpOption;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.net.SocketException;

@@ -1,4 +1,4 @@
-package io.loomring.net;
+package io.loomring.socket;
 
 import static org.junit.jupiter.api.Assertions.*;
 

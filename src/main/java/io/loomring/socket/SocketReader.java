@@ -1,4 +1,4 @@
-package io.loomring.net;
+package io.loomring.socket;
 
 import io.loomring.IoRoute;
 import io.loomring.ffm.Errno;
@@ -21,7 +21,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Every read runs as an operation on the fd ({@link SocketConnector#beginIo}), so a close
  * waits for it to leave its syscall.
  */
-final class SocketReader {
+public final class SocketReader {
     private final SocketFd fd;
     private final SocketConnector connector;
     private final RingSocketIo ring;
@@ -31,24 +31,24 @@ final class SocketReader {
     /** readv iovecs, under the lock; allocated on first scattering read. */
     private MemorySegment iov;
 
-    SocketReader(SocketFd fd, SocketConnector connector, RingSocketIo ring) {
+    public SocketReader(SocketFd fd, SocketConnector connector, RingSocketIo ring) {
         this.fd = fd;
         this.connector = connector;
         this.ring = ring;
     }
 
     /** How long a read may park, in nanoseconds; 0 for no limit. */
-    void setTimeout(long nanos) {
+    public void setTimeout(long nanos) {
         timeoutNanos = nanos;
     }
 
     /** True once input was shut down (reads return -1). */
-    boolean isShutdown() {
+    public boolean isShutdown() {
         return shutdown;
     }
 
     /** Reads into {@code dst}'s remaining bytes: 0 if none, -1 at end of stream. */
-    int read(ByteBuffer dst) throws IOException {
+    public int read(ByteBuffer dst) throws IOException {
         Objects.requireNonNull(dst, "dst");
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("read-only buffer");
@@ -77,7 +77,7 @@ final class SocketReader {
     }
 
     /** Reads up to {@code len} bytes into {@code b} from {@code off}: 0 if {@code len} is 0, -1 at end of stream. */
-    int read(byte[] b, int off, int len) throws IOException {
+    public int read(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
         lock.lock();
         try {
@@ -99,7 +99,7 @@ final class SocketReader {
      * Scattering read: with direct buffers one {@code readv}; with heap buffers it fills the first
      * buffer that has room. Returns 0 if no buffer has room, -1 at end of stream.
      */
-    long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+    public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
         Objects.checkFromIndexSize(offset, length, dsts.length);
         boolean allDirect = true;
         int first = -1;
@@ -135,7 +135,7 @@ final class SocketReader {
     }
 
     /** Shuts down the reading side: later reads return -1, a blocked read wakes and returns -1. */
-    void shutdown() throws IOException {
+    public void shutdown() throws IOException {
         connector.beginIo();
         try {
             SocketCalls.shutdown(fd.fd(), Sockets.SHUT_RD);

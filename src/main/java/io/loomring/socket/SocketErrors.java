@@ -1,4 +1,4 @@
-package io.loomring.net;
+package io.loomring.socket;
 
 import io.loomring.ffm.Errno;
 import java.net.BindException;
@@ -11,7 +11,7 @@ import java.net.SocketException;
  * text once, then its name (so a failure can be traced to the kernel's answer), then what was
  * being done: {@code "Connection refused (ECONNREFUSED) connecting to /127.0.0.1:1"}.
  */
-final class SocketErrors {
+public final class SocketErrors {
     private SocketErrors() {}
 
     // errnos the core's Errno table does not name
@@ -28,7 +28,7 @@ final class SocketErrors {
     /**
      * The errno's text, then its name, said once: {@code "Connection reset by peer (ECONNRESET)"}.
      */
-    static String describe(int errno) {
+    public static String describe(int errno) {
         return switch (errno) {
             case EPROTO -> "Protocol error (EPROTO)";
             case ENOTSOCK -> "Socket operation on non-socket (ENOTSOCK)";
@@ -44,7 +44,7 @@ final class SocketErrors {
     }
 
     /** A failed {@code connect}: {@code "Connection refused (ECONNREFUSED) connecting to /127.0.0.1:1"}. */
-    static SocketException connect(int errno, Object target) {
+    public static SocketException connect(int errno, Object target) {
         String msg = describe(errno) + " connecting to " + target;
         return switch (errno) {
             case Errno.ECONNREFUSED, Errno.ETIMEDOUT, Errno.ENOTCONN -> new ConnectException(msg);
@@ -58,7 +58,7 @@ final class SocketErrors {
      * A failed {@code bind} or {@code listen}: {@code "Address already in use (EADDRINUSE) binding
      * /127.0.0.1:80"}.
      */
-    static SocketException bind(int errno, Object address) {
+    public static SocketException bind(int errno, Object address) {
         String msg = describe(errno) + " binding " + address;
         return switch (errno) {
             case Errno.EADDRINUSE, Errno.EADDRNOTAVAIL, Errno.EACCES -> new BindException(msg);
@@ -71,7 +71,7 @@ final class SocketErrors {
      * (ECONNRESET)"} and {@code "Broken pipe (EPIPE)"} alone (they start as the JDK's messages do),
      * {@code "read failed: Bad file descriptor (EBADF)"} otherwise.
      */
-    static SocketException io(String what, int errno) {
+    public static SocketException io(String what, int errno) {
         return switch (errno) {
             case Errno.ECONNRESET, Errno.EPIPE -> new SocketException(describe(errno));
             default -> new SocketException(what + " failed: " + describe(errno));

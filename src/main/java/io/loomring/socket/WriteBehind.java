@@ -1,4 +1,4 @@
-package io.loomring.net;
+package io.loomring.socket;
 
 import io.loomring.BackgroundSend;
 import io.loomring.IoRoute;
@@ -23,7 +23,7 @@ import java.net.SocketTimeoutException;
  * closed under it. Everything here runs under the socket's write lock, except the send's own end,
  * {@link #sendDone}. Each call is given the route its caller chose for the whole write.
  */
-final class WriteBehind {
+public final class WriteBehind {
     /** The largest write sent behind; larger ones wait for the kernel as before. */
     static final int BUFFER_SIZE = 16 * 1024;
     /** The smallest buffer: a connection that only ever writes short replies keeps it that small. */
@@ -42,17 +42,17 @@ final class WriteBehind {
     private int pendingFrom;
     private int pendingLength;
 
-    WriteBehind(SocketFd fd) {
+    public WriteBehind(SocketFd fd) {
         this.fd = fd;
     }
 
     /** True when a write of {@code len} bytes by the calling thread can be sent behind on {@code route}. */
-    static boolean accepts(IoRoute route, long len) {
+    public static boolean accepts(IoRoute route, long len) {
         return len <= BUFFER_SIZE && route.writesBehind();
     }
 
     /** True while a send is in flight or its outcome is still to be reported. */
-    boolean hasPending() {
+    public boolean hasPending() {
         return pending != null;
     }
 
@@ -60,7 +60,7 @@ final class WriteBehind {
      * Copies {@code len} bytes of {@code src} and starts their send; {@link #finish} must have
      * run first. Inside an operation ({@link SocketFd#begin}).
      */
-    void start(IoRoute route, MemorySegment src, int len) throws IOException {
+    public void start(IoRoute route, MemorySegment src, int len) throws IOException {
         if (pending != null) {
             throw new IllegalStateException("a send is still in flight");
         }
@@ -101,7 +101,7 @@ final class WriteBehind {
      * @throws SocketTimeoutException   with {@code timeoutMessage} if the send is not done in time
      * @throws java.net.SocketException if the send failed (for example the connection was reset)
      */
-    void finish(IoRoute route, long timeoutNanos, String timeoutMessage) throws IOException {
+    public void finish(IoRoute route, long timeoutNanos, String timeoutMessage) throws IOException {
         long deadline = SocketFd.deadline(timeoutNanos);
         while (pending != null) {
             long remaining = 0;
@@ -137,7 +137,7 @@ final class WriteBehind {
      * {@link #CLOSE_WAIT_NANOS}, whichever is shorter) to finish, as a blocking write would have
      * waited for the peer. What it fails with is not close's to report.
      */
-    void finishBeforeClose(IoRoute route, long writeTimeoutNanos) {
+    public void finishBeforeClose(IoRoute route, long writeTimeoutNanos) {
         long wait = writeTimeoutNanos > 0 ? Math.min(writeTimeoutNanos, CLOSE_WAIT_NANOS) : CLOSE_WAIT_NANOS;
         try {
             finish(route, wait, "Write timed out");

@@ -1,4 +1,4 @@
-package io.loomring.net;
+package io.loomring.socket;
 
 import io.loomring.IoRoute;
 import io.loomring.ffm.Errno;
@@ -23,7 +23,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>The write timeout bounds each wait without progress: a write fails when it makes none that
  * long, and part of its data may have been sent by then.
  */
-final class SocketWriter {
+public final class SocketWriter {
     private static final String TIMED_OUT = "Write timed out";
 
     private final SocketFd fd;
@@ -37,7 +37,7 @@ final class SocketWriter {
     /** sendmsg msghdr followed by its iovecs, under the lock; allocated on first gathering write. */
     private MemorySegment msg;
 
-    SocketWriter(SocketFd fd, SocketConnector connector, RingSocketIo ring) {
+    public SocketWriter(SocketFd fd, SocketConnector connector, RingSocketIo ring) {
         this.fd = fd;
         this.connector = connector;
         this.ring = ring;
@@ -45,12 +45,12 @@ final class SocketWriter {
     }
 
     /** How long a write may go without progress, in nanoseconds; 0 for no limit. */
-    void setTimeout(long nanos) {
+    public void setTimeout(long nanos) {
         timeoutNanos = nanos;
     }
 
     /** Writes all of {@code src}; on an exception its position tells how much was written. */
-    int write(ByteBuffer src) throws IOException {
+    public int write(ByteBuffer src) throws IOException {
         Objects.requireNonNull(src, "src");
         lock.lock();
         try {
@@ -70,7 +70,7 @@ final class SocketWriter {
     }
 
     /** Writes {@code len} bytes of {@code b} from {@code off}. */
-    void write(byte[] b, int off, int len) throws IOException {
+    public void write(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
         lock.lock();
         try {
@@ -91,7 +91,7 @@ final class SocketWriter {
      * Gathering write of everything in the buffers: {@code sendmsg} when all are direct, one
      * buffer after the other otherwise. Returns the bytes written.
      */
-    long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
         Objects.checkFromIndexSize(offset, length, srcs.length);
         boolean allDirect = true;
         for (int i = offset; i < offset + length; i++) {
@@ -121,7 +121,7 @@ final class SocketWriter {
     }
 
     /** Shuts down the writing side, after the write still in the ring has left (before the FIN). */
-    void shutdown() throws IOException {
+    public void shutdown() throws IOException {
         lock.lock();
         try {
             connector.beginIo();
@@ -142,7 +142,7 @@ final class SocketWriter {
      * {@link WriteBehind#CLOSE_WAIT_NANOS}, to be sent. A close while another thread is writing
      * does not wait.
      */
-    void beforeClose() {
+    public void beforeClose() {
         if (lock.tryLock()) {
             try {
                 if (writeBehind.hasPending()) {

@@ -1,11 +1,11 @@
-package io.loomring.net;
+package io.loomring.socket;
 
 import io.loomring.ffm.Sockets;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 
 /** Vectored reads and writes: an iovec table filled from buffers, and the buffers moved on after. */
-final class Iovecs {
+public final class Iovecs {
     private Iovecs() {}
 
     /** iovecs per readv/sendmsg call; the rest of the buffers wait for the next call. */
@@ -20,7 +20,7 @@ final class Iovecs {
      *
      * @return the iovecs written
      */
-    static int fill(MemorySegment iov, ByteBuffer[] buffers, int from, int to) {
+    public static int fill(MemorySegment iov, ByteBuffer[] buffers, int from, int to) {
         int count = 0;
         for (int i = from; i < to && count < BATCH; i++) {
             if (buffers[i].hasRemaining()) {
@@ -32,7 +32,7 @@ final class Iovecs {
     }
 
     /** Moves the positions of {@code buffers[from..to)} past the {@code n} bytes a call moved. */
-    static void advance(ByteBuffer[] buffers, int from, int to, long n) {
+    public static void advance(ByteBuffer[] buffers, int from, int to, long n) {
         for (int i = from; i < to && n > 0; i++) {
             int step = (int) Math.min(buffers[i].remaining(), n);
             buffers[i].position(buffers[i].position() + step);

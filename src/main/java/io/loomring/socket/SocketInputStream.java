@@ -1,4 +1,4 @@
-package io.loomring.net;
+package io.loomring.socket;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,11 +10,11 @@ import java.util.Objects;
  * {@link SocketReader}; the face's {@link StreamContract} says what else a read checks and
  * throws, what {@code available()} is, and what closing closes.
  */
-final class SocketInputStream extends InputStream {
+public final class SocketInputStream extends InputStream {
     private final SocketReader reader;
     private final StreamContract contract;
 
-    SocketInputStream(SocketReader reader, StreamContract contract) {
+    public SocketInputStream(SocketReader reader, StreamContract contract) {
         this.reader = reader;
         this.contract = contract;
     }

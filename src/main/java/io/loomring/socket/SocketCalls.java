@@ -1,4 +1,4 @@
-package io.loomring.net;
+package io.loomring.socket;
 
 import io.loomring.ffm.Errno;
 import io.loomring.ffm.Native;
@@ -14,11 +14,11 @@ import java.net.SocketException;
  * The socket calls that are not on the data path (creation, options, addresses). Each allocates
  * its few bytes of native memory in a confined arena for the call.
  */
-final class SocketCalls {
+public final class SocketCalls {
     private SocketCalls() {}
 
     /** A new non-blocking, close-on-exec TCP socket of {@code family}. */
-    static int newTcpSocket(int family) throws SocketException {
+    public static int newTcpSocket(int family) throws SocketException {
         int fd = Sockets.socket(Native.threadCaptureState(), family,
                 Sockets.SOCK_STREAM | Sockets.SOCK_NONBLOCK | Sockets.SOCK_CLOEXEC, 0);
         if (fd < 0) {
@@ -27,7 +27,7 @@ final class SocketCalls {
         return fd;
     }
 
-    static void setInt(int fd, int level, int name, int value, String what) throws SocketException {
+    public static void setInt(int fd, int level, int name, int value, String what) throws SocketException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment v = arena.allocateFrom(ValueLayout.JAVA_INT, value);
             int r = Sockets.setsockopt(Native.threadCaptureState(), fd, level, name, v, 4);
@@ -37,7 +37,7 @@ final class SocketCalls {
         }
     }
 
-    static int getInt(int fd, int level, int name, String what) throws SocketException {
+    public static int getInt(int fd, int level, int name, String what) throws SocketException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment v = arena.allocate(ValueLayout.JAVA_INT);
             MemorySegment len = arena.allocateFrom(ValueLayout.JAVA_INT, 4);
@@ -50,7 +50,7 @@ final class SocketCalls {
     }
 
     /** SO_LINGER on with {@code seconds} (0: close sends RST); {@code seconds < 0} turns it off. */
-    static void setLinger(int fd, int seconds) throws SocketException {
+    public static void setLinger(int fd, int seconds) throws SocketException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment v = arena.allocate(Sockets.LINGER_SIZE, 4);
             v.set(ValueLayout.JAVA_INT, 0, seconds < 0 ? 0 : 1);
@@ -64,7 +64,7 @@ final class SocketCalls {
     }
 
     /** SO_LINGER's interval in seconds, or -1 when off. */
-    static int linger(int fd) throws SocketException {
+    public static int linger(int fd) throws SocketException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment v = arena.allocate(Sockets.LINGER_SIZE, 4);
             MemorySegment len = arena.allocateFrom(ValueLayout.JAVA_INT, Sockets.LINGER_SIZE);
@@ -81,7 +81,7 @@ final class SocketCalls {
      * The traffic class: IPV6_TCLASS on an IPv6 socket (and IP_TOS too, for the IPv4 traffic of a
      * dual-stack socket, as the JDK does), IP_TOS on an IPv4 socket.
      */
-    static void setTrafficClass(int fd, int family, int tc) throws SocketException {
+    public static void setTrafficClass(int fd, int family, int tc) throws SocketException {
         if (family == Sockets.AF_INET6) {
             setInt(fd, Sockets.IPPROTO_IPV6, Sockets.IPV6_TCLASS, tc, "IPV6_TCLASS");
             try {
@@ -95,24 +95,24 @@ final class SocketCalls {
     }
 
     /** The traffic class, as {@link #setTrafficClass} sets it. */
-    static int trafficClass(int fd, int family) throws SocketException {
+    public static int trafficClass(int fd, int family) throws SocketException {
         return family == Sockets.AF_INET6
                 ? getInt(fd, Sockets.IPPROTO_IPV6, Sockets.IPV6_TCLASS, "IPV6_TCLASS")
                 : getInt(fd, Sockets.IPPROTO_IP, Sockets.IP_TOS, "IP_TOS");
     }
 
     /** The pending socket error (SO_ERROR), cleared by reading it. */
-    static int takeSocketError(int fd) throws SocketException {
+    public static int takeSocketError(int fd) throws SocketException {
         return getInt(fd, Sockets.SOL_SOCKET, Sockets.SO_ERROR, "SO_ERROR");
     }
 
     /** getsockname. */
-    static InetSocketAddress localAddress(int fd) throws SocketException {
+    public static InetSocketAddress localAddress(int fd) throws SocketException {
         return address(fd, true);
     }
 
     /** getpeername. */
-    static InetSocketAddress peerAddress(int fd) throws SocketException {
+    public static InetSocketAddress peerAddress(int fd) throws SocketException {
         return address(fd, false);
     }
 
@@ -131,7 +131,7 @@ final class SocketCalls {
     }
 
     /** Binds and listens. */
-    static void bindAndListen(int fd, int family, InetSocketAddress address, int backlog) throws IOException {
+    public static void bindAndListen(int fd, int family, InetSocketAddress address, int backlog) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment addr = arena.allocate(Sockets.SOCKADDR_STORAGE_SIZE, 8);
             int len = Sockets.encode(address, family, addr);
@@ -148,7 +148,7 @@ final class SocketCalls {
     }
 
     /** shutdown(2); ENOTCONN (the peer is gone already) is not an error. */
-    static void shutdown(int fd, int how) throws SocketException {
+    public static void shutdown(int fd, int how) throws SocketException {
         int r = Sockets.shutdown(Native.threadCaptureState(), fd, how);
         if (r < 0 && r != -Errno.ENOTCONN) {
             throw new SocketException("shutdown failed: " + SocketErrors.describe(-r));

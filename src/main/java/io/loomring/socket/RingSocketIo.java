@@ -1,4 +1,4 @@
-package io.loomring.net;
+package io.loomring.socket;
 
 import io.loomring.IoRoute;
 import io.loomring.IoStatus;
@@ -28,7 +28,7 @@ import java.net.SocketTimeoutException;
  * <p>Every call is given the {@link IoRoute} its caller chose once for the whole read or write; a
  * status it returns becomes an exception in one place, {@link SocketFd#statusException}.
  */
-final class RingSocketIo {
+public final class RingSocketIo {
     /** Size of the socket-owned buffers for heap arrays (allocated on first use, freed with the socket). */
     private static final int BUFFER_SIZE = 16 * 1024;
 
@@ -40,7 +40,7 @@ final class RingSocketIo {
     /** An error the follow-up {@code recv(2)} of a read returned after its bytes: the next read's (read lock). */
     private int deferredErrno;
 
-    RingSocketIo(SocketFd fd) {
+    public RingSocketIo(SocketFd fd) {
         this.fd = fd;
     }
 
@@ -49,7 +49,7 @@ final class RingSocketIo {
      *
      * @return bytes received, or -1 at end of stream
      */
-    int receive(IoRoute route, MemorySegment dst, int len, long timeoutNanos) throws IOException {
+    public int receive(IoRoute route, MemorySegment dst, int len, long timeoutNanos) throws IOException {
         if (deferredErrno != 0) {
             int errno = deferredErrno;
             deferredErrno = 0;
@@ -112,7 +112,7 @@ final class RingSocketIo {
      *
      * @return bytes sent, at least 1
      */
-    long send(IoRoute route, MemorySegment src, long len, long timeoutNanos) throws IOException {
+    public long send(IoRoute route, MemorySegment src, long len, long timeoutNanos) throws IOException {
         boolean direct = src.isNative();
         if (!direct && sendBuffer == null) {
             sendBuffer = fd.memory().allocate(BUFFER_SIZE);

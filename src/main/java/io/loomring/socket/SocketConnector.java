@@ -1,4 +1,4 @@
-package io.loomring.net;
+package io.loomring.socket;
 
 import io.loomring.IoRoute;
 import io.loomring.ffm.Errno;
@@ -22,7 +22,7 @@ import java.util.Objects;
  * halfway closes the socket, as the JDK's {@code SocketChannel} does, since the fd's state is
  * then unknown.
  */
-final class SocketConnector {
+public final class SocketConnector {
     private static final int UNCONNECTED = 0;
     private static final int CONNECTING = 1;
     private static final int CONNECTED = 2;
@@ -34,19 +34,19 @@ final class SocketConnector {
     private volatile InetSocketAddress remote;
 
     /** @param remote the peer of an accepted socket (which is connected), or null */
-    SocketConnector(SocketFd fd, int family, InetSocketAddress remote) {
+    public SocketConnector(SocketFd fd, int family, InetSocketAddress remote) {
         this.fd = fd;
         this.family = family;
         this.remote = remote;
         this.state = remote != null ? CONNECTED : UNCONNECTED;
     }
 
-    boolean isConnected() {
+    public boolean isConnected() {
         return state == CONNECTED;
     }
 
     /** The peer's address, or null if not connected. Still known after close. */
-    InetSocketAddress remote() {
+    public InetSocketAddress remote() {
         return remote;
     }
 
@@ -55,7 +55,7 @@ final class SocketConnector {
      *
      * @throws NotYetConnectedException if not connected
      */
-    void beginIo() throws ClosedChannelException {
+    public void beginIo() throws ClosedChannelException {
         fd.begin();
         if (state != CONNECTED) {
             fd.end();
@@ -67,7 +67,7 @@ final class SocketConnector {
      * Connects to {@code address}, parking at most {@code timeoutNanos} (0: no limit of its own).
      * Closes the socket when the connect started and did not succeed.
      */
-    void connect(InetSocketAddress address, long timeoutNanos) throws IOException {
+    public void connect(InetSocketAddress address, long timeoutNanos) throws IOException {
         Objects.requireNonNull(address, "address");
         if (address.isUnresolved()) {
             throw new UnknownHostException(address.getHostString());

@@ -1,4 +1,4 @@
-package io.loomring.net;
+package io.loomring.socket;
 
 import io.loomring.ClosedFdException;
 import io.loomring.IoRoute;
@@ -42,7 +42,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * As with the JDK's channels, interrupting a thread blocked in an operation closes the socket; the
  * thread gets {@link ClosedByInterruptException} with its interrupt status still set.
  */
-final class SocketFd {
+public final class SocketFd {
     private static final int CLOSING = 1 << 30;
     private static final int COUNT_MASK = CLOSING - 1;
     /** How long close waits between cancel rounds while operations are still in flight. */
@@ -74,38 +74,38 @@ final class SocketFd {
     private final String owner;
 
     /** @param owner what owns the fd, for example "TcpSocket" */
-    SocketFd(int fd, IoScheduler scheduler, String owner) {
+    public SocketFd(int fd, IoScheduler scheduler, String owner) {
         this.fd = fd;
         this.scheduler = scheduler;
         this.owner = owner;
     }
 
     /** What owns the fd, as its messages name it. */
-    String owner() {
+    public String owner() {
         return owner;
     }
 
     /** The exception for a use after close has started, saying of what. */
-    ClosedFdException closedException() {
+    public ClosedFdException closedException() {
         return new ClosedFdException(owner + " (fd " + fd + ")");
     }
 
     /** The fd number; only meaningful between {@link #begin()} and {@link #end()}. */
-    int fd() {
+    public int fd() {
         return fd;
     }
 
-    IoScheduler scheduler() {
+    public IoScheduler scheduler() {
         return scheduler;
     }
 
     /** The socket's native buffers (take them only inside an operation, see {@link SocketMemory}). */
-    SocketMemory memory() {
+    public SocketMemory memory() {
         return memory;
     }
 
     /** True once close has started. */
-    boolean isClosing() {
+    public boolean isClosing() {
         return ((int) OPS.getVolatile(this) & CLOSING) != 0; // volatile: sees a close begun on any thread
     }
 
@@ -114,7 +114,7 @@ final class SocketFd {
      *
      * @throws ClosedChannelException if close has started
      */
-    void begin() throws ClosedChannelException {
+    public void begin() throws ClosedChannelException {
         for (;;) {
             int v = (int) OPS.getVolatile(this);
             if ((v & CLOSING) != 0) {
@@ -129,7 +129,7 @@ final class SocketFd {
     }
 
     /** Ends an operation; wakes a waiting closer when it was the last one. */
-    void end() {
+    public void end() {
         endBackground();
         if (closeOnEnd) {
             closeQuietly(); // waits for the other operations in flight, which it wakes
@@ -141,7 +141,7 @@ final class SocketFd {
      * on whichever thread saw it finish: only counts down, and wakes a waiting closer when it was
      * the last one. It never closes, since that thread may be the carrier.
      */
-    void endBackground() {
+    public void endBackground() {
         // Volatile add: the operation's accesses to the fd and its buffers happen before a closer
         // that reads the count as zero frees them.
         int v = (int) OPS.getAndAdd(this, -1) - 1;
@@ -154,14 +154,14 @@ final class SocketFd {
     }
 
     /** Throws {@link AsynchronousCloseException} when close has started (for loops inside an operation). */
-    void checkNotClosing() throws AsynchronousCloseException {
+    public void checkNotClosing() throws AsynchronousCloseException {
         if (isClosing()) {
             throw new AsynchronousCloseException();
         }
     }
 
     /** The route of the calling thread's I/O on this fd: chosen once per read, write, connect or accept. */
-    IoRoute route() {
+    public IoRoute route() {
         return scheduler.route(fd);
     }
 
@@ -172,7 +172,7 @@ final class SocketFd {
      * @param readable       true to wait for reading, false for writing
      * @param timeoutMessage message of the {@link SocketTimeoutException} thrown on timeout
      */
-    void await(IoRoute route, boolean readable, long deadline, String timeoutMessage) throws IOException {
+    public void await(IoRoute route, boolean readable, long deadline, String timeoutMessage) throws IOException {
         checkNotClosing();
         long timeoutNanos = 0;
         if (deadline != 0) {
@@ -197,7 +197,7 @@ final class SocketFd {
      * throws, as the JDK's sockets do: a timeout while closing is the close's, an interrupt closes
      * the socket.
      */
-    IOException statusException(IoRoute route, int status, String timeoutMessage) {
+    public IOException statusException(IoRoute route, int status, String timeoutMessage) {
         return switch (status) {
             case IoStatus.TIMED_OUT -> isClosing()
                     ? new AsynchronousCloseException() : new SocketTimeoutException(timeoutMessage);
@@ -218,7 +218,7 @@ final class SocketFd {
     }
 
     /** A deadline for {@code timeoutNanos} from now, or 0 for none ({@code timeoutNanos <= 0}). */
-    static long deadline(long timeoutNanos) {
+    public static long deadline(long timeoutNanos) {
         if (timeoutNanos <= 0) {
             return 0;
         }
@@ -231,7 +231,7 @@ final class SocketFd {
      *
      * @throws IllegalArgumentException if negative
      */
-    static long timeoutNanos(Duration timeout) {
+    public static long timeoutNanos(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
         if (timeout.isNegative()) {
             throw new IllegalArgumentException("timeout must not be negative: " + timeout);
@@ -247,7 +247,7 @@ final class SocketFd {
      * Closes the fd once no operation is in flight, waking blocked ones first. Idempotent; a
      * concurrent second caller returns once the first has closed the fd.
      */
-    void close() throws IOException {
+    public void close() throws IOException {
         closeLock.lock();
         try {
             if (closed) {
@@ -272,7 +272,7 @@ final class SocketFd {
         }
     }
 
-    void closeQuietly() {
+    public void closeQuietly() {
         try {
             close();
         } catch (IOException ignored) {
@@ -280,7 +280,7 @@ final class SocketFd {
         }
     }
 
-    boolean isClosed() {
+    public boolean isClosed() {
         return closed;
     }
 

@@ -1,10 +1,10 @@
-package io.loomring.net;
+package io.loomring.socket;
 
 import java.io.IOException;
 
 /** A call on a socket's fd number, run while the fd cannot be closed under it. */
 @FunctionalInterface
-interface FdCall<T> {
+public interface FdCall<T> {
     /** Runs the call on {@code fd}. */
     T apply(int fd) throws IOException;
 }

@@ -1,4 +1,4 @@
-package io.loomring.net;
+package io.loomring.socket;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -10,11 +10,11 @@ import java.util.Objects;
  * {@link SocketWriter}; the face's {@link StreamContract} says what else a write checks and
  * throws, and what closing closes.
  */
-final class SocketOutputStream extends OutputStream {
+public final class SocketOutputStream extends OutputStream {
     private final SocketWriter writer;
     private final StreamContract contract;
 
-    SocketOutputStream(SocketWriter writer, StreamContract contract) {
+    public SocketOutputStream(SocketWriter writer, StreamContract contract) {
         this.writer = writer;
         this.contract = contract;
     }

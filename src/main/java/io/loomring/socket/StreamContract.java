@@ -1,4 +1,4 @@
-package io.loomring.net;
+package io.loomring.socket;
 
 import java.io.IOException;
 import java.nio.channels.NotYetConnectedException;
@@ -6,10 +6,10 @@ import java.nio.channels.NotYetConnectedException;
 /**
  * What a face puts around the core's streams ({@link SocketInputStream},
  * {@link SocketOutputStream}): its check before each call, the exceptions its callers expect,
- * {@code available()}, and what closing a stream closes. {@link #CHANNEL} is {@link TcpSocket}'s:
+ * {@code available()}, and what closing a stream closes. {@link #CHANNEL} is {@code TcpSocket}'s:
  * the core's own exceptions, as they are.
  */
-interface StreamContract {
+public interface StreamContract {
     /** Throws when the face says the socket may not be used. */
     void checkOpen() throws IOException;
 
@@ -28,8 +28,8 @@ interface StreamContract {
     /** Closes what the face closes when one of its streams is closed. */
     void close() throws IOException;
 
-    /** {@link TcpSocket}'s contract: no check, no translation, {@code available()} 0, close closes {@code socket}. */
-    static StreamContract channel(StreamSocket socket) {
+    /** {@code TcpSocket}'s contract: no check, no translation, {@code available()} 0, close closes {@code socket}. */
+    public static StreamContract channel(StreamSocket socket) {
         return new StreamContract() {
             @Override
             public void checkOpen() {

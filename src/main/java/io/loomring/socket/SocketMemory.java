@@ -1,4 +1,4 @@
-package io.loomring.net;
+package io.loomring.socket;
 
 import io.loomring.ffm.LibC;
 import java.lang.foreign.MemorySegment;
@@ -19,7 +19,7 @@ import java.util.Arrays;
  * <p>Blocks are taken inside operations, under the socket's read or write lock, so two threads may
  * take them at once; the block list has a lock of its own.
  */
-final class SocketMemory {
+public final class SocketMemory {
     private static final Cleaner CLEANER = Cleaner.create();
 
     private final Object owner;
@@ -27,12 +27,12 @@ final class SocketMemory {
     private Cleaner.Cleanable cleanable;
 
     /** Memory freed at the latest when {@code owner} is unreachable. */
-    SocketMemory(Object owner) {
+    public SocketMemory(Object owner) {
         this.owner = owner;
     }
 
     /** A new block of {@code size} bytes. */
-    MemorySegment allocate(long size) {
+    public MemorySegment allocate(long size) {
         long address = LibC.malloc(size);
         synchronized (blocks) {
             blocks.add(address);
@@ -44,7 +44,7 @@ final class SocketMemory {
     }
 
     /** Frees one block before the socket closes (one that no request uses any more). */
-    void free(MemorySegment block) {
+    public void free(MemorySegment block) {
         boolean owned;
         synchronized (blocks) {
             owned = blocks.remove(block.address());
@@ -59,7 +59,7 @@ final class SocketMemory {
      * with them ({@code kernelDone}); else (the scheduler closed under operations it may not have
      * reaped) leaves them to the cleaner, which frees them once the socket is unreachable.
      */
-    void release(boolean kernelDone) {
+    public void release(boolean kernelDone) {
         Cleaner.Cleanable c;
         synchronized (blocks) {
             c = cleanable;
@@ -70,7 +70,7 @@ final class SocketMemory {
     }
 
     /** Blocks held now, for tests. */
-    long blockCount() {
+    public long blockCount() {
         synchronized (blocks) {
             return blocks.count;
         }

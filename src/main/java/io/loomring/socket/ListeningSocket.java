@@ -1,4 +1,4 @@
-package io.loomring.net;
+package io.loomring.socket;
 
 import io.loomring.IoRoute;
 import io.loomring.IoScheduler;
@@ -15,12 +15,12 @@ import java.net.SocketException;
 import java.nio.channels.ClosedChannelException;
 
 /**
- * One listening TCP socket, as every face sees it ({@link TcpServerSocket}, the {@code java.net}
- * {@link LoomringServerSocketImpl}): the fd and its close protocol ({@link SocketFd}), the accept
+ * One listening TCP socket, as every face sees it ({@code TcpServerSocket}, the {@code java.net}
+ * {@code LoomringServerSocketImpl}): the fd and its close protocol ({@link SocketFd}), the accept
  * loop, and the options of the one table ({@link TcpOption}). An accepted connection is a
  * {@link StreamSocket} on the same scheduler, for the face to wrap.
  */
-final class ListeningSocket {
+public final class ListeningSocket {
     private final SocketFd fd;
     private final int family;
     private final InetSocketAddress localAddress;
@@ -36,7 +36,7 @@ final class ListeningSocket {
      *
      * @throws java.net.BindException if the address is in use or cannot be assigned
      */
-    static ListeningSocket bind(InetSocketAddress address, int backlog, boolean reusePort, IoScheduler scheduler)
+    public static ListeningSocket bind(InetSocketAddress address, int backlog, boolean reusePort, IoScheduler scheduler)
             throws IOException {
         int family = Sockets.family(address.getAddress());
         int fdNum = SocketCalls.newTcpSocket(family);
@@ -55,7 +55,7 @@ final class ListeningSocket {
     }
 
     /** Accepts a connection, parking at most {@code timeoutNanos} (0: no limit). */
-    StreamSocket accept(long timeoutNanos) throws IOException {
+    public StreamSocket accept(long timeoutNanos) throws IOException {
         fd.begin();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment addr = arena.allocate(Sockets.SOCKADDR_STORAGE_SIZE, 8);
@@ -105,7 +105,7 @@ final class ListeningSocket {
     }
 
     /** Sets {@code option} on the listening socket. */
-    void setOption(TcpOption option, int value) throws IOException {
+    public void setOption(TcpOption option, int value) throws IOException {
         fd.begin();
         try {
             option.set(fd.fd(), family, value);
@@ -115,7 +115,7 @@ final class ListeningSocket {
     }
 
     /** The value of {@code option}. */
-    int getOption(TcpOption option) throws IOException {
+    public int getOption(TcpOption option) throws IOException {
         fd.begin();
         try {
             return option.get(fd.fd(), family);
@@ -125,12 +125,12 @@ final class ListeningSocket {
     }
 
     /** The bound address (with the actual port when bound to port 0). */
-    InetSocketAddress localAddress() {
+    public InetSocketAddress localAddress() {
         return localAddress;
     }
 
     /** True once close has started. */
-    boolean isClosing() {
+    public boolean isClosing() {
         return fd.isClosing();
     }
 
@@ -139,7 +139,7 @@ final class ListeningSocket {
      *
      * @throws ClosedChannelException if close has started
      */
-    int fd() throws ClosedChannelException {
+    public int fd() throws ClosedChannelException {
         if (fd.isClosing()) {
             throw fd.closedException();
         }
@@ -147,7 +147,7 @@ final class ListeningSocket {
     }
 
     /** Wakes blocked acceptors, waits until they have left, then closes the fd. Idempotent. */
-    void close() throws IOException {
+    public void close() throws IOException {
         fd.close();
     }
 

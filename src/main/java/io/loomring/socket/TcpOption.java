@@ -1,4 +1,4 @@
-package io.loomring.net;
+package io.loomring.socket;
 
 import io.loomring.ffm.Sockets;
 import java.net.SocketException;
@@ -17,7 +17,7 @@ import jdk.net.ExtendedSocketOptions;
  * <p>The constant names are the kernel's, so a failed call names the option as {@code man 7
  * socket} does ({@code "setsockopt(TCP_KEEPINTVL) failed: ..."}).
  */
-enum TcpOption {
+public enum TcpOption {
     TCP_NODELAY(Kind.FLAG, Sockets.IPPROTO_TCP, Sockets.TCP_NODELAY, SocketOptions.TCP_NODELAY,
             StandardSocketOptions.TCP_NODELAY, false),
     SO_KEEPALIVE(Kind.FLAG, Sockets.SOL_SOCKET, Sockets.SO_KEEPALIVE, SocketOptions.SO_KEEPALIVE,
@@ -48,7 +48,7 @@ enum TcpOption {
             ExtendedSocketOptions.TCP_QUICKACK, false);
 
     /** How a value is carried. */
-    enum Kind {
+    public enum Kind {
         /** 0 or 1. */
         FLAG,
         /** A buffer size in bytes. */
@@ -80,27 +80,27 @@ enum TcpOption {
         this.onServerSockets = onServerSockets;
     }
 
-    Kind kind() {
+    public Kind kind() {
         return kind;
     }
 
     /** The {@code java.net.SocketOptions} id, or -1 for an option that has none. */
-    int legacyId() {
+    public int legacyId() {
         return legacyId;
     }
 
     /** The {@link SocketOption} the JDK names it by, or null when it has only a legacy id. */
-    SocketOption<?> socketOption() {
+    public SocketOption<?> socketOption() {
         return socketOption;
     }
 
     /** True for the options a listening socket offers as well (all are offered by connections). */
-    boolean onServerSockets() {
+    public boolean onServerSockets() {
         return onServerSockets;
     }
 
     /** The option with the legacy id {@code id}, or null. */
-    static TcpOption byLegacyId(int id) {
+    public static TcpOption byLegacyId(int id) {
         for (TcpOption o : values()) {
             if (o.legacyId == id && id != NO_ID) {
                 return o;
@@ -110,7 +110,7 @@ enum TcpOption {
     }
 
     /** The option the JDK names {@code option}, or null. */
-    static TcpOption bySocketOption(SocketOption<?> option) {
+    public static TcpOption bySocketOption(SocketOption<?> option) {
         for (TcpOption o : values()) {
             if (o.socketOption != null && o.socketOption.equals(option)) {
                 return o;
@@ -120,7 +120,7 @@ enum TcpOption {
     }
 
     /** Sets the option on {@code fd}, a socket of {@code family}. */
-    void set(int fd, int family, int value) throws SocketException {
+    public void set(int fd, int family, int value) throws SocketException {
         switch (kind) {
             case LINGER -> SocketCalls.setLinger(fd, value);
             case TRAFFIC_CLASS -> SocketCalls.setTrafficClass(fd, family, value);
@@ -129,7 +129,7 @@ enum TcpOption {
     }
 
     /** The option's value on {@code fd}, a socket of {@code family}. */
-    int get(int fd, int family) throws SocketException {
+    public int get(int fd, int family) throws SocketException {
         return switch (kind) {
             case LINGER -> SocketCalls.linger(fd);
             case TRAFFIC_CLASS -> SocketCalls.trafficClass(fd, family);

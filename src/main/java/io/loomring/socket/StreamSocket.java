@@ -1,4 +1,4 @@
-package io.loomring.net;
+package io.loomring.socket;
 
 import io.loomring.IoScheduler;
 import java.io.IOException;
@@ -7,15 +7,15 @@ import java.net.SocketException;
 import java.nio.channels.ClosedChannelException;
 
 /**
- * One TCP connection, as every face sees it ({@link TcpSocket}, the {@code java.net}
- * {@link LoomringSocketImpl}): the fd and its close protocol ({@link SocketFd}), the connect
+ * One TCP connection, as every face sees it ({@code TcpSocket}, the {@code java.net}
+ * {@code LoomringSocketImpl}): the fd and its close protocol ({@link SocketFd}), the connect
  * ({@link SocketConnector}), the reading and writing sides ({@link SocketReader},
  * {@link SocketWriter}, both over one {@link RingSocketIo}), and the options of the one table
- * ({@link TcpOption}). Its calls throw the channel-style exceptions {@link TcpSocket} documents;
+ * ({@link TcpOption}). Its calls throw the channel-style exceptions {@code TcpSocket} documents;
  * a face that promises other ones translates them, and gives its streams a
  * {@link StreamContract} to do the same. A new face holds a core and adds only its own contract.
  */
-final class StreamSocket {
+public final class StreamSocket {
     private final SocketFd fd;
     private final int family;
     private final SocketConnector connector;
@@ -33,35 +33,35 @@ final class StreamSocket {
     }
 
     /** A new unconnected socket of {@code family} ({@code AF_INET} or {@code AF_INET6}). */
-    static StreamSocket open(int family, IoScheduler scheduler) throws SocketException {
+    public static StreamSocket open(int family, IoScheduler scheduler) throws SocketException {
         return new StreamSocket(SocketCalls.newTcpSocket(family), family, scheduler, null);
     }
 
     /** Wraps an fd returned by accept4 (already non-blocking). */
-    static StreamSocket accepted(int fd, int family, IoScheduler scheduler, InetSocketAddress remote) {
+    public static StreamSocket accepted(int fd, int family, IoScheduler scheduler, InetSocketAddress remote) {
         return new StreamSocket(fd, family, scheduler, remote);
     }
 
     /** The address family: {@code AF_INET} or {@code AF_INET6}. */
-    int family() {
+    public int family() {
         return family;
     }
 
     /** Connects, parking at most {@code timeoutNanos} (0: no limit); closes the socket on failure. */
-    void connect(InetSocketAddress address, long timeoutNanos) throws IOException {
+    public void connect(InetSocketAddress address, long timeoutNanos) throws IOException {
         connector.connect(address, timeoutNanos);
     }
 
-    SocketReader reader() {
+    public SocketReader reader() {
         return reader;
     }
 
-    SocketWriter writer() {
+    public SocketWriter writer() {
         return writer;
     }
 
     /** Sets {@code option} on the socket. */
-    void setOption(TcpOption option, int value) throws IOException {
+    public void setOption(TcpOption option, int value) throws IOException {
         withFd(fd -> {
             option.set(fd, family, value);
             return null;
@@ -69,7 +69,7 @@ final class StreamSocket {
     }
 
     /** The value of {@code option}. */
-    int getOption(TcpOption option) throws IOException {
+    public int getOption(TcpOption option) throws IOException {
         return withFd(fd -> option.get(fd, family));
     }
 
@@ -79,7 +79,7 @@ final class StreamSocket {
      *
      * @throws ClosedChannelException if closed
      */
-    <T> T withFd(FdCall<T> call) throws IOException {
+    public <T> T withFd(FdCall<T> call) throws IOException {
         fd.begin();
         try {
             return call.apply(fd.fd());
@@ -92,7 +92,7 @@ final class StreamSocket {
      * The local address, or null if the socket is not bound (not connected yet) or was closed
      * before the address was first asked for.
      */
-    InetSocketAddress localAddress() {
+    public InetSocketAddress localAddress() {
         InetSocketAddress a = local;
         if (a != null || !connector.isConnected()) {
             return a;
@@ -114,12 +114,12 @@ final class StreamSocket {
     }
 
     /** The peer's address, or null if not connected. Still known after close. */
-    InetSocketAddress remoteAddress() {
+    public InetSocketAddress remoteAddress() {
         return connector.remote();
     }
 
     /** True until close starts. */
-    boolean isOpen() {
+    public boolean isOpen() {
         return !fd.isClosing();
     }
 
@@ -128,7 +128,7 @@ final class StreamSocket {
      *
      * @throws ClosedChannelException if close has started
      */
-    int fd() throws ClosedChannelException {
+    public int fd() throws ClosedChannelException {
         if (fd.isClosing()) {
             throw fd.closedException();
         }
@@ -140,18 +140,18 @@ final class StreamSocket {
      * ({@link SocketWriter#beforeClose}), then the fd closes once every thread has left it
      * ({@link SocketFd#close}). Idempotent.
      */
-    void close() throws IOException {
+    public void close() throws IOException {
         writer.beforeClose();
         fd.close();
     }
 
     /** Closes the fd, without waiting for a write behind and without reporting a failure. */
-    void closeQuietly() {
+    public void closeQuietly() {
         fd.closeQuietly();
     }
 
     /** The socket's native buffers, for tests. */
-    SocketMemory memory() {
+    public SocketMemory memory() {
         return fd.memory();
     }
 
