@@ -5,10 +5,11 @@
  * thread until an fd is ready;
  * {@link io.loomring.net.TcpSocket} and {@link io.loomring.net.TcpServerSocket} are blocking-style
  * TCP sockets built on it; {@link io.loomring.Pipe}, {@link io.loomring.EventFd} and
- * {@link io.loomring.TimerFd} own the fds people usually await.
+ * {@link io.loomring.TimerFd} own the fds people usually await; {@link io.loomring.nio.LoomringSelectorProvider}
+ * runs NIO channels and selectors on it.
  *
- * <p>Only {@code io.loomring} and {@code io.loomring.net} are API. The FFM bindings, the ring and
- * the poller are internal packages and may change in any release.
+ * <p>Only {@code io.loomring}, {@code io.loomring.net} and {@code io.loomring.nio} are API. The FFM bindings, the ring,
+ * the poller and the socket core are internal packages and may change in any release.
  *
  * <p>On the module path, run with {@code --enable-native-access=io.loomring}: Loomring reaches the
  * kernel through FFM downcalls, which are restricted methods. Carried virtual threads also need
@@ -19,4 +20,5 @@ module io.loomring {
     requires jdk.net; // TCP keep-alive tuning options (ExtendedSocketOptions) of the java.net drop-in
     exports io.loomring;
     exports io.loomring.net;
+    exports io.loomring.nio;
 }
