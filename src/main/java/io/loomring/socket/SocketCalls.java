@@ -146,4 +146,16 @@ public final class SocketCalls {
             throw new SocketException("shutdown failed: " + SocketErrors.describe(-r));
         }
     }
+
+    /** Bytes readable without blocking (ioctl FIONREAD). */
+    public static int available(int fd) throws SocketException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment n = arena.allocate(ValueLayout.JAVA_INT);
+            int r = Sockets.bytesReadable(Native.threadCaptureState(), fd, n);
+            if (r < 0) {
+                throw new SocketException("ioctl(FIONREAD) failed: " + SocketErrors.describe(-r));
+            }
+            return n.get(ValueLayout.JAVA_INT, 0);
+        }
+    }
 }
