@@ -10,7 +10,6 @@ import io.loomring.socket.SocketFd;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.DatagramSocket;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -20,16 +19,12 @@ import java.net.SocketException;
 import java.net.SocketOption;
 import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
-import java.nio.channels.AlreadyBoundException;
 import java.nio.channels.AlreadyConnectedException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.MembershipKey;
-import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.UnresolvedAddressException;
-import java.nio.channels.UnsupportedAddressTypeException;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
@@ -41,17 +36,14 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>The fd is always non-blocking; blocking mode is a wait through the scheduler when a call
  * gets {@code EAGAIN} ({@link DatagramIo}). Receives and reads hold the read lock, sends and
- * writes the write lock, connect, disconnect and bind both; the state (addresses) is guarded by
- * {@code stateLock} and read without it through volatile fields.
+ * writes the write lock, connect, disconnect and bind both; the addresses are
+ * {@link DatagramAddresses}'.
  *
  * <p>Every call that touches the fd runs as an operation on it ({@link #operate}), so close, which
  * drops the fd from every selector and then closes it ({@link SocketFd#close()}), wakes a blocked
  * call with {@link java.nio.channels.AsynchronousCloseException} and reuses no fd number under it.
  */
 final class LoomringDatagramChannel extends DatagramChannel implements SelectableFd {
-    /** Room for any UDP payload (65,507 bytes over IPv4, 65,527 over IPv6). */
-    private static final int MAX_DATAGRAM = 65_536;
-
     private final SocketFd fd;
     /** {@link Sockets#AF_INET} or {@link Sockets#AF_INET6}. */
     private final int family;
@@ -59,11 +51,7 @@ final class LoomringDatagramChannel extends DatagramChannel implements Selectabl
     private final ChannelKeys keys = new ChannelKeys();
     private final ReentrantLock readLock = new ReentrantLock();
     private final ReentrantLock writeLock = new ReentrantLock();
-    private final Object stateLock = new Object();
-    private volatile InetSocketAddress localAddress;  // null until bound
-    private volatile InetSocketAddress remoteAddress; // null unless connected
-    /** The local address before connect, which disconnect restores; under stateLock. */
-    private InetSocketAddress localBeforeConnect;
+    private final DatagramAddresses addresses;
 
     /** One operation on the fd; {@code blocking} says whether it may wait. */
     @FunctionalInterface
@@ -76,6 +64,7 @@ final class LoomringDatagramChannel extends DatagramChannel implements Selectabl
         this.fd = new SocketFd(fdNum, scheduler, "DatagramChannel");
         this.family = family;
         this.io = new DatagramIo(fd, family);
+        this.addresses = new DatagramAddresses(fd, family, io);
     }
 
     /** A channel of {@code family}; {@code null} asks for INET6 where the host has IPv6, else INET. */
@@ -103,103 +92,39 @@ final class LoomringDatagramChannel extends DatagramChannel implements Selectabl
 
     @Override
     public DatagramChannel bind(SocketAddress local) throws IOException {
-        InetSocketAddress isa = local == null ? null : checkAddress(local);
-        readLock.lock();
-        writeLock.lock();
-        try {
-            operate(false, blocking -> {
-                synchronized (stateLock) {
-                    if (localAddress != null) {
-                        throw new AlreadyBoundException();
-                    }
-                    bindLocked(isa == null ? new InetSocketAddress(anyLocal(), 0) : isa);
-                }
-                return null;
-            });
-        } finally {
-            writeLock.unlock();
-            readLock.unlock();
-        }
-        return this;
+        InetSocketAddress isa = local == null ? null : DatagramAddresses.check(local, family);
+        return underBothLocks(() -> addresses.bind(isa));
     }
 
     @Override
     public DatagramChannel connect(SocketAddress remote) throws IOException {
-        InetSocketAddress isa = checkAddress(remote);
-        readLock.lock();
-        writeLock.lock();
-        try {
-            operate(false, blocking -> {
-                synchronized (stateLock) {
-                    if (remoteAddress != null) {
-                        throw new AlreadyConnectedException();
-                    }
-                    if (isa.getPort() == 0) {
-                        throw new SocketException("Can't connect to port 0");
-                    }
-                    ensureBoundLocked();
-                    localBeforeConnect = localAddress;
-                    SocketCalls.connectDatagram(fd.fd(), family, isa);
-                    remoteAddress = isa;
-                    localAddress = SocketCalls.localAddress(fd.fd());
-                    // Datagrams queued before the connect may be from anyone: a connected channel
-                    // receives only from its peer, so they go, as with the JDK.
-                    io.drain();
-                }
-                return null;
-            });
-        } finally {
-            writeLock.unlock();
-            readLock.unlock();
-        }
-        return this;
+        InetSocketAddress isa = DatagramAddresses.check(remote, family);
+        return underBothLocks(() -> addresses.connect(isa));
     }
 
     @Override
     public DatagramChannel disconnect() throws IOException {
-        readLock.lock();
-        writeLock.lock();
-        try {
-            if (!isOpen() || remoteAddress == null) {
-                return this;
-            }
-            operate(false, blocking -> {
-                synchronized (stateLock) {
-                    SocketCalls.connectDatagram(fd.fd(), family, null);
-                    remoteAddress = null;
-                    InetSocketAddress now = SocketCalls.localAddress(fd.fd());
-                    // Linux gives up an ephemeral port at disconnect: bind it again, as the JDK does.
-                    if (now.getPort() == 0 && localBeforeConnect != null) {
-                        SocketCalls.bind(fd.fd(), family, localBeforeConnect);
-                        now = SocketCalls.localAddress(fd.fd());
-                    }
-                    localAddress = now;
-                    localBeforeConnect = null;
-                }
-                return null;
-            });
-        } finally {
-            writeLock.unlock();
-            readLock.unlock();
+        if (!isOpen() || addresses.remote() == null) {
+            return this;
         }
-        return this;
+        return underBothLocks(addresses::disconnect);
     }
 
     @Override
     public boolean isConnected() {
-        return remoteAddress != null && isOpen();
+        return addresses.remote() != null && isOpen();
     }
 
     @Override
     public SocketAddress getLocalAddress() throws IOException {
         ensureOpen();
-        return localAddress;
+        return addresses.local();
     }
 
     @Override
     public SocketAddress getRemoteAddress() throws IOException {
         ensureOpen();
-        return remoteAddress;
+        return addresses.remote();
     }
 
     // ---------------------------------------------------------------- data
@@ -212,8 +137,8 @@ final class LoomringDatagramChannel extends DatagramChannel implements Selectabl
         readLock.lock();
         try {
             return operate(true, blocking -> {
-                ensureBound();
-                int n = receiveInto(dst, true, remoteAddress != null, blocking);
+                addresses.ensureBound();
+                int n = receiveInto(dst, true, addresses.remote() != null, blocking);
                 return n == DatagramIo.WOULD_BLOCK ? null : io.source();
             });
         } finally {
@@ -224,18 +149,18 @@ final class LoomringDatagramChannel extends DatagramChannel implements Selectabl
     @Override
     public int send(ByteBuffer src, SocketAddress target) throws IOException {
         Objects.requireNonNull(src, "src");
-        InetSocketAddress isa = checkAddress(target);
+        InetSocketAddress isa = DatagramAddresses.check(target, family);
         writeLock.lock();
         try {
             return operate(true, blocking -> {
-                InetSocketAddress remote = remoteAddress;
+                InetSocketAddress remote = addresses.remote();
                 if (remote != null && !target.equals(remote)) {
                     throw new AlreadyConnectedException();
                 }
                 if (remote == null && isa.getPort() == 0) {
                     throw new SocketException("Can't send to port 0");
                 }
-                ensureBound();
+                addresses.ensureBound();
                 return sendFrom(src, remote == null ? isa : null, remote != null, blocking);
             });
         } finally {
@@ -252,7 +177,7 @@ final class LoomringDatagramChannel extends DatagramChannel implements Selectabl
         readLock.lock();
         try {
             return operate(true, blocking -> {
-                ensureConnected();
+                addresses.remoteOrThrow();
                 if (!dst.hasRemaining()) {
                     return 0;
                 }
@@ -266,29 +191,16 @@ final class LoomringDatagramChannel extends DatagramChannel implements Selectabl
     /** One datagram scattered over {@code dsts}, through one array (a datagram is read whole or not at all). */
     @Override
     public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
-        Objects.checkFromIndexSize(offset, length, dsts.length);
-        long room = 0;
-        for (int i = offset; i < offset + length; i++) {
-            if (dsts[i].isReadOnly()) {
-                throw new IllegalArgumentException("Read-only buffer");
-            }
-            room += dsts[i].remaining();
-        }
-        byte[] bounce = new byte[(int) Math.min(room, MAX_DATAGRAM)];
+        byte[] bounce = DatagramVectors.scatterArray(dsts, offset, length);
         readLock.lock();
         try {
             return operate(true, blocking -> {
-                ensureConnected();
+                addresses.remoteOrThrow();
                 if (bounce.length == 0) {
                     return 0L;
                 }
                 int n = io.receive(MemorySegment.ofArray(bounce), false, true, blocking, 0);
-                int at = 0;
-                for (int i = offset; i < offset + length && at < n; i++) {
-                    int step = Math.min(dsts[i].remaining(), n - at);
-                    dsts[i].put(bounce, at, step);
-                    at += step;
-                }
+                DatagramVectors.scatter(bounce, n, dsts, offset, length);
                 return (long) Math.max(0, n);
             });
         } finally {
@@ -302,7 +214,7 @@ final class LoomringDatagramChannel extends DatagramChannel implements Selectabl
         writeLock.lock();
         try {
             return operate(true, blocking -> {
-                ensureConnected();
+                addresses.remoteOrThrow();
                 return src.hasRemaining() ? sendFrom(src, null, true, blocking) : 0;
             });
         } finally {
@@ -313,23 +225,11 @@ final class LoomringDatagramChannel extends DatagramChannel implements Selectabl
     /** {@code srcs} gathered into one datagram, through one array. */
     @Override
     public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-        Objects.checkFromIndexSize(offset, length, srcs.length);
-        long total = 0;
-        for (int i = offset; i < offset + length; i++) {
-            total += srcs[i].remaining();
-        }
-        // Past any UDP payload the kernel refuses the datagram (EMSGSIZE), as it would the whole.
-        byte[] bounce = new byte[(int) Math.min(total, 2L * MAX_DATAGRAM)];
-        int at = 0;
-        for (int i = offset; i < offset + length && at < bounce.length; i++) {
-            int step = Math.min(srcs[i].remaining(), bounce.length - at);
-            srcs[i].get(srcs[i].position(), bounce, at, step); // positions move once sent
-            at += step;
-        }
+        byte[] bounce = DatagramVectors.gather(srcs, offset, length);
         writeLock.lock();
         try {
             return operate(true, blocking -> {
-                ensureConnected();
+                addresses.remoteOrThrow();
                 if (bounce.length == 0) {
                     return 0L;
                 }
@@ -433,8 +333,8 @@ final class LoomringDatagramChannel extends DatagramChannel implements Selectabl
         if (!isOpen()) {
             return "LoomringDatagramChannel[closed]";
         }
-        return "LoomringDatagramChannel[local=" + localAddress
-                + (remoteAddress != null ? ", remote=" + remoteAddress : "") + "]";
+        InetSocketAddress remote = addresses.remote();
+        return "LoomringDatagramChannel[local=" + addresses.local() + (remote != null ? ", remote=" + remote : "") + "]";
     }
 
     // ---------------------------------------------------------------- helpers
@@ -491,48 +391,25 @@ final class LoomringDatagramChannel extends DatagramChannel implements Selectabl
         }
     }
 
-    private void ensureConnected() {
-        if (remoteAddress == null) {
-            throw new NotYetConnectedException();
-        }
+    /** A change of the addresses, an operation on the fd. */
+    @FunctionalInterface
+    private interface AddressChange {
+        void run() throws IOException;
     }
 
-    /** Binds to the wildcard address and an ephemeral port unless bound, as the JDK's send and receive do. */
-    private void ensureBound() throws IOException {
-        if (localAddress == null) {
-            synchronized (stateLock) {
-                ensureBoundLocked();
-            }
+    /** Runs {@code change} under the read and the write lock: no datagram moves while addresses change. */
+    private DatagramChannel underBothLocks(AddressChange change) throws IOException {
+        readLock.lock();
+        writeLock.lock();
+        try {
+            operate(false, blocking -> {
+                change.run();
+                return null;
+            });
+        } finally {
+            writeLock.unlock();
+            readLock.unlock();
         }
-    }
-
-    private void ensureBoundLocked() throws IOException {
-        if (localAddress == null) {
-            bindLocked(new InetSocketAddress(anyLocal(), 0));
-        }
-    }
-
-    private void bindLocked(InetSocketAddress isa) throws IOException {
-        SocketCalls.bind(fd.fd(), family, isa);
-        localAddress = SocketCalls.localAddress(fd.fd());
-    }
-
-    private InetAddress anyLocal() throws IOException {
-        return InetAddress.getByAddress(new byte[family == Sockets.AF_INET ? 4 : 16]);
-    }
-
-    /** The JDK's checks of a peer or local address, for this channel's family. */
-    private InetSocketAddress checkAddress(SocketAddress sa) {
-        Objects.requireNonNull(sa, "address");
-        if (!(sa instanceof InetSocketAddress isa)) {
-            throw new UnsupportedAddressTypeException();
-        }
-        if (isa.isUnresolved()) {
-            throw new UnresolvedAddressException();
-        }
-        if (family == Sockets.AF_INET && !(isa.getAddress() instanceof Inet4Address)) {
-            throw new UnsupportedAddressTypeException();
-        }
-        return isa;
+        return this;
     }
 }

@@ -181,6 +181,23 @@ class DatagramChannelContractTest {
         }
     }
 
+    /** Linux drops an ephemeral port at disconnect; the channel keeps it, as the JDK's does. */
+    @ParameterizedTest
+    @MethodSource("io.loomring.nio.DatagramImpls#impls")
+    void dualStackDisconnectKeepsEphemeralPort(Impl impl) throws IOException {
+        try (DatagramChannel dual = impls.provider(impl).openDatagramChannel().bind(null);
+             DatagramChannel v4 = impls.boundV4(impl)) {
+            SocketAddress before = dual.getLocalAddress();
+            dual.connect(v4.getLocalAddress());
+            assertEquals(v4.getLocalAddress(), dual.getRemoteAddress());
+            dual.disconnect();
+            assertEquals(before, dual.getLocalAddress());
+            v4.send(ascii("back"), new InetSocketAddress(DatagramImpls.V4, ((InetSocketAddress) before).getPort()));
+            ByteBuffer buf = ByteBuffer.allocate(8);
+            assertEquals(v4.getLocalAddress(), dual.receive(buf));
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("io.loomring.nio.DatagramImpls#impls")
     void scatterAndGather(Impl impl) throws IOException {
