@@ -324,7 +324,7 @@ class DatagramChannelContractTest {
         }
     }
 
-    /** The JDK's channel does multicast; Loomring's refuses it, saying so. */
+    /** The JDK's channel does multicast and has socket(); Loomring's refuses both, saying so. */
     @ParameterizedTest
     @MethodSource("io.loomring.nio.DatagramImpls#impls")
     void multicastIsRefusedByName(Impl impl) throws IOException {
@@ -340,6 +340,9 @@ class DatagramChannelContractTest {
                 assertTrue(e.getMessage().contains("does not support multicast"), e::getMessage);
             }
             assertFalse(a.supportedOptions().contains(StandardSocketOptions.IP_MULTICAST_IF));
+            // The DatagramSocket adaptor is not offered either, and says which call it refuses.
+            UnsupportedOperationException adaptor = assertThrows(UnsupportedOperationException.class, a::socket);
+            assertTrue(adaptor.getMessage().contains("socket()"), adaptor::getMessage);
             assertTrue(a.isOpen());
         }
     }
