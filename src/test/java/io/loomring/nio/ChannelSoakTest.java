@@ -1,0 +1,254 @@
+package io.loomring.nio;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.loomring.Backend;
+import io.loomring.Fds;
+import io.loomring.IoScheduler;
+import io.loomring.TestBackends;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Channels under churn, the soak test's way: hundreds of virtual threads (half of them carried
+ * by the scheduler) loop at random over echoes through a thread-per-connection server and through
+ * a selector-loop server ({@link SelectorEchoServer}), reads that another thread closes under
+ * them, reads interrupted, adaptor reads that time out, and connections dropped halfway, while
+ * the fd count stays bounded. Afterwards: every operation ended with the outcome its action
+ * allows, nothing is left armed, no fd leaked, and both servers still answer.
+ *
+ * <p>Runs 10 s per backend by default; {@code -Dloomring.soak.seconds=N} runs N seconds.
+ */
+class ChannelSoakTest {
+    private static final int WORKERS = 200;
+    private static final long SECONDS = Long.getLong("loomring.soak.seconds", 10);
+
+    private final Queue<String> failures = new ConcurrentLinkedQueue<>();
+    private final LongAdder echoes = new LongAdder();
+    private final LongAdder asyncCloses = new LongAdder();
+    private final LongAdder interrupts = new LongAdder();
+    private final LongAdder timeouts = new LongAdder();
+    private final LongAdder dropped = new LongAdder();
+    /** The silent server's ends of its connections, which never send. */
+    private final Queue<SocketChannel> silentPeers = new ConcurrentLinkedQueue<>();
+
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL"})
+    void soak(Backend backend) throws Exception {
+        TestBackends.assumeAvailable(backend);
+        long fdsBefore = Fds.openFdCount();
+        try (IoScheduler io = IoScheduler.builder().backend(backend).build()) {
+            LoomringSelectorProvider provider = new LoomringSelectorProvider(io);
+            try (ThreadPerConnectionEchoServer blocking = new ThreadPerConnectionEchoServer(provider, io.threadFactory());
+                 SelectorEchoServer selecting = new SelectorEchoServer(provider);
+                 ServerSocketChannel silent = provider.openServerSocketChannel()) {
+                silent.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
+                SocketAddress[] echoServers = {blocking.address(), selecting.address()};
+                SocketAddress silentAddress = silent.getLocalAddress();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SECONDS);
+                List<Thread> workers = new ArrayList<>();
+                for (int i = 0; i < WORKERS; i++) {
+                    ThreadFactory f = i % 2 == 0 ? io.threadFactory("soak-") : Thread.ofVirtual().name("soak-", i).factory();
+                    Thread w = f.newThread(() -> work(provider, echoServers, silentAddress, deadline));
+                    w.start();
+                    workers.add(w);
+                }
+                long fdBound = Fds.openFdCount() + 4L * WORKERS + 64;
+                while (System.nanoTime() < deadline) {
+                    check(Fds.openFdCount() <= fdBound, "fds grew past " + fdBound + ": " + Fds.openFdCount());
+                    drainSilent(silent);
+                    Thread.sleep(100);
+                }
+                for (Thread w : workers) {
+                    w.join(TimeUnit.SECONDS.toMillis(60));
+                    check(!w.isAlive(), "worker " + w.getName() + " never finished");
+                }
+                assertTrue(failures.isEmpty(), failures.size() + " failures, first: " + failures.stream().limit(10).toList());
+                assertTrue(echoes.sum() > 0 && asyncCloses.sum() > 0 && interrupts.sum() > 0 && timeouts.sum() > 0,
+                        "every action ran: echoes=" + echoes + " asyncCloses=" + asyncCloses + " interrupts="
+                                + interrupts + " timeouts=" + timeouts + " dropped=" + dropped);
+                for (SocketAddress server : echoServers) {
+                    assertEquals(3, echoRounds(provider, server, 3), "server still answers: " + server);
+                }
+            } finally {
+                for (SocketChannel c : silentPeers) {
+                    c.close();
+                }
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(20))
+                    .untilAsserted(() -> assertEquals(0, io.stats().armed(), "awaits left armed"));
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertEquals(fdsBefore, Fds.openFdCount(), "fds leaked"));
+    }
+
+    private void work(LoomringSelectorProvider provider, SocketAddress[] echoServers, SocketAddress silent, long deadline) {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        while (System.nanoTime() < deadline) {
+            int action = r.nextInt(100);
+            try {
+                if (action < 70) {
+                    int rounds = 1 + r.nextInt(5);
+                    check(echoRounds(provider, echoServers[r.nextInt(2)], rounds) == rounds, "echo rounds");
+                    echoes.increment();
+                } else if (action < 80) {
+                    asyncClose(provider, silent);
+                } else if (action < 88) {
+                    interrupt(provider, silent);
+                } else if (action < 95) {
+                    adaptorTimeout(provider, silent);
+                } else {
+                    dropHalfway(provider, echoServers[r.nextInt(2)]);
+                }
+            } catch (Throwable t) {
+                failures.add(Thread.currentThread().getName() + " action " + action + ": " + t);
+            }
+        }
+    }
+
+    /** Echoes {@code rounds} messages, each checked; returns the rounds done. */
+    private static int echoRounds(LoomringSelectorProvider provider, SocketAddress server, int rounds) throws IOException {
+        try (SocketChannel c = provider.openSocketChannel()) {
+            c.connect(server);
+            for (int i = 0; i < rounds; i++) {
+                byte[] msg = new byte[1 + ThreadLocalRandom.current().nextInt(4096)];
+                ThreadLocalRandom.current().nextBytes(msg);
+                ByteBuffer out = ByteBuffer.wrap(msg);
+                while (out.hasRemaining()) {
+                    c.write(out);
+                }
+                ByteBuffer back = ByteBuffer.allocate(msg.length);
+                while (back.hasRemaining()) {
+                    if (c.read(back) < 0) {
+                        throw new IOException("echo ended early");
+                    }
+                }
+                if (!ByteBuffer.wrap(msg).equals(back.flip())) {
+                    throw new IOException("echo differs");
+                }
+            }
+            return rounds;
+        }
+    }
+
+    /** A read on a silent connection, closed by another thread: AsynchronousCloseException. */
+    private void asyncClose(LoomringSelectorProvider provider, SocketAddress silent) throws Exception {
+        SocketChannel c = provider.openSocketChannel();
+        c.connect(silent);
+        Thread closer = Thread.ofVirtual().start(() -> {
+            sleepMillis(1 + ThreadLocalRandom.current().nextInt(5));
+            try {
+                c.close();
+            } catch (IOException e) {
+                failures.add("close failed: " + e);
+            }
+        });
+        try {
+            c.read(ByteBuffer.allocate(16));
+            failures.add("a read on a silent connection returned");
+        } catch (AsynchronousCloseException e) {
+            check(!(e instanceof ClosedByInterruptException), "not interrupted, yet " + e);
+            asyncCloses.increment();
+        } catch (java.nio.channels.ClosedChannelException e) {
+            asyncCloses.increment(); // closed before the read began
+        }
+        closer.join();
+        check(!c.isOpen(), "channel still open after close");
+    }
+
+    /** A read on a silent connection, its thread interrupted: ClosedByInterruptException, channel closed. */
+    private void interrupt(LoomringSelectorProvider provider, SocketAddress silent) throws Exception {
+        try (SocketChannel c = provider.openSocketChannel()) {
+            c.connect(silent);
+            Thread me = Thread.currentThread();
+            Thread interrupter = Thread.ofVirtual().start(() -> {
+                sleepMillis(1 + ThreadLocalRandom.current().nextInt(5));
+                me.interrupt();
+            });
+            try {
+                c.read(ByteBuffer.allocate(16));
+                failures.add("a read on a silent connection returned");
+            } catch (ClosedByInterruptException e) {
+                check(Thread.currentThread().isInterrupted(), "interrupt status cleared");
+                check(!c.isOpen(), "interrupted channel still open");
+                interrupts.increment();
+            }
+            interrupter.join();
+            Thread.interrupted();
+        }
+    }
+
+    /** An adaptor read with SO_TIMEOUT on a silent connection: SocketTimeoutException, channel open. */
+    private void adaptorTimeout(LoomringSelectorProvider provider, SocketAddress silent) throws Exception {
+        try (SocketChannel c = provider.openSocketChannel()) {
+            c.connect(silent);
+            Socket s = c.socket();
+            s.setSoTimeout(1 + ThreadLocalRandom.current().nextInt(20));
+            try {
+                s.getInputStream().read();
+                failures.add("an adaptor read on a silent connection returned");
+            } catch (SocketTimeoutException e) {
+                check(c.isOpen(), "a timeout closed the channel");
+                timeouts.increment();
+            }
+        }
+    }
+
+    /** Writes and closes without reading the echo: the server sees its peer go. */
+    private void dropHalfway(LoomringSelectorProvider provider, SocketAddress server) throws IOException {
+        try (SocketChannel c = provider.openSocketChannel()) {
+            c.connect(server);
+            c.write(ByteBuffer.wrap(new byte[1 + ThreadLocalRandom.current().nextInt(100_000)]));
+            dropped.increment();
+        }
+    }
+
+    /** Accepts and closes what waits on the silent server, so its backlog never fills. */
+    private void drainSilent(ServerSocketChannel silent) throws IOException {
+        silent.configureBlocking(false);
+        SocketChannel c;
+        while ((c = silent.accept()) != null) {
+            silentPeers.add(c);
+        }
+        // The oldest accepted ends belong to actions long finished (a worker holds one at a time).
+        while (silentPeers.size() > 4 * WORKERS) {
+            silentPeers.poll().close();
+        }
+    }
+
+    private void check(boolean ok, String what) {
+        if (!ok) {
+            failures.add(Thread.currentThread().getName() + ": " + what);
+        }
+    }
+
+    private static void sleepMillis(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
