@@ -63,7 +63,7 @@ final class DatagramAddresses {
         if (local != null) {
             throw new AlreadyBoundException();
         }
-        bindLocked(isa == null ? wildcard() : isa);
+        bindLocked(isa == null ? (InetSocketAddress) NioAddresses.forBind(null, family) : isa);
     }
 
     /** Binds as {@link #bind}{@code (null)} unless bound, as the JDK's first send or receive does. */
@@ -71,7 +71,7 @@ final class DatagramAddresses {
         if (local == null) {
             synchronized (this) {
                 if (local == null) {
-                    bindLocked(wildcard());
+                    bindLocked((InetSocketAddress) NioAddresses.forBind(null, family));
                 }
             }
         }
@@ -115,22 +115,4 @@ final class DatagramAddresses {
         local = SocketCalls.localAddress(fd.fd());
     }
 
-    private InetSocketAddress wildcard() throws IOException {
-        return new InetSocketAddress(InetAddress.getByAddress(new byte[family == Sockets.AF_INET ? 4 : 16]), 0);
-    }
-
-    /** The JDK's checks of a peer or local address, for a socket of {@code family}. */
-    static InetSocketAddress check(SocketAddress sa, int family) {
-        Objects.requireNonNull(sa, "address");
-        if (!(sa instanceof InetSocketAddress isa)) {
-            throw new UnsupportedAddressTypeException();
-        }
-        if (isa.isUnresolved()) {
-            throw new UnresolvedAddressException();
-        }
-        if (family == Sockets.AF_INET && !(isa.getAddress() instanceof Inet4Address)) {
-            throw new UnsupportedAddressTypeException();
-        }
-        return isa;
-    }
 }

@@ -92,13 +92,13 @@ final class LoomringDatagramChannel extends DatagramChannel implements Selectabl
 
     @Override
     public DatagramChannel bind(SocketAddress local) throws IOException {
-        InetSocketAddress isa = local == null ? null : DatagramAddresses.check(local, family);
+        InetSocketAddress isa = local == null ? null : NioAddresses.checkInet(local, family);
         return underBothLocks(() -> addresses.bind(isa));
     }
 
     @Override
     public DatagramChannel connect(SocketAddress remote) throws IOException {
-        InetSocketAddress isa = DatagramAddresses.check(remote, family);
+        InetSocketAddress isa = NioAddresses.checkInet(remote, family);
         return underBothLocks(() -> addresses.connect(isa));
     }
 
@@ -149,7 +149,7 @@ final class LoomringDatagramChannel extends DatagramChannel implements Selectabl
     @Override
     public int send(ByteBuffer src, SocketAddress target) throws IOException {
         Objects.requireNonNull(src, "src");
-        InetSocketAddress isa = DatagramAddresses.check(target, family);
+        InetSocketAddress isa = NioAddresses.checkInet(target, family);
         writeLock.lock();
         try {
             return operate(true, blocking -> {

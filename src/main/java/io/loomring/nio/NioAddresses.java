@@ -57,7 +57,7 @@ final class NioAddresses {
         if (family == UnixAddresses.AF_UNIX) {
             return unix(remote);
         }
-        InetSocketAddress isa = inet(remote, family);
+        InetSocketAddress isa = checkInet(remote, family);
         InetAddress ip = isa.getAddress();
         if (ip.isAnyLocalAddress()) {
             InetAddress loopback = ip instanceof Inet4Address || family == Sockets.AF_INET
@@ -78,7 +78,7 @@ final class NioAddresses {
         if (local == null) {
             return new InetSocketAddress(wildcard(family), 0);
         }
-        return inet(local, family);
+        return checkInet(local, family);
     }
 
     private static UnixDomainSocketAddress unix(SocketAddress a) {
@@ -88,7 +88,9 @@ final class NioAddresses {
         return u;
     }
 
-    private static InetSocketAddress inet(SocketAddress a, int family) {
+    /** The JDK's checks of an address for an IP socket of {@code family}: its type, resolved, and of the family. */
+    static InetSocketAddress checkInet(SocketAddress a, int family) {
+        Objects.requireNonNull(a, "address");
         if (!(a instanceof InetSocketAddress isa)) {
             throw new UnsupportedAddressTypeException();
         }
