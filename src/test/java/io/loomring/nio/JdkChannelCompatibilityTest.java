@@ -41,4 +41,30 @@ class JdkChannelCompatibilityTest {
             return false;
         }
     }
+
+    @Nested
+    class Blocking extends ChannelBlockingContract {
+        @Override
+        SelectorProvider provider() {
+            return provider;
+        }
+
+        @Override
+        boolean isLoomring() {
+            return false;
+        }
+    }
+
+    @Nested
+    class NonBlocking extends ChannelNonBlockingContract {
+        @Override
+        SelectorProvider provider() {
+            return provider;
+        }
+
+        @Override
+        boolean isLoomring() {
+            return false;
+        }
+    }
 }

@@ -55,4 +55,30 @@ class LoomringEpollChannelCompatibilityTest {
             return true;
         }
     }
+
+    @Nested
+    class Blocking extends ChannelBlockingContract {
+        @Override
+        SelectorProvider provider() {
+            return provider;
+        }
+
+        @Override
+        boolean isLoomring() {
+            return true;
+        }
+    }
+
+    @Nested
+    class NonBlocking extends ChannelNonBlockingContract {
+        @Override
+        SelectorProvider provider() {
+            return provider;
+        }
+
+        @Override
+        boolean isLoomring() {
+            return true;
+        }
+    }
 }
