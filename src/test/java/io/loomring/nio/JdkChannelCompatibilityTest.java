@@ -67,4 +67,17 @@ class JdkChannelCompatibilityTest {
             return false;
         }
     }
+
+    @Nested
+    class Interrupts extends ChannelInterruptContract {
+        @Override
+        SelectorProvider provider() {
+            return provider;
+        }
+
+        @Override
+        boolean isLoomring() {
+            return false;
+        }
+    }
 }

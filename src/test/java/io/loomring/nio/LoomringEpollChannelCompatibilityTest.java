@@ -81,4 +81,17 @@ class LoomringEpollChannelCompatibilityTest {
             return true;
         }
     }
+
+    @Nested
+    class Interrupts extends ChannelInterruptContract {
+        @Override
+        SelectorProvider provider() {
+            return provider;
+        }
+
+        @Override
+        boolean isLoomring() {
+            return true;
+        }
+    }
 }
