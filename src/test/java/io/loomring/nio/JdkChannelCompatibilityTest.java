@@ -80,4 +80,17 @@ class JdkChannelCompatibilityTest {
             return false;
         }
     }
+
+    @Nested
+    class Options extends ChannelOptionContract {
+        @Override
+        SelectorProvider provider() {
+            return provider;
+        }
+
+        @Override
+        boolean isLoomring() {
+            return false;
+        }
+    }
 }

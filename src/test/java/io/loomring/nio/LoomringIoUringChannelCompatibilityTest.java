@@ -94,4 +94,17 @@ class LoomringIoUringChannelCompatibilityTest {
             return true;
         }
     }
+
+    @Nested
+    class Options extends ChannelOptionContract {
+        @Override
+        SelectorProvider provider() {
+            return provider;
+        }
+
+        @Override
+        boolean isLoomring() {
+            return true;
+        }
+    }
 }
