@@ -93,4 +93,17 @@ class JdkChannelCompatibilityTest {
             return false;
         }
     }
+
+    @Nested
+    class Adaptors extends ChannelAdaptorContract {
+        @Override
+        SelectorProvider provider() {
+            return provider;
+        }
+
+        @Override
+        boolean isLoomring() {
+            return false;
+        }
+    }
 }

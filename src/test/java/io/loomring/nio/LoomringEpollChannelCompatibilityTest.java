@@ -107,4 +107,17 @@ class LoomringEpollChannelCompatibilityTest {
             return true;
         }
     }
+
+    @Nested
+    class Adaptors extends ChannelAdaptorContract {
+        @Override
+        SelectorProvider provider() {
+            return provider;
+        }
+
+        @Override
+        boolean isLoomring() {
+            return true;
+        }
+    }
 }
