@@ -51,16 +51,4 @@ final class JavaNetCalls {
     static void dualStack(int fd) throws SocketException {
         SocketCalls.setInt(fd, Sockets.IPPROTO_IPV6, Sockets.IPV6_V6ONLY, 0, "IPV6_V6ONLY");
     }
-
-    /** Bytes readable without blocking (ioctl FIONREAD). */
-    static int available(int fd) throws SocketException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment n = arena.allocate(ValueLayout.JAVA_INT);
-            int r = Sockets.bytesReadable(Native.threadCaptureState(), fd, n);
-            if (r < 0) {
-                throw new SocketException("ioctl(FIONREAD) failed: " + SocketErrors.describe(-r));
-            }
-            return n.get(ValueLayout.JAVA_INT, 0);
-        }
-    }
 }

@@ -1,9 +1,10 @@
 package io.loomring.nio;
 
 import io.loomring.IoScheduler;
+import io.loomring.socket.ListeningSocket;
+import io.loomring.socket.StreamSocket;
 import java.io.IOException;
 import java.net.ProtocolFamily;
-import java.net.StandardProtocolFamily;
 import java.nio.channels.Channel;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.Pipe;
@@ -77,22 +78,28 @@ public final class LoomringSelectorProvider extends SelectorProvider {
 
     @Override
     public ServerSocketChannel openServerSocketChannel() throws IOException {
-        return openServerSocketChannel(StandardProtocolFamily.INET6);
+        return openServerSocketChannel(NioAddresses.DEFAULT_FAMILY);
     }
 
     @Override
     public ServerSocketChannel openServerSocketChannel(ProtocolFamily family) throws IOException {
-        throw new UnsupportedOperationException("ServerSocketChannel: not yet");
+        ListeningSocket core = ListeningSocket.open(NioAddresses.family(family), scheduler(), "ServerSocketChannel");
+        try {
+            return new LoomringServerSocketChannel(this, core);
+        } catch (IOException | RuntimeException e) {
+            core.close();
+            throw e;
+        }
     }
 
     @Override
     public SocketChannel openSocketChannel() throws IOException {
-        return openSocketChannel(StandardProtocolFamily.INET6);
+        return openSocketChannel(NioAddresses.DEFAULT_FAMILY);
     }
 
     @Override
     public SocketChannel openSocketChannel(ProtocolFamily family) throws IOException {
-        throw new UnsupportedOperationException("SocketChannel: not yet");
+        return new LoomringSocketChannel(this, StreamSocket.open(NioAddresses.family(family), scheduler()));
     }
 
     /** Returns null: Loomring does not offer a channel inherited from the process that started the JVM. */

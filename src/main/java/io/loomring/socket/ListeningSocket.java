@@ -11,6 +11,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.SocketException;
 import java.nio.channels.ClosedChannelException;
 
@@ -23,12 +24,42 @@ import java.nio.channels.ClosedChannelException;
 public final class ListeningSocket {
     private final SocketFd fd;
     private final int family;
-    private final InetSocketAddress localAddress;
+    /** Null until bound. */
+    private volatile SocketAddress localAddress;
 
-    private ListeningSocket(SocketFd fd, int family, InetSocketAddress localAddress) {
+    private ListeningSocket(SocketFd fd, int family, SocketAddress localAddress) {
         this.fd = fd;
         this.family = family;
         this.localAddress = localAddress;
+    }
+
+    /**
+     * A socket of {@code family} ({@code AF_INET}, {@code AF_INET6} or {@code AF_UNIX}), not bound
+     * yet: set its options, then {@link #bindAndListen}.
+     */
+    public static ListeningSocket open(int family, IoScheduler scheduler, String owner) throws IOException {
+        return new ListeningSocket(new SocketFd(SocketCalls.newStreamSocket(family), scheduler, owner), family, null);
+    }
+
+    /** Binds to {@code address} and listens. */
+    public void bindAndListen(SocketAddress address, int backlog) throws IOException {
+        fd.begin();
+        try {
+            SocketCalls.bindAndListen(fd.fd(), family, address, backlog);
+            localAddress = SocketAddresses.local(fd.fd(), family);
+        } finally {
+            fd.end();
+        }
+    }
+
+    /** The address family. */
+    public int family() {
+        return family;
+    }
+
+    /** The fd and its close protocol, for a face that awaits it or makes its own calls. */
+    public SocketFd socketFd() {
+        return fd;
     }
 
     /**
@@ -56,6 +87,14 @@ public final class ListeningSocket {
 
     /** Accepts a connection, parking at most {@code timeoutNanos} (0: no limit). */
     public StreamSocket accept(long timeoutNanos) throws IOException {
+        return accept(true, timeoutNanos);
+    }
+
+    /**
+     * Accepts a connection: with {@code blocking} parking at most {@code timeoutNanos} (0: no
+     * limit) for one, without returning null when none is waiting.
+     */
+    public StreamSocket accept(boolean blocking, long timeoutNanos) throws IOException {
         fd.begin();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment addr = arena.allocate(Sockets.SOCKADDR_STORAGE_SIZE, 8);
@@ -68,9 +107,12 @@ public final class ListeningSocket {
                 int r = Sockets.accept4(capture, fd.fd(), addr, addrLen,
                         Sockets.SOCK_NONBLOCK | Sockets.SOCK_CLOEXEC);
                 if (r >= 0) {
-                    return accepted(r, addr);
+                    return accepted(r, addr, addrLen.get(ValueLayout.JAVA_INT, 0));
                 }
                 int err = -r;
+                if (err == Errno.EAGAIN && !blocking) {
+                    return null;
+                }
                 if (err == Errno.EAGAIN) {
                     if (deadline < 0) {
                         deadline = SocketFd.deadline(timeoutNanos);
@@ -86,9 +128,9 @@ public final class ListeningSocket {
         }
     }
 
-    private StreamSocket accepted(int newFd, MemorySegment addr) {
+    private StreamSocket accepted(int newFd, MemorySegment addr, int addrLen) {
         try {
-            return StreamSocket.accepted(newFd, family, fd.scheduler(), Sockets.decode(addr));
+            return StreamSocket.accepted(newFd, family, fd.scheduler(), SocketAddresses.decode(addr, addrLen, family));
         } catch (RuntimeException | Error e) {
             LibC.close(Native.threadCaptureState(), newFd);
             throw e;
@@ -126,6 +168,11 @@ public final class ListeningSocket {
 
     /** The bound address (with the actual port when bound to port 0). */
     public InetSocketAddress localAddress() {
+        return (InetSocketAddress) localAddress;
+    }
+
+    /** The bound address of any family, or null before {@link #bindAndListen}. */
+    public SocketAddress localSocketAddress() {
         return localAddress;
     }
 

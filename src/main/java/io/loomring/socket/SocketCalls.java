@@ -8,6 +8,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.SocketException;
 
 /**
@@ -19,6 +20,14 @@ public final class SocketCalls {
 
     /** A new non-blocking, close-on-exec TCP socket of {@code family}. */
     public static int newTcpSocket(int family) throws SocketException {
+        return newStreamSocket(family);
+    }
+
+    /**
+     * A new non-blocking, close-on-exec stream socket of {@code family}: TCP for {@code AF_INET}
+     * and {@code AF_INET6}, a UNIX-domain stream socket for {@code AF_UNIX}.
+     */
+    public static int newStreamSocket(int family) throws SocketException {
         int fd = Sockets.socket(Native.threadCaptureState(), family,
                 Sockets.SOCK_STREAM | Sockets.SOCK_NONBLOCK | Sockets.SOCK_CLOEXEC, 0);
         if (fd < 0) {
@@ -117,33 +126,16 @@ public final class SocketCalls {
     }
 
     private static InetSocketAddress address(int fd, boolean local) throws SocketException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment addr = arena.allocate(Sockets.SOCKADDR_STORAGE_SIZE, 8);
-            MemorySegment len = arena.allocateFrom(ValueLayout.JAVA_INT, Sockets.SOCKADDR_STORAGE_SIZE);
-            MemorySegment capture = Native.threadCaptureState();
-            int r = local ? Sockets.getsockname(capture, fd, addr, len) : Sockets.getpeername(capture, fd, addr, len);
-            if (r < 0) {
-                throw new SocketException((local ? "getsockname" : "getpeername") + " failed: "
-                        + SocketErrors.describe(-r));
-            }
-            return Sockets.decode(addr);
-        }
+        return (InetSocketAddress) (local ? SocketAddresses.local(fd, Sockets.AF_INET6)
+                : SocketAddresses.peer(fd, Sockets.AF_INET6));
     }
 
     /** Binds and listens. */
-    public static void bindAndListen(int fd, int family, InetSocketAddress address, int backlog) throws IOException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment addr = arena.allocate(Sockets.SOCKADDR_STORAGE_SIZE, 8);
-            int len = Sockets.encode(address, family, addr);
-            MemorySegment capture = Native.threadCaptureState();
-            int r = Sockets.bind(capture, fd, addr, len);
-            if (r < 0) {
-                throw SocketErrors.bind(-r, address);
-            }
-            r = Sockets.listen(capture, fd, backlog);
-            if (r < 0) {
-                throw SocketErrors.bind(-r, address);
-            }
+    public static void bindAndListen(int fd, int family, SocketAddress address, int backlog) throws IOException {
+        SocketAddresses.bind(fd, family, address);
+        int r = Sockets.listen(Native.threadCaptureState(), fd, backlog);
+        if (r < 0) {
+            throw SocketErrors.bind(-r, address);
         }
     }
 
@@ -152,6 +144,18 @@ public final class SocketCalls {
         int r = Sockets.shutdown(Native.threadCaptureState(), fd, how);
         if (r < 0 && r != -Errno.ENOTCONN) {
             throw new SocketException("shutdown failed: " + SocketErrors.describe(-r));
+        }
+    }
+
+    /** Bytes readable without blocking (ioctl FIONREAD). */
+    public static int available(int fd) throws SocketException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment n = arena.allocate(ValueLayout.JAVA_INT);
+            int r = Sockets.bytesReadable(Native.threadCaptureState(), fd, n);
+            if (r < 0) {
+                throw new SocketException("ioctl(FIONREAD) failed: " + SocketErrors.describe(-r));
+            }
+            return n.get(ValueLayout.JAVA_INT, 0);
         }
     }
 }

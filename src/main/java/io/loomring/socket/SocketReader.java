@@ -49,6 +49,15 @@ public final class SocketReader {
 
     /** Reads into {@code dst}'s remaining bytes: 0 if none, -1 at end of stream. */
     public int read(ByteBuffer dst) throws IOException {
+        return read(dst, true, timeoutNanos);
+    }
+
+    /**
+     * Reads into {@code dst}'s remaining bytes, -1 at end of stream. With {@code blocking} it
+     * waits for bytes, at most {@code timeoutNanos} (0: no limit); without, it returns 0 when none
+     * are there (and never uses the ring, where a RECV would wait).
+     */
+    public int read(ByteBuffer dst, boolean blocking, long timeoutNanos) throws IOException {
         Objects.requireNonNull(dst, "dst");
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("read-only buffer");
@@ -63,7 +72,7 @@ public final class SocketReader {
                 // The length comes from the segment itself: recv may write into a heap array, and a
                 // second look at the buffer (which another thread could change) must not widen it.
                 MemorySegment seg = MemorySegment.ofBuffer(dst);
-                int n = receive(seg, (int) seg.byteSize());
+                int n = receive(seg, (int) seg.byteSize(), blocking, timeoutNanos);
                 if (n > 0) {
                     dst.position(dst.position() + n);
                 }
@@ -86,7 +95,7 @@ public final class SocketReader {
                 if (len == 0) {
                     return 0;
                 }
-                return receive(MemorySegment.ofArray(b).asSlice(off, len), len);
+                return receive(MemorySegment.ofArray(b).asSlice(off, len), len, true, timeoutNanos);
             } finally {
                 fd.end();
             }
@@ -100,6 +109,11 @@ public final class SocketReader {
      * buffer that has room. Returns 0 if no buffer has room, -1 at end of stream.
      */
     public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+        return read(dsts, offset, length, true);
+    }
+
+    /** {@link #read(ByteBuffer[], int, int)}, waiting for bytes only with {@code blocking} (else 0 when none). */
+    public long read(ByteBuffer[] dsts, int offset, int length, boolean blocking) throws IOException {
         Objects.checkFromIndexSize(offset, length, dsts.length);
         boolean allDirect = true;
         int first = -1;
@@ -119,13 +133,13 @@ public final class SocketReader {
             return 0;
         }
         if (!allDirect) {
-            return read(dsts[first]);
+            return read(dsts[first], blocking, timeoutNanos);
         }
         lock.lock();
         try {
             connector.beginIo();
             try {
-                return readVectored(dsts, first, offset + length);
+                return readVectored(dsts, first, offset + length, blocking);
             } finally {
                 fd.end();
             }
@@ -145,7 +159,7 @@ public final class SocketReader {
         }
     }
 
-    private long readVectored(ByteBuffer[] dsts, int from, int to) throws IOException {
+    private long readVectored(ByteBuffer[] dsts, int from, int to, boolean blocking) throws IOException {
         if (shutdown) {
             return -1;
         }
@@ -165,7 +179,10 @@ public final class SocketReader {
             if (n == 0) {
                 return -1;
             }
-            deadline = onError(route, (int) -n, deadline);
+            if (n == -Errno.EAGAIN && !blocking) {
+                return 0;
+            }
+            deadline = onError(route, (int) -n, deadline, timeoutNanos);
         }
     }
 
@@ -173,12 +190,12 @@ public final class SocketReader {
      * Reads into {@code seg}: on a thread that runs completion-mode I/O through the ring, else the
      * syscall first and a wait on EAGAIN. Returns -1 at end of stream.
      */
-    private int receive(MemorySegment seg, int len) throws IOException {
+    private int receive(MemorySegment seg, int len, boolean blocking, long timeoutNanos) throws IOException {
         if (shutdown) {
             return -1;
         }
         IoRoute route = fd.route();
-        if (route.completionMode()) {
+        if (blocking && route.completionMode()) {
             return ring.receive(route, seg, len, timeoutNanos);
         }
         MemorySegment capture = Native.threadCaptureState();
@@ -191,12 +208,15 @@ public final class SocketReader {
             if (n == 0) {
                 return -1;
             }
-            deadline = onError(route, (int) -n, deadline);
+            if (n == -Errno.EAGAIN && !blocking) {
+                return 0;
+            }
+            deadline = onError(route, (int) -n, deadline, timeoutNanos);
         }
     }
 
     /** Waits on EAGAIN (computing the deadline on the first wait), retries EINTR, else throws. */
-    private long onError(IoRoute route, int errno, long deadline) throws IOException {
+    private long onError(IoRoute route, int errno, long deadline, long timeoutNanos) throws IOException {
         if (errno == Errno.EAGAIN) {
             if (deadline < 0) {
                 deadline = SocketFd.deadline(timeoutNanos);

@@ -49,8 +49,21 @@ public final class SocketWriter {
         timeoutNanos = nanos;
     }
 
+    /** True once output was shut down. */
+    public boolean isShutdown() {
+        return shutdown;
+    }
+
     /** Writes all of {@code src}; on an exception its position tells how much was written. */
     public int write(ByteBuffer src) throws IOException {
+        return write(src, true);
+    }
+
+    /**
+     * Writes {@code src}: with {@code blocking} all of it, else what fits in the socket buffer now
+     * (perhaps nothing), never through the ring. Returns the bytes written.
+     */
+    public int write(ByteBuffer src, boolean blocking) throws IOException {
         Objects.requireNonNull(src, "src");
         lock.lock();
         try {
@@ -60,7 +73,7 @@ public final class SocketWriter {
                 if (seg.byteSize() == 0) {
                     return 0;
                 }
-                return (int) sendFully(seg, seg.byteSize(), src);
+                return (int) (blocking ? sendFully(seg, seg.byteSize(), src) : sendNow(seg, seg.byteSize(), src));
             } finally {
                 fd.end();
             }
@@ -92,6 +105,11 @@ public final class SocketWriter {
      * buffer after the other otherwise. Returns the bytes written.
      */
     public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        return write(srcs, offset, length, true);
+    }
+
+    /** {@link #write(ByteBuffer[], int, int)}; without {@code blocking}, only what fits now. */
+    public long write(ByteBuffer[] srcs, int offset, int length, boolean blocking) throws IOException {
         Objects.checkFromIndexSize(offset, length, srcs.length);
         boolean allDirect = true;
         for (int i = offset; i < offset + length; i++) {
@@ -102,13 +120,17 @@ public final class SocketWriter {
             connector.beginIo();
             try {
                 if (allDirect) {
-                    return writeVectored(srcs, offset, offset + length);
+                    return writeVectored(srcs, offset, offset + length, blocking);
                 }
                 long total = 0;
                 for (int i = offset; i < offset + length; i++) {
                     MemorySegment seg = MemorySegment.ofBuffer(srcs[i]);
                     if (seg.byteSize() > 0) {
-                        total += sendFully(seg, seg.byteSize(), srcs[i]);
+                        long n = blocking ? sendFully(seg, seg.byteSize(), srcs[i]) : sendNow(seg, seg.byteSize(), srcs[i]);
+                        total += n;
+                        if (n < seg.byteSize()) {
+                            break; // the socket buffer is full
+                        }
                     }
                 }
                 return total;
@@ -154,7 +176,7 @@ public final class SocketWriter {
         }
     }
 
-    private long writeVectored(ByteBuffer[] srcs, int from, int to) throws IOException {
+    private long writeVectored(ByteBuffer[] srcs, int from, int to, boolean blocking) throws IOException {
         IoRoute route = fd.route();
         writeBehind.finish(route, timeoutNanos, TIMED_OUT);
         if (msg == null) {
@@ -175,6 +197,9 @@ public final class SocketWriter {
                 Iovecs.advance(srcs, from, to, n);
                 total += n;
                 continue;
+            }
+            if (n == -Errno.EAGAIN && !blocking) {
+                return total;
             }
             onError(route, (int) -n);
         }
@@ -219,6 +244,45 @@ public final class SocketWriter {
             if (advance != null) {
                 advance.position(advance.position() + (int) done);
             }
+        }
+    }
+
+    /**
+     * Sends what fits of {@code seg} without waiting (after any write still in the ring, which a
+     * switch to non-blocking mode normally finished already); advances {@code advance}.
+     */
+    private long sendNow(MemorySegment seg, long len, ByteBuffer advance) throws IOException {
+        writeBehind.finish(fd.route(), timeoutNanos, TIMED_OUT);
+        MemorySegment capture = Native.threadCaptureState();
+        long done = 0;
+        while (done < len) {
+            checkOutputOpen();
+            long n = Sockets.send(capture, fd.fd(), seg.asSlice(done), len - done, Sockets.MSG_NOSIGNAL);
+            if (n >= 0) {
+                done += n;
+            } else if (n == -Errno.EAGAIN) {
+                break;
+            } else if (n != -Errno.EINTR) {
+                fd.checkNotClosing();
+                throw SocketErrors.io("write", (int) -n);
+            }
+        }
+        advance.position(advance.position() + (int) done);
+        return done;
+    }
+
+    /** Waits until the write still in the ring, if any, has left (before a switch to non-blocking mode). */
+    public void flush() throws IOException {
+        lock.lock();
+        try {
+            fd.begin();
+            try {
+                writeBehind.finish(fd.route(), timeoutNanos, TIMED_OUT);
+            } finally {
+                fd.end();
+            }
+        } finally {
+            lock.unlock();
         }
     }
 

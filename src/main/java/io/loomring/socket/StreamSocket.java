@@ -3,6 +3,7 @@ package io.loomring.socket;
 import io.loomring.IoScheduler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.SocketException;
 import java.nio.channels.ClosedChannelException;
 
@@ -21,9 +22,9 @@ public final class StreamSocket {
     private final SocketConnector connector;
     private final SocketReader reader;
     private final SocketWriter writer;
-    private volatile InetSocketAddress local;
+    private volatile SocketAddress local;
 
-    private StreamSocket(int fd, int family, IoScheduler scheduler, InetSocketAddress remote) {
+    private StreamSocket(int fd, int family, IoScheduler scheduler, SocketAddress remote) {
         this.fd = new SocketFd(fd, scheduler, "TcpSocket");
         this.family = family;
         this.connector = new SocketConnector(this.fd, family, remote);
@@ -32,24 +33,29 @@ public final class StreamSocket {
         this.writer = new SocketWriter(this.fd, connector, ring);
     }
 
-    /** A new unconnected socket of {@code family} ({@code AF_INET} or {@code AF_INET6}). */
+    /** A new unconnected socket of {@code family} ({@code AF_INET}, {@code AF_INET6} or {@code AF_UNIX}). */
     public static StreamSocket open(int family, IoScheduler scheduler) throws SocketException {
-        return new StreamSocket(SocketCalls.newTcpSocket(family), family, scheduler, null);
+        return new StreamSocket(SocketCalls.newStreamSocket(family), family, scheduler, null);
     }
 
     /** Wraps an fd returned by accept4 (already non-blocking). */
-    public static StreamSocket accepted(int fd, int family, IoScheduler scheduler, InetSocketAddress remote) {
+    public static StreamSocket accepted(int fd, int family, IoScheduler scheduler, SocketAddress remote) {
         return new StreamSocket(fd, family, scheduler, remote);
     }
 
-    /** The address family: {@code AF_INET} or {@code AF_INET6}. */
+    /** The address family: {@code AF_INET}, {@code AF_INET6} or {@code AF_UNIX}. */
     public int family() {
         return family;
     }
 
     /** Connects, parking at most {@code timeoutNanos} (0: no limit); closes the socket on failure. */
-    public void connect(InetSocketAddress address, long timeoutNanos) throws IOException {
+    public void connect(SocketAddress address, long timeoutNanos) throws IOException {
         connector.connect(address, timeoutNanos);
+    }
+
+    /** The connection state and the non-blocking connect ({@link SocketConnector#connectNow}). */
+    public SocketConnector connector() {
+        return connector;
     }
 
     public SocketReader reader() {
@@ -93,7 +99,12 @@ public final class StreamSocket {
      * before the address was first asked for.
      */
     public InetSocketAddress localAddress() {
-        InetSocketAddress a = local;
+        return (InetSocketAddress) localSocketAddress();
+    }
+
+    /** {@link #localAddress()} for any family: a {@code UnixDomainSocketAddress} for {@code AF_UNIX}. */
+    public SocketAddress localSocketAddress() {
+        SocketAddress a = local;
         if (a != null || !connector.isConnected()) {
             return a;
         }
@@ -103,7 +114,7 @@ public final class StreamSocket {
             return null;
         }
         try {
-            a = SocketCalls.localAddress(fd.fd());
+            a = SocketAddresses.local(fd.fd(), family);
             local = a;
             return a;
         } catch (SocketException e) {
@@ -115,6 +126,11 @@ public final class StreamSocket {
 
     /** The peer's address, or null if not connected. Still known after close. */
     public InetSocketAddress remoteAddress() {
+        return (InetSocketAddress) connector.remote();
+    }
+
+    /** {@link #remoteAddress()} for any family. */
+    public SocketAddress remoteSocketAddress() {
         return connector.remote();
     }
 
@@ -150,6 +166,11 @@ public final class StreamSocket {
         fd.closeQuietly();
     }
 
+    /** The fd and its close protocol, for a face that awaits it itself (a selector's readiness, a poll). */
+    public SocketFd socketFd() {
+        return fd;
+    }
+
     /** The socket's native buffers, for tests. */
     public SocketMemory memory() {
         return fd.memory();
@@ -158,7 +179,7 @@ public final class StreamSocket {
     /** Named as users know the socket: {@code "TcpSocket[remote=/127.0.0.1:7000, fd=9]"}. */
     @Override
     public String toString() {
-        InetSocketAddress remote = connector.remote();
+        SocketAddress remote = connector.remote();
         return fd.owner() + "[" + (remote != null ? "remote=" + remote + ", " : "") + fd + "]";
     }
 }

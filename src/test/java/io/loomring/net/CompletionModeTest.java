@@ -1,5 +1,6 @@
 package io.loomring.net;
 
+import io.loomring.socket.SocketCalls;
 import io.loomring.socket.SocketMemory;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -246,7 +247,7 @@ class CompletionModeTest extends CompletionModeFixture {
              TcpSocket peer = get(accepted)) {
             client.write(ByteBuffer.wrap(data));
             int fd = peer.fd();
-            await().atMost(Duration.ofSeconds(10)).until(() -> JavaNetCalls.available(fd) == sent);
+            await().atMost(Duration.ofSeconds(10)).until(() -> SocketCalls.available(fd) == sent);
             byte[] into = new byte[256 * 1024];
             int n = get(onCarrier(() -> peer.read(into, 0, into.length)));
             assertEquals(sent, n, "one read takes all that is there, as a blocking read does");

@@ -1,0 +1,91 @@
+package io.loomring.nio;
+
+import io.loomring.socket.TcpOption;
+import java.net.SocketOption;
+import java.net.StandardSocketOptions;
+import java.util.HashSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The {@code NetworkChannel} contract of socket options over the socket core's one table
+ * ({@link TcpOption}): which options each kind of channel offers, and how a typed value becomes
+ * the table's int and back, with the exceptions the JDK's channels throw for a wrong name or value.
+ */
+final class ChannelOptions {
+    private ChannelOptions() {}
+
+    /** A TCP client channel: every option of the table. */
+    static final Set<SocketOption<?>> TCP = offered(false);
+    /** A TCP listening channel: the options of the table that listening sockets have. */
+    static final Set<SocketOption<?>> TCP_SERVER = offered(true);
+    /** A UNIX-domain stream channel, as the JDK's. */
+    static final Set<SocketOption<?>> UNIX = Set.of(StandardSocketOptions.SO_SNDBUF,
+            StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_LINGER);
+    /** A UNIX-domain listening channel, as the JDK's. */
+    static final Set<SocketOption<?>> UNIX_SERVER = Set.of(StandardSocketOptions.SO_RCVBUF);
+
+    private static Set<SocketOption<?>> offered(boolean server) {
+        Set<SocketOption<?>> all = new HashSet<>();
+        for (TcpOption o : TcpOption.values()) {
+            if (o.socketOption() != null && (!server || o.onServerSockets())) {
+                all.add(o.socketOption());
+            }
+        }
+        return Set.copyOf(all);
+    }
+
+    /**
+     * The table's entry for {@code name}, which {@code supported} must contain.
+     *
+     * @throws UnsupportedOperationException if the channel does not offer it
+     */
+    static TcpOption option(Set<SocketOption<?>> supported, SocketOption<?> name) {
+        Objects.requireNonNull(name, "name");
+        TcpOption o = supported.contains(name) ? TcpOption.bySocketOption(name) : null;
+        if (o == null) {
+            throw new UnsupportedOperationException("'" + name + "' not supported");
+        }
+        return o;
+    }
+
+    /**
+     * A typed value as the table's int: a Boolean for a flag, an Integer otherwise; a negative
+     * SO_LINGER turns lingering off.
+     *
+     * @throws IllegalArgumentException for a null value, or a value the option cannot take
+     */
+    static int toInt(TcpOption option, SocketOption<?> name, Object value) {
+        if (value == null || !name.type().isInstance(value)) {
+            throw new IllegalArgumentException("Invalid value '" + value + "'");
+        }
+        return switch (option.kind()) {
+            case FLAG -> (Boolean) value ? 1 : 0;
+            case SIZE -> {
+                int n = (Integer) value;
+                if (n < 0) {
+                    throw new IllegalArgumentException("Invalid send/receive buffer size");
+                }
+                yield n;
+            }
+            case LINGER -> Math.max((Integer) value, -1);
+            case COUNT -> {
+                int n = (Integer) value;
+                if (n < 1) {
+                    throw new IllegalArgumentException(name + " must be positive: " + n);
+                }
+                yield n;
+            }
+            case TRAFFIC_CLASS -> (Integer) value;
+        };
+    }
+
+    /** The table's int as the option's typed value; SO_LINGER off is -1. */
+    static Object toValue(TcpOption option, int value) {
+        return switch (option.kind()) {
+            case FLAG -> value != 0;
+            case LINGER -> value < 0 ? -1 : value;
+            default -> value;
+        };
+    }
+}
