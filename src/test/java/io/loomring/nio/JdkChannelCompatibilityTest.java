@@ -106,4 +106,17 @@ class JdkChannelCompatibilityTest {
             return false;
         }
     }
+
+    @Nested
+    class Selectors extends ChannelSelectorContract {
+        @Override
+        SelectorProvider provider() {
+            return provider;
+        }
+
+        @Override
+        boolean isLoomring() {
+            return false;
+        }
+    }
 }

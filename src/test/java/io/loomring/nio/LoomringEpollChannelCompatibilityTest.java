@@ -120,4 +120,17 @@ class LoomringEpollChannelCompatibilityTest {
             return true;
         }
     }
+
+    @Nested
+    class Selectors extends ChannelSelectorContract {
+        @Override
+        SelectorProvider provider() {
+            return provider;
+        }
+
+        @Override
+        boolean isLoomring() {
+            return true;
+        }
+    }
 }
