@@ -65,6 +65,13 @@ abstract class ChannelSelectorContract extends ChannelCompatibilityContract {
             selector.selectNow();
             assertFalse(c.isRegistered(), "deregistered by the selection after the cancel");
             c.configureBlocking(true); // allowed again
+            c.configureBlocking(false);
+            c.close();
+            assertThrows(java.nio.channels.ClosedChannelException.class, () -> c.register(selector, OP_READ));
+            selector.close();
+            assertThrows(java.nio.channels.ClosedSelectorException.class, () -> s.register(selector, OP_ACCEPT));
+            assertThrows(java.nio.channels.ClosedSelectorException.class, selector::selectNow);
+            assertFalse(selector.isOpen());
         }
     }
 
