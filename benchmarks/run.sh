@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The side-by-side harness: Loomring (every threading mode in LOOMRING_MODES below) against the JDK's
 # own virtual-thread sockets, Netty 4.2 (io_uring and epoll) and, for RESP, redis-server, measured in
-# interleaved rounds of one run on one machine. Builds what it needs first.
+# interleaved rounds of one run on one machine; and a real framework, Helidon 4 SE, on the JDK's and
+# on Loomring's SelectorProvider (lib/frameworks.sh). Builds what it needs first.
 #
 #   benchmarks/run.sh            full run: 3 rounds, HTTP at 64/256/1000 connections, RESP, ping-pong
 #                                (about 25 minutes on 2 cores)
@@ -159,6 +160,7 @@ fi
 . "$HERE/lib/processes.sh"
 
 . "$HERE/lib/http-load.sh"
+. "$HERE/lib/frameworks.sh"
 
 # ---------------------------------------------------------------- stacks
 # "label|command": the HTTP servers and the RESP servers; the examples jar serves Loomring's rows.
@@ -187,6 +189,7 @@ if [[ "$NETTY_BUILT" == 1 ]]; then
 else
     NOTES+=("Netty not measured: its jars did not resolve")
 fi
+frameworks_stacks
 RESP_STACKS+=("$REDIS_LABEL|redis")
 if [[ "$MODE" == demo || "$REDIS_N" == 0 ]]; then
     RESP_STACKS=()
@@ -268,6 +271,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
         BASE_PORT="$SERVER_PORT"
         SERVER_PID=""
         check_bytes http "$JDK_LABEL" "$BASE_PID" "$BASE_PORT"
+        frameworks_check_baseline "$BASE_PID" "$BASE_PORT"
     else
         FAILED_STACKS+=("$JDK_LABEL (http)")
     fi
@@ -280,7 +284,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
             STEP=$((STEP + 2 * ${#LEVEL_LIST[@]}))
             continue
         fi
-        check_bytes http "$label" "$SERVER_PID" "$SERVER_PORT"
+        check_bytes "${HTTP_CHECK[$label]:-http}" "$label" "$SERVER_PID" "$SERVER_PORT"
         measure_http "$round" "$label"
         stop_server "$SERVER_PID"
         SERVER_PID=""

@@ -13,6 +13,9 @@ import java.nio.charset.StandardCharsets;
  * <ul>
  *   <li>{@code http PORT}: two pipelined {@code GET /} then one {@code GET /missing} on one
  *   keep-alive connection; the {@code Date} values are replaced by {@code <date>}.</li>
+ *   <li>{@code http-status PORT}: the same conversation, but of each answer only its status line,
+ *   {@code Content-Type}, {@code Content-Length} and body: for frameworks, which choose their own
+ *   other headers and their order.</li>
  *   <li>{@code resp PORT}: PING, SET k v, GET k, DEL n, INCR n, pipelined.</li>
  * </ul>
  * Exits 1 when the answer is incomplete after five seconds.
@@ -27,7 +30,7 @@ public final class Fetch {
     /** Entry point; see the class comment. */
     public static void main(String[] args) throws IOException {
         if (args.length != 2) {
-            System.err.println("usage: Fetch http|resp PORT");
+            System.err.println("usage: Fetch http|http-status|resp PORT");
             System.exit(2);
         }
         int port = Integer.parseInt(args[1]);
@@ -35,9 +38,10 @@ public final class Fetch {
             s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
             s.setSoTimeout(5000);
             String answer = switch (args[0]) {
-                case "http" -> http(s);
+                case "http" -> http(s, false);
+                case "http-status" -> http(s, true);
                 case "resp" -> resp(s);
-                default -> throw new IllegalArgumentException("http or resp: " + args[0]);
+                default -> throw new IllegalArgumentException("http, http-status or resp: " + args[0]);
             };
             System.out.print(answer.replace("\r\n", "\\r\\n\n"));
         } catch (IOException e) {
@@ -46,7 +50,7 @@ public final class Fetch {
         }
     }
 
-    private static String http(Socket s) throws IOException {
+    private static String http(Socket s, boolean statusOnly) throws IOException {
         s.getOutputStream().write((HTTP_REQUEST + HTTP_REQUEST + "GET /missing HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
         InputStream in = s.getInputStream();
@@ -54,12 +58,21 @@ public final class Fetch {
         for (int i = 0; i < 3; i++) {
             String head = readUntil(in, "\r\n\r\n");
             int length = 0;
+            String type = null;
             for (String line : head.split("\r\n")) {
                 if (line.regionMatches(true, 0, "Content-Length:", 0, 15)) {
                     length = Integer.parseInt(line.substring(15).trim());
+                } else if (line.regionMatches(true, 0, "Content-Type:", 0, 13)) {
+                    type = line.substring(13).trim();
                 }
             }
-            all.append(head.replaceAll("\r\nDate: [^\r\n]*", "\r\nDate: <date>"));
+            if (statusOnly) {
+                all.append(head, 0, head.indexOf("\r\n") + 2)
+                        .append("Content-Type: ").append(type).append("\r\n")
+                        .append("Content-Length: ").append(length).append("\r\n\r\n");
+            } else {
+                all.append(head.replaceAll("\r\nDate: [^\r\n]*", "\r\nDate: <date>"));
+            }
             all.append(new String(in.readNBytes(length), StandardCharsets.US_ASCII));
         }
         return all.toString();

@@ -1,0 +1,133 @@
+package io.loomring.nio.frameworks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.loomring.Backend;
+import io.loomring.TestBackends;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Real servers and clients (the JDK's HttpServer and HttpClient, Jetty 12.1, Helidon 4 SE), each in
+ * a child JVM of its own, on the JDK's default {@link java.nio.channels.spi.SelectorProvider} and on
+ * Loomring's ({@code -Djava.nio.channels.spi.SelectorProvider=io.loomring.nio.LoomringSelectorProvider})
+ * with each backend (and on the JDK's poll(2) provider, named the same way). The programs ({@link JdkHttpServerRun}, {@link JettyRun}, {@link HelidonRun})
+ * check every answer themselves and print one result line naming the provider they ran on; this
+ * test checks that line and that the provider was the one asked for.
+ *
+ * <p>Loomring's cases are skipped while its provider is not on the class path, and the io_uring
+ * case where io_uring cannot start here.
+ */
+class FrameworksOnProviderTest {
+    static final String LOOMRING_PROVIDER = "io.loomring.nio.LoomringSelectorProvider";
+    /** The child's own limit is 90 s (FrameworkRun); this one only catches a child that ignores it. */
+    private static final long CHILD_LIMIT_SECONDS = 120;
+
+    /** Which provider a child runs on: the property's value (none: the JDK's default) and backend. */
+    enum Provider {
+        /** No property: the JDK's default (epoll on Linux). */
+        JDK(null, null),
+        /**
+         * The JDK's poll(2) provider, named by the property as Loomring's is: the property path and
+         * the check of the provider that was used, on a provider that exists today.
+         */
+        JDK_POLL("sun.nio.ch.PollSelectorProvider", null),
+        LOOMRING_IO_URING(LOOMRING_PROVIDER, Backend.IO_URING),
+        LOOMRING_EPOLL(LOOMRING_PROVIDER, Backend.EPOLL);
+
+        final String property;
+        final Backend backend;
+
+        Provider(String property, Backend backend) {
+            this.property = property;
+            this.backend = backend;
+        }
+    }
+
+    static Stream<Arguments> runs() {
+        List<Arguments> runs = new ArrayList<>();
+        for (Class<?> program : List.of(JdkHttpServerRun.class, JettyRun.class, HelidonRun.class)) {
+            for (Provider provider : Provider.values()) {
+                runs.add(Arguments.of(program.getSimpleName(), provider));
+            }
+        }
+        return runs.stream();
+    }
+
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("runs")
+    void answersEveryRequest(String program, Provider provider, @TempDir Path dir) throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+                "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        if (provider.backend != null) {
+            Assumptions.assumeTrue(loomringProviderPresent(),
+                    LOOMRING_PROVIDER + " is not on the class path yet");
+            TestBackends.assumeAvailable(provider.backend);
+            command.add("-Dloomring.backend=" + provider.backend.name().toLowerCase(Locale.ROOT));
+        }
+        if (provider.property != null) {
+            command.add("-D" + FrameworkRun.PROVIDER_PROPERTY + "=" + provider.property);
+        }
+        command.add("-cp");
+        command.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
+        command.add(FrameworksOnProviderTest.class.getPackageName() + "." + program);
+
+        String output = run(command, dir.resolve("output.txt").toFile());
+        String pass = output.lines().filter(l -> l.startsWith("PASS ")).findFirst()
+                .orElseGet(() -> fail(program + " printed no PASS line:\n" + output));
+        String ranOn = pass.replaceAll(".* provider=(\\S+) .*", "$1");
+        if (provider.property == null) {
+            assertTrue(ranOn.startsWith("sun.nio.ch."), "expected the JDK's own provider:\n" + output);
+        } else {
+            assertEquals(provider.property, ranOn, "ran on another provider than asked for:\n" + output);
+        }
+    }
+
+    /** Runs the child, output and errors into {@code log}; its output, or a failure carrying it. */
+    private static String run(List<String> command, File log) throws IOException, InterruptedException {
+        Process child = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.to(log)).start();
+        boolean exited;
+        try {
+            exited = child.waitFor(CHILD_LIMIT_SECONDS, TimeUnit.SECONDS);
+        } finally {
+            if (child.isAlive()) {
+                child.destroyForcibly();
+                child.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+        String output = Files.readString(log.toPath(), StandardCharsets.UTF_8);
+        String shown = "\n$ " + String.join(" ", command) + "\n" + output;
+        if (!exited) {
+            fail("the child did not exit within " + CHILD_LIMIT_SECONDS + " s and was killed:" + shown);
+        }
+        assertEquals(0, child.exitValue(), "the child failed:" + shown);
+        return output;
+    }
+
+    static boolean loomringProviderPresent() {
+        try {
+            Class.forName(LOOMRING_PROVIDER, false, FrameworksOnProviderTest.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+}
