@@ -36,8 +36,8 @@ abstract class ChannelOptionContract extends ChannelCompatibilityContract {
 
     @Test
     void supportedOptionsAreTheJdksForInetAndUnix() throws Exception {
-        supportedLikeTheJdk(StandardProtocolFamily.INET);
-        supportedLikeTheJdk(StandardProtocolFamily.UNIX);
+        assertAll(() -> supportedLikeTheJdk(StandardProtocolFamily.INET),
+                () -> supportedLikeTheJdk(StandardProtocolFamily.UNIX));
         try (SocketChannel c = provider().openSocketChannel(StandardProtocolFamily.INET);
                 ServerSocketChannel s = provider().openServerSocketChannel(StandardProtocolFamily.INET)) {
             assertTrue(c.supportedOptions().containsAll(TCP_CLIENT), () -> "got " + c.supportedOptions());
@@ -68,8 +68,8 @@ abstract class ChannelOptionContract extends ChannelCompatibilityContract {
         try (SocketChannel mine = provider().openSocketChannel(family); SocketChannel ref = jdk().openSocketChannel(family);
                 ServerSocketChannel s = provider().openServerSocketChannel(family);
                 ServerSocketChannel r = jdk().openServerSocketChannel(family)) {
-            assertEquals(ref.supportedOptions(), mine.supportedOptions(), family + " SocketChannel");
-            assertEquals(r.supportedOptions(), s.supportedOptions(), family + " ServerSocketChannel");
+            assertAll(() -> assertEquals(ref.supportedOptions(), mine.supportedOptions(), family + " SocketChannel"),
+                    () -> assertEquals(r.supportedOptions(), s.supportedOptions(), family + " ServerSocketChannel"));
         }
     }
 
