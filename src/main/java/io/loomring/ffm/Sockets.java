@@ -21,13 +21,13 @@ import java.util.Objects;
 
 /**
  * Socket calls: {@code socket}, {@code bind}, {@code listen}, {@code accept4}, {@code connect},
- * socket options, addresses, {@code shutdown}, and the data calls, plus {@code sockaddr_in} /
- * {@code sockaddr_in6} encoding.
+ * socket options, addresses, {@code shutdown}, and the data calls (stream and datagram), plus
+ * {@code sockaddr_in} / {@code sockaddr_in6} encoding.
  *
  * <p>Like {@link LibC}, every method returns the result or {@code -errno}; {@code capture} is an
  * errno capture segment from {@link Native}.
  *
- * <p>The data calls ({@link #recv}, {@link #send}) are linked as <em>critical</em> downcalls that
+ * <p>The data calls ({@link #recv}, {@link #send}, {@link #recvfrom}, {@link #sendto}) are linked as <em>critical</em> downcalls that
  * may take heap segments: they are only ever made on non-blocking sockets, so the kernel returns at
  * once (at worst after copying one socket buffer's worth), and a {@code byte[]} can be handed to the
  * kernel without a copy through native memory.
@@ -35,15 +35,19 @@ import java.util.Objects;
 public final class Sockets {
     private Sockets() {}
 
+    /** {@code connect} to an address of this family dissolves a datagram socket's association. */
+    public static final int AF_UNSPEC = 0;
     public static final int AF_INET = 2;
     public static final int AF_INET6 = 10;
     public static final int SOCK_STREAM = 1;
+    public static final int SOCK_DGRAM = 2;
     public static final int SOCK_NONBLOCK = 0x800;
     public static final int SOCK_CLOEXEC = 0x80000;
 
     public static final int SOL_SOCKET = 1;
     public static final int SO_REUSEADDR = 2;
     public static final int SO_ERROR = 4;
+    public static final int SO_BROADCAST = 6;
     public static final int SO_SNDBUF = 7;
     public static final int SO_RCVBUF = 8;
     public static final int SO_KEEPALIVE = 9;
@@ -112,6 +116,12 @@ public final class Sockets {
             Linker.Option.critical(true));
     private static final MethodHandle SEND = Native.capturing("send",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT),
+            Linker.Option.critical(true));
+    private static final MethodHandle RECVFROM = Native.capturing("recvfrom",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS),
+            Linker.Option.critical(true));
+    private static final MethodHandle SENDTO = Native.capturing("sendto",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT),
             Linker.Option.critical(true));
     private static final MethodHandle READV = Native.capturing("readv",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
@@ -240,6 +250,39 @@ public final class Sockets {
         Objects.checkFromIndexSize(0L, len, buf.byteSize()); // never read past the segment
         try {
             return Native.result((long) SEND.invokeExact(capture, fd, buf, len, flags), capture);
+        } catch (Throwable t) {
+            throw LibC.rethrow(t);
+        }
+    }
+
+    /**
+     * {@code recvfrom(fd, buf, len, flags, addr, lenPtr)}: one datagram, its excess bytes dropped,
+     * its source into {@code addr} ({@code lenPtr} holds the room in {@code addr} and gets the
+     * address's length). {@code buf} may be a heap segment; only for non-blocking fds.
+     *
+     * @throws IndexOutOfBoundsException if {@code len} is negative or larger than {@code buf}
+     */
+    public static long recvfrom(MemorySegment capture, int fd, MemorySegment buf, long len, int flags,
+                                MemorySegment addr, MemorySegment lenPtr) {
+        Objects.checkFromIndexSize(0L, len, buf.byteSize()); // never write past the segment
+        try {
+            return Native.result((long) RECVFROM.invokeExact(capture, fd, buf, len, flags, addr, lenPtr), capture);
+        } catch (Throwable t) {
+            throw LibC.rethrow(t);
+        }
+    }
+
+    /**
+     * {@code sendto(fd, buf, len, flags, addr, addrLen)}: one datagram to {@code addr}.
+     * {@code buf} may be a heap segment; only for non-blocking fds.
+     *
+     * @throws IndexOutOfBoundsException if {@code len} is negative or larger than {@code buf}
+     */
+    public static long sendto(MemorySegment capture, int fd, MemorySegment buf, long len, int flags,
+                              MemorySegment addr, int addrLen) {
+        Objects.checkFromIndexSize(0L, len, buf.byteSize()); // never read past the segment
+        try {
+            return Native.result((long) SENDTO.invokeExact(capture, fd, buf, len, flags, addr, addrLen), capture);
         } catch (Throwable t) {
             throw LibC.rethrow(t);
         }

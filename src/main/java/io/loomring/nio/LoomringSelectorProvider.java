@@ -56,14 +56,20 @@ public final class LoomringSelectorProvider extends SelectorProvider {
         return scheduler.get();
     }
 
+    /** A datagram channel of family INET6 (dual-stack) where the host has IPv6, else INET, as the JDK's. */
     @Override
     public DatagramChannel openDatagramChannel() throws IOException {
-        throw new UnsupportedOperationException("DatagramChannel: not yet");
+        return LoomringDatagramChannel.open(this, null);
     }
 
+    /**
+     * A datagram channel of {@code family}, INET or INET6; another family (UNIX) is
+     * {@link UnsupportedOperationException}, as with the JDK.
+     */
     @Override
     public DatagramChannel openDatagramChannel(ProtocolFamily family) throws IOException {
-        throw new UnsupportedOperationException("DatagramChannel: not yet");
+        Objects.requireNonNull(family, "'family' is null");
+        return LoomringDatagramChannel.open(this, family);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.loomring.socket;
 
 import io.loomring.ffm.Errno;
+import io.loomring.ffm.LibC;
 import io.loomring.ffm.Native;
 import io.loomring.ffm.Sockets;
 import java.io.IOException;
@@ -28,12 +29,42 @@ public final class SocketCalls {
      * and {@code AF_INET6}, a UNIX-domain stream socket for {@code AF_UNIX}.
      */
     public static int newStreamSocket(int family) throws SocketException {
-        int fd = Sockets.socket(Native.threadCaptureState(), family,
-                Sockets.SOCK_STREAM | Sockets.SOCK_NONBLOCK | Sockets.SOCK_CLOEXEC, 0);
+        int fd = newSocket(family, Sockets.SOCK_STREAM);
         if (fd < 0) {
             throw new SocketException("socket() failed: " + SocketErrors.describe(-fd));
         }
         return fd;
+    }
+
+    /**
+     * A new non-blocking, close-on-exec UDP socket of {@code family}; an IPv6 one is dual-stack
+     * (IPV6_V6ONLY off), as the JDK's are.
+     *
+     * @throws UnsupportedOperationException "IPv6 not available" (the JDK's words) when this host
+     *                                       has no IPv6
+     */
+    public static int newUdpSocket(int family) throws SocketException {
+        int fd = newSocket(family, Sockets.SOCK_DGRAM);
+        if (fd == -SocketErrors.EAFNOSUPPORT && family == Sockets.AF_INET6) {
+            throw new UnsupportedOperationException("IPv6 not available");
+        }
+        if (fd < 0) {
+            throw new SocketException("socket() failed: " + SocketErrors.describe(-fd));
+        }
+        if (family == Sockets.AF_INET6) {
+            try {
+                setInt(fd, Sockets.IPPROTO_IPV6, Sockets.IPV6_V6ONLY, 0, "IPV6_V6ONLY");
+            } catch (SocketException e) {
+                LibC.close(Native.threadCaptureState(), fd);
+                throw e;
+            }
+        }
+        return fd;
+    }
+
+    private static int newSocket(int family, int type) {
+        return Sockets.socket(Native.threadCaptureState(), family,
+                type | Sockets.SOCK_NONBLOCK | Sockets.SOCK_CLOEXEC, 0);
     }
 
     public static void setInt(int fd, int level, int name, int value, String what) throws SocketException {
@@ -136,6 +167,23 @@ public final class SocketCalls {
         int r = Sockets.listen(Native.threadCaptureState(), fd, backlog);
         if (r < 0) {
             throw SocketErrors.bind(-r, address);
+        }
+    }
+
+    /**
+     * connect(2) of a datagram socket, which completes at once (it only sets the peer), or, with
+     * {@code address} null, dissolves the association (connect to an {@code AF_UNSPEC} address).
+     */
+    public static void connectDatagram(int fd, int family, InetSocketAddress address) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment addr = arena.allocate(Sockets.SOCKADDR_STORAGE_SIZE, 8); // zeroed: AF_UNSPEC
+            int len = address == null ? Sockets.SOCKADDR_IN_SIZE : Sockets.encode(address, family, addr);
+            int r = Sockets.connect(Native.threadCaptureState(), fd, addr, len);
+            if (r < 0) {
+                throw address == null
+                        ? new SocketException("disconnect failed: " + SocketErrors.describe(-r))
+                        : SocketErrors.connect(-r, address);
+            }
         }
     }
 
