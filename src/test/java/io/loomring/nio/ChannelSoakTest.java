@@ -62,7 +62,7 @@ class ChannelSoakTest {
         try (IoScheduler io = IoScheduler.builder().backend(backend).build()) {
             LoomringSelectorProvider provider = new LoomringSelectorProvider(io);
             try (ThreadPerConnectionEchoServer blocking = new ThreadPerConnectionEchoServer(provider, io.threadFactory());
-                 SelectorEchoServer selecting = new SelectorEchoServer(provider);
+                 SelectorEchoServer selecting = new SelectorEchoServer(provider, InetAddress.getLoopbackAddress());
                  ServerSocketChannel silent = provider.openServerSocketChannel()) {
                 silent.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
                 SocketAddress[] echoServers = {blocking.address(), selecting.address()};

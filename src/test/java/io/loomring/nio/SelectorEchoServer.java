@@ -1,5 +1,7 @@
 package io.loomring.nio;
 
+import static java.nio.channels.SelectionKey.*;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -10,90 +12,106 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.spi.SelectorProvider;
+import java.util.Iterator;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An echo server in the classic single-threaded selector style: non-blocking channels, one
- * selector, OP_ACCEPT, OP_READ, and OP_WRITE only while a reply is still pending. It runs on a
- * platform thread of its own until closed.
+ * The classic NIO echo server, one thread and one selector of {@code provider} for every
+ * connection: accept, read what is there, write it back (keeping what did not fit, with OP_WRITE
+ * until it is out), close after the client's end of stream. Closing the server ends its loop and
+ * rethrows what failed in it.
  */
 final class SelectorEchoServer implements AutoCloseable {
-    private final ServerSocketChannel server;
     private final Selector selector;
-    private final Thread loop;
-    private volatile boolean closing;
+    private final ServerSocketChannel server;
+    private final AtomicInteger closed = new AtomicInteger();
+    private final Future<Void> loop;
+    private volatile boolean stopping;
 
-    SelectorEchoServer(SelectorProvider provider) throws IOException {
-        server = provider.openServerSocketChannel();
-        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
-        server.configureBlocking(false);
+    SelectorEchoServer(SelectorProvider provider, InetAddress address) throws IOException {
         selector = provider.openSelector();
-        server.register(selector, SelectionKey.OP_ACCEPT);
-        loop = Thread.ofPlatform().name("selector-echo").daemon().start(this::run);
+        server = provider.openServerSocketChannel(ChannelCompatibilityContract.family(address));
+        server.bind(new InetSocketAddress(address, 0), 200).configureBlocking(false);
+        server.register(selector, OP_ACCEPT);
+        FutureTask<Void> task = new FutureTask<>(this::run);
+        Thread.ofVirtual().name("selector-echo").start(task);
+        loop = task;
     }
 
     SocketAddress address() throws IOException {
         return server.getLocalAddress();
     }
 
-    private void run() {
-        try {
-            while (!closing) {
-                selector.select(key -> {
-                    try {
-                        handle(key);
-                    } catch (IOException e) {
-                        closeQuietly(key);
-                    }
-                });
-            }
-        } catch (IOException | RuntimeException e) {
-            if (!closing) {
-                throw new IllegalStateException("selector loop failed", e);
-            }
+    /** Waits until {@code n} connections have been served and closed; returns how many were. */
+    int served(int n) throws Exception {
+        org.awaitility.Awaitility.await().atMost(ChannelCompatibilityContract.PROMPTLY).until(() -> closed.get() >= n || loop.isDone());
+        if (loop.isDone()) {
+            loop.get(); // rethrows what ended the loop
         }
+        return closed.get();
     }
 
-    private void handle(SelectionKey key) throws IOException {
-        if (key.isAcceptable()) {
-            SocketChannel c;
-            while ((c = server.accept()) != null) {
-                c.configureBlocking(false);
-                c.register(selector, SelectionKey.OP_READ, ByteBuffer.allocate(8192));
+    private Void run() throws IOException {
+        while (!stopping) {
+            selector.select();
+            for (Iterator<SelectionKey> it = selector.selectedKeys().iterator(); it.hasNext(); ) {
+                SelectionKey key = it.next();
+                it.remove();
+                if (key.isValid() && key.isAcceptable()) {
+                    SocketChannel c = server.accept();
+                    if (c != null) {
+                        c.configureBlocking(false).register(selector, OP_READ, ByteBuffer.allocate(4096));
+                    }
+                }
+                if (key.isValid() && key.isReadable()) {
+                    read(key);
+                }
+                if (key.isValid() && key.isWritable()) {
+                    flush(key);
+                }
             }
+        }
+        return null;
+    }
+
+    private void read(SelectionKey key) throws IOException {
+        SocketChannel c = (SocketChannel) key.channel();
+        ByteBuffer pending = (ByteBuffer) key.attachment();
+        if (pending.position() > 0) {
+            return; // still writing back what came before; OP_READ is off until then
+        }
+        int n = c.read(pending);
+        if (n < 0) {
+            c.close();
+            closed.incrementAndGet();
             return;
         }
-        SocketChannel c = (SocketChannel) key.channel();
-        ByteBuffer buf = (ByteBuffer) key.attachment();
-        if (key.isReadable() && buf.position() == 0) {
-            if (c.read(buf) < 0) {
-                closeQuietly(key);
-                return;
-            }
-        }
-        if (buf.position() > 0) {
-            buf.flip();
-            c.write(buf);
-            buf.compact();
-        }
-        key.interestOps(buf.position() > 0 ? SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+        flush(key);
     }
 
-    private static void closeQuietly(SelectionKey key) {
-        try {
-            key.channel().close();
-        } catch (IOException ignored) {
-            // closed either way
-        }
+    private void flush(SelectionKey key) throws IOException {
+        SocketChannel c = (SocketChannel) key.channel();
+        ByteBuffer pending = (ByteBuffer) key.attachment();
+        pending.flip();
+        c.write(pending);
+        pending.compact();
+        key.interestOps(pending.position() > 0 ? OP_WRITE : OP_READ);
     }
 
     @Override
     public void close() throws Exception {
-        closing = true;
+        stopping = true;
         selector.wakeup();
-        loop.join(10_000);
-        for (SelectionKey k : selector.keys()) {
-            k.channel().close();
+        try {
+            loop.get(ChannelCompatibilityContract.PROMPTLY.toSeconds(), TimeUnit.SECONDS);
+        } finally {
+            for (SelectionKey k : selector.keys()) {
+                k.channel().close();
+            }
+            selector.close();
         }
-        selector.close();
     }
 }
