@@ -6,6 +6,7 @@ import java.net.StandardSocketOptions;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
+import jdk.net.ExtendedSocketOptions;
 
 /**
  * The {@code NetworkChannel} contract of socket options over the socket core's one table
@@ -17,13 +18,25 @@ final class ChannelOptions {
 
     /** A TCP client channel: every option of the table. */
     static final Set<SocketOption<?>> TCP = offered(false);
-    /** A TCP listening channel: the options of the table that listening sockets have. */
-    static final Set<SocketOption<?>> TCP_SERVER = offered(true);
+    /**
+     * A TCP listening channel: the options of the table that listening sockets have, and, as the
+     * JDK's, the keep-alive tuning and quick ACKs, which accepted sockets inherit.
+     */
+    static final Set<SocketOption<?>> TCP_SERVER = withInherited(offered(true));
     /** A UNIX-domain stream channel, as the JDK's. */
     static final Set<SocketOption<?>> UNIX = Set.of(StandardSocketOptions.SO_SNDBUF,
-            StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_LINGER);
+            StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_LINGER, ExtendedSocketOptions.SO_PEERCRED);
     /** A UNIX-domain listening channel, as the JDK's. */
     static final Set<SocketOption<?>> UNIX_SERVER = Set.of(StandardSocketOptions.SO_RCVBUF);
+
+    private static Set<SocketOption<?>> withInherited(Set<SocketOption<?>> server) {
+        Set<SocketOption<?>> all = new HashSet<>(server);
+        for (TcpOption o : new TcpOption[] {TcpOption.TCP_KEEPIDLE, TcpOption.TCP_KEEPINTVL, TcpOption.TCP_KEEPCNT,
+                TcpOption.TCP_QUICKACK}) {
+            all.add(o.socketOption());
+        }
+        return Set.copyOf(all);
+    }
 
     private static Set<SocketOption<?>> offered(boolean server) {
         Set<SocketOption<?>> all = new HashSet<>();
@@ -76,7 +89,13 @@ final class ChannelOptions {
                 }
                 yield n;
             }
-            case TRAFFIC_CLASS -> (Integer) value;
+            case TRAFFIC_CLASS -> {
+                int tc = (Integer) value;
+                if (tc < 0 || tc > 255) {
+                    throw new IllegalArgumentException("Invalid IP_TOS value");
+                }
+                yield tc;
+            }
         };
     }
 

@@ -10,10 +10,11 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
+import java.net.SocketException;
 import java.net.SocketOption;
+import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.AlreadyBoundException;
-import java.nio.channels.AlreadyConnectedException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ConnectionPendingException;
 import java.nio.channels.NotYetConnectedException;
@@ -22,6 +23,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.channels.spi.SelectorProvider;
 import java.util.Objects;
 import java.util.Set;
+import jdk.net.ExtendedSocketOptions;
 
 /**
  * A {@link SocketChannel} over the socket core ({@link StreamSocket}): TCP over IPv4 or IPv6, or a
@@ -34,6 +36,9 @@ import java.util.Set;
  * {@link ChannelInterrupts} closes the channel on an interrupt.
  */
 final class LoomringSocketChannel extends SocketChannel implements SelectableFd {
+    /** The address of an unnamed UNIX-domain socket. */
+    private static final UnixDomainSocketAddress UNNAMED = UnixDomainSocketAddress.of("");
+
     private final StreamSocket core;
     private final boolean unix;
     private final ChannelKeys keys = new ChannelKeys();
@@ -63,15 +68,18 @@ final class LoomringSocketChannel extends SocketChannel implements SelectableFd 
     public SocketChannel bind(SocketAddress address) throws IOException {
         ensureOpen();
         SocketConnector c = core.connector();
-        if (c.isConnected()) {
-            throw new AlreadyConnectedException();
-        }
         if (c.isConnectionPending()) {
             throw new ConnectionPendingException();
         }
         synchronized (this) {
-            if (bound) {
+            if (bound || c.isConnected()) {
                 throw new AlreadyBoundException();
+            }
+            if (unix && (address == null || address.equals(UNNAMED))) {
+                // As the JDK's: a UNIX client bound to null stays unnamed (only a server gets a path).
+                local = UNNAMED;
+                bound = true;
+                return this;
             }
             SocketAddress target = NioAddresses.forBind(address, core.family());
             core.withFd(fd -> {
@@ -96,6 +104,10 @@ final class LoomringSocketChannel extends SocketChannel implements SelectableFd 
 
     @Override
     public <T> SocketChannel setOption(SocketOption<T> name, T value) throws IOException {
+        if (unix && name == ExtendedSocketOptions.SO_PEERCRED) {
+            ensureOpen();
+            throw new SocketException("SO_PEERCRED cannot be set");
+        }
         TcpOption o = ChannelOptions.option(supportedOptions(), name);
         int v = ChannelOptions.toInt(o, name, value);
         ensureOpen();
@@ -106,6 +118,10 @@ final class LoomringSocketChannel extends SocketChannel implements SelectableFd 
     @Override
     @SuppressWarnings("unchecked")
     public <T> T getOption(SocketOption<T> name) throws IOException {
+        if (unix && name == ExtendedSocketOptions.SO_PEERCRED) {
+            ensureOpen();
+            return (T) core.withFd(PeerCredentials::of);
+        }
         TcpOption o = ChannelOptions.option(supportedOptions(), name);
         ensureOpen();
         return (T) ChannelOptions.toValue(o, core.getOption(o));
@@ -120,12 +136,12 @@ final class LoomringSocketChannel extends SocketChannel implements SelectableFd 
 
     @Override
     public boolean isConnected() {
-        return core.connector().isConnected();
+        return isOpen() && core.connector().isConnected();
     }
 
     @Override
     public boolean isConnectionPending() {
-        return core.connector().isConnectionPending();
+        return isOpen() && core.connector().isConnectionPending();
     }
 
     @Override

@@ -78,7 +78,19 @@ final class NioAddresses {
         if (local == null) {
             return new InetSocketAddress(wildcard(family), 0);
         }
-        return checkInet(local, family);
+        InetSocketAddress isa = checkInet(local, family);
+        if (family == Sockets.AF_INET6 && isa.getAddress().isAnyLocalAddress()) {
+            // As the JDK's: 0.0.0.0 on a dual-stack socket is the IPv6 wildcard, which serves both.
+            return new InetSocketAddress(wildcard(family), isa.getPort());
+        }
+        return isa;
+    }
+
+    /** A UNIX channel's check of an address to bind: null, or a {@link UnixDomainSocketAddress}. */
+    static void checkUnix(SocketAddress a) {
+        if (a != null) {
+            unix(a);
+        }
     }
 
     private static UnixDomainSocketAddress unix(SocketAddress a) {
