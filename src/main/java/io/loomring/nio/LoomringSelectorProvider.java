@@ -89,7 +89,8 @@ public final class LoomringSelectorProvider extends SelectorProvider {
 
     @Override
     public ServerSocketChannel openServerSocketChannel(ProtocolFamily family) throws IOException {
-        ListeningSocket core = ListeningSocket.open(NioAddresses.family(family), scheduler(), "ServerSocketChannel");
+        ListeningSocket core = ListeningSocket.open(NioAddresses.family(family), scheduler(), "ServerSocketChannel",
+                "SocketChannel");
         try {
             return new LoomringServerSocketChannel(this, core);
         } catch (IOException | RuntimeException e) {
@@ -105,7 +106,7 @@ public final class LoomringSelectorProvider extends SelectorProvider {
 
     @Override
     public SocketChannel openSocketChannel(ProtocolFamily family) throws IOException {
-        return new LoomringSocketChannel(this, StreamSocket.open(NioAddresses.family(family), scheduler()));
+        return new LoomringSocketChannel(this, StreamSocket.open(NioAddresses.family(family), scheduler(), "SocketChannel"));
     }
 
     /** Returns null: Loomring does not offer a channel inherited from the process that started the JVM. */

@@ -26,19 +26,24 @@ public final class ListeningSocket {
     private final int family;
     /** Null until bound. */
     private volatile SocketAddress localAddress;
+    /** What an accepted socket is called in its messages. */
+    private final String acceptedOwner;
 
-    private ListeningSocket(SocketFd fd, int family, SocketAddress localAddress) {
+    private ListeningSocket(SocketFd fd, int family, SocketAddress localAddress, String acceptedOwner) {
         this.fd = fd;
         this.family = family;
         this.localAddress = localAddress;
+        this.acceptedOwner = acceptedOwner;
     }
 
     /**
      * A socket of {@code family} ({@code AF_INET}, {@code AF_INET6} or {@code AF_UNIX}), not bound
      * yet: set its options, then {@link #bindAndListen}.
      */
-    public static ListeningSocket open(int family, IoScheduler scheduler, String owner) throws IOException {
-        return new ListeningSocket(new SocketFd(SocketCalls.newStreamSocket(family), scheduler, owner), family, null);
+    public static ListeningSocket open(int family, IoScheduler scheduler, String owner, String acceptedOwner)
+            throws IOException {
+        return new ListeningSocket(new SocketFd(SocketCalls.newStreamSocket(family), scheduler, owner), family, null,
+                acceptedOwner);
     }
 
     /** Binds to {@code address} and listens. */
@@ -78,7 +83,7 @@ public final class ListeningSocket {
                 TcpOption.SO_REUSEPORT.set(fdNum, family, 1);
             }
             SocketCalls.bindAndListen(fdNum, family, address, backlog);
-            return new ListeningSocket(fd, family, SocketCalls.localAddress(fdNum));
+            return new ListeningSocket(fd, family, SocketCalls.localAddress(fdNum), "TcpSocket");
         } catch (Throwable t) {
             fd.closeQuietly();
             throw t;
@@ -130,7 +135,8 @@ public final class ListeningSocket {
 
     private StreamSocket accepted(int newFd, MemorySegment addr, int addrLen) {
         try {
-            return StreamSocket.accepted(newFd, family, fd.scheduler(), SocketAddresses.decode(addr, addrLen, family));
+            return StreamSocket.accepted(newFd, family, fd.scheduler(), SocketAddresses.decode(addr, addrLen, family),
+                    acceptedOwner);
         } catch (RuntimeException | Error e) {
             LibC.close(Native.threadCaptureState(), newFd);
             throw e;

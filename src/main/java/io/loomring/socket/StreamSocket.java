@@ -24,8 +24,8 @@ public final class StreamSocket {
     private final SocketWriter writer;
     private volatile SocketAddress local;
 
-    private StreamSocket(int fd, int family, IoScheduler scheduler, SocketAddress remote) {
-        this.fd = new SocketFd(fd, scheduler, "TcpSocket");
+    private StreamSocket(int fd, int family, IoScheduler scheduler, SocketAddress remote, String owner) {
+        this.fd = new SocketFd(fd, scheduler, owner);
         this.family = family;
         this.connector = new SocketConnector(this.fd, family, remote);
         RingSocketIo ring = new RingSocketIo(this.fd);
@@ -35,12 +35,17 @@ public final class StreamSocket {
 
     /** A new unconnected socket of {@code family} ({@code AF_INET}, {@code AF_INET6} or {@code AF_UNIX}). */
     public static StreamSocket open(int family, IoScheduler scheduler) throws SocketException {
-        return new StreamSocket(SocketCalls.newStreamSocket(family), family, scheduler, null);
+        return open(family, scheduler, "TcpSocket");
     }
 
-    /** Wraps an fd returned by accept4 (already non-blocking). */
-    public static StreamSocket accepted(int fd, int family, IoScheduler scheduler, SocketAddress remote) {
-        return new StreamSocket(fd, family, scheduler, remote);
+    /** {@link #open(int, IoScheduler)}, named as {@code owner} in its messages ("SocketChannel"). */
+    public static StreamSocket open(int family, IoScheduler scheduler, String owner) throws SocketException {
+        return new StreamSocket(SocketCalls.newStreamSocket(family), family, scheduler, null, owner);
+    }
+
+    /** Wraps an fd returned by accept4 (already non-blocking), named as {@code owner} in its messages. */
+    public static StreamSocket accepted(int fd, int family, IoScheduler scheduler, SocketAddress remote, String owner) {
+        return new StreamSocket(fd, family, scheduler, remote, owner);
     }
 
     /** The address family: {@code AF_INET}, {@code AF_INET6} or {@code AF_UNIX}. */
