@@ -17,9 +17,21 @@ final class ChannelKeys {
     }
 
     private final List<Registration> registrations = new ArrayList<>(1); // guarded by this
+    private boolean dropped; // guarded by this
 
-    synchronized void add(Registration r) {
-        registrations.add(r);
+    /**
+     * Adds a registration; if the fd was already dropped (the channel's close got past
+     * {@link #dropAll()} while a register was under way), drops it at once instead, so no
+     * selector adds a closed, perhaps reused, fd number to its kernel set.
+     */
+    void add(Registration r) {
+        synchronized (this) {
+            if (!dropped) {
+                registrations.add(r);
+                return;
+            }
+        }
+        r.dropFd();
     }
 
     synchronized void remove(Registration r) {
@@ -30,6 +42,7 @@ final class ChannelKeys {
     void dropAll() {
         Registration[] all;
         synchronized (this) {
+            dropped = true;
             all = registrations.toArray(new Registration[0]);
         }
         for (Registration r : all) {

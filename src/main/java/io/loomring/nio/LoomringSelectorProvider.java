@@ -74,12 +74,12 @@ public final class LoomringSelectorProvider extends SelectorProvider {
 
     @Override
     public Pipe openPipe() throws IOException {
-        throw new UnsupportedOperationException("Pipe: not yet");
+        return LoomringPipe.open(this);
     }
 
     @Override
     public AbstractSelector openSelector() throws IOException {
-        throw new UnsupportedOperationException("Selector: not yet");
+        return new LoomringSelector(this, scheduler());
     }
 
     @Override
