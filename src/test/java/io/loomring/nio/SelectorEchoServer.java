@@ -66,11 +66,17 @@ final class SelectorEchoServer implements AutoCloseable {
                         c.configureBlocking(false).register(selector, OP_READ, ByteBuffer.allocate(4096));
                     }
                 }
-                if (key.isValid() && key.isReadable()) {
-                    read(key);
-                }
-                if (key.isValid() && key.isWritable()) {
-                    flush(key);
+                try {
+                    if (key.isValid() && key.isReadable()) {
+                        read(key);
+                    }
+                    if (key.isValid() && key.isWritable()) {
+                        flush(key);
+                    }
+                } catch (IOException e) {
+                    // a client that reset its connection ends only its own echo, not the server
+                    key.channel().close();
+                    closed.incrementAndGet();
                 }
             }
         }
