@@ -26,7 +26,8 @@
 # count, which is what Loomring's carriers use), WRK_THREADS (2), RESULTS (output directory),
 # LOADGEN=project (HTTP load from the project's own generator even where wrk is installed),
 # BEFORE_JAR (an examples jar of an earlier build: each Loomring mode also runs from it, as a row
-# "... (before)" in the same rounds).
+# "... (before)" in the same rounds), STACKS (a regular expression: only the stacks whose label
+# matches, and no ping-pong, e.g. STACKS='Helidon' for the framework rows alone).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -191,6 +192,10 @@ else
 fi
 frameworks_stacks
 RESP_STACKS+=("$REDIS_LABEL|redis")
+if [[ -n "${STACKS:-}" ]]; then
+    keep_matching HTTP_STACKS
+    keep_matching RESP_STACKS
+fi
 if [[ "$MODE" == demo || "$REDIS_N" == 0 ]]; then
     RESP_STACKS=()
 elif ! command -v redis-benchmark > /dev/null; then
@@ -201,7 +206,7 @@ fi
 # ---------------------------------------------------------------- progress
 read -ra LEVEL_LIST <<< "$LEVELS"
 PINGPONG=1
-[[ "$MODE" == demo ]] && PINGPONG=0
+[[ "$MODE" == demo || -n "${STACKS:-}" ]] && PINGPONG=0
 step_http=$(( (WARMUP + WARMUP_MAX) / 2 + DURATION + 2 ))
 step_resp=$(( (REDIS_N * 7 / 150000) + 8 ))
 case "$MODE" in full) pingpong_s=170 ;; quick) pingpong_s=40 ;; *) pingpong_s=25 ;; esac

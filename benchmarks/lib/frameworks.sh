@@ -46,3 +46,13 @@ frameworks_check_baseline() {
         check_bytes "$check" "$JDK_LABEL" "$1" "$2"
     done
 }
+
+# keep_matching ARRAY: keeps the "label|command" entries of ARRAY whose label matches STACKS.
+keep_matching() {
+    local -n stacks=$1
+    local kept=() entry
+    for entry in "${stacks[@]}"; do
+        [[ "${entry%%|*}" =~ $STACKS ]] && kept+=("$entry")
+    done
+    stacks=("${kept[@]}")
+}
