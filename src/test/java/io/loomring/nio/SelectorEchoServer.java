@@ -108,11 +108,16 @@ final class SelectorEchoServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         stopping = true;
         selector.wakeup();
         try {
             loop.get(ChannelCompatibilityContract.PROMPTLY.toSeconds(), TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IOException("the selector loop failed or did not end", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while the selector loop ended");
         } finally {
             for (SelectionKey k : selector.keys()) {
                 k.channel().close();
