@@ -1,15 +1,20 @@
-# Sourced by run.sh: a real framework in the HTTP rows. Helidon 4 SE's web server (blocking
-# channels on virtual threads: it accepts on a blocking ServerSocketChannel and reads and writes
-# each connection's SocketChannel from a virtual thread) runs twice, the same server once on the
+# Sourced by run.sh: real frameworks in the HTTP rows, each run twice, the same server once on the
 # JDK's SelectorProvider and once on Loomring's
 # (-Djava.nio.channels.spi.SelectorProvider=io.loomring.nio.LoomringSelectorProvider, its backend
-# the default); each row is paired with the baseline like every other. Loomring's row is left out,
-# with a note, while benchmarks.jar has no such provider; both are left out when Helidon's jars
-# (target/helidon/, beside the shaded jar: Helidon's registries do not survive shading) are
-# missing. Uses run.sh's settings (JAVA, JAVA_OPTS, BENCH_JAR, HERE) and its NOTES.
+# the default); each row is paired with the baseline like every other.
+#   Helidon 4 SE's web server (HelidonServer): blocking channels on virtual threads (it accepts on a
+#   blocking ServerSocketChannel and reads and writes each connection's SocketChannel from a
+#   virtual thread). Its jars stay beside the shaded jar, in target/helidon/ (Helidon's registries
+#   do not survive shading); both rows are left out when they are missing.
+#   Jetty 12.1's server (JettyServer): a ServerConnector whose Selectors (the default count) run on
+#   platform threads, and blocking handlers on virtual threads. It is in the shaded jar.
+# Loomring's rows are left out, with a note, while benchmarks.jar has no such provider. Uses
+# run.sh's settings (JAVA, JAVA_OPTS, BENCH_JAR, HERE) and its NOTES.
 
 HELIDON_JDK_LABEL="Helidon on JDK NIO"
 HELIDON_LOOMRING_LABEL="Helidon on Loomring NIO"
+JETTY_JDK_LABEL="Jetty on JDK NIO"
+JETTY_LOOMRING_LABEL="Jetty on Loomring NIO"
 LOOMRING_PROVIDER=io.loomring.nio.LoomringSelectorProvider
 # The byte check's conversation per stack label (Fetch's first argument); http unless named here.
 # Frameworks choose their own headers and header order: theirs compares status lines,
@@ -18,23 +23,32 @@ declare -A HTTP_CHECK
 
 # frameworks_stacks: appends the framework rows to HTTP_STACKS.
 frameworks_stacks() {
-    local lib="$HERE/target/helidon" jars cp
-    jars=("$lib"/*.jar)
-    if [[ ! -f "${jars[0]}" ]]; then
-        NOTES+=("Helidon not measured: its jars are not in $lib (build failed?)")
-        return 0
-    fi
-    cp="$BENCH_JAR$(printf ':%s' "${jars[@]}")"
-    local server="-cp $cp io.loomring.bench.servers.HelidonServer http --port 0"
-    HTTP_STACKS+=("$HELIDON_JDK_LABEL|$JAVA ${JAVA_OPTS[*]} $server")
-    HTTP_CHECK[$HELIDON_JDK_LABEL]=http-status
+    local lib="$HERE/target/helidon" jars have_provider=1
     # grep reads all of jar's output: with -q it could stop early and fail the pipeline (pipefail).
-    if "$(dirname "$JAVA")/jar" tf "$BENCH_JAR" | grep -x "${LOOMRING_PROVIDER//.//}.class" > /dev/null; then
-        HTTP_STACKS+=("$HELIDON_LOOMRING_LABEL|$JAVA ${JAVA_OPTS[*]} -Djava.nio.channels.spi.SelectorProvider=$LOOMRING_PROVIDER $server")
-        HTTP_CHECK[$HELIDON_LOOMRING_LABEL]=http-status
+    if ! "$(dirname "$JAVA")/jar" tf "$BENCH_JAR" | grep -x "${LOOMRING_PROVIDER//.//}.class" > /dev/null; then
+        have_provider=0
+        NOTES+=("the Loomring NIO rows not measured: $LOOMRING_PROVIDER is not in benchmarks.jar")
+        echo "run.sh: the Loomring NIO rows skipped: $LOOMRING_PROVIDER is not in $BENCH_JAR" >&2
+    fi
+    jars=("$lib"/*.jar)
+    if [[ -f "${jars[0]}" ]]; then
+        framework_rows "$HELIDON_JDK_LABEL" "$HELIDON_LOOMRING_LABEL" \
+            "$BENCH_JAR$(printf ':%s' "${jars[@]}")" io.loomring.bench.servers.HelidonServer
     else
-        NOTES+=("$HELIDON_LOOMRING_LABEL not measured: $LOOMRING_PROVIDER is not in benchmarks.jar")
-        echo "run.sh: $HELIDON_LOOMRING_LABEL skipped: $LOOMRING_PROVIDER is not in $BENCH_JAR" >&2
+        NOTES+=("Helidon not measured: its jars are not in $lib (build failed?)")
+    fi
+    framework_rows "$JETTY_JDK_LABEL" "$JETTY_LOOMRING_LABEL" "$BENCH_JAR" io.loomring.bench.servers.JettyServer
+}
+
+# framework_rows JDK_LABEL LOOMRING_LABEL CLASSPATH CLASS: one server's two rows (the second only
+# when have_provider, frameworks_stacks's local, is 1).
+framework_rows() {
+    local server="-cp $3 $4 http --port 0"
+    HTTP_STACKS+=("$1|$JAVA ${JAVA_OPTS[*]} $server")
+    HTTP_CHECK[$1]=http-status
+    if (( have_provider )); then
+        HTTP_STACKS+=("$2|$JAVA ${JAVA_OPTS[*]} -Djava.nio.channels.spi.SelectorProvider=$LOOMRING_PROVIDER $server")
+        HTTP_CHECK[$2]=http-status
     fi
 }
 

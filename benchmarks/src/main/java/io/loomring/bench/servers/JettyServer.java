@@ -1,0 +1,87 @@
+package io.loomring.bench.servers;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.spi.SelectorProvider;
+import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.PreEncodedHttpField;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.BufferUtil;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.VirtualThreadPool;
+
+/**
+ * A real framework in the HTTP rows: Jetty 12.1's server, whose {@link ServerConnector} accepts on
+ * a blocking {@link java.nio.channels.ServerSocketChannel} and waits for its connections in NIO
+ * {@link java.nio.channels.Selector}s (the default count) on the pool's platform threads, and whose
+ * handler, blocking, runs on virtual threads (a {@link QueuedThreadPool} with a
+ * {@link VirtualThreadPool} as its virtual-threads executor). So it runs on whatever
+ * {@link SelectorProvider} the JVM was given ({@code -Djava.nio.channels.spi.SelectorProvider=...}).
+ * It answers what {@link HelidonServer} answers: {@code GET /} gets {@code Hello, World!} in plain
+ * text, other paths (and {@code HEAD}) 404, other methods 405 with {@code Allow: GET, HEAD}, all
+ * with {@code Content-Type: text/plain}; Jetty picks its own other headers and their order (the
+ * harness compares status lines, Content-Type, Content-Length and bodies of this row).
+ * <pre>
+ * java -cp benchmarks.jar io.loomring.bench.servers.JettyServer http --port N [--host H]
+ * </pre>
+ * prints {@code http listening on 127.0.0.1:PORT (jetty on PROVIDER)} once it listens, and runs
+ * until killed.
+ */
+public final class JettyServer {
+    private static final byte[] HELLO = "Hello, World!".getBytes(StandardCharsets.US_ASCII);
+    private static final HttpField TEXT_PLAIN = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, "text/plain");
+    private static final HttpField HELLO_LENGTH = new PreEncodedHttpField(HttpHeader.CONTENT_LENGTH, String.valueOf(HELLO.length));
+    private static final HttpField NO_LENGTH = new PreEncodedHttpField(HttpHeader.CONTENT_LENGTH, "0");
+    private static final HttpField ALLOW = new PreEncodedHttpField(HttpHeader.ALLOW, "GET, HEAD");
+
+    private JettyServer() {}
+
+    /** Entry point; see the class comment. */
+    public static void main(String[] args) throws Exception {
+        ServerArgs a = ServerArgs.parse(args, "http");
+        if (!a.name().equals("http")) {
+            throw ServerArgs.usage("JettyServer", "http", "unknown protocol '" + a.name() + "'");
+        }
+        QueuedThreadPool pool = new QueuedThreadPool();
+        pool.setName("jetty");
+        pool.setVirtualThreadsExecutor(new VirtualThreadPool());
+        Server server = new Server(pool);
+        ServerConnector connector = new ServerConnector(server); // default acceptor and selector counts
+        connector.setHost(a.host());
+        connector.setPort(a.port());
+        connector.setAcceptQueueSize(4096); // Helidon's backlog
+        server.addConnector(connector);
+        server.setHandler(new Handler.Abstract() { // blocking invocation type: runs on a virtual thread
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                String method = request.getMethod();
+                response.getHeaders().put(TEXT_PLAIN);
+                if (method.equals("GET") && Request.getPathInContext(request).equals("/")) {
+                    response.getHeaders().put(HELLO_LENGTH);
+                    response.write(true, ByteBuffer.wrap(HELLO), callback);
+                    return true;
+                }
+                if (!method.equals("GET") && !method.equals("HEAD")) {
+                    response.getHeaders().put(ALLOW);
+                    response.setStatus(405);
+                } else {
+                    response.setStatus(404);
+                }
+                response.getHeaders().put(NO_LENGTH);
+                response.write(true, BufferUtil.EMPTY_BUFFER, callback);
+                return true;
+            }
+        });
+        server.start();
+        String engine = "jetty on " + SelectorProvider.provider().getClass().getName();
+        System.out.println(a.readyLine(new InetSocketAddress(a.host(), connector.getLocalPort()), engine));
+        System.out.flush();
+    }
+}
