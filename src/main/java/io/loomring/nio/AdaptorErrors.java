@@ -2,9 +2,11 @@ package io.loomring.nio;
 
 import java.io.IOException;
 import java.net.SocketException;
+import java.net.SocketOption;
 import java.net.UnknownHostException;
 import java.nio.channels.AlreadyBoundException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.NetworkChannel;
 import java.nio.channels.NotYetBoundException;
 import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.UnresolvedAddressException;
@@ -31,6 +33,30 @@ final class AdaptorErrors {
             case RuntimeException r -> throw r;
             default -> withCause(new SocketException(e.getMessage()), e);
         };
+    }
+
+    /** {@link #translate}, as the {@link SocketException} an option call of {@code java.net} throws. */
+    static SocketException asSocketException(IOException e) {
+        IOException t = translate(e);
+        return t instanceof SocketException se ? se : new SocketException(t.getMessage(), t);
+    }
+
+    /** Sets an option of {@code channel} for an adaptor, with {@code java.net}'s exception. */
+    static <T> void setOption(NetworkChannel channel, SocketOption<T> name, T value) throws SocketException {
+        try {
+            channel.setOption(name, value);
+        } catch (IOException e) {
+            throw asSocketException(e);
+        }
+    }
+
+    /** Reads an option of {@code channel} for an adaptor, with {@code java.net}'s exception. */
+    static <T> T getOption(NetworkChannel channel, SocketOption<T> name) throws SocketException {
+        try {
+            return channel.getOption(name);
+        } catch (IOException e) {
+            throw asSocketException(e);
+        }
     }
 
     private static <T extends IOException> T withCause(T e, Exception cause) {

@@ -1,8 +1,11 @@
 package io.loomring.nio;
 
 import io.loomring.socket.TcpOption;
+import java.io.IOException;
 import java.net.SocketOption;
 import java.net.StandardSocketOptions;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.NetworkChannel;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
@@ -46,6 +49,36 @@ final class ChannelOptions {
             }
         }
         return Set.copyOf(all);
+    }
+
+    /** Sets an option of the table on a socket core. */
+    interface Setter {
+        void set(TcpOption option, int value) throws IOException;
+    }
+
+    /** Reads an option of the table from a socket core. */
+    interface Getter {
+        int get(TcpOption option) throws IOException;
+    }
+
+    /** {@code channel.setOption(name, value)} onto its core, with the JDK's checks in the JDK's order. */
+    static <T> void set(NetworkChannel channel, SocketOption<T> name, T value, Setter core) throws IOException {
+        TcpOption o = option(channel.supportedOptions(), name);
+        int v = toInt(o, name, value);
+        if (!channel.isOpen()) {
+            throw new ClosedChannelException();
+        }
+        core.set(o, v);
+    }
+
+    /** {@code channel.getOption(name)} from its core. */
+    @SuppressWarnings("unchecked")
+    static <T> T get(NetworkChannel channel, SocketOption<T> name, Getter core) throws IOException {
+        TcpOption o = option(channel.supportedOptions(), name);
+        if (!channel.isOpen()) {
+            throw new ClosedChannelException();
+        }
+        return (T) toValue(o, core.get(o));
     }
 
     /**

@@ -62,19 +62,13 @@ final class LoomringServerSocketChannel extends ServerSocketChannel implements S
 
     @Override
     public <T> ServerSocketChannel setOption(SocketOption<T> name, T value) throws IOException {
-        TcpOption o = ChannelOptions.option(supportedOptions(), name);
-        int v = ChannelOptions.toInt(o, name, value);
-        ensureOpen();
-        core.setOption(o, v);
+        ChannelOptions.set(this, name, value, core::setOption);
         return this;
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public <T> T getOption(SocketOption<T> name) throws IOException {
-        TcpOption o = ChannelOptions.option(supportedOptions(), name);
-        ensureOpen();
-        return (T) ChannelOptions.toValue(o, core.getOption(o));
+        return ChannelOptions.get(this, name, core::getOption);
     }
 
     @Override

@@ -5,7 +5,6 @@ import io.loomring.ffm.UnixAddresses;
 import io.loomring.socket.SocketAddresses;
 import io.loomring.socket.SocketConnector;
 import io.loomring.socket.StreamSocket;
-import io.loomring.socket.TcpOption;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -108,23 +107,18 @@ final class LoomringSocketChannel extends SocketChannel implements SelectableFd 
             ensureOpen();
             throw new SocketException("SO_PEERCRED cannot be set");
         }
-        TcpOption o = ChannelOptions.option(supportedOptions(), name);
-        int v = ChannelOptions.toInt(o, name, value);
-        ensureOpen();
-        core.setOption(o, v);
+        ChannelOptions.set(this, name, value, core::setOption);
         return this;
     }
 
     @Override
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings("unchecked") // SO_PEERCRED's type is UnixDomainPrincipal
     public <T> T getOption(SocketOption<T> name) throws IOException {
         if (unix && name == ExtendedSocketOptions.SO_PEERCRED) {
             ensureOpen();
             return (T) core.withFd(PeerCredentials::of);
         }
-        TcpOption o = ChannelOptions.option(supportedOptions(), name);
-        ensureOpen();
-        return (T) ChannelOptions.toValue(o, core.getOption(o));
+        return ChannelOptions.get(this, name, core::getOption);
     }
 
     @Override

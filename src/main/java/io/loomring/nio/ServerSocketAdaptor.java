@@ -114,21 +114,11 @@ final class ServerSocketAdaptor extends ServerSocket {
     }
 
     private <T> void set(SocketOption<T> name, T value) throws SocketException {
-        try {
-            channel.setOption(name, value);
-        } catch (IOException e) {
-            IOException t = AdaptorErrors.translate(e);
-            throw t instanceof SocketException se ? se : new SocketException(t.getMessage(), t);
-        }
+        AdaptorErrors.setOption(channel, name, value);
     }
 
     private <T> T get(SocketOption<T> name) throws SocketException {
-        try {
-            return channel.getOption(name);
-        } catch (IOException e) {
-            IOException t = AdaptorErrors.translate(e);
-            throw t instanceof SocketException se ? se : new SocketException(t.getMessage(), t);
-        }
+        return AdaptorErrors.getOption(channel, name);
     }
 
     @Override

@@ -171,24 +171,11 @@ final class SocketAdaptor extends Socket {
     // ---------------------------------------------------------------- options, through the channel
 
     private <T> void set(SocketOption<T> name, T value) throws SocketException {
-        try {
-            channel.setOption(name, value);
-        } catch (IOException e) {
-            throw (SocketException) socketException(e);
-        }
+        AdaptorErrors.setOption(channel, name, value);
     }
 
     private <T> T get(SocketOption<T> name) throws SocketException {
-        try {
-            return channel.getOption(name);
-        } catch (IOException e) {
-            throw (SocketException) socketException(e);
-        }
-    }
-
-    private static IOException socketException(IOException e) {
-        IOException t = AdaptorErrors.translate(e);
-        return t instanceof SocketException ? t : new SocketException(t.getMessage(), t);
+        return AdaptorErrors.getOption(channel, name);
     }
 
     @Override
@@ -221,7 +208,7 @@ final class SocketAdaptor extends Socket {
         try {
             channel.core().setOption(TcpOption.SO_OOBINLINE, on ? 1 : 0);
         } catch (IOException e) {
-            throw (SocketException) socketException(e);
+            throw AdaptorErrors.asSocketException(e);
         }
     }
 
@@ -230,7 +217,7 @@ final class SocketAdaptor extends Socket {
         try {
             return channel.core().getOption(TcpOption.SO_OOBINLINE) != 0;
         } catch (IOException e) {
-            throw (SocketException) socketException(e);
+            throw AdaptorErrors.asSocketException(e);
         }
     }
 
