@@ -89,6 +89,12 @@ public final class EventFd implements Closeable {
     }
 
     /**
+     * The 8 bytes of a signal of 1, shared by every eventfd: write(2) only reads them, and a
+     * selector's wakeup signals on the hot path, where an arena per call costs more than the call.
+     */
+    private static final MemorySegment ONE = Arena.global().allocateFrom(ValueLayout.JAVA_LONG, 1L);
+
+    /**
      * Adds {@code n} to the counter without blocking.
      *
      * @param n how much to add, at least 1
@@ -102,9 +108,12 @@ public final class EventFd implements Closeable {
             throw new IllegalArgumentException("n must be >= 1: " + n);
         }
         int f = fd.begin();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment buf = arena.allocate(ValueLayout.JAVA_LONG);
-            buf.set(ValueLayout.JAVA_LONG, 0, n);
+        try (Arena arena = n == 1 ? null : Arena.ofConfined()) {
+            MemorySegment buf = ONE;
+            if (arena != null) {
+                buf = arena.allocate(ValueLayout.JAVA_LONG);
+                buf.set(ValueLayout.JAVA_LONG, 0, n);
+            }
             long r = LibC.write(Native.threadCaptureState(), f, buf, 8);
             if (r == -Errno.EAGAIN) {
                 throw new IOException("eventfd counter full: adding " + n + " would pass "

@@ -31,6 +31,15 @@ public final class Iovecs {
         return count;
     }
 
+    /** The bytes remaining in {@code buffers[from..to)}. */
+    public static long remaining(ByteBuffer[] buffers, int from, int to) {
+        long n = 0;
+        for (int i = from; i < to; i++) {
+            n += buffers[i].remaining();
+        }
+        return n;
+    }
+
     /** Moves the positions of {@code buffers[from..to)} past the {@code n} bytes a call moved. */
     public static void advance(ByteBuffer[] buffers, int from, int to, long n) {
         for (int i = from; i < to && n > 0; i++) {

@@ -34,8 +34,13 @@ public final class SocketWriter {
     private final ReentrantLock lock = new ReentrantLock();
     private volatile long timeoutNanos;
     private volatile boolean shutdown;
+    /** At most this many bytes of a gathering write with heap buffers are copied into one send. */
+    private static final int GATHER_LIMIT = 64 * 1024;
+
     /** sendmsg msghdr followed by its iovecs, under the lock; allocated on first gathering write. */
     private MemorySegment msg;
+    /** The array a gathering write with heap buffers copies into, under the lock; grows as needed. */
+    private byte[] gather;
 
     public SocketWriter(SocketFd fd, SocketConnector connector, RingSocketIo ring) {
         this.fd = fd;
@@ -101,8 +106,10 @@ public final class SocketWriter {
     }
 
     /**
-     * Gathering write of everything in the buffers: {@code sendmsg} when all are direct, one
-     * buffer after the other otherwise. Returns the bytes written.
+     * Gathering write of everything in the buffers: {@code sendmsg} when all are direct; with heap
+     * buffers among them, up to {@link #GATHER_LIMIT} bytes copied into one array and sent as one
+     * (one TCP segment where the buffers would have made several: a framework's direct header
+     * buffer and heap body), one buffer after the other beyond that. Returns the bytes written.
      */
     public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
         return write(srcs, offset, length, true);
@@ -121,6 +128,10 @@ public final class SocketWriter {
             try {
                 if (allDirect) {
                     return writeVectored(srcs, offset, offset + length, blocking);
+                }
+                long remaining = Iovecs.remaining(srcs, offset, offset + length);
+                if (remaining <= GATHER_LIMIT) {
+                    return writeGathered(srcs, offset, offset + length, (int) remaining, blocking);
                 }
                 long total = 0;
                 for (int i = offset; i < offset + length; i++) {
@@ -174,6 +185,26 @@ public final class SocketWriter {
                 lock.unlock();
             }
         }
+    }
+
+    /** The buffers' {@code remaining} bytes copied into one array, sent as one, the buffers advanced. */
+    private long writeGathered(ByteBuffer[] srcs, int from, int to, int remaining, boolean blocking) throws IOException {
+        byte[] g = gather;
+        if (g == null || g.length < remaining) {
+            g = new byte[Math.max(remaining, 1024)];
+            gather = g;
+        }
+        int at = 0;
+        for (int i = from; i < to; i++) {
+            ByteBuffer b = srcs[i];
+            int n = b.remaining();
+            b.get(b.position(), g, at, n); // absolute: positions move only by what was sent
+            at += n;
+        }
+        MemorySegment seg = MemorySegment.ofArray(g).asSlice(0, remaining);
+        long sent = blocking ? sendFully(seg, remaining, null) : sendNow(seg, remaining, null);
+        Iovecs.advance(srcs, from, to, sent);
+        return sent;
     }
 
     private long writeVectored(ByteBuffer[] srcs, int from, int to, boolean blocking) throws IOException {
@@ -267,7 +298,9 @@ public final class SocketWriter {
                 throw SocketErrors.io("write", (int) -n);
             }
         }
-        advance.position(advance.position() + (int) done);
+        if (advance != null) {
+            advance.position(advance.position() + (int) done);
+        }
         return done;
     }
 
