@@ -29,19 +29,25 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What {@code SocketChannel}, {@code ServerSocketChannel} and their selectors promise, asserted
- * once per topic (the subclasses of this class) and run against the JDK's own provider
- * ({@link JdkChannelCompatibilityTest}) and against {@link LoomringSelectorProvider} on each
- * backend ({@link LoomringIoUringChannelCompatibilityTest},
- * {@link LoomringEpollChannelCompatibilityTest}), each topic as a nested class there. Every channel
+ * once per topic (the subclasses of this class, {@code Channel*ContractTest}), each run against the
+ * JDK's own provider and against {@link LoomringSelectorProvider} on each backend
+ * ({@link ProviderUnderTest}). Every channel
  * and selector is opened through {@link #provider()}; a JDK {@code java.net} socket appears only as
  * a peer. Where the javadoc is silent the JDK's behaviour is the contract. A behaviour that differs
  * on purpose is asserted for both sides in the same test, through {@link #isLoomring()}. Each test
  * body runs on a virtual thread, bounded by {@link OnVirtualThread}.
  */
+@ParameterizedClass(name = "{0}")
+@MethodSource("io.loomring.nio.ProviderUnderTest#all")
 @ExtendWith(OnVirtualThread.class)
 abstract class ChannelCompatibilityContract {
     static final Duration PROMPTLY = Duration.ofSeconds(10);
@@ -52,11 +58,29 @@ abstract class ChannelCompatibilityContract {
     @TempDir
     Path dir;
 
+    /** The provider this run of the class is on. */
+    @Parameter
+    ProviderUnderTest under;
+
+    @BeforeParameterizedClassInvocation
+    static void open(ProviderUnderTest under) {
+        under.open();
+    }
+
+    @AfterParameterizedClassInvocation
+    static void close(ProviderUnderTest under) {
+        under.close();
+    }
+
     /** The provider whose channels and selectors are under test. */
-    abstract SelectorProvider provider();
+    SelectorProvider provider() {
+        return under.provider();
+    }
 
     /** True for Loomring's provider, where a documented difference applies. */
-    abstract boolean isLoomring();
+    boolean isLoomring() {
+        return under.isLoomring();
+    }
 
     // ---------------------------------------------------------------- helpers
 

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * and direct buffers), a large transfer both ways, end of stream, the two half-closes, and many
  * connections served by virtual threads at once.
  */
-abstract class ChannelBlockingContract extends ChannelCompatibilityContract {
+class ChannelBlockingContractTest extends ChannelCompatibilityContract {
 
     @Test
     void readAndWriteBothWays() throws Exception {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * a thread already interrupted, closes the channel and throws {@code ClosedByInterruptException},
  * leaving the thread's interrupt status set.
  */
-abstract class ChannelInterruptContract extends ChannelCompatibilityContract {
+class ChannelInterruptContractTest extends ChannelCompatibilityContract {
 
     @Test
     void closeWakesABlockedReadWithAsynchronousClose() throws Exception {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * readiness for accept, connect, read and write, a peer's close seen as readable, keys of closed
  * channels, and a single-threaded selector echo server for many clients ({@link SelectorEchoServer}).
  */
-abstract class ChannelSelectorContract extends ChannelCompatibilityContract {
+class ChannelSelectorContractTest extends ChannelCompatibilityContract {
 
     /** One select of at most {@link #PROMPTLY}, which must find {@code key} ready with {@code ops}. */
     private static void selectReady(Selector selector, SelectionKey key, int ops) throws Exception {

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * waiting returns null, a connect returns false and completes through {@code finishConnect}, and a
  * write writes what fits.
  */
-abstract class ChannelNonBlockingContract extends ChannelCompatibilityContract {
+class ChannelNonBlockingContractTest extends ChannelCompatibilityContract {
 
     @Test
     void channelsStartInBlockingMode() throws Exception {

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * the types {@code getLocalAddress} and {@code getRemoteAddress} return, the dual-stack default of
  * the no-argument {@code open}, and addresses of the wrong family.
  */
-abstract class ChannelAddressContract extends ChannelCompatibilityContract {
+class ChannelAddressContractTest extends ChannelCompatibilityContract {
 
     @Test
     void inetChannelsKnowBothEnds() throws Exception {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * A channel's states and the exception each wrong call raises there: not yet bound or connected,
  * already bound or connected, an unresolved address, a refused connect, and everything after close.
  */
-abstract class ChannelStateContract extends ChannelCompatibilityContract {
+class ChannelStateContractTest extends ChannelCompatibilityContract {
 
     @Test
     void readAndWriteBeforeConnectAreNotYetConnected() throws Exception {

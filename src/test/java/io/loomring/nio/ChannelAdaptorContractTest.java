@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * view of the channel, with {@code SO_TIMEOUT} on stream reads and accepts, streams that refuse
  * non-blocking mode, and a close that closes the channel. UNIX domain channels have no adaptor.
  */
-abstract class ChannelAdaptorContract extends ChannelCompatibilityContract {
+class ChannelAdaptorContractTest extends ChannelCompatibilityContract {
 
     @Test
     void adaptorsBelongToTheirChannels() throws Exception {

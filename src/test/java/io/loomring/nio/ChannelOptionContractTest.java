@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * each family, round trips of the standard and extended (keep-alive tuning, quick ack) options,
  * bad values and unsupported options refused, and the UNIX domain options including SO_PEERCRED.
  */
-abstract class ChannelOptionContract extends ChannelCompatibilityContract {
+class ChannelOptionContractTest extends ChannelCompatibilityContract {
     private static final Set<SocketOption<?>> TCP_CLIENT = Set.of(TCP_NODELAY, SO_KEEPALIVE, SO_SNDBUF, SO_RCVBUF,
             SO_REUSEADDR, SO_REUSEPORT, SO_LINGER, IP_TOS, TCP_KEEPIDLE, TCP_KEEPINTERVAL, TCP_KEEPCOUNT,
             TCP_QUICKACK);
