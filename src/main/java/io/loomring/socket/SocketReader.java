@@ -15,8 +15,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * input. A read takes one of two paths. On a thread that runs completion-mode I/O it is a
  * {@code RECV} in the ring ({@link RingSocketIo}); otherwise it tries {@code recv(2)} on the
  * non-blocking fd and, on {@code EAGAIN}, parks until the fd is readable ({@link SocketFd#await}),
- * then tries again. Scattering reads into direct buffers are one {@code readv(2)}, always on the
- * readiness path.
+ * then tries again. A read that must not wait (a channel in non-blocking mode) makes the syscall
+ * once and returns 0 on {@code EAGAIN}. Scattering reads into direct buffers are one
+ * {@code readv(2)}, always on the readiness path.
  *
  * <p>Every read runs as an operation on the fd ({@link SocketConnector#beginIo}), so a close
  * waits for it to leave its syscall.

@@ -17,7 +17,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * shutdown and close wait for first. A write sends all its bytes: {@code send(2)} on the
  * non-blocking fd, and while the socket buffer is full either a park until the fd is writable
  * ({@link SocketFd#await}) or, on a thread that runs completion-mode I/O, a {@code SEND} in the
- * ring ({@link RingSocketIo}), where the kernel waits for room. Every {@code send} carries
+ * ring ({@link RingSocketIo}), where the kernel waits for room. A write that must not wait (a
+ * channel in non-blocking mode) sends what fits and returns its count. Every {@code send} carries
  * {@code MSG_NOSIGNAL}: a peer that is gone is an error, never {@code SIGPIPE}.
  *
  * <p>The write timeout bounds each wait without progress: a write fails when it makes none that
