@@ -51,7 +51,7 @@ final class LoomringPipe extends Pipe {
     }
 
     /** The read end: readable and scattering, {@code OP_READ} only. */
-    static final class Source extends SourceChannel implements SelectableFd {
+    static final class Source extends SourceChannel implements SelectableFd.Delegating {
         private final PipeEnd end;
 
         Source(LoomringSelectorProvider provider, IoScheduler scheduler, int fd) {
@@ -85,23 +85,8 @@ final class LoomringPipe extends Pipe {
         }
 
         @Override
-        public int fdValue() {
-            return end.fdValue();
-        }
-
-        @Override
-        public int pollEvents(int ops) {
-            return end.pollEvents(ops);
-        }
-
-        @Override
-        public int readyOps(int revents, int interestOps) {
-            return end.readyOps(revents, interestOps);
-        }
-
-        @Override
-        public ChannelKeys keys() {
-            return end.keys();
+        public SelectableFd selectable() {
+            return end;
         }
 
         @Override
@@ -111,7 +96,7 @@ final class LoomringPipe extends Pipe {
     }
 
     /** The write end: writable and gathering, {@code OP_WRITE} only. */
-    static final class Sink extends SinkChannel implements SelectableFd {
+    static final class Sink extends SinkChannel implements SelectableFd.Delegating {
         private final PipeEnd end;
 
         Sink(LoomringSelectorProvider provider, IoScheduler scheduler, int fd) {
@@ -145,23 +130,8 @@ final class LoomringPipe extends Pipe {
         }
 
         @Override
-        public int fdValue() {
-            return end.fdValue();
-        }
-
-        @Override
-        public int pollEvents(int ops) {
-            return end.pollEvents(ops);
-        }
-
-        @Override
-        public int readyOps(int revents, int interestOps) {
-            return end.readyOps(revents, interestOps);
-        }
-
-        @Override
-        public ChannelKeys keys() {
-            return end.keys();
+        public SelectableFd selectable() {
+            return end;
         }
 
         @Override

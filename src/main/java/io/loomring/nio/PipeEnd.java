@@ -25,7 +25,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * through the scheduler: a read until some bytes came, a write until every byte went. In
  * non-blocking mode EAGAIN is 0 bytes.
  */
-final class PipeEnd {
+final class PipeEnd implements SelectableFd {
     /** Bytes moved per call through native memory when the buffer is on the heap. */
     private static final int BOUNCE_SIZE = 16384;
 
@@ -44,16 +44,19 @@ final class PipeEnd {
         this.fd = new SocketFd(fd, scheduler, reading ? "Pipe.SourceChannel" : "Pipe.SinkChannel");
     }
 
-    int fdValue() {
+    @Override
+    public int fdValue() {
         return fd.fd();
     }
 
-    ChannelKeys keys() {
+    @Override
+    public ChannelKeys keys() {
         return keys;
     }
 
     /** OP_READ is POLLIN on the source, OP_WRITE is POLLOUT on the sink. */
-    int pollEvents(int ops) {
+    @Override
+    public int pollEvents(int ops) {
         int events = 0;
         if ((ops & SelectionKey.OP_READ) != 0) {
             events |= Poll.POLLIN;
@@ -65,7 +68,8 @@ final class PipeEnd {
     }
 
     /** As the JDK's pipe channels: an error or hang-up makes the interest set ready. */
-    int readyOps(int revents, int interestOps) {
+    @Override
+    public int readyOps(int revents, int interestOps) {
         if ((revents & (Poll.POLLERR | Poll.POLLHUP)) != 0) {
             return interestOps;
         }

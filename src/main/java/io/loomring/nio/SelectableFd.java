@@ -2,8 +2,8 @@ package io.loomring.nio;
 
 /**
  * What a Loomring selector needs of a channel registered with it; every channel of
- * {@link LoomringSelectorProvider} implements it (each is also an
- * {@link java.nio.channels.spi.AbstractSelectableChannel} of that provider).
+ * {@link LoomringSelectorProvider} implements it, itself or through {@link Delegating} (each is
+ * also an {@link java.nio.channels.spi.AbstractSelectableChannel} of that provider).
  *
  * <p>The fd's life: a channel's close first drops the fd from every selector's kernel set
  * ({@link ChannelKeys#dropAll()}), then closes it; so a selector never sees events of a later
@@ -30,4 +30,33 @@ interface SelectableFd {
 
     /** The registrations of this channel with selectors, which its close drops first. */
     ChannelKeys keys();
+
+    /**
+     * A channel whose selectable side is another object's (a pipe end's, shared by the source and
+     * the sink, which extend different JDK classes): it names that object, and the rest follows.
+     */
+    interface Delegating extends SelectableFd {
+        /** The object that holds the fd and answers for this channel. */
+        SelectableFd selectable();
+
+        @Override
+        default int fdValue() {
+            return selectable().fdValue();
+        }
+
+        @Override
+        default int pollEvents(int ops) {
+            return selectable().pollEvents(ops);
+        }
+
+        @Override
+        default int readyOps(int revents, int interestOps) {
+            return selectable().readyOps(revents, interestOps);
+        }
+
+        @Override
+        default ChannelKeys keys() {
+            return selectable().keys();
+        }
+    }
 }
