@@ -1,5 +1,6 @@
 package io.loomring.net;
 
+import io.loomring.UnresponsiveListener;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -128,7 +129,7 @@ class AsyncCloseTest {
     @MethodSource("io.loomring.net.Loopback#backends")
     void closeDuringConnect(Backend backend) throws Exception {
         try (IoScheduler io = Loopback.scheduler(backend);
-             Loopback.Unresponsive target = new Loopback.Unresponsive()) {
+             UnresponsiveListener target = new UnresponsiveListener()) {
             TcpSocket socket = TcpSocket.open(StandardProtocolFamily.INET, io);
             AtomicReference<Throwable> thrown = new AtomicReference<>();
             Thread connector = blockIn(thrown, () -> socket.connectTo(target.address(), Duration.ZERO));

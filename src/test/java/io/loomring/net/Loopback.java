@@ -53,43 +53,6 @@ final class Loopback {
         }
     }
 
-    /**
-     * A listener whose accept queue is full, so further connects to it hang in SYN retries: for
-     * connect timeouts and closes during connect. Close it to release the fillers too.
-     */
-    static final class Unresponsive implements AutoCloseable {
-        final ServerSocket listener;
-        final java.util.List<java.net.Socket> fillers = new java.util.ArrayList<>();
-
-        Unresponsive() throws java.io.IOException {
-            listener = new ServerSocket(0, 1, V4);
-            for (int i = 0; i < 64; i++) {
-                java.net.Socket s = new java.net.Socket();
-                try {
-                    s.connect(listener.getLocalSocketAddress(), 200);
-                    fillers.add(s);
-                } catch (java.net.SocketTimeoutException full) {
-                    s.close();
-                    return;
-                }
-            }
-            close();
-            throw new IllegalStateException("accept queue never filled up");
-        }
-
-        InetSocketAddress address() {
-            return (InetSocketAddress) listener.getLocalSocketAddress();
-        }
-
-        @Override
-        public void close() throws java.io.IOException {
-            for (java.net.Socket s : fillers) {
-                s.close();
-            }
-            listener.close();
-        }
-    }
-
     private static InetAddress address(String literal) {
         try {
             InetAddress a = InetAddress.getByName(literal);

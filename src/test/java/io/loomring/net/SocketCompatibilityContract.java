@@ -1,5 +1,6 @@
 package io.loomring.net;
 
+import io.loomring.UnresponsiveListener;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.*;
@@ -243,7 +244,7 @@ abstract class SocketCompatibilityContract {
 
     @Test
     void connectTimeout() throws Exception {
-        try (Loopback.Unresponsive target = new Loopback.Unresponsive()) {
+        try (UnresponsiveListener target = new UnresponsiveListener()) {
             Socket c = clients().createSocket();
             long start = System.nanoTime();
             SocketTimeoutException e = assertThrows(SocketTimeoutException.class,
@@ -256,7 +257,7 @@ abstract class SocketCompatibilityContract {
 
     @Test
     void closeDuringConnect() throws Exception {
-        try (Loopback.Unresponsive target = new Loopback.Unresponsive()) {
+        try (UnresponsiveListener target = new UnresponsiveListener()) {
             Socket c = clients().createSocket();
             AtomicReference<Throwable> thrown = new AtomicReference<>();
             Thread t = blocked(thrown, () -> {

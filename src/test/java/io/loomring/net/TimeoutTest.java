@@ -1,5 +1,6 @@
 package io.loomring.net;
 
+import io.loomring.UnresponsiveListener;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -76,7 +77,7 @@ class TimeoutTest {
     @MethodSource("io.loomring.net.Loopback#backends")
     void connectTimeoutClosesTheSocket(Backend backend) throws Exception {
         try (IoScheduler io = Loopback.scheduler(backend);
-             Loopback.Unresponsive target = new Loopback.Unresponsive()) {
+             UnresponsiveListener target = new UnresponsiveListener()) {
             long start = System.nanoTime();
             SocketTimeoutException e = assertThrows(SocketTimeoutException.class,
                     () -> TcpSocket.connect(target.address(), SHORT, io));

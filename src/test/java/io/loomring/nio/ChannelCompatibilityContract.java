@@ -10,7 +10,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnknownHostException;
@@ -20,8 +19,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.channels.spi.SelectorProvider;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Future;
@@ -184,43 +181,6 @@ abstract class ChannelCompatibilityContract {
     static InetSocketAddress refusingV4() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, V4)) {
             return new InetSocketAddress(V4, s.getLocalPort());
-        }
-    }
-
-    /**
-     * A JDK listener whose accept queue is full, so a further connect to it hangs in SYN retries:
-     * for blocked connects. Closing it closes the fillers too.
-     */
-    static final class Unresponsive implements AutoCloseable {
-        final ServerSocket listener;
-        final List<Socket> fillers = new ArrayList<>();
-
-        Unresponsive() throws IOException {
-            listener = new ServerSocket(0, 1, V4);
-            for (int i = 0; i < 64; i++) {
-                Socket s = new Socket();
-                try {
-                    s.connect(listener.getLocalSocketAddress(), 200);
-                    fillers.add(s);
-                } catch (java.net.SocketTimeoutException full) {
-                    s.close();
-                    return;
-                }
-            }
-            close();
-            throw new IllegalStateException("accept queue never filled up");
-        }
-
-        InetSocketAddress address() {
-            return (InetSocketAddress) listener.getLocalSocketAddress();
-        }
-
-        @Override
-        public void close() throws IOException {
-            for (Socket s : fillers) {
-                s.close();
-            }
-            listener.close();
         }
     }
 

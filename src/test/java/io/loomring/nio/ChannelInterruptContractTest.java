@@ -1,5 +1,6 @@
 package io.loomring.nio;
 
+import io.loomring.UnresponsiveListener;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.ByteBuffer;
@@ -47,7 +48,7 @@ class ChannelInterruptContractTest extends ChannelCompatibilityContract {
 
     @Test
     void closeWakesABlockedConnectWithAsynchronousClose() throws Exception {
-        try (Unresponsive nobody = new Unresponsive()) {
+        try (UnresponsiveListener nobody = new UnresponsiveListener()) {
             SocketChannel c = provider().openSocketChannel();
             AtomicReference<Throwable> thrown = new AtomicReference<>();
             Thread t = blocked(thrown, () -> c.connect(nobody.address()));
@@ -92,7 +93,7 @@ class ChannelInterruptContractTest extends ChannelCompatibilityContract {
 
     @Test
     void interruptingABlockedConnectClosesTheChannel() throws Exception {
-        try (Unresponsive nobody = new Unresponsive()) {
+        try (UnresponsiveListener nobody = new UnresponsiveListener()) {
             SocketChannel c = provider().openSocketChannel();
             interruptBlocked(() -> c.connect(nobody.address()));
             assertFalse(c.isOpen());
