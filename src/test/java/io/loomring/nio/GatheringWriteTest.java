@@ -13,8 +13,10 @@ import java.net.Socket;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -42,9 +44,11 @@ class GatheringWriteTest {
                 for (boolean blocking : new boolean[] {true, false}) {
                     client.configureBlocking(blocking);
                     for (int i = 0; i < RESPONSES; i++) {
-                        CompletableFuture<Integer> read = CompletableFuture.supplyAsync(() -> readOnce(in),
-                                r -> Thread.ofPlatform().start(r));
-                        awaitBlockedInRead(read);
+                        CompletableFuture<Integer> read = new CompletableFuture<>();
+                        Thread reader = Thread.ofVirtual().start(() -> read.complete(readOnce(in)));
+                        // A virtual thread blocked in the JDK socket's read (SO_TIMEOUT set) is parked: TIMED_WAITING.
+                        Awaitility.await().atMost(Duration.ofSeconds(10))
+                                .until(() -> reader.getState() == Thread.State.TIMED_WAITING);
                         ByteBuffer header = ByteBuffer.allocateDirect(100).put(new byte[100]).flip();
                         ByteBuffer body = ByteBuffer.wrap(new byte[120]);
                         assertEquals(220, client.write(new ByteBuffer[] {header, body}));
@@ -62,11 +66,5 @@ class GatheringWriteTest {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-    }
-
-    /** Gives the reader time to block in read(2); a read that has not blocked yet only makes the check weaker. */
-    private static void awaitBlockedInRead(CompletableFuture<Integer> read) throws InterruptedException {
-        Thread.sleep(5);
-        assertEquals(false, read.isDone(), "the peer read before anything was sent");
     }
 }
