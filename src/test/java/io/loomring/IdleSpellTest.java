@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Timeout;
  * A scheduler keeps serving after a quiet spell longer than the JDK scheduler's 30 s keep-alive,
  * as a server does at night: the platform threads that carried its sub-pollers retire meanwhile.
  * Both backends at once (the spell is the test's cost), and on each the threads of both modes:
- * ordinary virtual threads (served by sub-pollers) and carried ones. An accept and a read armed
- * before the spell complete after it, and new connections work. {@link SubmitterExitTest} makes
+ * ordinary virtual threads (served by sub-pollers) and carried ones. An accept, a read and a NIO
+ * select armed before the spell complete after it, and new connections work. {@link SubmitterExitTest} makes
  * the same retirement happen within milliseconds; this one waits for the JDK's own.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
@@ -32,10 +32,14 @@ class IdleSpellTest {
     private static final long SPELL_MILLIS = 40_000;
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    /** One mode's server on one scheduler: an accept pending, then a connection whose read is pending. */
+    /**
+     * One mode's server on one scheduler: an accept pending, then a connection whose read is
+     * pending; and a NIO selector of Loomring's provider whose select over a pipe is pending.
+     */
     private record Station(String name, IoScheduler io, TcpServerSocket server, ThreadFactory threads,
                            CompletableFuture<String> pendingAccept, TcpSocket client,
-                           CompletableFuture<String> pendingRead) {}
+                           CompletableFuture<String> pendingRead, java.nio.channels.Pipe pipe,
+                           java.nio.channels.Selector selector, CompletableFuture<Integer> pendingSelect) {}
 
     @Test
     void everyBackendAndModeServesAfterFortySecondsOfQuiet() throws Exception {
@@ -58,8 +62,12 @@ class IdleSpellTest {
             for (Station s : stations) {
                 assertFalse(s.io().isClosed(), () -> s.name() + ": the scheduler stopped: "
                         + s.io().closedException().getMessage());
-                assertFalse(s.pendingAccept().isDone() || s.pendingRead().isDone(),
-                        () -> s.name() + ": accept " + s.pendingAccept() + ", read " + s.pendingRead());
+                assertFalse(s.pendingAccept().isDone() || s.pendingRead().isDone() || s.pendingSelect().isDone(),
+                        () -> s.name() + ": accept " + s.pendingAccept() + ", read " + s.pendingRead()
+                                + ", select " + s.pendingSelect());
+                // The select armed before the spell sees the pipe readable now.
+                s.pipe().sink().write(java.nio.ByteBuffer.wrap(new byte[] {1}));
+                assertEquals(1, s.pendingSelect().get(20, TimeUnit.SECONDS), s.name() + ": select");
                 // The accept armed before the spell completes now.
                 try (TcpSocket late = connect(s)) {
                     assertEquals("accepted", s.pendingAccept().get(20, TimeUnit.SECONDS), s.name());
@@ -81,6 +89,9 @@ class IdleSpellTest {
             for (Station s : stations) {
                 s.client().close();
                 s.server().close();
+                s.selector().close();
+                s.pipe().source().close();
+                s.pipe().sink().close();
             }
             schedulers.forEach(IoScheduler::close);
         }
@@ -91,7 +102,7 @@ class IdleSpellTest {
                 64, false, io);
         // First connection, accepted before the pending accept below starts (so it cannot take it);
         // its server side reads, and that read stays pending through the spell.
-        Station partial = new Station(name, io, server, threads, null, null, null);
+        Station partial = new Station(name, io, server, threads, null, null, null, null, null, null);
         CompletableFuture<TcpSocket> first = OnThread.start(threads, server::accept);
         TcpSocket client = connect(partial);
         TcpSocket accepted = first.get(20, TimeUnit.SECONDS);
@@ -107,7 +118,14 @@ class IdleSpellTest {
             server.accept().close();
             return "accepted";
         });
-        return new Station(name, io, server, threads, accept, client, read);
+        // And a select over a pipe's source, on Loomring's NIO provider, pending through the spell.
+        io.loomring.nio.LoomringSelectorProvider provider = new io.loomring.nio.LoomringSelectorProvider(io);
+        java.nio.channels.Pipe pipe = provider.openPipe();
+        java.nio.channels.Selector selector = provider.openSelector();
+        pipe.source().configureBlocking(false);
+        pipe.source().register(selector, java.nio.channels.SelectionKey.OP_READ);
+        CompletableFuture<Integer> select = OnThread.start(threads, selector::select);
+        return new Station(name, io, server, threads, accept, client, read, pipe, selector, select);
     }
 
     /** Accepts one connection on the station's threads and echoes four bytes. */
