@@ -29,6 +29,8 @@ import java.util.function.Supplier;
  * meaning no limit, as in the JDK.
  */
 public final class IoRoute {
+    /** {@code AT_FDCWD}: openat's "relative to the working directory". */
+    private static final int AT_FDCWD = -100;
     private final Poller poller;
     /** Ring operations can run on this route: io_uring, and the thread's own carrier or sub-poller. */
     private final boolean operations;
@@ -70,6 +72,15 @@ public final class IoRoute {
      */
     public boolean writesBehind() {
         return writeBehind && !poller.isTerminated();
+    }
+
+    /**
+     * True when ring operations run on this route: the backend is io_uring and the thread is carried
+     * by the route's carrier or served by its sub-poller, whatever {@link #completionMode()} says of
+     * sockets. The file methods below need it.
+     */
+    public boolean ringOperations() {
+        return operations && !poller.isTerminated();
     }
 
     /**
@@ -165,6 +176,88 @@ public final class IoRoute {
                 length(buffer), onDone);
         poller.startOperation(op);
         return new BackgroundSend(poller, op, closed, failure);
+    }
+
+    // ------------------------------------------------------------------------------ file operations
+    // No timeouts: a disk operation ends on its own. An interrupt cancels one and still waits for its
+    // final completion, which reports what happened (bytes, or -ECANCELED when nothing did).
+
+    /**
+     * {@code pread(2)} into {@code buffer} at {@code position}, or at the file position (advancing
+     * it) when {@code position} is {@code -1}.
+     *
+     * @return bytes read (0 at end of file), {@code -errno}, {@link IoStatus#INTERRUPTED} (the
+     *         interrupt came before it started), {@link IoStatus#CANCELLED} or {@link IoStatus#CLOSED}
+     * @throws IllegalStateException    unless {@link #ringOperations()}
+     * @throws IllegalArgumentException if {@code fd} is negative or {@code buffer} is not native
+     */
+    public int read(int fd, MemorySegment buffer, long position) {
+        checkOperation(fd, buffer, 0);
+        return fileOperation(fd, RingConstants.OP_READ, buffer.address(), length(buffer), position, 0);
+    }
+
+    /** {@code pwrite(2)} from {@code buffer}, as {@link #read}; it may write fewer bytes. */
+    public int write(int fd, MemorySegment buffer, long position) {
+        checkOperation(fd, buffer, 0);
+        return fileOperation(fd, RingConstants.OP_WRITE, buffer.address(), length(buffer), position, 0);
+    }
+
+    /**
+     * {@code preadv(2)} into the {@code count} iovecs at {@code iovecs} (native, and with every
+     * buffer they name alive until this returns), as {@link #read}.
+     */
+    public int readVector(int fd, MemorySegment iovecs, int count, long position) {
+        checkOperation(fd, iovecs, 0);
+        return fileOperation(fd, RingConstants.OP_READV, iovecs.address(), count, position, 0);
+    }
+
+    /** {@code pwritev(2)} from the {@code count} iovecs at {@code iovecs}, as {@link #readVector}. */
+    public int writeVector(int fd, MemorySegment iovecs, int count, long position) {
+        checkOperation(fd, iovecs, 0);
+        return fileOperation(fd, RingConstants.OP_WRITEV, iovecs.address(), count, position, 0);
+    }
+
+    /**
+     * {@code fsync(2)}, or {@code fdatasync(2)} when {@code dataOnly}.
+     *
+     * @return 0, {@code -errno}, or a status as {@link #read}
+     */
+    public int sync(int fd, boolean dataOnly) {
+        checkOperation(fd, MemorySegment.NULL, 0);
+        return fileOperation(fd, RingConstants.OP_FSYNC, 0L, 0, 0L, dataOnly ? RingConstants.FSYNC_DATASYNC : 0);
+    }
+
+    /** {@code ftruncate(2)} to {@code length} bytes (Linux 6.9 or later: {@code -EINVAL} before). */
+    public int truncate(int fd, long length) {
+        checkOperation(fd, MemorySegment.NULL, 0);
+        return fileOperation(fd, RingConstants.OP_FTRUNCATE, 0L, 0, length, 0);
+    }
+
+    /**
+     * {@code openat(AT_FDCWD, path, flags, mode)}: opening may wait too (a FIFO until its other end
+     * opens, a network file system). If the open completes although it was cancelled, the caller
+     * owns the returned fd and must close it.
+     *
+     * @param path a NUL-terminated path in native memory
+     * @return the new fd, {@code -errno}, or a status as {@link #read}
+     */
+    public int open(MemorySegment path, int flags, int mode) {
+        checkOperation(0, path, 0);
+        return fileOperation(AT_FDCWD, RingConstants.OP_OPENAT, path.address(), mode, 0L, flags);
+    }
+
+    private int fileOperation(int fd, byte opcode, long address, int length, long offset, int opFlags) {
+        if (poller.isTerminated()) {
+            return IoStatus.CLOSED;
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            return IoStatus.INTERRUPTED;
+        }
+        RingOperation op = RingOperation.ofCurrentThread(fd, opcode, address, length, offset, opFlags);
+        if (poller.runOperation(op, 0L) == Completion.CLOSED) {
+            return IoStatus.CLOSED;
+        }
+        return Outcomes.operationResult(op, closed);
     }
 
     /** The exception for a {@link IoStatus#CLOSED} outcome: the scheduler closed, or why a poller failed. */

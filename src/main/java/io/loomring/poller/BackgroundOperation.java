@@ -35,7 +35,7 @@ public final class BackgroundOperation extends Operation {
      *               poller's): it must be short and must not block
      */
     public BackgroundOperation(int fd, byte opcode, long address, int length, Runnable onDone) {
-        super(fd, opcode, address, length);
+        super(fd, opcode, address, length, 0L, 0);
         this.onDone = onDone;
     }
 

@@ -1,7 +1,9 @@
 package io.loomring.poller;
 
 /**
- * A ring operation with a buffer (a {@code RECV} or {@code SEND}) and its result. Its completion
+ * A ring operation and its result: a {@code RECV} or {@code SEND} with its buffer, or a file
+ * operation ({@code READ}, {@code WRITE}, their vectored forms, {@code FSYNC}, {@code FTRUNCATE},
+ * {@code OPENAT}) with its offset and flags. Its completion
  * carries bytes, and the kernel may still be using its buffer until then, so only its final
  * completion decides its outcome (or closing the poller, which first cancels and reaps it): a
  * timeout or an interrupt asks for it to be cancelled and the completion that follows, bytes
@@ -11,6 +13,10 @@ public abstract sealed class Operation extends Completion permits RingOperation,
     private final byte opcode;
     private final long address;
     private final int length;
+    /** The SQE's {@code off} field: a file offset ({@code -1}: the file position), or 0. */
+    private final long offset;
+    /** The SQE's op-flags word (fsync, open or recv/send flags); a SEND's flags are the backend's. */
+    private final int opFlags;
     /** The CQE result, written before the CAS to READY (which publishes it). */
     private int result;
 
@@ -22,14 +28,16 @@ public abstract sealed class Operation extends Completion permits RingOperation,
      */
     boolean cancelledByFd;
 
-    Operation(int fd, byte opcode, long address, int length) {
+    Operation(int fd, byte opcode, long address, int length, long offset, int opFlags) {
         super(fd);
         this.opcode = opcode;
         this.address = address;
         this.length = length;
+        this.offset = offset;
+        this.opFlags = opFlags;
     }
 
-    /** The opcode ({@code RingConstants.OP_RECV} or {@code OP_SEND}). */
+    /** The opcode (one of {@code RingConstants.OP_*}). */
     public final byte opcode() {
         return opcode;
     }
@@ -42,6 +50,16 @@ public abstract sealed class Operation extends Completion permits RingOperation,
     /** The buffer's length. */
     public final int length() {
         return length;
+    }
+
+    /** The SQE's {@code off}: a file offset, {@code -1} for the file position, or 0. */
+    public final long offset() {
+        return offset;
+    }
+
+    /** The SQE's op-flags word. */
+    public final int opFlags() {
+        return opFlags;
     }
 
     /** The result (bytes, or a negative errno), once {@link #READY}. */

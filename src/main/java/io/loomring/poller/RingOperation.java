@@ -13,8 +13,8 @@ public final class RingOperation extends Operation {
     /** Why the waiting thread asked for a cancel: 0, TIMED_OUT or INTERRUPTED (its own thread only). */
     private int cancelReason;
 
-    private RingOperation(Thread thread, int fd, byte opcode, long address, int length) {
-        super(fd, opcode, address, length);
+    private RingOperation(Thread thread, int fd, byte opcode, long address, int length, long offset, int opFlags) {
+        super(fd, opcode, address, length, offset, opFlags);
         this.thread = thread;
     }
 
@@ -25,7 +25,17 @@ public final class RingOperation extends Operation {
      * @param opcode {@code RingConstants.OP_RECV} or {@code OP_SEND}
      */
     public static RingOperation ofCurrentThread(int fd, byte opcode, long address, int length) {
-        return new RingOperation(Thread.currentThread(), fd, opcode, address, length);
+        return new RingOperation(Thread.currentThread(), fd, opcode, address, length, 0L, 0);
+    }
+
+    /**
+     * A file operation of the current thread: as {@link #ofCurrentThread(int, byte, long, int)},
+     * with the SQE's {@code off} and op-flags words (see {@code IoRoute}'s file methods for what
+     * each opcode puts where).
+     */
+    public static RingOperation ofCurrentThread(int fd, byte opcode, long address, int length, long offset,
+                                                int opFlags) {
+        return new RingOperation(Thread.currentThread(), fd, opcode, address, length, offset, opFlags);
     }
 
     /** The thread that waits. */

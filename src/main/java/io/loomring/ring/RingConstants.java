@@ -43,15 +43,28 @@ public final class RingConstants {
 
     // opcodes
     public static final byte OP_NOP = 0;
+    /** {@code IORING_OP_READV}: preadv2(2); {@code off} -1 reads at the file position. */
+    public static final byte OP_READV = 1;
+    /** {@code IORING_OP_WRITEV}: pwritev2(2). */
+    public static final byte OP_WRITEV = 2;
+    /** {@code IORING_OP_FSYNC}: fsync(2), or fdatasync(2) with {@link #FSYNC_DATASYNC}. */
+    public static final byte OP_FSYNC = 3;
     public static final byte OP_POLL_ADD = 6;
     public static final byte OP_POLL_REMOVE = 7;
     public static final byte OP_ASYNC_CANCEL = 14;
+    /** {@code IORING_OP_OPENAT}: openat(2); {@code addr} the path, {@code len} the mode. */
+    public static final byte OP_OPENAT = 18;
     public static final byte OP_READ = 22;
     public static final byte OP_WRITE = 23;
     /** {@code IORING_OP_SEND}: send(2) through the ring. */
     public static final byte OP_SEND = 26;
     /** {@code IORING_OP_RECV}: recv(2) through the ring. */
     public static final byte OP_RECV = 27;
+    /** {@code IORING_OP_FTRUNCATE} (6.9): ftruncate(2), the length in {@code off}. */
+    public static final byte OP_FTRUNCATE = 55;
+
+    /** {@code IORING_FSYNC_DATASYNC}: an {@code FSYNC} that syncs data only. */
+    public static final int FSYNC_DATASYNC = 1;
 
     // sqe flags
     public static final byte IOSQE_CQE_SKIP_SUCCESS = 1 << 6;

@@ -67,6 +67,14 @@ public final class SubmissionQueue {
      * @return false when the queue is full: publish, submit, and try again
      */
     public boolean prepare(byte opcode, int fd, long addr, int len, int opFlags, long userData) {
+        return prepare(opcode, fd, addr, len, 0L, opFlags, userData);
+    }
+
+    /**
+     * As {@link #prepare(byte, int, long, int, int, long)}, with the SQE's {@code off} word (a file
+     * offset, or {@code -1} for the file position; {@code FTRUNCATE}'s length).
+     */
+    public boolean prepare(byte opcode, int fd, long addr, int len, long off, int opFlags, long userData) {
         // Acquire: pairs with the kernel's release store of the head, so the kernel has finished
         // reading a slot below it before it is zeroed and filled again here.
         int head = (int) INT.getAcquire(ring, headOffset);
@@ -80,6 +88,7 @@ public final class SubmissionQueue {
         }
         sqes.set(ValueLayout.JAVA_BYTE, sqe + RingConstants.SQE_OPCODE, opcode);
         sqes.set(ValueLayout.JAVA_INT, sqe + RingConstants.SQE_FD, fd);
+        sqes.set(LONG, sqe + RingConstants.SQE_OFF, off);
         sqes.set(LONG, sqe + RingConstants.SQE_ADDR, addr);
         sqes.set(ValueLayout.JAVA_INT, sqe + RingConstants.SQE_LEN, len);
         sqes.set(ValueLayout.JAVA_INT, sqe + RingConstants.SQE_OP_FLAGS, opFlags);

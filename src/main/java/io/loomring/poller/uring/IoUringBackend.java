@@ -122,9 +122,9 @@ public final class IoUringBackend extends OperationBackend {
         }
         long userData = slots.acquire(op);
         operations++;
-        int flags = op.opcode() != RingConstants.OP_SEND ? 0
+        int flags = op.opcode() != RingConstants.OP_SEND ? op.opFlags()
                 : op instanceof BackgroundOperation ? Sockets.MSG_NOSIGNAL | Sockets.MSG_WAITALL : Sockets.MSG_NOSIGNAL;
-        if (!sq.prepare(op.opcode(), op.fd(), op.address(), op.length(), flags, userData)) {
+        if (!sq.prepare(op.opcode(), op.fd(), op.address(), op.length(), op.offset(), flags, userData)) {
             throw new IllegalStateException("SQ full right after making room");
         }
         updateArmed();
@@ -144,7 +144,7 @@ public final class IoUringBackend extends OperationBackend {
         }
         long userData = slots.acquire(w);
         int pollFlags = sys.refusePollAdd(w.fd()) ? UNDEFINED_POLL_FLAG : 0;
-        if (!sq.prepare(RingConstants.OP_POLL_ADD, w.fd(), 0L, pollFlags, w.events(), userData)) {
+        if (!sq.prepare(RingConstants.OP_POLL_ADD, w.fd(), 0L, pollFlags, 0L, w.events(), userData)) {
             throw new IllegalStateException("SQ full right after making room");
         }
         updateArmed();
