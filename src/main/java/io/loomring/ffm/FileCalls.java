@@ -85,6 +85,9 @@ public final class FileCalls {
     private static final MethodHandle STATX = Native.capturing("statx",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG));
 
+    private static final MethodHandle STRERROR = Native.LINKER.downcallHandle(Native.LIBC.findOrThrow("strerror"),
+            FunctionDescriptor.of(java.lang.foreign.ValueLayout.ADDRESS, JAVA_INT));
+
     private static MethodHandle rw(String name) {
         return Native.capturing(name, FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
     }
@@ -190,6 +193,16 @@ public final class FileCalls {
     public static int statx(MemorySegment capture, int fd, long emptyPath, int mask, long buf) {
         try {
             return (int) Native.result((int) STATX.invokeExact(capture, fd, emptyPath, AT_EMPTY_PATH, mask, buf), capture);
+        } catch (Throwable t) {
+            throw LibC.rethrow(t);
+        }
+    }
+
+    /** libc's text for {@code errno}, as the JDK's file exceptions say it ("No such file or directory"). */
+    public static String strerror(int errno) {
+        try {
+            MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);
+            return text.reinterpret(1024).getString(0);
         } catch (Throwable t) {
             throw LibC.rethrow(t);
         }

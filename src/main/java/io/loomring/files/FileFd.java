@@ -1,0 +1,86 @@
+package io.loomring.files;
+
+import io.loomring.IoScheduler;
+import io.loomring.ffm.LibC;
+import io.loomring.ffm.Native;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A file channel's fd and its close protocol: calls in flight are counted, and the fd is closed by
+ * whoever ends last, the closer or the last call. A close first cancels the ring operations and
+ * awaits on the fd ({@link IoScheduler#cancel}), so a call blocked on a FIFO ends; a disk
+ * operation the kernel already runs ends on its own. Until then the fd number stays ours, so no
+ * operation ever reaches a file that later took the same number.
+ */
+final class FileFd {
+    private static final int CLOSED = 1 << 30;
+
+    private final int fd;
+    /** Whether reads and writes can wait for readiness (FIFO, terminal, socket), not disk work. */
+    private final boolean pollable;
+    private final IoScheduler scheduler;
+    /** Calls in flight, plus {@link #CLOSED} once closed. */
+    private final AtomicInteger state = new AtomicInteger();
+
+    FileFd(int fd, boolean pollable, IoScheduler scheduler) {
+        this.fd = fd;
+        this.pollable = pollable;
+        this.scheduler = scheduler;
+    }
+
+    int fd() {
+        return fd;
+    }
+
+    boolean pollable() {
+        return pollable;
+    }
+
+    IoScheduler scheduler() {
+        return scheduler;
+    }
+
+    /** Counts a call in; false once closed (the caller throws then). */
+    boolean enter() {
+        for (;;) {
+            int s = state.get();
+            if ((s & CLOSED) != 0) {
+                return false;
+            }
+            if (state.compareAndSet(s, s + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Counts a call out; the last one out after a close closes the fd. */
+    void exit() {
+        if (state.decrementAndGet() == CLOSED) {
+            closeNow();
+        }
+    }
+
+    boolean isClosed() {
+        return (state.get() & CLOSED) != 0;
+    }
+
+    /**
+     * Closes once: cancels the calls in flight, and the last one out (maybe this) closes the fd. The
+     * closer counts itself in while it cancels, so the number cannot be closed and reused by another
+     * file before the cancel reaches the kernel.
+     */
+    void close() {
+        int s = state.getAndUpdate(v -> (v & CLOSED) != 0 ? v : (v | CLOSED) + 1);
+        if ((s & CLOSED) != 0) {
+            return;
+        }
+        if (s != 0 && !scheduler.isClosed()) {
+            scheduler.cancel(fd);
+        }
+        exit();
+    }
+
+    private void closeNow() {
+        LibC.close(Native.threadCaptureState(), fd);
+    }
+}

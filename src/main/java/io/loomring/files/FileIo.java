@@ -1,0 +1,134 @@
+package io.loomring.files;
+
+import io.loomring.IoRoute;
+import io.loomring.IoScheduler;
+import io.loomring.IoStatus;
+import io.loomring.ffm.Errno;
+import io.loomring.ffm.FileCalls;
+import io.loomring.ffm.Native;
+import io.loomring.poller.BlockingPool;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Where one file call runs, chosen per call:
+ * <ul>
+ *   <li>in the ring, when the calling thread's route runs ring operations (io_uring, and a thread
+ *       carried by a carrier or served by a sub-poller): the thread parks until the completion;</li>
+ *   <li>on {@link BlockingPool} for any other virtual thread (the epoll backend): the thread parks,
+ *       and no carrier ever blocks in a disk call;</li>
+ *   <li>directly on a platform thread, which blocks as it would in the JDK.</li>
+ * </ul>
+ * A pollable fd (FIFO, terminal, socket) is non-blocking instead: a call that finds nothing to do
+ * awaits readiness on the route and tries again, so it can wait for ever and still be woken by a
+ * close. Results are bytes, {@code -errno} or an {@link IoStatus}.
+ */
+final class FileIo {
+    private FileIo() {}
+
+    private static final int READ = 0;
+    private static final int WRITE = 1;
+    private static final int READV = 2;
+    private static final int WRITEV = 3;
+
+    /** Reads up to {@code length} bytes into {@code address} at {@code position} ({@code -1}: the file position). */
+    static long read(FileFd f, long address, int length, long position) {
+        return transfer(f, READ, address, length, position);
+    }
+
+    /** Writes up to {@code length} bytes from {@code address}, as {@link #read}. */
+    static long write(FileFd f, long address, int length, long position) {
+        return transfer(f, WRITE, address, length, position);
+    }
+
+    /** Reads into the {@code count} iovecs at {@code iov}, as {@link #read}. */
+    static long readVector(FileFd f, long iov, int count, long position) {
+        return transfer(f, READV, iov, count, position);
+    }
+
+    /** Writes from the {@code count} iovecs at {@code iov}, as {@link #read}. */
+    static long writeVector(FileFd f, long iov, int count, long position) {
+        return transfer(f, WRITEV, iov, count, position);
+    }
+
+    /** {@code fsync}, or {@code fdatasync} when {@code dataOnly}: 0 or a failure. */
+    static long sync(FileFd f, boolean dataOnly) {
+        int fd = f.fd();
+        IoRoute route = f.scheduler().route(fd);
+        if (route.ringOperations()) {
+            return route.sync(fd, dataOnly);
+        }
+        return BlockingPool.shared().run(() -> FileCalls.sync(Native.threadCaptureState(), fd, dataOnly));
+    }
+
+    /** {@code ftruncate}: 0 or a failure. */
+    static long truncate(FileFd f, long size) {
+        int fd = f.fd();
+        IoRoute route = f.scheduler().route(fd);
+        if (route.ringOperations()) {
+            int r = route.truncate(fd, size);
+            if (r != -Errno.EINVAL) {
+                return r; // -EINVAL: a kernel before 6.9 has no FTRUNCATE; the call below says it right
+            }
+        }
+        return BlockingPool.shared().run(() -> FileCalls.truncate(Native.threadCaptureState(), fd, size));
+    }
+
+    /**
+     * Opens {@code path} (NUL-terminated native memory): in the ring, on the pool, or directly, as a
+     * disk call (an open waits for a FIFO's other end, or for a network file system).
+     *
+     * @return the fd, {@code -errno} or a status; an fd opened although the thread was interrupted
+     *         meanwhile is returned too, and the caller closes it
+     */
+    static long open(IoScheduler scheduler, MemorySegment path, int flags, int mode) {
+        IoRoute route = scheduler.route(0);
+        if (route.ringOperations()) {
+            return route.open(path, flags, mode);
+        }
+        long address = path.address();
+        return BlockingPool.shared().run(() -> FileCalls.open(Native.threadCaptureState(), address, flags, mode));
+    }
+
+    private static long transfer(FileFd f, int kind, long address, int length, long position) {
+        int fd = f.fd();
+        IoRoute route = f.scheduler().route(fd);
+        boolean ring = route.ringOperations();
+        if (!f.pollable()) {
+            if (ring) {
+                return ring(route, kind, fd, address, length, position);
+            }
+            return BlockingPool.shared().run(() -> syscall(kind, fd, address, length, position));
+        }
+        for (;;) {
+            long r = ring ? ring(route, kind, fd, address, length, position) : syscall(kind, fd, address, length, position);
+            if (r != -Errno.EAGAIN) {
+                return r;
+            }
+            boolean reading = kind == READ || kind == READV;
+            int status = reading ? route.awaitReadable(fd, 0) : route.awaitWritable(fd, 0);
+            if (status != IoStatus.READY) {
+                return status;
+            }
+        }
+    }
+
+    private static long ring(IoRoute route, int kind, int fd, long address, int length, long position) {
+        MemorySegment at = MemorySegment.ofAddress(address);
+        return switch (kind) {
+            case READ -> route.read(fd, at.reinterpret(length), position);
+            case WRITE -> route.write(fd, at.reinterpret(length), position);
+            case READV -> route.readVector(fd, at, length, position);
+            default -> route.writeVector(fd, at, length, position);
+        };
+    }
+
+    private static long syscall(int kind, int fd, long address, int length, long position) {
+        MemorySegment capture = Native.threadCaptureState();
+        return switch (kind) {
+            case READ -> FileCalls.read(capture, fd, address, length, position);
+            case WRITE -> FileCalls.write(capture, fd, address, length, position);
+            case READV -> FileCalls.readVector(capture, fd, address, length, position);
+            default -> FileCalls.writeVector(capture, fd, address, length, position);
+        };
+    }
+}

@@ -1,0 +1,467 @@
+package io.loomring.files;
+
+import io.loomring.IoScheduler;
+import io.loomring.IoStatus;
+import io.loomring.ffm.FileCalls;
+import io.loomring.ffm.Native;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.NonReadableChannelException;
+import java.nio.channels.NonWritableChannelException;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A {@link FileChannel} whose reads, writes, syncs, truncations and opens run in the calling
+ * thread's ring (see {@link FileIo} for where else they run), with the JDK's rules: its exceptions,
+ * its option checks, and its interrupt rule (an interrupt closes the channel and the call throws
+ * {@link ClosedByInterruptException}). A call that was under way when the interrupt or an
+ * asynchronous close came is cancelled and waited for to its end: the buffer's position then says
+ * exactly how many bytes moved, before the exception says the channel is closed.
+ */
+final class LoomringFileChannel extends FileChannel {
+    private final FileFd fd;
+    private final OpenFlags flags;
+    /** The path it was opened with, on the default provider (for map and for messages). */
+    private final Path path;
+    private final FileLocks.FileKey key;
+    /** O_DIRECT's alignment, or 0. */
+    private final int alignment;
+    /** Relative reads and writes, and position changes, one at a time (they share the file position). */
+    private final ReentrantLock positionLock = new ReentrantLock();
+
+    LoomringFileChannel(FileFd fd, OpenFlags flags, Path path, FileLocks.FileKey key, int alignment) {
+        this.fd = fd;
+        this.flags = flags;
+        this.path = path;
+        this.key = key;
+        this.alignment = alignment;
+    }
+
+    /**
+     * Opens a channel on {@code path}, a path of the default provider, on {@code scheduler}.
+     *
+     * @throws java.nio.file.NoSuchFileException and the JDK's other open exceptions
+     */
+    static FileChannel open(IoScheduler scheduler, Path path, Set<? extends OpenOption> options,
+                            FileAttribute<?>... attrs) throws IOException {
+        return FileOpener.open(scheduler, path, options, attrs);
+    }
+
+    // ------------------------------------------------------------------------------- reads and writes
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        checkReadable(dst);
+        positionLock.lock();
+        try {
+            return (int) readInto(dst, -1);
+        } finally {
+            positionLock.unlock();
+        }
+    }
+
+    @Override
+    public int read(ByteBuffer dst, long position) throws IOException {
+        Objects.requireNonNull(dst, "dst");
+        if (position < 0) {
+            throw new IllegalArgumentException("Negative position");
+        }
+        checkReadable(dst);
+        return (int) readInto(dst, position);
+    }
+
+    @Override
+    public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, dsts.length);
+        ensureOpen();
+        if (!flags.read()) {
+            throw new NonReadableChannelException();
+        }
+        for (int i = offset; i < offset + length; i++) {
+            checkNotReadOnly(dsts[i]);
+        }
+        positionLock.lock();
+        try {
+            if (alignment > 0) {
+                DirectAlignment.checkPosition(position(), alignment);
+            }
+            try (NativeVector v = NativeVector.of(dsts, offset, length, false, alignment)) {
+                if (v.count() == 0) {
+                    return 0;
+                }
+                long n = run(() -> FileIo.readVector(fd, v.table(), v.count(), -1), v::readDone);
+                return n == 0 ? -1 : n;
+            }
+        } finally {
+            positionLock.unlock();
+        }
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+        checkWritable(src);
+        positionLock.lock();
+        try {
+            return (int) writeFrom(src, -1);
+        } finally {
+            positionLock.unlock();
+        }
+    }
+
+    @Override
+    public int write(ByteBuffer src, long position) throws IOException {
+        Objects.requireNonNull(src, "src");
+        if (position < 0) {
+            throw new IllegalArgumentException("Negative position");
+        }
+        checkWritable(src);
+        return (int) writeFrom(src, position);
+    }
+
+    @Override
+    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, srcs.length);
+        ensureOpen();
+        if (!flags.write()) {
+            throw new NonWritableChannelException();
+        }
+        positionLock.lock();
+        try {
+            if (alignment > 0) {
+                DirectAlignment.checkPosition(position(), alignment);
+            }
+            try (NativeVector v = NativeVector.of(srcs, offset, length, true, alignment)) {
+                if (v.count() == 0) {
+                    return 0;
+                }
+                return run(() -> FileIo.writeVector(fd, v.table(), v.count(), -1), v::writeDone);
+            }
+        } finally {
+            positionLock.unlock();
+        }
+    }
+
+    private long readInto(ByteBuffer dst, long position) throws IOException {
+        if (alignment > 0) {
+            DirectAlignment.checkPosition(position >= 0 ? position : position(), alignment);
+        }
+        if (!dst.hasRemaining()) {
+            return 0;
+        }
+        try (NativeSpan span = NativeSpan.of(dst, false, alignment)) {
+            long n = run(() -> FileIo.read(fd, span.address(), span.length(), position), span::readDone);
+            return n == 0 ? -1 : n;
+        }
+    }
+
+    private long writeFrom(ByteBuffer src, long position) throws IOException {
+        if (alignment > 0) {
+            DirectAlignment.checkPosition(position >= 0 ? position : position(), alignment);
+        }
+        if (!src.hasRemaining()) {
+            return 0;
+        }
+        try (NativeSpan span = NativeSpan.of(src, true, alignment)) {
+            return run(() -> FileIo.write(fd, span.address(), span.length(), position), span::writeDone);
+        }
+    }
+
+    // ------------------------------------------------------------------- position, size, sync, truncate
+
+    @Override
+    public long position() throws IOException {
+        ensureOpen();
+        positionLock.lock();
+        try {
+            return flags.append() ? stat().size() : quick(() -> FileCalls.seek(capture(), fd.fd(), 0, FileCalls.SEEK_CUR));
+        } finally {
+            positionLock.unlock();
+        }
+    }
+
+    @Override
+    public FileChannel position(long newPosition) throws IOException {
+        if (newPosition < 0) {
+            throw new IllegalArgumentException("Negative position");
+        }
+        ensureOpen();
+        positionLock.lock();
+        try {
+            quick(() -> FileCalls.seek(capture(), fd.fd(), newPosition, FileCalls.SEEK_SET));
+            return this;
+        } finally {
+            positionLock.unlock();
+        }
+    }
+
+    @Override
+    public long size() throws IOException {
+        ensureOpen();
+        return stat().size();
+    }
+
+    @Override
+    public FileChannel truncate(long size) throws IOException {
+        if (size < 0) {
+            throw new IllegalArgumentException("Negative size");
+        }
+        ensureOpen();
+        if (!flags.write()) {
+            throw new NonWritableChannelException();
+        }
+        positionLock.lock();
+        try {
+            long p = position();
+            if (size < size()) {
+                run(() -> FileIo.truncate(fd, size), n -> { });
+            }
+            if (!flags.append() && p > size) {
+                position(size);
+            }
+            return this;
+        } finally {
+            positionLock.unlock();
+        }
+    }
+
+    @Override
+    public void force(boolean metaData) throws IOException {
+        ensureOpen();
+        run(() -> FileIo.sync(fd, !metaData), n -> { });
+    }
+
+    // ---------------------------------------------------------------------------- transfers and maps
+
+    @Override
+    public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
+        ensureOpen();
+        if (!target.isOpen()) {
+            throw new ClosedChannelException();
+        }
+        if (!flags.read()) {
+            throw new NonReadableChannelException();
+        }
+        if (target instanceof FileChannel fc && fc instanceof LoomringFileChannel lc && !lc.flags.write()) {
+            throw new NonWritableChannelException();
+        }
+        if (position < 0 || count < 0) {
+            throw new IllegalArgumentException();
+        }
+        return FileTransfers.to(this, position, count, target);
+    }
+
+    @Override
+    public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
+        ensureOpen();
+        if (!src.isOpen()) {
+            throw new ClosedChannelException();
+        }
+        if (src instanceof LoomringFileChannel lc && !lc.flags.read()) {
+            throw new NonReadableChannelException();
+        }
+        if (!flags.write()) {
+            throw new NonWritableChannelException();
+        }
+        if (position < 0 || count < 0) {
+            throw new IllegalArgumentException();
+        }
+        return FileTransfers.from(this, src, position, count);
+    }
+
+    /** Maps through a JDK channel on the same open file ({@code /proc/self/fd}): a mapping needs no ring. */
+    @Override
+    public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
+        try (FileChannel jdk = sameFileOnJdk(mode)) {
+            return jdk.map(mode, position, size);
+        }
+    }
+
+    @Override
+    public MemorySegment map(MapMode mode, long offset, long size, Arena arena) throws IOException {
+        try (FileChannel jdk = sameFileOnJdk(mode)) {
+            return jdk.map(mode, offset, size, arena);
+        }
+    }
+
+    private FileChannel sameFileOnJdk(MapMode mode) throws IOException {
+        ensureOpen();
+        Objects.requireNonNull(mode, "Mode is null");
+        if (mode != MapMode.READ_ONLY && mode != MapMode.PRIVATE && !flags.write()) {
+            throw new NonWritableChannelException();
+        }
+        if (!flags.read()) {
+            throw new NonReadableChannelException();
+        }
+        Path self = path.getFileSystem().getPath("/proc/self/fd/" + fd.fd());
+        Set<OpenOption> options = flags.write() && !flags.append() && mode == MapMode.READ_WRITE
+                ? Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE) : Set.of(StandardOpenOption.READ);
+        return path.getFileSystem().provider().newFileChannel(self, options);
+    }
+
+    // ------------------------------------------------------------------------------------------- locks
+
+    @Override
+    public FileLock lock(long position, long size, boolean shared) throws IOException {
+        return FileTransfers.lock(this, fd, key, position, size, shared, true);
+    }
+
+    @Override
+    public FileLock tryLock(long position, long size, boolean shared) throws IOException {
+        return FileTransfers.lock(this, fd, key, position, size, shared, false);
+    }
+
+    boolean readable() {
+        return flags.read();
+    }
+
+    boolean writable() {
+        return flags.write();
+    }
+
+    @Override
+    protected void implCloseChannel() {
+        FileLocks.closing(this, key);
+        fd.close();
+    }
+
+    @Override
+    public String toString() {
+        return "LoomringFileChannel[" + path + (isOpen() ? "" : ", closed") + "]";
+    }
+
+    // ------------------------------------------------------------------------------------- the protocol
+
+    /** A call that returns bytes, {@code -errno} or a status. */
+    @FunctionalInterface
+    interface Call {
+        long run();
+    }
+
+    /** What to do with the bytes a call moved (before any exception: the buffer tells the caller). */
+    @FunctionalInterface
+    interface Moved {
+        void accept(long n);
+    }
+
+    /**
+     * Runs one call that may wait, with the JDK's interrupt protocol: counted in on the fd, between
+     * {@code begin()} and {@code end()}; bytes moved are applied first, so that even when
+     * {@code end()} throws (interrupted, or closed meanwhile) the buffers say what happened.
+     *
+     * @return bytes (0 or more)
+     */
+    long run(Call call, Moved moved) throws IOException {
+        if (!fd.enter()) {
+            throw new ClosedChannelException();
+        }
+        long r = 0;
+        try {
+            begin();
+            try {
+                if (!isOpen()) {
+                    return 0;
+                }
+                r = call.run();
+                moved.accept(r);
+            } finally {
+                end(r > 0);
+            }
+        } finally {
+            fd.exit();
+        }
+        return result(r);
+    }
+
+    /** A call that does not wait (a seek): not interruptible, as the JDK's. */
+    private long quick(Call call) throws IOException {
+        if (!fd.enter()) {
+            throw new ClosedChannelException();
+        }
+        try {
+            return result(call.run());
+        } finally {
+            fd.exit();
+        }
+    }
+
+    private FileStat stat() throws IOException {
+        if (!fd.enter()) {
+            throw new ClosedChannelException();
+        }
+        try {
+            int[] errno = new int[1];
+            FileStat s = FileStat.of(fd.fd(), errno);
+            if (s == null) {
+                throw FileErrors.ofCall(errno[0]);
+            }
+            return s;
+        } finally {
+            fd.exit();
+        }
+    }
+
+    private long result(long r) throws IOException {
+        if (r >= 0) {
+            return r;
+        }
+        int status = (int) r;
+        if (status == IoStatus.INTERRUPTED) {
+            throw new ClosedByInterruptException();
+        }
+        if (status == IoStatus.CANCELLED) {
+            throw new java.nio.channels.AsynchronousCloseException();
+        }
+        if (status == IoStatus.CLOSED) {
+            throw fd.scheduler().route(fd.fd()).closedException();
+        }
+        throw FileErrors.ofCall((int) -r);
+    }
+
+    private static MemorySegment capture() {
+        return Native.threadCaptureState();
+    }
+
+    private void ensureOpen() throws IOException {
+        if (!isOpen()) {
+            throw new ClosedChannelException();
+        }
+    }
+
+    private void checkReadable(ByteBuffer dst) throws IOException {
+        Objects.requireNonNull(dst, "dst");
+        ensureOpen();
+        if (!flags.read()) {
+            throw new NonReadableChannelException();
+        }
+        checkNotReadOnly(dst);
+    }
+
+    private static void checkNotReadOnly(ByteBuffer dst) {
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("Read-only buffer");
+        }
+    }
+
+    private void checkWritable(ByteBuffer src) throws IOException {
+        Objects.requireNonNull(src, "src");
+        ensureOpen();
+        if (!flags.write()) {
+            throw new NonWritableChannelException();
+        }
+    }
+}
