@@ -31,7 +31,12 @@ class ModuleTest {
         Set<String> exported = descriptor.exports().stream()
                 .peek(e -> assertFalse(e.isQualified(), "qualified export " + e))
                 .map(ModuleDescriptor.Exports::source).collect(Collectors.toSet());
-        assertEquals(Set.of("io.loomring", "io.loomring.net", "io.loomring.nio"), exported);
+        assertEquals(Set.of("io.loomring", "io.loomring.net", "io.loomring.nio", "io.loomring.dns"), exported);
+        // The resolver provider, for the JDK to find on the module path (META-INF/services is
+        // for the class path).
+        assertEquals(Set.of("java.net.spi.InetAddressResolverProvider"), descriptor.provides().stream()
+                .peek(p -> assertEquals(List.of("io.loomring.dns.LoomringResolverProvider"), p.providers()))
+                .map(ModuleDescriptor.Provides::service).collect(Collectors.toSet()));
         assertTrue(descriptor.opens().isEmpty(), "opens " + descriptor.opens());
         // jdk.net: the java.net drop-in offers the JDK's TCP keep-alive options (ExtendedSocketOptions).
         assertEquals(Set.of("java.base", "jdk.net"), descriptor.requires().stream()

@@ -32,6 +32,15 @@ public final class BlockingPool {
         long call();
     }
 
+    /**
+     * A call that returns an object or throws a checked exception of one type (a name lookup's
+     * {@code UnknownHostException}).
+     */
+    @FunctionalInterface
+    public interface Call<T, X extends Exception> {
+        T call() throws X;
+    }
+
     private final ThreadPoolExecutor executor;
     private final int size;
 
@@ -79,20 +88,29 @@ public final class BlockingPool {
 
     /** As {@link #run}, but always on a pool thread (a caller that must never block itself). */
     public long runOnPool(LongCall call) {
+        return callOnPool(call::call);
+    }
+
+    /**
+     * As {@link #runOnPool}, for a call that returns an object or throws a checked exception: what
+     * it threw is thrown here as it was, not wrapped, so the caller sees the exceptions the call's
+     * own contract names.
+     */
+    public <T, X extends Exception> T callOnPool(Call<T, X> call) throws X {
         Handoff h = new Handoff(Thread.currentThread(), call);
         executor.execute(h);
-        return h.await();
+        return h.<T, X>await();
     }
 
     /** One call handed over: its result, published by the volatile {@code done}. */
     private static final class Handoff implements Runnable {
         private final Thread caller;
-        private final LongCall call;
-        private long result;
+        private final Call<?, ?> call;
+        private Object result;
         private Throwable failure;
         private volatile boolean done;
 
-        Handoff(Thread caller, LongCall call) {
+        Handoff(Thread caller, Call<?, ?> call) {
             this.caller = caller;
             this.call = call;
         }
@@ -109,7 +127,9 @@ public final class BlockingPool {
             }
         }
 
-        long await() {
+        // The casts hold: the call returned a T, and threw only an X or an unchecked throwable.
+        @SuppressWarnings("unchecked")
+        <T, X extends Exception> T await() throws X {
             boolean interrupted = false;
             while (!done) {
                 LockSupport.park(this);
@@ -126,7 +146,10 @@ public final class BlockingPool {
             if (failure instanceof Error e) {
                 throw e;
             }
-            return result;
+            if (failure != null) {
+                throw (X) failure;
+            }
+            return (T) result;
         }
     }
 }
