@@ -8,7 +8,8 @@ import io.loomring.poller.uring.IoUringBackend;
 import io.loomring.ring.IoUringUnavailableException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import java.io.FileInputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -126,8 +127,10 @@ final class BackendSelector {
     }
 
     private static String readSysctl() {
-        try {
-            return Files.readString(IO_URING_DISABLED).trim();
+        // java.io, not java.nio.file: under Loomring's file system provider a Files read would open
+        // a ring channel, on the very scheduler being built here.
+        try (FileInputStream in = new FileInputStream(IO_URING_DISABLED.toString())) {
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim();
         } catch (IOException | SecurityException e) {
             return null; // before 6.6 the sysctl does not exist
         }

@@ -5,6 +5,7 @@ import static io.loomring.ffm.Poll.POLLOUT;
 
 import io.loomring.ffm.EpollSyscalls;
 import io.loomring.ffm.IoUringSyscalls;
+import io.loomring.poller.BlockingPool;
 import io.loomring.poller.PollerCounters;
 import io.loomring.poller.VirtualThreads;
 import io.loomring.ring.RingConstants;
@@ -62,7 +63,10 @@ public final class IoScheduler implements AutoCloseable {
         this.group = new CarrierGroup(selection.pollers(), selection.subPollers(), settings.completionIo(),
                 settings.writeBehind());
         this.backend = selection.backend();
-        this.reason = selection.reason();
+        // Files (io.loomring.files) go where the backend can take them: the ring, or the pool.
+        this.reason = selection.reason() + (backend == Backend.IO_URING ? "; file I/O runs in the ring"
+                : "; file I/O runs on a pool of " + BlockingPool.shared().size()
+                        + " platform threads (epoll has no asynchronous file I/O)");
         String refused = VirtualThreads.unavailableReason();
         this.carrierReason = refused == null
                 ? group.size() + " carriers carry the threads of threadFactory()"
@@ -124,7 +128,11 @@ public final class IoScheduler implements AutoCloseable {
         return backend;
     }
 
-    /** Why this backend was chosen, for example "io_uring_setup failed: EPERM (...)". */
+    /**
+     * Why this backend was chosen, for example "io_uring_setup failed: EPERM (...)", and where file
+     * I/O runs: in the ring, or (on epoll) on a small pool of platform threads while virtual threads
+     * park.
+     */
     public String backendReason() {
         return reason;
     }
