@@ -4,6 +4,7 @@ import io.loomring.IoScheduler;
 import io.loomring.ffm.LibC;
 import io.loomring.ffm.Native;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 
 /**
  * A file channel's fd and its close protocol: calls in flight are counted, and the fd is closed by
@@ -19,13 +20,28 @@ final class FileFd {
     /** Whether reads and writes can wait for readiness (FIFO, terminal, socket), not disk work. */
     private final boolean pollable;
     private final IoScheduler scheduler;
+    /** Cancels the ring operations and awaits on the fd number (the scheduler's cancel). */
+    private final IntConsumer cancel;
+    /** Closes the fd number. */
+    private final IntConsumer closer;
     /** Calls in flight, plus {@link #CLOSED} once closed. */
     private final AtomicInteger state = new AtomicInteger();
 
     FileFd(int fd, boolean pollable, IoScheduler scheduler) {
+        this(fd, pollable, scheduler, n -> {
+            if (!scheduler.isClosed()) {
+                scheduler.cancel(n);
+            }
+        }, n -> LibC.close(Native.threadCaptureState(), n));
+    }
+
+    /** With the cancel and close steps given (a simulated kernel in the concurrency tests). */
+    FileFd(int fd, boolean pollable, IoScheduler scheduler, IntConsumer cancel, IntConsumer closer) {
         this.fd = fd;
         this.pollable = pollable;
         this.scheduler = scheduler;
+        this.cancel = cancel;
+        this.closer = closer;
     }
 
     int fd() {
@@ -74,13 +90,13 @@ final class FileFd {
         if ((s & CLOSED) != 0) {
             return;
         }
-        if (s != 0 && !scheduler.isClosed()) {
-            scheduler.cancel(fd);
+        if (s != 0) {
+            cancel.accept(fd);
         }
         exit();
     }
 
     private void closeNow() {
-        LibC.close(Native.threadCaptureState(), fd);
+        closer.accept(fd);
     }
 }

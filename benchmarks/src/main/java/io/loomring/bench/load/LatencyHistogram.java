@@ -2,32 +2,33 @@ package io.loomring.bench.load;
 
 /**
  * Latencies in microseconds, in buckets of 1/32 of a power of two (about 3 % wide): enough for
- * p50 and p99, in a few kilobytes. Not thread-safe: one per client thread, merged at the end.
+ * p50 and p99, in a few kilobytes. Not thread-safe: one per client thread, merged at the end. The load generator's, and the file
+ * benchmark's.
  */
-final class LatencyHistogram {
+public final class LatencyHistogram {
     private static final int SUB_BITS = 5;
     private static final int SUB = 1 << SUB_BITS;
     private final long[] counts = new long[64 * SUB];
     private long total;
 
-    void record(long micros) {
+    public void record(long micros) {
         counts[index(Math.max(0, micros))]++;
         total++;
     }
 
-    void add(LatencyHistogram other) {
+    public void add(LatencyHistogram other) {
         for (int i = 0; i < counts.length; i++) {
             counts[i] += other.counts[i];
         }
         total += other.total;
     }
 
-    long total() {
+    public long total() {
         return total;
     }
 
     /** The upper edge of the bucket holding quantile {@code q} (0..1), in microseconds. */
-    long quantile(double q) {
+    public long quantile(double q) {
         long rank = (long) Math.ceil(q * total);
         long seen = 0;
         for (int i = 0; i < counts.length; i++) {

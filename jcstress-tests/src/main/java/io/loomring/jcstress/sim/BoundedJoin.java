@@ -7,7 +7,7 @@ import java.util.concurrent.locks.LockSupport;
  * Waiting for a simulated thread at the end of a sample, with a bound: a thread that a broken
  * decider forgot to wake must show up as a hang, not stop the run.
  */
-final class BoundedJoin {
+public final class BoundedJoin {
     private static final Duration PATIENCE = Duration.ofSeconds(5);
 
     private BoundedJoin() {}
@@ -16,7 +16,7 @@ final class BoundedJoin {
      * Waits up to five seconds for {@code thread}; true when it ended. A thread still parked then
      * is unparked, so hung samples do not pile up.
      */
-    static boolean ended(Thread thread) {
+    public static boolean ended(Thread thread) {
         try {
             if (!thread.join(PATIENCE)) {
                 LockSupport.unpark(thread);
