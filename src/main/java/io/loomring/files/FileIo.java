@@ -81,7 +81,8 @@ final class FileIo {
      *         meanwhile is returned too, and the caller closes it
      */
     static long open(IoScheduler scheduler, MemorySegment path, int flags, int mode) {
-        IoRoute route = scheduler.route(0);
+        // No fd yet to pick a sub-poller by: the thread's id spreads opens over them instead.
+        IoRoute route = scheduler.route((int) (Thread.currentThread().threadId() & Integer.MAX_VALUE));
         if (route.ringOperations()) {
             return route.open(path, flags, mode);
         }
