@@ -6,9 +6,11 @@
  * {@link io.loomring.net.TcpSocket} and {@link io.loomring.net.TcpServerSocket} are blocking-style
  * TCP sockets built on it; {@link io.loomring.Pipe}, {@link io.loomring.EventFd} and
  * {@link io.loomring.TimerFd} own the fds people usually await; {@link io.loomring.nio.LoomringSelectorProvider}
- * runs NIO channels and selectors on it.
+ * runs NIO channels and selectors on it, and {@link io.loomring.files.LoomringFileSystemProvider}
+ * the file channels of the {@code file} file system.
  *
- * <p>Only {@code io.loomring}, {@code io.loomring.net} and {@code io.loomring.nio} are API. The FFM bindings, the ring,
+ * <p>Only {@code io.loomring}, {@code io.loomring.net}, {@code io.loomring.nio} and
+ * {@code io.loomring.files} are API. The FFM bindings, the ring,
  * the poller and the socket core are internal packages and may change in any release.
  *
  * <p>On the module path, run with {@code --enable-native-access=io.loomring}: Loomring reaches the
@@ -21,4 +23,5 @@ module io.loomring {
     exports io.loomring;
     exports io.loomring.net;
     exports io.loomring.nio;
+    exports io.loomring.files;
 }

@@ -31,7 +31,7 @@ class ModuleTest {
         Set<String> exported = descriptor.exports().stream()
                 .peek(e -> assertFalse(e.isQualified(), "qualified export " + e))
                 .map(ModuleDescriptor.Exports::source).collect(Collectors.toSet());
-        assertEquals(Set.of("io.loomring", "io.loomring.net", "io.loomring.nio"), exported);
+        assertEquals(Set.of("io.loomring", "io.loomring.net", "io.loomring.nio", "io.loomring.files"), exported);
         assertTrue(descriptor.opens().isEmpty(), "opens " + descriptor.opens());
         // jdk.net: the java.net drop-in offers the JDK's TCP keep-alive options (ExtendedSocketOptions).
         assertEquals(Set.of("java.base", "jdk.net"), descriptor.requires().stream()
