@@ -6,12 +6,13 @@
  * {@link io.loomring.net.TcpSocket} and {@link io.loomring.net.TcpServerSocket} are blocking-style
  * TCP sockets built on it; {@link io.loomring.Pipe}, {@link io.loomring.EventFd} and
  * {@link io.loomring.TimerFd} own the fds people usually await; {@link io.loomring.nio.LoomringSelectorProvider}
- * runs NIO channels and selectors on it; {@link io.loomring.dns.LoomringResolverProvider}, a
+ * runs NIO channels and selectors on it, and {@link io.loomring.files.LoomringFileSystemProvider}
+ * the file channels of the {@code file} file system; {@link io.loomring.dns.LoomringResolverProvider}, a
  * resolver provider the JDK installs by itself, keeps {@code InetAddress} name lookups of carried
  * threads off their carriers.
  *
- * <p>Only {@code io.loomring}, {@code io.loomring.net}, {@code io.loomring.nio} and
- * {@code io.loomring.dns} are API. The FFM bindings, the ring,
+ * <p>Only {@code io.loomring}, {@code io.loomring.net}, {@code io.loomring.nio},
+ * {@code io.loomring.files} and {@code io.loomring.dns} are API. The FFM bindings, the ring,
  * the poller and the socket core are internal packages and may change in any release.
  *
  * <p>On the module path, run with {@code --enable-native-access=io.loomring}: Loomring reaches the
@@ -25,5 +26,6 @@ module io.loomring {
     exports io.loomring.net;
     exports io.loomring.nio;
     exports io.loomring.dns;
+    exports io.loomring.files;
     provides java.net.spi.InetAddressResolverProvider with io.loomring.dns.LoomringResolverProvider;
 }
