@@ -31,7 +31,7 @@ record OpenFlags(boolean read, boolean write, boolean append, boolean deleteOnCl
         boolean read = false, write = false, append = false, truncate = false, create = false, createNew = false;
         boolean deleteOnClose = false, sync = false, dsync = false, noFollow = false, direct = false;
         for (OpenOption o : options) {
-            Objects.requireNonNull(o, "option");
+            Objects.requireNonNull(o); // the JDK says no more
             if (o instanceof StandardOpenOption s) {
                 switch (s) {
                     case READ -> read = true;
