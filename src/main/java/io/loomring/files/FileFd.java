@@ -19,6 +19,8 @@ final class FileFd {
     private final int fd;
     /** Whether reads and writes can wait for readiness (FIFO, terminal, socket), not disk work. */
     private final boolean pollable;
+    /** Small writes run as a plain {@code pwrite} on the calling thread (see {@link FileIo#INLINE_WRITE_BYTES}). */
+    private final boolean inlineSmallWrites;
     private final IoScheduler scheduler;
     /** Cancels the ring operations and awaits on the fd number (the scheduler's cancel). */
     private final IntConsumer cancel;
@@ -27,8 +29,8 @@ final class FileFd {
     /** Calls in flight, plus {@link #CLOSED} once closed. */
     private final AtomicInteger state = new AtomicInteger();
 
-    FileFd(int fd, boolean pollable, IoScheduler scheduler) {
-        this(fd, pollable, scheduler, n -> {
+    FileFd(int fd, boolean pollable, boolean inlineSmallWrites, IoScheduler scheduler) {
+        this(fd, pollable, inlineSmallWrites, scheduler, n -> {
             if (!scheduler.isClosed()) {
                 scheduler.cancel(n);
             }
@@ -36,9 +38,11 @@ final class FileFd {
     }
 
     /** With the cancel and close steps given (a simulated kernel in the concurrency tests). */
-    FileFd(int fd, boolean pollable, IoScheduler scheduler, IntConsumer cancel, IntConsumer closer) {
+    FileFd(int fd, boolean pollable, boolean inlineSmallWrites, IoScheduler scheduler, IntConsumer cancel,
+           IntConsumer closer) {
         this.fd = fd;
         this.pollable = pollable;
+        this.inlineSmallWrites = inlineSmallWrites;
         this.scheduler = scheduler;
         this.cancel = cancel;
         this.closer = closer;
@@ -50,6 +54,10 @@ final class FileFd {
 
     boolean pollable() {
         return pollable;
+    }
+
+    boolean inlineSmallWrites() {
+        return inlineSmallWrites;
     }
 
     IoScheduler scheduler() {

@@ -57,7 +57,10 @@ final class FileOpener {
             if (flags.deleteOnClose()) {
                 Files.deleteIfExists(path); // at once, as the JDK does on Unix: the open file lives on
             }
-            return new LoomringFileChannel(new FileFd(fd, pollable, scheduler), flags, path, stat.key(), alignment);
+            // Page-cache writes only: O_DIRECT and O_SYNC/O_DSYNC writes wait for the disk.
+            boolean inline = stat.isDisk() && !flags.direct()
+                    && (flags.flags() & (FileCalls.O_SYNC | FileCalls.O_DSYNC)) == 0;
+            return new LoomringFileChannel(new FileFd(fd, pollable, inline, scheduler), flags, path, stat.key(), alignment);
         } catch (IOException | RuntimeException | Error e) {
             LibC.close(Native.threadCaptureState(), fd);
             throw e;

@@ -223,6 +223,22 @@ public final class IoUring implements AutoCloseable {
     }
 
     /**
+     * Sets how many io-wq workers may run this ring's bounded work at once (5.15): disk reads and
+     * writes the kernel cannot start without blocking, and every fsync. The kernel's default is
+     * min(SQ entries, 4 x CPUs), 8 on two CPUs, which caps concurrent fsyncs (whose batching into
+     * one journal commit is what makes many of them cheap) far below what a thread per request
+     * asks for.
+     *
+     * @return false where the kernel refuses (the default stays)
+     */
+    public boolean limitWorkers(int bounded) {
+        MemorySegment limits = arena.allocate(8, 4);
+        limits.set(ValueLayout.JAVA_INT, 0, bounded);
+        limits.set(ValueLayout.JAVA_INT, 4, 0); // 0: the unbounded limit stays as it is
+        return sys.register(ringFd, REGISTER_IOWQ_MAX_WORKERS, limits, 2) >= 0;
+    }
+
+    /**
      * Registers the ring fd with the calling thread (saves an fd lookup per enter). Only the
      * registering thread may enter afterwards.
      *

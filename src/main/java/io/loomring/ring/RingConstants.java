@@ -92,6 +92,8 @@ public final class RingConstants {
 
     // register opcodes
     public static final int REGISTER_RING_FDS = 20;
+    /** {@code IORING_REGISTER_IOWQ_MAX_WORKERS} (5.15): io-wq's bounded and unbounded worker limits. */
+    public static final int REGISTER_IOWQ_MAX_WORKERS = 19;
 
     // sq ring flags
     public static final int SQ_NEED_WAKEUP = 1;

@@ -40,6 +40,11 @@ import java.util.ArrayList;
  * poll failing with anything but a cancellation, does: the ring is then broken.
  */
 public final class IoUringBackend extends OperationBackend {
+    /**
+     * io-wq workers per ring for disk work and fsyncs: as many as virtual threads commonly have
+     * such calls in flight, so they batch in the kernel as the JDK's compensating carriers do.
+     */
+    static final int FILE_WORKERS = Integer.getInteger("loomring.fileWorkers", 64);
     /** A POLL_ADD flag (sqe.len) the kernel does not define: it fails the request with EINVAL. */
     private static final int UNDEFINED_POLL_FLAG = 1 << 30;
 
@@ -100,6 +105,7 @@ public final class IoUringBackend extends OperationBackend {
         if (!subPoller) {
             ring.registerRingFd();
         }
+        ring.limitWorkers(FILE_WORKERS);
         sq = ring.sq();
         cq = ring.cq();
         wakeup = new RingWakeup(wakeFd);
