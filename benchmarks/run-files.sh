@@ -3,8 +3,9 @@
 # against the JDK's FileChannel on virtual threads, in interleaved rounds of one run, each
 # measurement in a JVM of its own (io.loomring.bench.files.FileBench). Workloads:
 #   random-direct    256 threads read 4 KiB at random offsets of a 2 GiB file, O_DIRECT
-#   random-buffered  the same through the page cache, dropped before each measurement (root only;
-#                    skipped with a note otherwise)
+#   random-buffered  the same through the page cache, dropped before each measurement and kept
+#                    cold during it (posix_fadvise DONTNEED every 20 ms), so reads keep going to the
+#                    disk (root only, for the drop; skipped with a note otherwise)
 #   append           64 threads append 512-byte records to one file, each followed by force(false)
 # Prints a table: per stack and workload, ops/s, p50/p99 µs, CPU µs per op, peak platform threads,
 # and per round the ratio of each Loomring row to the JDK row of the same round.
@@ -62,7 +63,7 @@ for round in $(seq 1 "$ROUNDS"); do
                         echo "   random-buffered skipped: dropping the page cache needs root"; continue
                     fi
                     drop_caches
-                    args+=(workload=random direct=false file="$BIG" threads="$READERS") ;;
+                    args+=(workload=random direct=false cold=true file="$BIG" threads="$READERS") ;;
                 append)
                     rm -f "$DATA/wal.log"
                     args+=(workload=append file="$DATA/wal.log" threads="$APPENDERS") ;;

@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * threads) and a workload:
  * <ul>
  *   <li>{@code random}: N threads read 4 KiB at random aligned offsets of a large file
- *       ({@code direct=true}: O_DIRECT);</li>
+ *       ({@code direct=true}: O_DIRECT; {@code cold=true}: the file is evicted from the page cache
+ *       every 20 ms, so buffered reads keep going to the disk);</li>
  *   <li>{@code append}: N threads each append a 512-byte record to one file, then
  *       {@code force(false)}, again and again (a write-ahead log).</li>
  * </ul>
@@ -35,7 +36,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * to compensate for blocked virtual threads; Loomring adds none).
  *
  * <p>Arguments: {@code stack=jdk|carried|virtual workload=random|append file=PATH threads=N
- * seconds=S direct=true|false}.
+ * seconds=S direct=true|false cold=true|false}.
  */
 public final class FileBench {
     private static final int READ_SIZE = 4096;
@@ -71,6 +72,7 @@ public final class FileBench {
             Runnable body = append ? () -> appends(channel, stop, h, failures) : () -> reads(channel, size, stop, h, failures);
             workers.add(threads.newThread(body));
         }
+        Thread evictor = a.cold ? Thread.ofPlatform().daemon().start(() -> evict(a.file, stop)) : null;
         long cpu0 = cpuNanos();
         long t0 = System.nanoTime();
         workers.forEach(Thread::start);
@@ -78,6 +80,9 @@ public final class FileBench {
         stop.set(true);
         for (Thread t : workers) {
             t.join();
+        }
+        if (evictor != null) {
+            evictor.join();
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         long cpu = cpuNanos() - cpu0;
@@ -136,6 +141,38 @@ public final class FileBench {
         }
     }
 
+    /**
+     * Keeps the file out of the page cache ({@code posix_fadvise(DONTNEED)} every 20 ms), so that
+     * buffered reads keep missing it: without this a 2 GiB file is soon all in memory, and the stack
+     * that reads faster at first fills the cache sooner and then only reads memory.
+     */
+    private static void evict(Path file, AtomicBoolean stop) {
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined();
+             FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            java.lang.foreign.Linker linker = java.lang.foreign.Linker.nativeLinker();
+            java.lang.invoke.MethodHandle open = linker.downcallHandle(linker.defaultLookup().findOrThrow("open"),
+                    java.lang.foreign.FunctionDescriptor.of(java.lang.foreign.ValueLayout.JAVA_INT,
+                            java.lang.foreign.ValueLayout.ADDRESS, java.lang.foreign.ValueLayout.JAVA_INT),
+                    java.lang.foreign.Linker.Option.firstVariadicArg(2));
+            java.lang.invoke.MethodHandle fadvise = linker.downcallHandle(
+                    linker.defaultLookup().findOrThrow("posix_fadvise"),
+                    java.lang.foreign.FunctionDescriptor.of(java.lang.foreign.ValueLayout.JAVA_INT,
+                            java.lang.foreign.ValueLayout.JAVA_INT, java.lang.foreign.ValueLayout.JAVA_LONG,
+                            java.lang.foreign.ValueLayout.JAVA_LONG, java.lang.foreign.ValueLayout.JAVA_INT));
+            int fd = (int) open.invokeExact(arena.allocateFrom(file.toString()), 0);
+            while (!stop.get()) {
+                int r = (int) fadvise.invokeExact(fd, 0L, 0L, 4); // POSIX_FADV_DONTNEED
+                if (r != 0) {
+                    throw new IllegalStateException("posix_fadvise: " + r);
+                }
+                Thread.sleep(20);
+            }
+        } catch (Throwable t) {
+            t.printStackTrace();
+            System.exit(1);
+        }
+    }
+
     private static long cpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
@@ -156,11 +193,12 @@ public final class FileBench {
         }
     }
 
-    private record Args(String stack, String workload, Path file, int threads, int seconds, boolean direct) {
+    private record Args(String stack, String workload, Path file, int threads, int seconds, boolean direct,
+                        boolean cold) {
         static Args parse(String[] args) {
             String stack = "jdk", workload = "random", file = null;
             int threads = 256, seconds = 10;
-            boolean direct = false;
+            boolean direct = false, cold = false;
             for (String arg : args) {
                 String[] kv = arg.split("=", 2);
                 switch (kv[0]) {
@@ -170,15 +208,16 @@ public final class FileBench {
                     case "threads" -> threads = Integer.parseInt(kv[1]);
                     case "seconds" -> seconds = Integer.parseInt(kv[1]);
                     case "direct" -> direct = Boolean.parseBoolean(kv[1]);
+                    case "cold" -> cold = Boolean.parseBoolean(kv[1]);
                     default -> throw new IllegalArgumentException("unknown argument " + arg);
                 }
             }
             if (!Set.of("jdk", "carried", "virtual").contains(stack) || !Set.of("random", "append").contains(workload)
                     || file == null) {
                 throw new IllegalArgumentException("usage: stack=jdk|carried|virtual workload=random|append file=PATH"
-                        + " [threads=N] [seconds=S] [direct=true|false]");
+                        + " [threads=N] [seconds=S] [direct=true|false] [cold=true|false]");
             }
-            return new Args(stack, workload, Path.of(file), threads, seconds, direct);
+            return new Args(stack, workload, Path.of(file), threads, seconds, direct, cold);
         }
     }
 }
