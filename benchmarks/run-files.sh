@@ -10,8 +10,9 @@
 # Prints a table: per stack and workload, ops/s, p50/p99 µs, CPU µs per op, peak platform threads,
 # and per round the ratio of each Loomring row to the JDK row of the same round.
 #
-# Settings (environment, all optional): ROUNDS=3 SECONDS=10 READERS=256 APPENDERS=64
-# DATA=benchmarks/target/files (where the 2 GiB file lives: a real disk, not tmpfs, for O_DIRECT)
+# Settings (environment, all optional): ROUNDS=3 SECONDS=10 READERS=256 APPENDERS=64 FILE_MIB=2048
+# DATA=benchmarks/target/files (where the big file lives: a real disk, not tmpfs, for O_DIRECT)
+# OUT=benchmarks/target/files-results
 # STACKS="jdk carried virtual" WORKLOADS="random-direct random-buffered append" SKIP_BUILD=1
 set -euo pipefail
 
@@ -22,10 +23,11 @@ SECONDS_EACH="${SECONDS:-10}"
 READERS="${READERS:-256}"
 APPENDERS="${APPENDERS:-64}"
 DATA="${DATA:-$HERE/target/files}"
+FILE_MIB="${FILE_MIB:-2048}"
 STACKS="${STACKS:-jdk carried virtual}"
 WORKLOADS="${WORKLOADS:-random-direct random-buffered append}"
 JAR="$HERE/target/benchmarks.jar"
-OUT="$HERE/target/files-results"
+OUT="${OUT:-$HERE/target/files-results}"
 
 . "$ROOT/scripts/lib.sh"
 JAVA="$(loomring_require_java run-files.sh)"
@@ -39,10 +41,10 @@ fi
 [[ -f "$JAR" ]] || { echo "run-files: $JAR missing (build failed?)" >&2; exit 1; }
 mkdir -p "$DATA" "$OUT"
 
-BIG="$DATA/random-2g.dat"
-if [[ ! -f "$BIG" || "$(stat -c %s "$BIG")" -ne $((2048 * 1024 * 1024)) ]]; then
-    echo "== writing $BIG (2 GiB of real blocks, so reads go to the disk)"
-    dd if=/dev/urandom of="$BIG" bs=1M count=2048 oflag=direct status=none
+BIG="$DATA/random-${FILE_MIB}m.dat"
+if [[ ! -f "$BIG" || "$(stat -c %s "$BIG")" -ne $((FILE_MIB * 1024 * 1024)) ]]; then
+    echo "== writing $BIG ($FILE_MIB MiB of real blocks, so reads go to the disk)"
+    dd if=/dev/urandom of="$BIG" bs=1M count="$FILE_MIB" oflag=direct status=none
 fi
 
 can_drop() { [[ "$(id -u)" == 0 && -w /proc/sys/vm/drop_caches ]]; }

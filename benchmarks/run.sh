@@ -4,11 +4,13 @@
 # interleaved rounds of one run on one machine; and real frameworks, Helidon 4 SE and Jetty 12.1, each
 # on the JDK's and on Loomring's SelectorProvider (lib/frameworks.sh). Builds what it needs first.
 #
-#   benchmarks/run.sh            full run: 3 rounds, HTTP at 64/256/1000 connections, RESP, ping-pong
-#                                (about 25 minutes on 2 cores)
-#   benchmarks/run.sh --quick    1 round, HTTP at 256 connections, RESP, a short ping-pong (about 4 min)
+#   benchmarks/run.sh            full run: 3 rounds, HTTP at 64/256/1000 connections, RESP, ping-pong,
+#                                files
+#                                (about 33 minutes on 2 cores)
+#   benchmarks/run.sh --quick    1 round, HTTP at 256 connections, RESP, a short ping-pong, files (about 6 min)
 #   benchmarks/run.sh --smoke    a few seconds per stack: checks that every stack answers the same
-#                                bytes and that every output is produced (part of ./test.sh)
+#                                bytes and that every output is produced, and runs the file
+#                                benchmark for a second per row (part of ./test.sh)
 #   benchmarks/run.sh --demo     HTTP at 256 connections only, no tool installs; the load comes from
 #                                wrk when present, else from the project's own load generator
 #                                (what ./demo.sh runs)
@@ -331,6 +333,26 @@ if (( PINGPONG == 1 )); then
     elif (( status != 0 )); then
         tail -20 "$LOGS/pingpong.log" >&2
         FAILED_STACKS+=("ping-pong")
+    fi
+fi
+
+# ---------------------------------------------------------------- files
+# File I/O on virtual threads (run-files.sh): its own table, in $RESULTS/files; not in the chart.
+if (( PINGPONG == 1 )); then
+    case "$MODE" in
+        full)  fr=(ROUNDS=3 SECONDS=10) ;;
+        quick) fr=(ROUNDS=1 SECONDS=5) ;;
+        *)     fr=(ROUNDS=1 SECONDS=1 READERS=16 APPENDERS=4 FILE_MIB=64) ;;
+    esac
+    printf '[      files] file I/O: JDK FileChannel vs Loomring (%s)\n' "${fr[*]}"
+    status=0
+    loomring_timeout 1200 env "${fr[@]}" SKIP_BUILD=1 OUT="$RESULTS/files" "$HERE/run-files.sh" \
+        > "$LOGS/files.log" 2>&1 || status=$?
+    if (( status != 0 )); then
+        tail -20 "$LOGS/files.log" >&2
+        FAILED_STACKS+=("files")
+    else
+        sed -n '/^== ratios/,$p' "$LOGS/files.log"
     fi
 fi
 
