@@ -100,12 +100,21 @@ final class LoomringFileChannel extends FileChannel {
             if (alignment > 0) {
                 DirectAlignment.checkPosition(position(), alignment);
             }
-            try (NativeVector v = NativeVector.of(dsts, offset, length, false, alignment)) {
-                if (v.count() == 0) {
-                    return 0;
+            long total = 0;
+            for (;;) { // more than one call only when the buffers hold more than one bounce block
+                try (NativeVector v = NativeVector.of(dsts, offset, length, false, alignment)) {
+                    if (v.bytes() == 0) {
+                        return total;
+                    }
+                    long n = run(() -> FileIo.readVector(fd, v.table(), v.count(), -1), v::readDone);
+                    if (n == 0) {
+                        return total == 0 ? -1 : total;
+                    }
+                    total += n;
+                    if (n < v.bytes() || fd.pollable()) {
+                        return total;
+                    }
                 }
-                long n = run(() -> FileIo.readVector(fd, v.table(), v.count(), -1), v::readDone);
-                return n == 0 ? -1 : n;
             }
         } finally {
             positionLock.unlock();
@@ -145,40 +154,73 @@ final class LoomringFileChannel extends FileChannel {
             if (alignment > 0) {
                 DirectAlignment.checkPosition(position(), alignment);
             }
-            try (NativeVector v = NativeVector.of(srcs, offset, length, true, alignment)) {
-                if (v.count() == 0) {
-                    return 0;
+            long total = 0;
+            for (;;) { // a blocking channel writes all it is given, one bounce block at a time
+                try (NativeVector v = NativeVector.of(srcs, offset, length, true, alignment)) {
+                    if (v.bytes() == 0) {
+                        return total;
+                    }
+                    long n = run(() -> FileIo.writeVector(fd, v.table(), v.count(), -1), v::writeDone);
+                    total += n;
+                    if (n == 0 || n < v.bytes() && !fd.pollable()) {
+                        return total;
+                    }
                 }
-                return run(() -> FileIo.writeVector(fd, v.table(), v.count(), -1), v::writeDone);
             }
         } finally {
             positionLock.unlock();
         }
     }
 
+    /**
+     * Reads into {@code dst} at {@code position} ({@code -1}: the channel's). A heap buffer larger
+     * than one bounce block is filled block by block, as the JDK fills it in one call, until the
+     * file has no more; the buffer's position says how far it got if a later block fails.
+     */
     private long readInto(ByteBuffer dst, long position) throws IOException {
         if (alignment > 0) {
             DirectAlignment.checkPosition(position >= 0 ? position : position(), alignment);
+            DirectAlignment.checkBuffer(dst, alignment);
         }
-        if (!dst.hasRemaining()) {
-            return 0;
+        long total = 0;
+        while (dst.hasRemaining()) {
+            long at = position < 0 ? -1 : position + total;
+            try (NativeSpan span = NativeSpan.of(dst, false, alignment)) {
+                long n = run(() -> FileIo.read(fd, span.address(), span.length(), at), span::readDone);
+                if (n == 0) {
+                    return total == 0 ? -1 : total;
+                }
+                total += n;
+                if (n < span.length() || fd.pollable()) {
+                    break;
+                }
+            }
         }
-        try (NativeSpan span = NativeSpan.of(dst, false, alignment)) {
-            long n = run(() -> FileIo.read(fd, span.address(), span.length(), position), span::readDone);
-            return n == 0 ? -1 : n;
-        }
+        return total;
     }
 
+    /**
+     * Writes {@code src} at {@code position} ({@code -1}: the channel's). A blocking channel
+     * writes all of it: a heap buffer larger than one bounce block goes block by block, and a FIFO
+     * takes it as its reader makes room; a disk file's short write (a full disk) ends it early.
+     */
     private long writeFrom(ByteBuffer src, long position) throws IOException {
         if (alignment > 0) {
             DirectAlignment.checkPosition(position >= 0 ? position : position(), alignment);
+            DirectAlignment.checkBuffer(src, alignment);
         }
-        if (!src.hasRemaining()) {
-            return 0;
+        long total = 0;
+        while (src.hasRemaining()) {
+            long at = position < 0 ? -1 : position + total;
+            try (NativeSpan span = NativeSpan.of(src, true, alignment)) {
+                long n = run(() -> FileIo.write(fd, span.address(), span.length(), at), span::writeDone);
+                total += n;
+                if (n == 0 || n < span.length() && !fd.pollable()) {
+                    break;
+                }
+            }
         }
-        try (NativeSpan span = NativeSpan.of(src, true, alignment)) {
-            return run(() -> FileIo.write(fd, span.address(), span.length(), position), span::writeDone);
-        }
+        return total;
     }
 
     // ------------------------------------------------------------------- position, size, sync, truncate
