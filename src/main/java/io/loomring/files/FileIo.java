@@ -82,7 +82,9 @@ final class FileIo {
      */
     static long open(IoScheduler scheduler, MemorySegment path, int flags, int mode) {
         IoRoute route = scheduler.route(0);
-        if (route.ringOperations()) {
+        // A thread interrupted already opens all the same, as with the JDK (the ring would refuse
+        // to start the open): on the pool, which keeps its interrupt status for it.
+        if (route.ringOperations() && !Thread.currentThread().isInterrupted()) {
             return route.open(path, flags, mode);
         }
         long address = path.address();

@@ -230,7 +230,7 @@ final class LoomringFileChannel extends FileChannel {
         ensureOpen();
         positionLock.lock();
         try {
-            return flags.append() ? stat().size() : quick(() -> FileCalls.seek(capture(), fd.fd(), 0, FileCalls.SEEK_CUR));
+            return interruptible(flags.append() ? this::sizeNow : () -> FileCalls.seek(capture(), fd.fd(), 0, FileCalls.SEEK_CUR));
         } finally {
             positionLock.unlock();
         }
@@ -238,13 +238,13 @@ final class LoomringFileChannel extends FileChannel {
 
     @Override
     public FileChannel position(long newPosition) throws IOException {
+        ensureOpen();
         if (newPosition < 0) {
             throw new IllegalArgumentException("Negative position");
         }
-        ensureOpen();
         positionLock.lock();
         try {
-            quick(() -> FileCalls.seek(capture(), fd.fd(), newPosition, FileCalls.SEEK_SET));
+            interruptible(() -> FileCalls.seek(capture(), fd.fd(), newPosition, FileCalls.SEEK_SET));
             return this;
         } finally {
             positionLock.unlock();
@@ -254,7 +254,14 @@ final class LoomringFileChannel extends FileChannel {
     @Override
     public long size() throws IOException {
         ensureOpen();
-        return stat().size();
+        return interruptible(this::sizeNow);
+    }
+
+    /** The file's size, or {@code -errno}. */
+    private long sizeNow() {
+        int[] errno = new int[1];
+        FileStat s = FileStat.of(fd.fd(), errno);
+        return s != null ? s.size() : -errno[0];
     }
 
     @Override
@@ -429,29 +436,42 @@ final class LoomringFileChannel extends FileChannel {
         return result(r);
     }
 
-    /** A call that does not wait (a seek): not interruptible, as the JDK's. */
-    private long quick(Call call) throws IOException {
+    /**
+     * A call that does not wait (a seek, a size) but that the JDK still runs under its interrupt
+     * rule: a thread interrupted before it closes the channel and throws
+     * {@link ClosedByInterruptException}, and a close meanwhile ends it with
+     * {@link java.nio.channels.AsynchronousCloseException}.
+     *
+     * @return the call's result (0 or more)
+     */
+    private long interruptible(Call call) throws IOException {
+        if (!fd.enter()) {
+            throw new ClosedChannelException();
+        }
+        long r = -1;
+        try {
+            begin();
+            try {
+                if (!isOpen()) {
+                    return 0; // end() throws
+                }
+                r = call.run();
+            } finally {
+                end(r >= 0);
+            }
+        } finally {
+            fd.exit();
+        }
+        return result(r);
+    }
+
+    /** A call that does not wait, outside the interrupt rule (as the JDK's {@code tryLock}). */
+    long quick(Call call) throws IOException {
         if (!fd.enter()) {
             throw new ClosedChannelException();
         }
         try {
             return result(call.run());
-        } finally {
-            fd.exit();
-        }
-    }
-
-    private FileStat stat() throws IOException {
-        if (!fd.enter()) {
-            throw new ClosedChannelException();
-        }
-        try {
-            int[] errno = new int[1];
-            FileStat s = FileStat.of(fd.fd(), errno);
-            if (s == null) {
-                throw FileErrors.ofCall(errno[0]);
-            }
-            return s;
         } finally {
             fd.exit();
         }
