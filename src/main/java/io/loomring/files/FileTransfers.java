@@ -33,6 +33,15 @@ final class FileTransfers {
 
     /** {@code transferTo}: from {@code channel} at {@code position}, until {@code count}, the end, or a short write. */
     static long to(LoomringFileChannel channel, long position, long count, WritableByteChannel target) throws IOException {
+        try {
+            return copyTo(channel, position, count, target);
+        } catch (ClosedChannelException e) {
+            throw failed(channel, e, target);
+        }
+    }
+
+    private static long copyTo(LoomringFileChannel channel, long position, long count, WritableByteChannel target)
+            throws IOException {
         long size = channel.size();
         if (position > size) {
             return 0;
@@ -60,9 +69,43 @@ final class FileTransfers {
 
     /** {@code transferFrom}: into {@code channel} at {@code position}, until {@code count} or the source has no more now. */
     static long from(LoomringFileChannel channel, ReadableByteChannel src, long position, long count) throws IOException {
-        if (position > channel.size()) {
-            return 0;
+        try {
+            return copyFrom(channel, src, position, count);
+        } catch (ClosedChannelException e) {
+            throw failed(channel, e, src);
         }
+    }
+
+    /**
+     * What a transfer throws when either channel was closed under it, as the JDK's: an interrupt
+     * closes both channels ({@link ClosedByInterruptException}), another close is an
+     * {@link AsynchronousCloseException}.
+     */
+    private static AsynchronousCloseException failed(LoomringFileChannel channel, ClosedChannelException e,
+                                                     Channel other) {
+        if (e instanceof ClosedByInterruptException || Thread.currentThread().isInterrupted()) {
+            ClosedByInterruptException interrupted = e instanceof ClosedByInterruptException c
+                    ? c : new ClosedByInterruptException();
+            for (Channel c : new Channel[] {channel, other}) {
+                try {
+                    c.close();
+                } catch (IOException x) {
+                    interrupted.addSuppressed(x);
+                }
+            }
+            return interrupted;
+        }
+        if (e instanceof AsynchronousCloseException closed) {
+            return closed;
+        }
+        AsynchronousCloseException closed = new AsynchronousCloseException();
+        closed.addSuppressed(e);
+        return closed;
+    }
+
+    private static long copyFrom(LoomringFileChannel channel, ReadableByteChannel src, long position, long count)
+            throws IOException {
+        // A position at or past the end grows the file, as the javadoc says (no early return for it).
         ByteBuffer buffer = ByteBuffer.allocateDirect((int) Math.min(CHUNK, Math.max(1, count)));
         long done = 0;
         while (done < count) {

@@ -332,11 +332,17 @@ final class LoomringFileChannel extends FileChannel {
         return FileTransfers.from(this, src, position, count);
     }
 
-    /** Maps through a JDK channel on the same open file ({@code /proc/self/fd}): a mapping needs no ring. */
+    /**
+     * Maps through a JDK channel on the same open file ({@code /proc/self/fd}): a mapping needs no
+     * ring. An interrupt that ends the JDK channel's map closes this channel too, as the JDK's rule.
+     */
     @Override
     public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
         try (FileChannel jdk = sameFileOnJdk(mode)) {
             return jdk.map(mode, position, size);
+        } catch (ClosedByInterruptException e) {
+            close();
+            throw e;
         }
     }
 
@@ -344,20 +350,24 @@ final class LoomringFileChannel extends FileChannel {
     public MemorySegment map(MapMode mode, long offset, long size, Arena arena) throws IOException {
         try (FileChannel jdk = sameFileOnJdk(mode)) {
             return jdk.map(mode, offset, size, arena);
+        } catch (ClosedByInterruptException e) {
+            close();
+            throw e;
         }
     }
 
+    /** A JDK channel on this open file, readable, and writable when this channel is (a map may grow the file). */
     private FileChannel sameFileOnJdk(MapMode mode) throws IOException {
         ensureOpen();
         Objects.requireNonNull(mode, "Mode is null");
-        if (mode != MapMode.READ_ONLY && mode != MapMode.PRIVATE && !flags.write()) {
-            throw new NonWritableChannelException();
+        if (mode != MapMode.READ_ONLY && !flags.write()) {
+            throw new NonWritableChannelException(); // READ_WRITE and PRIVATE both need writing, as the JDK's
         }
         if (!flags.read()) {
             throw new NonReadableChannelException();
         }
         Path self = path.getFileSystem().getPath("/proc/self/fd/" + fd.fd());
-        Set<OpenOption> options = flags.write() && !flags.append() && mode == MapMode.READ_WRITE
+        Set<OpenOption> options = flags.write()
                 ? Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE) : Set.of(StandardOpenOption.READ);
         return path.getFileSystem().provider().newFileChannel(self, options);
     }
