@@ -24,6 +24,8 @@ import java.util.Set;
 final class FileOpener {
     private FileOpener() {}
 
+    private static final int EISDIR = 21;
+
     /** How the JDK turns a path into bytes for the kernel. */
     private static final Charset PATH_CHARSET = Charset.forName(
             System.getProperty("sun.jnu.encoding", "UTF-8"), Charset.defaultCharset());
@@ -85,6 +87,14 @@ final class FileOpener {
         if (r == IoStatus.CLOSED) {
             throw new IOException("the scheduler is closed: cannot open " + name);
         }
-        throw FileErrors.ofPath((int) -r, name);
+        int errno = (int) -r;
+        if (errno == EISDIR && flags.createsNew()) {
+            errno = Errno.EEXIST; // as the JDK: Linux may say EISDIR of an existing directory
+        }
+        if (errno == FileErrors.ELOOP && flags.noFollow()) {
+            // the JDK's message, and its plain IOException, for a link it was told not to follow
+            throw new IOException(FileCalls.strerror(errno) + " (NOFOLLOW_LINKS specified)");
+        }
+        throw FileErrors.ofPath(errno, name);
     }
 }
