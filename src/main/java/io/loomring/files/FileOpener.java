@@ -59,7 +59,8 @@ final class FileOpener {
             if (flags.deleteOnClose()) {
                 Files.deleteIfExists(path); // at once, as the JDK does on Unix: the open file lives on
             }
-            return new LoomringFileChannel(new FileFd(fd, pollable, scheduler), flags, path, stat.key(), alignment);
+            FileFd file = new FileFd(fd, pollable, stat.isFifo() && !flags.write(), scheduler);
+            return new LoomringFileChannel(file, flags, path, stat.key(), alignment);
         } catch (IOException | RuntimeException | Error e) {
             LibC.close(Native.threadCaptureState(), fd);
             throw e;
