@@ -2,6 +2,7 @@ package io.loomring.ffm;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -10,9 +11,9 @@ import java.lang.invoke.MethodHandle;
 
 /**
  * The libc calls of files: open, positional and vectored reads and writes, sync, truncate, seek,
- * {@code statx} and {@code fcntl} locks. Used where the ring does not run them (the epoll backend's
- * pool threads, platform threads) and for the quick calls that never wait (seek, stat, locks that
- * do not wait). Buffers are passed as addresses. Every method returns the result or {@code -errno}.
+ * {@code statx}, {@code fcntl} locks and {@code poll}. Used where the ring does not run them (the
+ * epoll backend's pool threads, platform threads) and for the quick calls that never wait (seek,
+ * stat, locks that do not wait, a poll without timeout). Buffers are passed as addresses. Every method returns the result or {@code -errno}.
  */
 public final class FileCalls {
     private FileCalls() {}
@@ -65,6 +66,7 @@ public final class FileCalls {
     public static final int S_IFREG = 0x8000;
     public static final int S_IFBLK = 0x6000;
     public static final int S_IFDIR = 0x4000;
+    public static final int S_IFIFO = 0x1000;
 
     private static final MethodHandle OPENAT = Native.capturing("openat",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(3));
@@ -84,6 +86,9 @@ public final class FileCalls {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG), Linker.Option.firstVariadicArg(2));
     private static final MethodHandle STATX = Native.capturing("statx",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG));
+
+    private static final MethodHandle POLL = Native.capturing("poll",
+            FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
 
     private static final MethodHandle STRERROR = Native.LINKER.downcallHandle(Native.LIBC.findOrThrow("strerror"),
             FunctionDescriptor.of(java.lang.foreign.ValueLayout.ADDRESS, JAVA_INT));
@@ -195,6 +200,26 @@ public final class FileCalls {
             return (int) Native.result((int) STATX.invokeExact(capture, fd, emptyPath, AT_EMPTY_PATH, mask, buf), capture);
         } catch (Throwable t) {
             throw LibC.rethrow(t);
+        }
+    }
+
+    /**
+     * {@code poll(2)} of one fd for {@code events}, without waiting: the {@code revents} it reports
+     * now, or {@code -errno}.
+     */
+    public static int pollNow(MemorySegment capture, int fd, int events) {
+        long pollfd = LibC.malloc(8);
+        try {
+            MemorySegment p = MemorySegment.ofAddress(pollfd).reinterpret(8);
+            p.set(JAVA_INT, 0, fd);
+            p.set(JAVA_SHORT, 4, (short) events);
+            p.set(JAVA_SHORT, 6, (short) 0);
+            int r = (int) Native.result((int) POLL.invokeExact(capture, pollfd, 1L, 0), capture);
+            return r < 0 ? r : p.get(JAVA_SHORT, 6) & 0xffff;
+        } catch (Throwable t) {
+            throw LibC.rethrow(t);
+        } finally {
+            LibC.free(pollfd);
         }
     }
 

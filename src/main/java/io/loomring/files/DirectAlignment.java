@@ -25,10 +25,18 @@ final class DirectAlignment {
         }
     }
 
-    static void checkBuffer(ByteBuffer buffer, long address, int alignment) throws IOException {
-        if (address % alignment != 0) {
-            throw new IOException("Current location of the bytebuffer (" + buffer.position()
-                    + ") is not a multiple of the block size (" + alignment + ")");
+    /**
+     * A buffer's checks, in the JDK's order: a direct buffer's position in memory, then its
+     * remaining bytes (a heap buffer is bounced through an aligned block, so only its size counts).
+     */
+    static void checkBuffer(ByteBuffer buffer, int alignment) throws IOException {
+        if (buffer.isDirect()) {
+            int offset = buffer.alignmentOffset(buffer.position(), alignment);
+            if (offset != 0) {
+                throw new IOException("Current position of the bytebuffer (" + buffer.position()
+                        + ") is not a multiple of the block size (" + alignment + "): alignment offset = " + offset);
+            }
         }
+        checkRemaining(buffer.remaining(), alignment);
     }
 }

@@ -12,12 +12,12 @@ import java.nio.file.NoSuchFileException;
 final class FileErrors {
     private FileErrors() {}
 
-    private static final int ELOOP = 40;
+    static final int ELOOP = 40;
 
     /** What opening {@code path} failed with, as the JDK's file system says it. */
     static IOException ofPath(int errno, String path) {
         return switch (errno) {
-            case Errno.EACCES, Errno.EPERM -> new AccessDeniedException(path);
+            case Errno.EACCES -> new AccessDeniedException(path); // EPERM is not, as in the JDK
             case Errno.ENOENT -> new NoSuchFileException(path);
             case Errno.EEXIST -> new FileAlreadyExistsException(path);
             case ELOOP -> new FileSystemException(path, null,

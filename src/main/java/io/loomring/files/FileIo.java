@@ -6,6 +6,7 @@ import io.loomring.IoStatus;
 import io.loomring.ffm.Errno;
 import io.loomring.ffm.FileCalls;
 import io.loomring.ffm.Native;
+import io.loomring.ffm.Poll;
 import io.loomring.poller.BlockingPool;
 import java.lang.foreign.MemorySegment;
 
@@ -32,6 +33,9 @@ import java.lang.foreign.MemorySegment;
  */
 final class FileIo {
     private FileIo() {}
+
+    private static final int O_ACCMODE = 3;
+    private static final int ENXIO = 6;
 
     private static final int READ = 0;
     private static final int WRITE = 1;
@@ -97,8 +101,16 @@ final class FileIo {
     static long open(IoScheduler scheduler, MemorySegment path, int flags, int mode) {
         // No fd yet to pick a sub-poller by: the thread's id spreads opens over them instead.
         IoRoute route = scheduler.route((int) (Thread.currentThread().threadId() & Integer.MAX_VALUE));
-        if (route.ringOperations()) {
-            return route.open(path, flags, mode);
+        // A thread interrupted already opens all the same, as with the JDK (the ring would refuse
+        // to start the open): on the pool, which keeps its interrupt status for it.
+        if (route.ringOperations() && !Thread.currentThread().isInterrupted()) {
+            int r = route.open(path, flags, mode);
+            if (r != -ENXIO || (flags & O_ACCMODE) != FileCalls.O_WRONLY) {
+                return r;
+            }
+            // The ring tries an open without waiting first: a FIFO with no reader yet says ENXIO
+            // to that, where open(2) waits for a reader. It waits on the pool. (A FIFO opened for
+            // reading with no writer yet is opened at once: its reads wait for one, see transfer.)
         }
         long address = path.address();
         return BlockingPool.shared().run(() -> FileCalls.open(Native.threadCaptureState(), address, flags, mode));
@@ -117,13 +129,29 @@ final class FileIo {
             }
             return BlockingPool.shared().run(() -> syscall(kind, fd, address, length, position));
         }
+        // A positional call on a pollable file is pread(2) or pwrite(2), which refuse a pipe (ESPIPE),
+        // as the JDK's: the ring would ignore the offset of a FIFO, and wait in the kernel.
+        boolean inRing = ring && position < 0;
+        boolean reading = kind == READ || kind == READV;
         for (;;) {
-            long r = ring ? ring(route, kind, fd, address, length, position) : syscall(kind, fd, address, length, position);
+            long r = inRing ? f.waiting(() -> ring(route, kind, fd, address, length, position)) // may wait in the ring
+                    : syscall(kind, fd, address, length, position);
+            if (r == 0 && reading && f.fifoReader()) {
+                // No writer now. The end, if one has been there (a hang-up); if none ever came, the
+                // ring's open did not wait for one as open(2) does: wait here instead.
+                int revents = FileCalls.pollNow(Native.threadCaptureState(), fd, Poll.POLLIN);
+                if (revents > 0 && (revents & Poll.POLLIN) != 0) {
+                    continue; // a writer came and wrote meanwhile
+                }
+                if (revents != 0) {
+                    return r; // hung up (or poll failed): the end of the stream
+                }
+                r = -Errno.EAGAIN;
+            }
             if (r != -Errno.EAGAIN) {
                 return r;
             }
-            boolean reading = kind == READ || kind == READV;
-            int status = reading ? route.awaitReadable(fd, 0) : route.awaitWritable(fd, 0);
+            long status = f.waiting(() -> reading ? route.awaitReadable(fd, 0) : route.awaitWritable(fd, 0));
             if (status != IoStatus.READY) {
                 return status;
             }

@@ -24,6 +24,8 @@ import java.util.Set;
 final class FileOpener {
     private FileOpener() {}
 
+    private static final int EISDIR = 21;
+
     /** How the JDK turns a path into bytes for the kernel. */
     private static final Charset PATH_CHARSET = Charset.forName(
             System.getProperty("sun.jnu.encoding", "UTF-8"), Charset.defaultCharset());
@@ -60,7 +62,8 @@ final class FileOpener {
             // Page-cache writes only: O_DIRECT and O_SYNC/O_DSYNC writes wait for the disk.
             boolean inline = stat.isDisk() && !flags.direct()
                     && (flags.flags() & (FileCalls.O_SYNC | FileCalls.O_DSYNC)) == 0;
-            return new LoomringFileChannel(new FileFd(fd, pollable, inline, scheduler), flags, path, stat.key(), alignment);
+            FileFd file = new FileFd(fd, pollable, stat.isFifo() && !flags.write(), inline, scheduler);
+            return new LoomringFileChannel(file, flags, path, stat.key(), alignment);
         } catch (IOException | RuntimeException | Error e) {
             LibC.close(Native.threadCaptureState(), fd);
             throw e;
@@ -88,6 +91,14 @@ final class FileOpener {
         if (r == IoStatus.CLOSED) {
             throw new IOException("the scheduler is closed: cannot open " + name);
         }
-        throw FileErrors.ofPath((int) -r, name);
+        int errno = (int) -r;
+        if (errno == EISDIR && flags.createsNew()) {
+            errno = Errno.EEXIST; // as the JDK: Linux may say EISDIR of an existing directory
+        }
+        if (errno == FileErrors.ELOOP && flags.noFollow()) {
+            // the JDK's message, and its plain IOException, for a link it was told not to follow
+            throw new IOException(FileCalls.strerror(errno) + " (NOFOLLOW_LINKS specified)");
+        }
+        throw FileErrors.ofPath(errno, name);
     }
 }

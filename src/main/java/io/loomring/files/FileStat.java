@@ -22,6 +22,10 @@ record FileStat(int mode, long size, FileLocks.FileKey key) {
         return type == FileCalls.S_IFREG || type == FileCalls.S_IFBLK;
     }
 
+    boolean isFifo() {
+        return (mode & FileCalls.S_IFMT) == FileCalls.S_IFIFO;
+    }
+
     boolean isDirectory() {
         return (mode & FileCalls.S_IFMT) == FileCalls.S_IFDIR;
     }

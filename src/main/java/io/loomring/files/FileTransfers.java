@@ -4,10 +4,13 @@ import io.loomring.ffm.Errno;
 import io.loomring.ffm.FileCalls;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.Channel;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.FileLockInterruptionException;
 import java.nio.channels.NonReadableChannelException;
 import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.ReadableByteChannel;
@@ -18,8 +21,8 @@ import java.util.concurrent.locks.LockSupport;
  * A channel's transfers and locks. Transfers copy through a direct buffer with the channel's own
  * reads and writes (each one through the ring); locks are {@link FileLocks}' open-file locks. A
  * lock that must wait never blocks a virtual thread's carrier: the thread tries again after a
- * growing pause (1 ms, up to 64 ms) until granted, interrupted or closed; a platform thread waits
- * in the kernel, as in the JDK.
+ * growing pause (1 ms, up to 64 ms) until granted, interrupted or closed; a platform thread does
+ * the same, so that an interrupt or a close ends its wait as the JDK's signal does.
  */
 final class FileTransfers {
     private FileTransfers() {}
@@ -30,6 +33,15 @@ final class FileTransfers {
 
     /** {@code transferTo}: from {@code channel} at {@code position}, until {@code count}, the end, or a short write. */
     static long to(LoomringFileChannel channel, long position, long count, WritableByteChannel target) throws IOException {
+        try {
+            return copyTo(channel, position, count, target);
+        } catch (ClosedChannelException e) {
+            throw failed(channel, e, target);
+        }
+    }
+
+    private static long copyTo(LoomringFileChannel channel, long position, long count, WritableByteChannel target)
+            throws IOException {
         long size = channel.size();
         if (position > size) {
             return 0;
@@ -57,9 +69,43 @@ final class FileTransfers {
 
     /** {@code transferFrom}: into {@code channel} at {@code position}, until {@code count} or the source has no more now. */
     static long from(LoomringFileChannel channel, ReadableByteChannel src, long position, long count) throws IOException {
-        if (position > channel.size()) {
-            return 0;
+        try {
+            return copyFrom(channel, src, position, count);
+        } catch (ClosedChannelException e) {
+            throw failed(channel, e, src);
         }
+    }
+
+    /**
+     * What a transfer throws when either channel was closed under it, as the JDK's: an interrupt
+     * closes both channels ({@link ClosedByInterruptException}), another close is an
+     * {@link AsynchronousCloseException}.
+     */
+    private static AsynchronousCloseException failed(LoomringFileChannel channel, ClosedChannelException e,
+                                                     Channel other) {
+        if (e instanceof ClosedByInterruptException || Thread.currentThread().isInterrupted()) {
+            ClosedByInterruptException interrupted = e instanceof ClosedByInterruptException c
+                    ? c : new ClosedByInterruptException();
+            for (Channel c : new Channel[] {channel, other}) {
+                try {
+                    c.close();
+                } catch (IOException x) {
+                    interrupted.addSuppressed(x);
+                }
+            }
+            return interrupted;
+        }
+        if (e instanceof AsynchronousCloseException closed) {
+            return closed;
+        }
+        AsynchronousCloseException closed = new AsynchronousCloseException();
+        closed.addSuppressed(e);
+        return closed;
+    }
+
+    private static long copyFrom(LoomringFileChannel channel, ReadableByteChannel src, long position, long count)
+            throws IOException {
+        // A position at or past the end grows the file, as the javadoc says (no early return for it).
         ByteBuffer buffer = ByteBuffer.allocateDirect((int) Math.min(CHUNK, Math.max(1, count)));
         long done = 0;
         while (done < count) {
@@ -97,16 +143,12 @@ final class FileTransfers {
         boolean granted = false;
         try {
             short type = shared ? FileCalls.F_RDLCK : FileCalls.F_WRLCK;
-            if (!wait) {
-                int r = (int) channel.run(() -> tryOnce(fd, lock, type), n -> { });
-                granted = r == 0;
+            if (!wait) { // as the JDK's tryLock: no interrupt rule, the channel just has to be open
+                granted = channel.quick(() -> tryOnce(fd, lock, type)) == 0;
                 return granted ? lock : null;
             }
-            if (!Thread.currentThread().isVirtual()) {
-                channel.run(() -> FileLocks.kernelLock(fd.fd(), lock.position(), lock.size(), type, true), n -> { });
-                granted = true;
-                return lock;
-            }
+            // Every thread polls, a platform thread too: one that waited in F_OFD_SETLKW could be
+            // woken by neither an interrupt nor a close (the JDK signals its thread out of the wait).
             long pause = 1_000_000L;
             for (;;) {
                 if (channel.run(() -> tryOnce(fd, lock, type), n -> { }) == 0) {
@@ -117,9 +159,14 @@ final class FileTransfers {
                 pause = Math.min(pause * 2, MAX_PAUSE_NANOS);
                 if (Thread.currentThread().isInterrupted()) {
                     channel.close();
-                    throw new ClosedByInterruptException();
+                    throw new FileLockInterruptionException();
+                }
+                if (!channel.isOpen()) {
+                    throw new AsynchronousCloseException();
                 }
             }
+        } catch (ClosedByInterruptException e) {
+            throw new FileLockInterruptionException(); // what the JDK's lock says of an interrupt
         } finally {
             if (!granted) {
                 FileLocks.remove(lock);

@@ -100,12 +100,21 @@ final class LoomringFileChannel extends FileChannel {
             if (alignment > 0) {
                 DirectAlignment.checkPosition(position(), alignment);
             }
-            try (NativeVector v = NativeVector.of(dsts, offset, length, false, alignment)) {
-                if (v.count() == 0) {
-                    return 0;
+            long total = 0;
+            for (;;) { // more than one call only when the buffers hold more than one bounce block
+                try (NativeVector v = NativeVector.of(dsts, offset, length, false, alignment)) {
+                    if (v.bytes() == 0) {
+                        return total;
+                    }
+                    long n = run(() -> FileIo.readVector(fd, v.table(), v.count(), -1), v::readDone);
+                    if (n == 0) {
+                        return total == 0 ? -1 : total;
+                    }
+                    total += n;
+                    if (n < v.bytes() || fd.pollable()) {
+                        return total;
+                    }
                 }
-                long n = run(() -> FileIo.readVector(fd, v.table(), v.count(), -1), v::readDone);
-                return n == 0 ? -1 : n;
             }
         } finally {
             positionLock.unlock();
@@ -145,40 +154,73 @@ final class LoomringFileChannel extends FileChannel {
             if (alignment > 0) {
                 DirectAlignment.checkPosition(position(), alignment);
             }
-            try (NativeVector v = NativeVector.of(srcs, offset, length, true, alignment)) {
-                if (v.count() == 0) {
-                    return 0;
+            long total = 0;
+            for (;;) { // a blocking channel writes all it is given, one bounce block at a time
+                try (NativeVector v = NativeVector.of(srcs, offset, length, true, alignment)) {
+                    if (v.bytes() == 0) {
+                        return total;
+                    }
+                    long n = run(() -> FileIo.writeVector(fd, v.table(), v.count(), -1), v::writeDone);
+                    total += n;
+                    if (n == 0 || n < v.bytes() && !fd.pollable()) {
+                        return total;
+                    }
                 }
-                return run(() -> FileIo.writeVector(fd, v.table(), v.count(), -1), v::writeDone);
             }
         } finally {
             positionLock.unlock();
         }
     }
 
+    /**
+     * Reads into {@code dst} at {@code position} ({@code -1}: the channel's). A heap buffer larger
+     * than one bounce block is filled block by block, as the JDK fills it in one call, until the
+     * file has no more; the buffer's position says how far it got if a later block fails.
+     */
     private long readInto(ByteBuffer dst, long position) throws IOException {
         if (alignment > 0) {
             DirectAlignment.checkPosition(position >= 0 ? position : position(), alignment);
+            DirectAlignment.checkBuffer(dst, alignment);
         }
-        if (!dst.hasRemaining()) {
-            return 0;
+        long total = 0;
+        while (dst.hasRemaining()) {
+            long at = position < 0 ? -1 : position + total;
+            try (NativeSpan span = NativeSpan.of(dst, false, alignment)) {
+                long n = run(() -> FileIo.read(fd, span.address(), span.length(), at), span::readDone);
+                if (n == 0) {
+                    return total == 0 ? -1 : total;
+                }
+                total += n;
+                if (n < span.length() || fd.pollable()) {
+                    break;
+                }
+            }
         }
-        try (NativeSpan span = NativeSpan.of(dst, false, alignment)) {
-            long n = run(() -> FileIo.read(fd, span.address(), span.length(), position), span::readDone);
-            return n == 0 ? -1 : n;
-        }
+        return total;
     }
 
+    /**
+     * Writes {@code src} at {@code position} ({@code -1}: the channel's). A blocking channel
+     * writes all of it: a heap buffer larger than one bounce block goes block by block, and a FIFO
+     * takes it as its reader makes room; a disk file's short write (a full disk) ends it early.
+     */
     private long writeFrom(ByteBuffer src, long position) throws IOException {
         if (alignment > 0) {
             DirectAlignment.checkPosition(position >= 0 ? position : position(), alignment);
+            DirectAlignment.checkBuffer(src, alignment);
         }
-        if (!src.hasRemaining()) {
-            return 0;
+        long total = 0;
+        while (src.hasRemaining()) {
+            long at = position < 0 ? -1 : position + total;
+            try (NativeSpan span = NativeSpan.of(src, true, alignment)) {
+                long n = run(() -> FileIo.write(fd, span.address(), span.length(), at), span::writeDone);
+                total += n;
+                if (n == 0 || n < span.length() && !fd.pollable()) {
+                    break;
+                }
+            }
         }
-        try (NativeSpan span = NativeSpan.of(src, true, alignment)) {
-            return run(() -> FileIo.write(fd, span.address(), span.length(), position), span::writeDone);
-        }
+        return total;
     }
 
     // ------------------------------------------------------------------- position, size, sync, truncate
@@ -188,7 +230,7 @@ final class LoomringFileChannel extends FileChannel {
         ensureOpen();
         positionLock.lock();
         try {
-            return flags.append() ? stat().size() : quick(() -> FileCalls.seek(capture(), fd.fd(), 0, FileCalls.SEEK_CUR));
+            return interruptible(flags.append() ? this::sizeNow : () -> FileCalls.seek(capture(), fd.fd(), 0, FileCalls.SEEK_CUR));
         } finally {
             positionLock.unlock();
         }
@@ -196,13 +238,13 @@ final class LoomringFileChannel extends FileChannel {
 
     @Override
     public FileChannel position(long newPosition) throws IOException {
+        ensureOpen();
         if (newPosition < 0) {
             throw new IllegalArgumentException("Negative position");
         }
-        ensureOpen();
         positionLock.lock();
         try {
-            quick(() -> FileCalls.seek(capture(), fd.fd(), newPosition, FileCalls.SEEK_SET));
+            interruptible(() -> FileCalls.seek(capture(), fd.fd(), newPosition, FileCalls.SEEK_SET));
             return this;
         } finally {
             positionLock.unlock();
@@ -212,7 +254,14 @@ final class LoomringFileChannel extends FileChannel {
     @Override
     public long size() throws IOException {
         ensureOpen();
-        return stat().size();
+        return interruptible(this::sizeNow);
+    }
+
+    /** The file's size, or {@code -errno}. */
+    private long sizeNow() {
+        int[] errno = new int[1];
+        FileStat s = FileStat.of(fd.fd(), errno);
+        return s != null ? s.size() : -errno[0];
     }
 
     @Override
@@ -283,11 +332,17 @@ final class LoomringFileChannel extends FileChannel {
         return FileTransfers.from(this, src, position, count);
     }
 
-    /** Maps through a JDK channel on the same open file ({@code /proc/self/fd}): a mapping needs no ring. */
+    /**
+     * Maps through a JDK channel on the same open file ({@code /proc/self/fd}): a mapping needs no
+     * ring. An interrupt that ends the JDK channel's map closes this channel too, as the JDK's rule.
+     */
     @Override
     public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
         try (FileChannel jdk = sameFileOnJdk(mode)) {
             return jdk.map(mode, position, size);
+        } catch (ClosedByInterruptException e) {
+            close();
+            throw e;
         }
     }
 
@@ -295,20 +350,24 @@ final class LoomringFileChannel extends FileChannel {
     public MemorySegment map(MapMode mode, long offset, long size, Arena arena) throws IOException {
         try (FileChannel jdk = sameFileOnJdk(mode)) {
             return jdk.map(mode, offset, size, arena);
+        } catch (ClosedByInterruptException e) {
+            close();
+            throw e;
         }
     }
 
+    /** A JDK channel on this open file, readable, and writable when this channel is (a map may grow the file). */
     private FileChannel sameFileOnJdk(MapMode mode) throws IOException {
         ensureOpen();
         Objects.requireNonNull(mode, "Mode is null");
-        if (mode != MapMode.READ_ONLY && mode != MapMode.PRIVATE && !flags.write()) {
-            throw new NonWritableChannelException();
+        if (mode != MapMode.READ_ONLY && !flags.write()) {
+            throw new NonWritableChannelException(); // READ_WRITE and PRIVATE both need writing, as the JDK's
         }
         if (!flags.read()) {
             throw new NonReadableChannelException();
         }
         Path self = path.getFileSystem().getPath("/proc/self/fd/" + fd.fd());
-        Set<OpenOption> options = flags.write() && !flags.append() && mode == MapMode.READ_WRITE
+        Set<OpenOption> options = flags.write()
                 ? Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE) : Set.of(StandardOpenOption.READ);
         return path.getFileSystem().provider().newFileChannel(self, options);
     }
@@ -387,29 +446,42 @@ final class LoomringFileChannel extends FileChannel {
         return result(r);
     }
 
-    /** A call that does not wait (a seek): not interruptible, as the JDK's. */
-    private long quick(Call call) throws IOException {
+    /**
+     * A call that does not wait (a seek, a size) but that the JDK still runs under its interrupt
+     * rule: a thread interrupted before it closes the channel and throws
+     * {@link ClosedByInterruptException}, and a close meanwhile ends it with
+     * {@link java.nio.channels.AsynchronousCloseException}.
+     *
+     * @return the call's result (0 or more)
+     */
+    private long interruptible(Call call) throws IOException {
+        if (!fd.enter()) {
+            throw new ClosedChannelException();
+        }
+        long r = -1;
+        try {
+            begin();
+            try {
+                if (!isOpen()) {
+                    return 0; // end() throws
+                }
+                r = call.run();
+            } finally {
+                end(r >= 0);
+            }
+        } finally {
+            fd.exit();
+        }
+        return result(r);
+    }
+
+    /** A call that does not wait, outside the interrupt rule (as the JDK's {@code tryLock}). */
+    long quick(Call call) throws IOException {
         if (!fd.enter()) {
             throw new ClosedChannelException();
         }
         try {
             return result(call.run());
-        } finally {
-            fd.exit();
-        }
-    }
-
-    private FileStat stat() throws IOException {
-        if (!fd.enter()) {
-            throw new ClosedChannelException();
-        }
-        try {
-            int[] errno = new int[1];
-            FileStat s = FileStat.of(fd.fd(), errno);
-            if (s == null) {
-                throw FileErrors.ofCall(errno[0]);
-            }
-            return s;
         } finally {
             fd.exit();
         }

@@ -37,14 +37,10 @@ final class NativeSpan implements AutoCloseable {
     static NativeSpan of(ByteBuffer buffer, boolean forWrite, int alignment) throws IOException {
         int remaining = buffer.remaining();
         if (alignment > 0) {
-            DirectAlignment.checkRemaining(remaining, alignment);
+            DirectAlignment.checkBuffer(buffer, alignment);
         }
         if (buffer.isDirect()) {
-            long address = MemorySegment.ofBuffer(buffer).address();
-            if (alignment > 0) {
-                DirectAlignment.checkBuffer(buffer, address, alignment);
-            }
-            return new NativeSpan(buffer, 0L, address, remaining);
+            return new NativeSpan(buffer, 0L, MemorySegment.ofBuffer(buffer).address(), remaining);
         }
         int length = Math.min(remaining, alignment > 0 ? BOUNCE_LIMIT - BOUNCE_LIMIT % alignment : BOUNCE_LIMIT);
         long block = LibC.malloc(Math.max(1, length) + (long) alignment);

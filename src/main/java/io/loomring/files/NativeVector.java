@@ -25,8 +25,11 @@ final class NativeVector implements AutoCloseable {
     private final long table;
     private final int count;
     private final boolean bounced;
+    /** The bytes the table offers. */
+    private final long bytes;
 
-    private NativeVector(ByteBuffer[] buffers, int from, int to, long block, long table, int count, boolean bounced) {
+    private NativeVector(ByteBuffer[] buffers, int from, int to, long block, long table, int count, boolean bounced,
+                         long bytes) {
         this.buffers = buffers;
         this.from = from;
         this.to = to;
@@ -34,6 +37,7 @@ final class NativeVector implements AutoCloseable {
         this.table = table;
         this.count = count;
         this.bounced = bounced;
+        this.bytes = bytes;
     }
 
     /** The table for {@code buffers[offset..offset+length)}; for a write, bounced bytes are copied. */
@@ -43,23 +47,28 @@ final class NativeVector implements AutoCloseable {
         boolean allDirect = true;
         for (int i = offset; i < to; i++) {
             allDirect &= buffers[i].isDirect();
+            if (alignment > 0) {
+                DirectAlignment.checkRemaining(buffers[i].remaining(), alignment); // each buffer, as the JDK
+            }
+        }
+        if (allDirect && alignment > 0) {
+            for (int i = offset; i < to; i++) {
+                DirectAlignment.checkBuffer(buffers[i], alignment); // before the table is taken
+            }
         }
         if (allDirect) {
             long table = LibC.malloc((long) (to - offset) * Sockets.IOVEC_SIZE);
             MemorySegment iov = MemorySegment.ofAddress(table).reinterpret((long) (to - offset) * Sockets.IOVEC_SIZE);
             int count = 0;
+            long bytes = 0;
             for (int i = offset; i < to; i++) {
                 ByteBuffer b = buffers[i];
-                long address = MemorySegment.ofBuffer(b).address();
-                if (alignment > 0) {
-                    DirectAlignment.checkRemaining(b.remaining(), alignment);
-                    DirectAlignment.checkBuffer(b, address, alignment);
-                }
                 if (b.hasRemaining()) {
-                    Sockets.setIovec(iov, count++, address, b.remaining());
+                    Sockets.setIovec(iov, count++, MemorySegment.ofBuffer(b).address(), b.remaining());
+                    bytes += b.remaining();
                 }
             }
-            return new NativeVector(buffers, offset, to, table, table, count, false);
+            return new NativeVector(buffers, offset, to, table, table, count, false, bytes);
         }
         long total = Math.min(Iovecs.remaining(buffers, offset, to), NativeSpan.BOUNCE_LIMIT);
         if (alignment > 0) {
@@ -79,7 +88,7 @@ final class NativeVector implements AutoCloseable {
                 at += n;
             }
         }
-        return new NativeVector(buffers, offset, to, block, block, 1, true);
+        return new NativeVector(buffers, offset, to, block, block, 1, true, total);
     }
 
     long table() {
@@ -88,6 +97,11 @@ final class NativeVector implements AutoCloseable {
 
     int count() {
         return count;
+    }
+
+    /** The bytes the table offers: a call that moves fewer was short. */
+    long bytes() {
+        return bytes;
     }
 
     /** After a read of {@code n} bytes: scatters bounced bytes, and moves the positions on. */

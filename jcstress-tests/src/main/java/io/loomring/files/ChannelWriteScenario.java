@@ -49,7 +49,7 @@ public final class ChannelWriteScenario {
     private volatile int ended = HUNG;
 
     public ChannelWriteScenario() {
-        FileFd fd = new FileFd(FD, false, false, null, n -> cancel(), n -> closed());
+        FileFd fd = new FileFd(FD, false, false, false, null, n -> cancel(), n -> closed());
         channel = new LoomringFileChannel(fd, OpenFlags.of(Set.of(StandardOpenOption.WRITE)), Path.of("/simulated"),
                 new FileLocks.FileKey(0, System.identityHashCode(this)), 0);
         writer = Thread.ofVirtual().start(this::write);
