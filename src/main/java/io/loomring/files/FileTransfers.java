@@ -8,7 +8,6 @@ import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.Channel;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.FileLockInterruptionException;
 import java.nio.channels.NonReadableChannelException;
@@ -33,6 +32,18 @@ final class FileTransfers {
 
     /** {@code transferTo}: from {@code channel} at {@code position}, until {@code count}, the end, or a short write. */
     static long to(LoomringFileChannel channel, long position, long count, WritableByteChannel target) throws IOException {
+        if (!target.isOpen()) {
+            throw new ClosedChannelException();
+        }
+        if (!channel.readable()) {
+            throw new NonReadableChannelException();
+        }
+        if (target instanceof LoomringFileChannel lc && !lc.writable()) {
+            throw new NonWritableChannelException();
+        }
+        if (position < 0 || count < 0) {
+            throw new IllegalArgumentException();
+        }
         try {
             return copyTo(channel, position, count, target);
         } catch (ClosedChannelException e) {
@@ -69,6 +80,18 @@ final class FileTransfers {
 
     /** {@code transferFrom}: into {@code channel} at {@code position}, until {@code count} or the source has no more now. */
     static long from(LoomringFileChannel channel, ReadableByteChannel src, long position, long count) throws IOException {
+        if (!src.isOpen()) {
+            throw new ClosedChannelException();
+        }
+        if (src instanceof LoomringFileChannel lc && !lc.readable()) {
+            throw new NonReadableChannelException();
+        }
+        if (!channel.writable()) {
+            throw new NonWritableChannelException();
+        }
+        if (position < 0 || count < 0) {
+            throw new IllegalArgumentException();
+        }
         try {
             return copyFrom(channel, src, position, count);
         } catch (ClosedChannelException e) {

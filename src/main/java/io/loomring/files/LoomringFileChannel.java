@@ -69,7 +69,7 @@ final class LoomringFileChannel extends FileChannel {
         checkReadable(dst);
         positionLock.lock();
         try {
-            return (int) readInto(dst, -1);
+            return (int) BufferMoves.read(this, fd, alignment, dst, -1);
         } finally {
             positionLock.unlock();
         }
@@ -82,7 +82,7 @@ final class LoomringFileChannel extends FileChannel {
             throw new IllegalArgumentException("Negative position");
         }
         checkReadable(dst);
-        return (int) readInto(dst, position);
+        return (int) BufferMoves.read(this, fd, alignment, dst, position);
     }
 
     @Override
@@ -97,25 +97,7 @@ final class LoomringFileChannel extends FileChannel {
         }
         positionLock.lock();
         try {
-            if (alignment > 0) {
-                DirectAlignment.checkPosition(position(), alignment);
-            }
-            long total = 0;
-            for (;;) { // more than one call only when the buffers hold more than one bounce block
-                try (NativeVector v = NativeVector.of(dsts, offset, length, false, alignment)) {
-                    if (v.bytes() == 0) {
-                        return total;
-                    }
-                    long n = run(() -> FileIo.readVector(fd, v.table(), v.count(), -1), v::readDone);
-                    if (n == 0) {
-                        return total == 0 ? -1 : total;
-                    }
-                    total += n;
-                    if (n < v.bytes() || fd.pollable()) {
-                        return total;
-                    }
-                }
-            }
+            return BufferMoves.readVector(this, fd, alignment, dsts, offset, length);
         } finally {
             positionLock.unlock();
         }
@@ -126,7 +108,7 @@ final class LoomringFileChannel extends FileChannel {
         checkWritable(src);
         positionLock.lock();
         try {
-            return (int) writeFrom(src, -1);
+            return (int) BufferMoves.write(this, fd, alignment, src, -1);
         } finally {
             positionLock.unlock();
         }
@@ -139,7 +121,7 @@ final class LoomringFileChannel extends FileChannel {
             throw new IllegalArgumentException("Negative position");
         }
         checkWritable(src);
-        return (int) writeFrom(src, position);
+        return (int) BufferMoves.write(this, fd, alignment, src, position);
     }
 
     @Override
@@ -151,76 +133,10 @@ final class LoomringFileChannel extends FileChannel {
         }
         positionLock.lock();
         try {
-            if (alignment > 0) {
-                DirectAlignment.checkPosition(position(), alignment);
-            }
-            long total = 0;
-            for (;;) { // a blocking channel writes all it is given, one bounce block at a time
-                try (NativeVector v = NativeVector.of(srcs, offset, length, true, alignment)) {
-                    if (v.bytes() == 0) {
-                        return total;
-                    }
-                    long n = run(() -> FileIo.writeVector(fd, v.table(), v.count(), -1), v::writeDone);
-                    total += n;
-                    if (n == 0 || n < v.bytes() && !fd.pollable()) {
-                        return total;
-                    }
-                }
-            }
+            return BufferMoves.writeVector(this, fd, alignment, srcs, offset, length);
         } finally {
             positionLock.unlock();
         }
-    }
-
-    /**
-     * Reads into {@code dst} at {@code position} ({@code -1}: the channel's). A heap buffer larger
-     * than one bounce block is filled block by block, as the JDK fills it in one call, until the
-     * file has no more; the buffer's position says how far it got if a later block fails.
-     */
-    private long readInto(ByteBuffer dst, long position) throws IOException {
-        if (alignment > 0) {
-            DirectAlignment.checkPosition(position >= 0 ? position : position(), alignment);
-            DirectAlignment.checkBuffer(dst, alignment);
-        }
-        long total = 0;
-        while (dst.hasRemaining()) {
-            long at = position < 0 ? -1 : position + total;
-            try (NativeSpan span = NativeSpan.of(dst, false, alignment)) {
-                long n = run(() -> FileIo.read(fd, span.address(), span.length(), at), span::readDone);
-                if (n == 0) {
-                    return total == 0 ? -1 : total;
-                }
-                total += n;
-                if (n < span.length() || fd.pollable()) {
-                    break;
-                }
-            }
-        }
-        return total;
-    }
-
-    /**
-     * Writes {@code src} at {@code position} ({@code -1}: the channel's). A blocking channel
-     * writes all of it: a heap buffer larger than one bounce block goes block by block, and a FIFO
-     * takes it as its reader makes room; a disk file's short write (a full disk) ends it early.
-     */
-    private long writeFrom(ByteBuffer src, long position) throws IOException {
-        if (alignment > 0) {
-            DirectAlignment.checkPosition(position >= 0 ? position : position(), alignment);
-            DirectAlignment.checkBuffer(src, alignment);
-        }
-        long total = 0;
-        while (src.hasRemaining()) {
-            long at = position < 0 ? -1 : position + total;
-            try (NativeSpan span = NativeSpan.of(src, true, alignment)) {
-                long n = run(() -> FileIo.write(fd, span.address(), span.length(), at), span::writeDone);
-                total += n;
-                if (n == 0 || n < span.length() && !fd.pollable()) {
-                    break;
-                }
-            }
-        }
-        return total;
     }
 
     // ------------------------------------------------------------------- position, size, sync, truncate
@@ -299,36 +215,12 @@ final class LoomringFileChannel extends FileChannel {
     @Override
     public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
         ensureOpen();
-        if (!target.isOpen()) {
-            throw new ClosedChannelException();
-        }
-        if (!flags.read()) {
-            throw new NonReadableChannelException();
-        }
-        if (target instanceof FileChannel fc && fc instanceof LoomringFileChannel lc && !lc.flags.write()) {
-            throw new NonWritableChannelException();
-        }
-        if (position < 0 || count < 0) {
-            throw new IllegalArgumentException();
-        }
         return FileTransfers.to(this, position, count, target);
     }
 
     @Override
     public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
         ensureOpen();
-        if (!src.isOpen()) {
-            throw new ClosedChannelException();
-        }
-        if (src instanceof LoomringFileChannel lc && !lc.flags.read()) {
-            throw new NonReadableChannelException();
-        }
-        if (!flags.write()) {
-            throw new NonWritableChannelException();
-        }
-        if (position < 0 || count < 0) {
-            throw new IllegalArgumentException();
-        }
         return FileTransfers.from(this, src, position, count);
     }
 
