@@ -24,7 +24,7 @@ import java.lang.foreign.MemorySegment;
  * the kernel does not wait for a disk to finish). Through the ring such a write is no faster: file
  * systems without non-blocking buffered writes (ext4 among them) hand every one to a kernel worker,
  * one at a time per file, and many threads appending to one log then wait in that line (measured:
- * 0.7x the JDK's appends with {@code force}, 2.9x inline). Larger writes, and O_DIRECT or O_SYNC
+ * 0.7x the JDK's appends with {@code force}, 2.6x inline). Larger writes, and O_DIRECT or O_SYNC
  * ones, go through the ring.
  *
  * <p>A pollable fd (FIFO, terminal, socket) is non-blocking instead: a call that finds nothing to do
