@@ -193,13 +193,13 @@ public final class IoRoute {
      */
     public int read(int fd, MemorySegment buffer, long position) {
         checkOperation(fd, buffer, 0);
-        return fileOperation(fd, RingConstants.OP_READ, buffer.address(), length(buffer), position, 0);
+        return run(fd, RingConstants.OP_READ, buffer.address(), length(buffer), position, 0, 0L);
     }
 
     /** {@code pwrite(2)} from {@code buffer}, as {@link #read}; it may write fewer bytes. */
     public int write(int fd, MemorySegment buffer, long position) {
         checkOperation(fd, buffer, 0);
-        return fileOperation(fd, RingConstants.OP_WRITE, buffer.address(), length(buffer), position, 0);
+        return run(fd, RingConstants.OP_WRITE, buffer.address(), length(buffer), position, 0, 0L);
     }
 
     /**
@@ -208,13 +208,13 @@ public final class IoRoute {
      */
     public int readVector(int fd, MemorySegment iovecs, int count, long position) {
         checkOperation(fd, iovecs, 0);
-        return fileOperation(fd, RingConstants.OP_READV, iovecs.address(), count, position, 0);
+        return run(fd, RingConstants.OP_READV, iovecs.address(), count, position, 0, 0L);
     }
 
     /** {@code pwritev(2)} from the {@code count} iovecs at {@code iovecs}, as {@link #readVector}. */
     public int writeVector(int fd, MemorySegment iovecs, int count, long position) {
         checkOperation(fd, iovecs, 0);
-        return fileOperation(fd, RingConstants.OP_WRITEV, iovecs.address(), count, position, 0);
+        return run(fd, RingConstants.OP_WRITEV, iovecs.address(), count, position, 0, 0L);
     }
 
     /**
@@ -224,13 +224,13 @@ public final class IoRoute {
      */
     public int sync(int fd, boolean dataOnly) {
         checkOperation(fd, MemorySegment.NULL, 0);
-        return fileOperation(fd, RingConstants.OP_FSYNC, 0L, 0, 0L, dataOnly ? RingConstants.FSYNC_DATASYNC : 0);
+        return run(fd, RingConstants.OP_FSYNC, 0L, 0, 0L, dataOnly ? RingConstants.FSYNC_DATASYNC : 0, 0L);
     }
 
     /** {@code ftruncate(2)} to {@code length} bytes (Linux 6.9 or later: {@code -EINVAL} before). */
     public int truncate(int fd, long length) {
         checkOperation(fd, MemorySegment.NULL, 0);
-        return fileOperation(fd, RingConstants.OP_FTRUNCATE, 0L, 0, length, 0);
+        return run(fd, RingConstants.OP_FTRUNCATE, 0L, 0, length, 0, 0L);
     }
 
     /**
@@ -243,21 +243,7 @@ public final class IoRoute {
      */
     public int open(MemorySegment path, int flags, int mode) {
         checkOperation(0, path, 0);
-        return fileOperation(AT_FDCWD, RingConstants.OP_OPENAT, path.address(), mode, 0L, flags);
-    }
-
-    private int fileOperation(int fd, byte opcode, long address, int length, long offset, int opFlags) {
-        if (poller.isTerminated()) {
-            return IoStatus.CLOSED;
-        }
-        if (Thread.currentThread().isInterrupted()) {
-            return IoStatus.INTERRUPTED;
-        }
-        RingOperation op = RingOperation.ofCurrentThread(fd, opcode, address, length, offset, opFlags);
-        if (poller.runOperation(op, 0L) == Completion.CLOSED) {
-            return IoStatus.CLOSED;
-        }
-        return Outcomes.operationResult(op, closed);
+        return run(AT_FDCWD, RingConstants.OP_OPENAT, path.address(), mode, 0L, flags, 0L);
     }
 
     /** The exception for a {@link IoStatus#CLOSED} outcome: the scheduler closed, or why a poller failed. */
@@ -272,13 +258,18 @@ public final class IoRoute {
 
     private int operation(int fd, byte opcode, MemorySegment buffer, long timeoutNanos) {
         checkOperation(fd, buffer, timeoutNanos);
+        return run(fd, opcode, buffer.address(), length(buffer), 0L, 0, timeoutNanos);
+    }
+
+    /** One ring operation of the calling thread, its arguments checked: its outcome as a value. */
+    private int run(int fd, byte opcode, long address, int length, long offset, int opFlags, long timeoutNanos) {
         if (poller.isTerminated()) {
             return IoStatus.CLOSED;
         }
         if (Thread.currentThread().isInterrupted()) {
             return IoStatus.INTERRUPTED;
         }
-        RingOperation op = RingOperation.ofCurrentThread(fd, opcode, buffer.address(), length(buffer));
+        RingOperation op = RingOperation.ofCurrentThread(fd, opcode, address, length, offset, opFlags);
         if (poller.runOperation(op, timeoutNanos) == Completion.CLOSED) {
             return IoStatus.CLOSED;
         }

@@ -87,9 +87,6 @@ public final class FileCalls {
     private static final MethodHandle STATX = Native.capturing("statx",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG));
 
-    private static final MethodHandle POLL = Native.capturing("poll",
-            FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
-
     private static final MethodHandle STRERROR = Native.LINKER.downcallHandle(Native.LIBC.findOrThrow("strerror"),
             FunctionDescriptor.of(java.lang.foreign.ValueLayout.ADDRESS, JAVA_INT));
 
@@ -200,26 +197,6 @@ public final class FileCalls {
             return (int) Native.result((int) STATX.invokeExact(capture, fd, emptyPath, AT_EMPTY_PATH, mask, buf), capture);
         } catch (Throwable t) {
             throw LibC.rethrow(t);
-        }
-    }
-
-    /**
-     * {@code poll(2)} of one fd for {@code events}, without waiting: the {@code revents} it reports
-     * now, or {@code -errno}.
-     */
-    public static int pollNow(MemorySegment capture, int fd, int events) {
-        long pollfd = LibC.malloc(8);
-        try {
-            MemorySegment p = MemorySegment.ofAddress(pollfd).reinterpret(8);
-            p.set(JAVA_INT, 0, fd);
-            p.set(JAVA_SHORT, 4, (short) events);
-            p.set(JAVA_SHORT, 6, (short) 0);
-            int r = (int) Native.result((int) POLL.invokeExact(capture, pollfd, 1L, 0), capture);
-            return r < 0 ? r : p.get(JAVA_SHORT, 6) & 0xffff;
-        } catch (Throwable t) {
-            throw LibC.rethrow(t);
-        } finally {
-            LibC.free(pollfd);
         }
     }
 

@@ -3,6 +3,7 @@ package io.loomring.ffm;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -11,7 +12,7 @@ import java.lang.invoke.MethodHandle;
 
 /**
  * The handful of libc calls Loomring needs outside sockets: raw {@code syscall}, memory mapping,
- * eventfd, pipes, epoll, read/write/close.
+ * eventfd, pipes, epoll, read/write/close, a {@code poll(2)} that does not wait.
  *
  * <p>Every method returns what the kernel would: a non-negative result, or {@code -errno}. The
  * {@code capture} argument is an errno capture segment from {@link Native}.
@@ -49,6 +50,8 @@ public final class LibC {
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle WRITE = Native.capturing("write",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle POLL = Native.capturing("poll",
+            FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
     private static final MethodHandle DUP = Native.capturing("dup",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     // malloc and free set no errno we read (malloc's failure is its null result) and never block.
@@ -185,6 +188,26 @@ public final class LibC {
             return Native.result((long) WRITE.invokeExact(capture, fd, buf, count), capture);
         } catch (Throwable t) {
             throw rethrow(t);
+        }
+    }
+
+    /**
+     * {@code poll(2)} of one fd for {@code events}, without waiting: the {@code revents} it reports
+     * now, or {@code -errno}.
+     */
+    public static int pollNow(MemorySegment capture, int fd, int events) {
+        long pollfd = malloc(8);
+        try {
+            MemorySegment p = MemorySegment.ofAddress(pollfd).reinterpret(8);
+            p.set(JAVA_INT, 0, fd);
+            p.set(JAVA_SHORT, 4, (short) events);
+            p.set(JAVA_SHORT, 6, (short) 0);
+            int r = (int) Native.result((int) POLL.invokeExact(capture, pollfd, 1L, 0), capture);
+            return r < 0 ? r : p.get(JAVA_SHORT, 6) & 0xffff;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        } finally {
+            free(pollfd);
         }
     }
 

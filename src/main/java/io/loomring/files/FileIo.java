@@ -5,6 +5,7 @@ import io.loomring.IoScheduler;
 import io.loomring.IoStatus;
 import io.loomring.ffm.Errno;
 import io.loomring.ffm.FileCalls;
+import io.loomring.ffm.LibC;
 import io.loomring.ffm.Native;
 import io.loomring.ffm.Poll;
 import io.loomring.poller.BlockingPool;
@@ -139,7 +140,7 @@ final class FileIo {
             if (r == 0 && reading && f.fifoReader()) {
                 // No writer now. The end, if one has been there (a hang-up); if none ever came, the
                 // ring's open did not wait for one as open(2) does: wait here instead.
-                int revents = FileCalls.pollNow(Native.threadCaptureState(), fd, Poll.POLLIN);
+                int revents = LibC.pollNow(Native.threadCaptureState(), fd, Poll.POLLIN);
                 if (revents > 0 && (revents & Poll.POLLIN) != 0) {
                     continue; // a writer came and wrote meanwhile
                 }
