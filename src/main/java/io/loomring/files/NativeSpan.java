@@ -1,7 +1,6 @@
 package io.loomring.files;
 
 import io.loomring.ffm.LibC;
-import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 
@@ -9,8 +8,8 @@ import java.nio.ByteBuffer;
  * The native bytes one read or write works on: a direct buffer's own memory, or a bounce block
  * for a heap buffer (at most {@link #BOUNCE_LIMIT} bytes: a longer call moves fewer bytes, as a
  * short count, never silently). The kernel is done with the bytes when a call returns (every call
- * waits for its final completion), so the block is freed then. Under {@code O_DIRECT} a direct
- * buffer must be aligned as the JDK requires, and a bounce block is aligned.
+ * waits for its final completion), so the block is freed then. Under {@code O_DIRECT} a bounce block
+ * is aligned; the caller ({@link BufferMoves}) has checked the buffer once, before its first block.
  */
 final class NativeSpan implements AutoCloseable {
     /** The most bytes one call bounces through native memory. */
@@ -34,11 +33,8 @@ final class NativeSpan implements AutoCloseable {
      *
      * @param alignment the O_DIRECT alignment, or 0
      */
-    static NativeSpan of(ByteBuffer buffer, boolean forWrite, int alignment) throws IOException {
+    static NativeSpan of(ByteBuffer buffer, boolean forWrite, int alignment) {
         int remaining = buffer.remaining();
-        if (alignment > 0) {
-            DirectAlignment.checkBuffer(buffer, alignment);
-        }
         if (buffer.isDirect()) {
             return new NativeSpan(buffer, 0L, MemorySegment.ofBuffer(buffer).address(), remaining);
         }
