@@ -22,6 +22,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -204,14 +205,18 @@ class OffloadingResolverTest {
     void anInterruptedCallerWaitsForTheLookupAndKeepsItsInterrupt() throws Exception {
         try (Blocking delegate = new Blocking()) {
             OffloadingResolver resolver = new OffloadingResolver(delegate, OffloadPolicy.CARRIED);
+            AtomicReference<Thread> caller = new AtomicReference<>();
             CompletableFuture<Boolean> lookup = OnThread.start(carriers.threadFactory(), () -> {
+                caller.set(Thread.currentThread());
                 Thread.currentThread().interrupt();
                 List<InetAddress> answer = resolver.lookupByName("c.example", IPV4).toList();
                 assertEquals(List.of(address("c.example")), answer);
                 return Thread.currentThread().isInterrupted();
             });
             assertTrue(delegate.entered.await(10, TimeUnit.SECONDS));
-            Thread.sleep(50); // the caller, interrupted, still waits
+            // The caller, interrupted, parks until the lookup ends (an interrupted park would spin).
+            await("the interrupted caller parks").atMost(Duration.ofSeconds(10))
+                    .until(() -> caller.get().getState() == Thread.State.WAITING);
             assertFalse(lookup.isDone());
             delegate.release();
             assertTrue(OnThread.get(lookup), "interrupt status kept");
