@@ -12,7 +12,7 @@
  * threads off their carriers.
  *
  * <p>Only {@code io.loomring}, {@code io.loomring.net}, {@code io.loomring.nio},
- * {@code io.loomring.files} and {@code io.loomring.dns} are API. The FFM bindings, the ring,
+ * {@code io.loomring.files}, {@code io.loomring.dns} and {@code io.loomring.launch} are API. The FFM bindings, the ring,
  * the poller and the socket core are internal packages and may change in any release.
  *
  * <p>On the module path, run with {@code --enable-native-access=io.loomring}: Loomring reaches the
@@ -27,5 +27,6 @@ module io.loomring {
     exports io.loomring.nio;
     exports io.loomring.dns;
     exports io.loomring.files;
+    exports io.loomring.launch;
     provides java.net.spi.InetAddressResolverProvider with io.loomring.dns.LoomringResolverProvider;
 }

@@ -4,7 +4,7 @@ import io.loomring.poller.Poller;
 import io.loomring.poller.PollerCounters;
 import io.loomring.poller.VirtualThreads;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
@@ -33,7 +33,9 @@ import java.util.stream.Stream;
  *   <li>a new carried thread goes to the carrier with the fewest live carried threads (ties to the
  *       next in turn), so connections that end unevenly do not leave one carrier with most of the
  *       load. A virtual thread started by a carried thread inherits its carrier (the JDK passes the
- *       scheduler on), and is not counted.</li>
+ *       scheduler on), and is not counted;</li>
+ *   <li>a carried thread moves to another carrier at the start of an I/O call when the
+ *       {@link CarrierBalancer} asks its carrier to shed work.</li>
  * </ul>
  */
 final class CarrierGroup {
@@ -51,14 +53,20 @@ final class CarrierGroup {
     private final AtomicInteger turn = new AtomicInteger();
     private final AtomicLong threadNumbers = new AtomicLong();
     private final StallMonitor monitor;
-    /** Carried threads made by the factory and not ended yet (the stall monitor looks here). */
-    private final Set<Thread> carried = ConcurrentHashMap.newKeySet();
+    private final CarrierBalancer balancer;
+    private final AtomicLong moves = new AtomicLong();
+    /**
+     * Carried threads made by the factory and not ended yet, with the carrier each is on (the
+     * stall monitor looks here; a move updates it).
+     */
+    private final Map<Thread, AtomicInteger> carried = new ConcurrentHashMap<>();
 
     /**
      * @param completionIo sockets use ring operations where a route runs them
      * @param writeBehind  sockets may write behind where they use ring operations
      */
-    CarrierGroup(List<Poller> pollers, List<Poller> subPollers, boolean completionIo, boolean writeBehind) {
+    CarrierGroup(List<Poller> pollers, List<Poller> subPollers, boolean completionIo, boolean writeBehind,
+            boolean balance) {
         this.carriers = pollers.toArray(Poller[]::new);
         this.subPollers = subPollers.toArray(Poller[]::new);
         this.all = Stream.concat(pollers.stream(), subPollers.stream()).toArray(Poller[]::new);
@@ -78,7 +86,8 @@ final class CarrierGroup {
         for (int i = 0; i < live.length; i++) {
             live[i] = new AtomicInteger();
         }
-        this.monitor = new StallMonitor(carriers, carried);
+        this.monitor = new StallMonitor(carriers, carried.keySet());
+        this.balancer = new CarrierBalancer(carriers, balance);
     }
 
     int size() {
@@ -111,12 +120,62 @@ final class CarrierGroup {
     IoRoute route(int fd) {
         int own = currentIndex();
         if (own >= 0) {
+            int to = balancer.takeMove(own);
+            if (to >= 0 && to != own) {
+                own = move(own, to);
+            }
             return ownRoutes[own];
         }
         if (subPollerRoutes.length > 0 && Thread.currentThread().isVirtual()) {
             return subPollerRoutes[fd % subPollerRoutes.length];
         }
         return queuedRoutes[fd % queuedRoutes.length];
+    }
+
+    /**
+     * Moves the calling carried thread from carrier {@code from} to {@code to} (it names {@code to}
+     * its scheduler and yields); returns the carrier it runs on afterwards. A thread that cannot
+     * yield (pinned by a native frame) stays, and keeps {@code from} as its scheduler.
+     */
+    private int move(int from, int to) {
+        Thread self = Thread.currentThread();
+        if (!self.isVirtual()) {
+            return from;
+        }
+        VirtualThreads.reschedule(carriers[to]);
+        Thread.yield();
+        int now = currentIndex();
+        if (now != to) {
+            VirtualThreads.reschedule(carriers[from]); // did not yield: still on from
+            return from;
+        }
+        moves.incrementAndGet();
+        AtomicInteger home = carried.get(self);
+        if (home != null) { // made by the factory: counted where it lives
+            live[from].decrementAndGet();
+            live[to].incrementAndGet();
+            home.set(to);
+        }
+        return to;
+    }
+
+    /** True when the calling thread is virtual and carried by one of these carriers. */
+    boolean carriesCurrentThread() {
+        return Thread.currentThread().isVirtual() && currentIndex() >= 0;
+    }
+
+    /** Carried threads moved to another carrier so far. */
+    long moves() {
+        return moves.get();
+    }
+
+    /** Nanoseconds each carrier spent running carried threads (index = carrier). */
+    long[] busyNanos() {
+        long[] busy = new long[carriers.length];
+        for (int i = 0; i < busy.length; i++) {
+            busy[i] = carriers[i].busyNanos();
+        }
+        return busy;
     }
 
     void cancel(int fd) {
@@ -175,6 +234,7 @@ final class CarrierGroup {
 
     void close() {
         monitor.close();
+        balancer.close();
         // Sub-pollers first: an idle one is woken through its master. Each close returns once its
         // poller ended, so a later one is not held up by an earlier one's threads.
         for (Poller p : subPollers) {
@@ -187,16 +247,18 @@ final class CarrierGroup {
 
     /**
      * A factory of virtual threads carried by this group; {@code namePrefix} null for unnamed
-     * threads, else threads named prefix + a number. Where the JVM refuses carried threads it makes
+     * threads, else threads named prefix + a number ({@code numbered}) or the prefix alone. Where the JVM refuses carried threads it makes
      * ordinary virtual threads (named prefix + a number counted from 0), refused after close too.
      */
-    ThreadFactory threadFactory(String namePrefix) {
+    ThreadFactory threadFactory(String namePrefix, boolean numbered) {
         if (VirtualThreads.unavailableReason() == null) {
-            return task -> newThread(task, namePrefix);
+            return task -> newThread(task, namePrefix, numbered);
         }
         Thread.Builder.OfVirtual builder = Thread.ofVirtual();
-        if (namePrefix != null) {
+        if (namePrefix != null && numbered) {
             builder.name(namePrefix, 0);
+        } else if (namePrefix != null) {
+            builder.name(namePrefix);
         }
         ThreadFactory ordinary = builder.factory();
         return task -> {
@@ -207,15 +269,15 @@ final class CarrierGroup {
         };
     }
 
-    private Thread newThread(Runnable task, String namePrefix) {
+    private Thread newThread(Runnable task, String namePrefix, boolean numbered) {
         if (isTerminated()) {
             throw new RejectedExecutionException("Loomring scheduler is closed: no new carried threads");
         }
         int index = placement();
-        AtomicInteger count = live[index];
+        AtomicInteger home = new AtomicInteger(index);
         Thread.Builder.OfVirtual builder = VirtualThreads.builder(carriers[index]);
         if (namePrefix != null) {
-            builder.name(namePrefix + threadNumbers.getAndIncrement());
+            builder.name(numbered ? namePrefix + threadNumbers.getAndIncrement() : namePrefix);
         }
         Thread[] self = new Thread[1];
         Thread thread = builder.unstarted(() -> {
@@ -223,13 +285,14 @@ final class CarrierGroup {
                 task.run();
             } finally {
                 carried.remove(self[0]);
-                count.decrementAndGet();
+                live[home.get()].decrementAndGet(); // the thread itself moves it: no race with a move
             }
         });
         self[0] = thread;
-        carried.add(thread);
-        count.incrementAndGet();
+        carried.put(thread, home);
+        live[index].incrementAndGet();
         monitor.startOnce();
+        balancer.startOnce();
         return thread;
     }
 

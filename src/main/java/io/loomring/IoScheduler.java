@@ -17,6 +17,7 @@ import java.net.SocketTimeoutException;
 import java.nio.channels.AsynchronousCloseException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
@@ -61,7 +62,7 @@ public final class IoScheduler implements AutoCloseable {
     private IoScheduler(SchedulerSettings settings, boolean shared) {
         BackendSelector.Selection selection = settings.selection();
         this.group = new CarrierGroup(selection.pollers(), selection.subPollers(), settings.completionIo(),
-                settings.writeBehind());
+                settings.writeBehind(), settings.balance());
         this.backend = selection.backend();
         // Files (io.loomring.files) go where the backend can take them: the ring, or the pool.
         this.reason = selection.reason() + (backend == Backend.IO_URING ? "; file I/O runs in the ring"
@@ -175,11 +176,16 @@ public final class IoScheduler implements AutoCloseable {
      * counted from 0 ({@code null} for unnamed threads).
      */
     public ThreadFactory threadFactory(String namePrefix) {
+        return threadFactory(namePrefix, true);
+    }
+
+    /** @param numbered thread names get a number after the prefix */
+    private ThreadFactory threadFactory(String namePrefix, boolean numbered) {
         if (!carriesThreads() && fallbackLogged.compareAndSet(false, true)) {
             // Once per scheduler: an application that asked for carried threads runs without them.
             LOG.log(System.Logger.Level.WARNING, "Loomring scheduler {0}: {1}", this, carrierReason);
         }
-        return group.threadFactory(namePrefix);
+        return group.threadFactory(namePrefix, numbered);
     }
 
     /** Awaits armed on the sub-pollers alone; for tests. */
@@ -203,10 +209,58 @@ public final class IoScheduler implements AutoCloseable {
     }
 
     /**
-     * Live carried threads on each carrier now (index = carrier), for checking placement.
+     * Live carried threads made by {@link #threadFactory()} on each carrier now (index = carrier),
+     * for checking placement; threads started by carried threads are not counted.
      */
     public int[] carriedThreadsPerCarrier() {
         return group.liveThreads();
+    }
+
+    /**
+     * Nanoseconds each carrier has spent running carried threads since it started (index =
+     * carrier): how evenly the carriers share the work.
+     */
+    public long[] carrierBusyNanos() {
+        return group.busyNanos();
+    }
+
+    /** How many times a carried thread moved to a less busy carrier so far (see the builder's {@code balanceCarriers}). */
+    public long carriedThreadMoves() {
+        return group.moves();
+    }
+
+    /** True when the calling thread is a virtual thread carried by one of this scheduler's carriers. */
+    public boolean carriesCurrentThread() {
+        return group.carriesCurrentThread();
+    }
+
+    /**
+     * Runs {@code task} on a carried virtual thread (from {@link #threadFactory(String)}, named
+     * {@code name}) and waits for it: for code that starts a server itself, so that every virtual
+     * thread it starts is carried too (a virtual thread inherits the scheduler of the virtual
+     * thread that starts it). A caller already carried by this scheduler runs {@code task} itself.
+     * Where carried threads are unavailable ({@link #carriesThreads()} false) the task runs on an
+     * ordinary virtual thread and a WARNING is logged once per scheduler.
+     *
+     * <p>An interrupt of the waiting caller is passed on to the task's thread; the caller goes on
+     * waiting for the task to end, and returns with its interrupt status set.
+     *
+     * @return what {@code task} returned
+     * @throws Exception                  what {@code task} threw, as it threw it
+     * @throws RejectedExecutionException when this scheduler is closed
+     */
+    public <V> V runCarried(String name, Callable<V> task) throws Exception {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(task, "task");
+        if (carriesCurrentThread()) {
+            return task.call();
+        }
+        return CarriedCall.run(threadFactory(name, false), task);
+    }
+
+    /** {@link #runCarried(String, Callable)} with the thread named {@code loomring-carried}. */
+    public <V> V runCarried(Callable<V> task) throws Exception {
+        return runCarried("loomring-carried", task);
     }
 
     /**
@@ -434,6 +488,7 @@ public final class IoScheduler implements AutoCloseable {
         private boolean completionIo = true;
         private boolean writeBehind = true;
         private boolean cooperativeTaskRun = true;
+        private boolean balanceCarriers = true;
         private Executor subPollerScheduler;
 
         private Builder() {}
@@ -458,6 +513,16 @@ public final class IoScheduler implements AutoCloseable {
          */
         public Builder writeBehind(boolean enabled) {
             this.writeBehind = enabled;
+            return this;
+        }
+
+        /**
+         * Whether carried threads may move to a less busy carrier at the start of an I/O call when
+         * one carrier works much more than another (see {@link #carrierBusyNanos()}). Default true;
+         * for {@link #shared()}: {@code loomring.balanceCarriers=false}.
+         */
+        public Builder balanceCarriers(boolean enabled) {
+            this.balanceCarriers = enabled;
             return this;
         }
 
@@ -543,7 +608,7 @@ public final class IoScheduler implements AutoCloseable {
         public IoScheduler build() {
             BackendSelector.Selection selection = BackendSelector.select(backend, "the builder", ringEntries,
                     syscalls, epollSyscalls, carriers, subPollers, cooperativeTaskRun, subPollerScheduler);
-            return new IoScheduler(new SchedulerSettings(selection, completionIo, writeBehind), false);
+            return new IoScheduler(new SchedulerSettings(selection, completionIo, writeBehind, balanceCarriers), false);
         }
     }
 }

@@ -7,14 +7,17 @@ import java.io.UncheckedIOException;
 /**
  * The settings a scheduler is built with, and where they come from for the shared one: the system
  * properties {@code loomring.backend}, {@code loomring.carriers}, {@code loomring.subPollers},
- * {@code loomring.cooperativeTaskRun}, {@code loomring.socketIo} and {@code loomring.writeBehind}.
+ * {@code loomring.cooperativeTaskRun}, {@code loomring.socketIo}, {@code loomring.writeBehind} and
+ * {@code loomring.balanceCarriers}.
  * Also the ranges and defaults the builder checks against.
  *
  * @param selection    the started pollers and the backend they run
  * @param completionIo sockets read and write through the ring where they can
  * @param writeBehind  sockets may return from a short write once it is queued in the ring
+ * @param balance      carried threads may move between carriers ({@link CarrierBalancer})
  */
-record SchedulerSettings(BackendSelector.Selection selection, boolean completionIo, boolean writeBehind) {
+record SchedulerSettings(BackendSelector.Selection selection, boolean completionIo, boolean writeBehind,
+        boolean balance) {
     /** The most carriers or sub-pollers a scheduler has. */
     private static final int MAX_POLLERS = 1024;
 
@@ -30,7 +33,8 @@ record SchedulerSettings(BackendSelector.Selection selection, boolean completion
                 subPollers, cooperative);
         return new SchedulerSettings(selection,
                 !"readiness".equals(System.getProperty("loomring.socketIo", "completion")),
-                !"false".equals(System.getProperty("loomring.writeBehind", "true")));
+                !"false".equals(System.getProperty("loomring.writeBehind", "true")),
+                !"false".equals(System.getProperty("loomring.balanceCarriers", "true")));
     }
 
     /**

@@ -146,6 +146,11 @@ public final class Poller implements Executor {
         return loop instanceof CarrierLoop c && c.isRunningCarried();
     }
 
+    /** Nanoseconds this carrier spent running carried threads so far (0 for a sub-poller). */
+    public long busyNanos() {
+        return loop instanceof CarrierLoop c ? c.busyNanos() : 0;
+    }
+
     /** Loop rounds so far: a carrier whose count stands still while a thread is mounted is stalled. */
     public long rounds() {
         return loop.rounds();

@@ -17,7 +17,9 @@ import java.util.concurrent.Executor;
  *       handed to an executor of ours;</li>
  *   <li>{@code Thread.currentCarrierThread()}: which platform thread the caller runs on, so a
  *       carrier recognises the threads it carries with one intrinsic call;</li>
- *   <li>{@code VirtualThread.carrierThread}: where a virtual thread is mounted, for stall reports.</li>
+ *   <li>{@code VirtualThread.carrierThread}: where a virtual thread is mounted, for stall reports;</li>
+ *   <li>{@code VirtualThread.scheduler}, written by the thread itself while it runs: a carried
+ *       thread moving to another carrier between two I/O calls ({@link #reschedule}).</li>
  * </ul>
  * All of it needs {@code java.lang} opened to Loomring ({@value #FLAG} on the class path). Where
  * it is not, {@link #unavailableReason()} says why, and no thread is carried.
@@ -34,12 +36,14 @@ public final class VirtualThreads {
     private static final MethodHandle NEW_BUILDER;
     private static final MethodHandle CURRENT_CARRIER;
     private static final VarHandle CARRIER_OF;
+    private static final MethodHandle SET_SCHEDULER;
     private static final String UNAVAILABLE;
 
     static {
         MethodHandle builder = null;
         MethodHandle current = null;
         VarHandle carrierOf = null;
+        MethodHandle setScheduler = null;
         String why = null;
         try {
             Class<?> type = Class.forName("java.lang.ThreadBuilders$VirtualThreadBuilder");
@@ -52,6 +56,11 @@ public final class VirtualThreads {
             Class<?> virtual = Class.forName("java.lang.VirtualThread");
             carrierOf = MethodHandles.privateLookupIn(virtual, MethodHandles.lookup())
                     .findVarHandle(virtual, "carrierThread", Thread.class);
+            // A final field: only a setter unreflected from an accessible Field may write it.
+            java.lang.reflect.Field scheduler = virtual.getDeclaredField("scheduler");
+            scheduler.setAccessible(true);
+            setScheduler = MethodHandles.lookup().unreflectSetter(scheduler)
+                    .asType(MethodType.methodType(void.class, Thread.class, Executor.class));
             startJdkPollers();
         } catch (InaccessibleObjectException | IllegalAccessException e) {
             builder = null;
@@ -64,6 +73,7 @@ public final class VirtualThreads {
         NEW_BUILDER = builder;
         CURRENT_CARRIER = builder == null ? null : current;
         CARRIER_OF = builder == null ? null : carrierOf;
+        SET_SCHEDULER = builder == null ? null : setScheduler;
         UNAVAILABLE = why;
     }
 
@@ -120,6 +130,26 @@ public final class VirtualThreads {
             return (Thread) CURRENT_CARRIER.invokeExact();
         } catch (Throwable t) {
             throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * Makes {@code scheduler} the scheduler of the calling virtual thread, which must be carried:
+     * from its next park or yield on, its continuation goes there. Only the thread itself may call
+     * this, while it runs: nobody submits a running thread's continuation, so no submission reads
+     * the field halfway.
+     *
+     * @throws IllegalStateException when carried threads are unavailable or the caller is not virtual
+     */
+    public static void reschedule(Executor scheduler) {
+        Thread self = Thread.currentThread();
+        if (SET_SCHEDULER == null || !self.isVirtual()) {
+            throw new IllegalStateException("only a carried virtual thread can move: " + self);
+        }
+        try {
+            SET_SCHEDULER.invokeExact(self, scheduler);
+        } catch (Throwable t) {
+            throw new IllegalStateException("cannot move " + self, t);
         }
     }
 

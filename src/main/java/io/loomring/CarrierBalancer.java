@@ -1,0 +1,132 @@
+package io.loomring;
+
+import io.loomring.poller.Poller;
+import io.loomring.poller.Threads;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Evens out the work of a scheduler's carriers. Carriers do not steal work from each other, and a
+ * virtual thread started by a carried thread stays on its parent's carrier (the JDK passes the
+ * scheduler on): a server whose accepting thread is carried would otherwise run every connection
+ * on one carrier. So a daemon thread compares, every {@value #ACTIVE_PERIOD_MILLIS} ms, how long
+ * each carrier ran carried threads ({@link Poller#busyNanos()}, smoothed); when the busiest one
+ * was busier than the least busy one by more than {@value #MIN_GAP_PERCENT} points of the period,
+ * it lets up to {@value #MOVES_PER_PERIOD} threads move from the first to the second. A thread
+ * moves at the start of its next I/O call on the busy carrier ({@link CarrierGroup#route}), where
+ * it holds nothing of that carrier's: it names the other carrier its scheduler and yields, and
+ * goes on there. Threads of a carrier that is not asked to shed pay one array read per call.
+ *
+ * <p>While no carrier runs anything the thread looks ten times less often.
+ */
+final class CarrierBalancer {
+    static final int ACTIVE_PERIOD_MILLIS = 10;
+    private static final int IDLE_PERIOD_MILLIS = 100;
+    static final int MIN_GAP_PERCENT = 15;
+    static final int MOVES_PER_PERIOD = 4;
+    /** No carrier busier than this (a share of the period) is "idle". */
+    private static final double IDLE_SHARE = 0.02;
+
+    private final Poller[] carriers;
+    /** By carrier: moves it may still make now (the balancer sets, moving threads take). */
+    private final AtomicIntegerArray quota;
+    /** By carrier: where its moving threads go. */
+    private final AtomicIntegerArray target;
+    private final boolean enabled;
+    private Thread thread;
+    private volatile boolean closed;
+
+    /** @param enabled false: threads never move (for comparison, and with a single carrier) */
+    CarrierBalancer(Poller[] carriers, boolean enabled) {
+        this.carriers = carriers;
+        this.quota = new AtomicIntegerArray(carriers.length);
+        this.target = new AtomicIntegerArray(carriers.length);
+        this.enabled = enabled && carriers.length > 1;
+    }
+
+    /**
+     * Where a thread on carrier {@code own} starting an I/O call should move, taking one move of
+     * its carrier's quota; -1 (stay) in the common case, decided with one read.
+     */
+    int takeMove(int own) {
+        int left = quota.getOpaque(own);
+        while (left > 0) {
+            int seen = quota.compareAndExchange(own, left, left - 1);
+            if (seen == left) {
+                return target.get(own);
+            }
+            left = seen;
+        }
+        return -1;
+    }
+
+    synchronized void startOnce() {
+        if (enabled && thread == null && !closed) {
+            thread = Thread.ofPlatform().daemon().name("loomring-carrier-balancer").start(this::run);
+        }
+    }
+
+    void close() {
+        Thread t;
+        synchronized (this) {
+            closed = true;
+            t = thread;
+        }
+        if (t != null) {
+            LockSupport.unpark(t);
+            Threads.joinUninterruptibly(t);
+        }
+    }
+
+    private void run() {
+        int n = carriers.length;
+        long[] lastBusy = new long[n];
+        double[] share = new double[n];
+        long last = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            lastBusy[i] = carriers[i].busyNanos();
+        }
+        boolean idle = false;
+        while (!closed) {
+            LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(idle ? IDLE_PERIOD_MILLIS : ACTIVE_PERIOD_MILLIS));
+            long now = System.nanoTime();
+            double elapsed = Math.max(1, now - last);
+            last = now;
+            idle = true;
+            for (int i = 0; i < n; i++) {
+                long busy = carriers[i].busyNanos();
+                double recent = (busy - lastBusy[i]) / elapsed;
+                lastBusy[i] = busy;
+                share[i] = (share[i] + recent) / 2; // smoothed over about two periods
+                idle &= recent < IDLE_SHARE;
+            }
+            rebalance(share);
+        }
+    }
+
+    /** Lets the busiest carrier shed threads to the least busy one, or nobody move. */
+    private void rebalance(double[] share) {
+        int busiest = 0;
+        int leastBusy = 0;
+        for (int i = 1; i < share.length; i++) {
+            if (share[i] > share[busiest]) {
+                busiest = i;
+            }
+            if (share[i] < share[leastBusy]) {
+                leastBusy = i;
+            }
+        }
+        for (int i = 0; i < share.length; i++) {
+            if (i != busiest) {
+                quota.setOpaque(i, 0);
+            }
+        }
+        if ((share[busiest] - share[leastBusy]) * 100 > MIN_GAP_PERCENT) {
+            target.set(busiest, leastBusy);
+            quota.set(busiest, MOVES_PER_PERIOD); // after the target: a mover reads the quota first
+        } else {
+            quota.setOpaque(busiest, 0);
+        }
+    }
+}
