@@ -1,0 +1,122 @@
+package io.loomring;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Threads started by one carried thread (a server's accepting thread, say) inherit its carrier; the
+ * balancer lets them move to an idle carrier at the start of an I/O call. Eight such threads, each
+ * computing a little between two awaits on a pipe of its own: with balancing both carriers end up
+ * doing a fair share of the work; without it (the control) one carrier does all of it. Both
+ * backends.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class CarrierBalanceTest {
+    private static final int THREADS = 8;
+    private static final long RUN_NANOS = TimeUnit.MILLISECONDS.toNanos(1500);
+    /** The look at the busy times starts after this (the moves happen before). */
+    private static final long SETTLE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL"})
+    void threadsStartedByOneCarriedThreadSpreadOverTheCarriers(Backend backend) throws Exception {
+        TestBackends.assumeAvailable(backend);
+        try (IoScheduler io = IoScheduler.builder().backend(backend).carriers(2).build()) {
+            long[] busy = run(io);
+            double least = Math.min(busy[0], busy[1]);
+            double most = Math.max(busy[0], busy[1]);
+            assertTrue(least >= most / 1.5, "busy nanoseconds per carrier after settling: " + Arrays.toString(busy));
+            assertTrue(io.carriedThreadMoves() > 0, "no thread moved");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL"})
+    void withoutBalancingTheyStayOnTheirParentsCarrier(Backend backend) throws Exception {
+        TestBackends.assumeAvailable(backend);
+        try (IoScheduler io = IoScheduler.builder().backend(backend).carriers(2).balanceCarriers(false).build()) {
+            long[] busy = run(io);
+            double least = Math.min(busy[0], busy[1]);
+            double most = Math.max(busy[0], busy[1]);
+            assertTrue(least < most / 10, "busy nanoseconds per carrier: " + Arrays.toString(busy));
+            assertEquals(0, io.carriedThreadMoves());
+        }
+    }
+
+    /** Runs the load; the carriers' busy nanoseconds after settling. */
+    private static long[] run(IoScheduler io) throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger notCarried = new AtomicInteger();
+        long[][] window = new long[2][];
+        io.runCarried("acceptor", () -> {
+            List<Thread> threads = new ArrayList<>();
+            List<Fds.Pipe> pipes = new ArrayList<>();
+            for (int i = 0; i < THREADS / 2; i++) {
+                Fds.Pipe ping = Fds.Pipe.open();
+                Fds.Pipe pong = Fds.Pipe.open();
+                pipes.add(ping);
+                pipes.add(pong);
+                threads.add(Thread.ofVirtual().start(() -> work(io, ping, pong, true, stop, notCarried)));
+                threads.add(Thread.ofVirtual().start(() -> work(io, pong, ping, false, stop, notCarried)));
+            }
+            long start = System.nanoTime();
+            Thread.sleep(TimeUnit.NANOSECONDS.toMillis(SETTLE_NANOS));
+            window[0] = io.carrierBusyNanos();
+            Thread.sleep(TimeUnit.NANOSECONDS.toMillis(RUN_NANOS - (System.nanoTime() - start)));
+            window[1] = io.carrierBusyNanos();
+            stop.set(true);
+            for (Thread t : threads) {
+                t.join();
+            }
+            pipes.forEach(Fds.Pipe::close);
+            return null;
+        });
+        assertEquals(0, notCarried.get(), "threads that were not carried");
+        return new long[] {window[1][0] - window[0][0], window[1][1] - window[0][1]};
+    }
+
+    /**
+     * One side of a ping-pong over two pipes (the other side reads {@code out} and writes
+     * {@code in}), about 50 µs of computing per message; the first side serves first. A side waits
+     * at most 50 ms at a time, so both see the stop.
+     */
+    private static void work(IoScheduler io, Fds.Pipe in, Fds.Pipe out, boolean first, AtomicBoolean stop,
+            AtomicInteger notCarried) {
+        try {
+            if (first) {
+                Fds.write(out.writeEnd(), 8);
+            }
+            while (!stop.get()) {
+                if (!io.carriesCurrentThread()) {
+                    notCarried.incrementAndGet();
+                }
+                long n;
+                while ((n = Fds.read(in.readEnd(), 8)) < 0) {
+                    if (!io.awaitReadable(in.readEnd(), Duration.ofMillis(50))) {
+                        if (stop.get()) {
+                            return;
+                        }
+                    }
+                }
+                long until = System.nanoTime() + 50_000;
+                while (System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                }
+                Fds.write(out.writeEnd(), 8);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
