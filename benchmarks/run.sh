@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The side-by-side harness: Loomring (every threading mode in LOOMRING_MODES below) against the JDK's
 # own virtual-thread sockets, Netty 4.2 (io_uring and epoll) and, for RESP, redis-server, measured in
-# interleaved rounds of one run on one machine; and real frameworks, Helidon 4 SE and Jetty 12.1, each
-# on the JDK's and on Loomring's SelectorProvider (lib/frameworks.sh). Builds what it needs first.
+# interleaved rounds of one run on one machine; and real frameworks, Helidon 4 SE, Jetty 12.1 and
+# Tomcat 11, each on the JDK's and on Loomring's SelectorProvider (lib/frameworks.sh). Builds what it
+# needs first.
 #
 #   benchmarks/run.sh            full run: 3 rounds, HTTP at 64/256/1000 connections, RESP, ping-pong,
 #                                files
@@ -29,7 +30,7 @@
 # LOADGEN=project (HTTP load from the project's own generator even where wrk is installed),
 # BEFORE_JAR (an examples jar of an earlier build: each Loomring mode also runs from it, as a row
 # "... (before)" in the same rounds), STACKS (a regular expression: only the stacks whose label
-# matches, and no ping-pong, e.g. STACKS='Helidon|Jetty' for the framework rows alone).
+# matches, and no ping-pong, e.g. STACKS='Helidon|Jetty|Tomcat' for the framework rows alone).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"

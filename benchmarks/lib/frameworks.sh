@@ -8,6 +8,9 @@
 #   do not survive shading); both rows are left out when they are missing.
 #   Jetty 12.1's server (JettyServer): a ServerConnector whose Selectors (the default count) run on
 #   platform threads, and blocking handlers on virtual threads. It is in the shaded jar.
+#   Tomcat 11 embedded (TomcatServer): the NIO connector, its Acceptor (a blocking accept) and its
+#   Poller (one Selector) on platform threads, and a virtual thread per request for the servlet
+#   (useVirtualThreads); no limit on a connection's requests. It is in the shaded jar.
 # Loomring's rows are left out, with a note, while benchmarks.jar has no such provider. Uses
 # run.sh's settings (JAVA, JAVA_OPTS, BENCH_JAR, HERE) and its NOTES.
 
@@ -15,10 +18,12 @@ HELIDON_JDK_LABEL="Helidon on JDK NIO"
 HELIDON_LOOMRING_LABEL="Helidon on Loomring NIO"
 JETTY_JDK_LABEL="Jetty on JDK NIO"
 JETTY_LOOMRING_LABEL="Jetty on Loomring NIO"
+TOMCAT_JDK_LABEL="Tomcat on JDK NIO"
+TOMCAT_LOOMRING_LABEL="Tomcat on Loomring NIO"
 LOOMRING_PROVIDER=io.loomring.nio.LoomringSelectorProvider
 # The byte check's conversation per stack label (Fetch's first argument); http unless named here.
-# Frameworks choose their own headers and header order: theirs compares status lines,
-# Content-Type, Content-Length and bodies (http-status).
+# Frameworks choose their own headers, header order and reason phrases (Tomcat sends none): theirs
+# compares status codes, Content-Type, Content-Length and bodies (http-status).
 declare -A HTTP_CHECK
 
 # frameworks_stacks: appends the framework rows to HTTP_STACKS.
@@ -38,6 +43,7 @@ frameworks_stacks() {
         NOTES+=("Helidon not measured: its jars are not in $lib (build failed?)")
     fi
     framework_rows "$JETTY_JDK_LABEL" "$JETTY_LOOMRING_LABEL" "$BENCH_JAR" io.loomring.bench.servers.JettyServer
+    framework_rows "$TOMCAT_JDK_LABEL" "$TOMCAT_LOOMRING_LABEL" "$BENCH_JAR" io.loomring.bench.servers.TomcatServer
 }
 
 # framework_rows JDK_LABEL LOOMRING_LABEL CLASSPATH CLASS: one server's two rows (the second only

@@ -23,12 +23,14 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Real servers and clients (the JDK's HttpServer and HttpClient, Jetty 12.1, Helidon 4 SE), each in
- * a child JVM of its own, on the JDK's default {@link java.nio.channels.spi.SelectorProvider} and on
- * Loomring's ({@code -Djava.nio.channels.spi.SelectorProvider=io.loomring.nio.LoomringSelectorProvider})
- * with each backend (and on the JDK's poll(2) provider, named the same way). The programs ({@link JdkHttpServerRun}, {@link JettyRun}, {@link HelidonRun})
- * check every answer themselves and print one result line naming the provider they ran on; this
- * test checks that line and that the provider was the one asked for.
+ * Real servers and clients (the JDK's HttpServer and HttpClient, Jetty 12.1, Helidon 4 SE, Tomcat 11
+ * embedded), each in a child JVM of its own, on the JDK's default
+ * {@link java.nio.channels.spi.SelectorProvider} and on Loomring's
+ * ({@code -Djava.nio.channels.spi.SelectorProvider=io.loomring.nio.LoomringSelectorProvider}) with
+ * each backend (and on the JDK's poll(2) provider, named the same way). The programs
+ * ({@link JdkHttpServerRun}, {@link JettyRun}, {@link HelidonRun}, {@link TomcatRun}) check every
+ * answer themselves and print one result line naming the provider they ran on; this test checks
+ * that line and that the provider was the one asked for.
  *
  * <p>Loomring's cases are skipped while its provider is not on the class path, and the io_uring
  * case where io_uring cannot start here.
@@ -61,7 +63,7 @@ class FrameworksOnProviderTest {
 
     static Stream<Arguments> runs() {
         List<Arguments> runs = new ArrayList<>();
-        for (Class<?> program : List.of(JdkHttpServerRun.class, JettyRun.class, HelidonRun.class)) {
+        for (Class<?> program : List.of(JdkHttpServerRun.class, JettyRun.class, HelidonRun.class, TomcatRun.class)) {
             for (Provider provider : Provider.values()) {
                 runs.add(Arguments.of(program.getSimpleName(), provider));
             }

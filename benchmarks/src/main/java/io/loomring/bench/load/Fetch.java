@@ -13,9 +13,10 @@ import java.nio.charset.StandardCharsets;
  * <ul>
  *   <li>{@code http PORT}: two pipelined {@code GET /} then one {@code GET /missing} on one
  *   keep-alive connection; the {@code Date} values are replaced by {@code <date>}.</li>
- *   <li>{@code http-status PORT}: the same conversation, but of each answer only its status line,
- *   {@code Content-Type}, {@code Content-Length} and body: for frameworks, which choose their own
- *   other headers and their order.</li>
+ *   <li>{@code http-status PORT}: the same conversation, but of each answer only its status line
+ *   without the reason phrase, {@code Content-Type}, {@code Content-Length} and body: for
+ *   frameworks, which choose their own other headers and their order, and whose reason phrase is
+ *   theirs too (Tomcat sends none, which HTTP/1.1 allows).</li>
  *   <li>{@code resp PORT}: PING, SET k v, GET k, DEL n, INCR n, pipelined.</li>
  * </ul>
  * Exits 1 when the answer is incomplete after five seconds.
@@ -67,7 +68,8 @@ public final class Fetch {
                 }
             }
             if (statusOnly) {
-                all.append(head, 0, head.indexOf("\r\n") + 2)
+                String[] status = head.substring(0, head.indexOf("\r\n")).split(" ", 3); // version, code, reason
+                all.append(status[0]).append(' ').append(status[1]).append("\r\n")
                         .append("Content-Type: ").append(type).append("\r\n")
                         .append("Content-Length: ").append(length).append("\r\n\r\n");
             } else {

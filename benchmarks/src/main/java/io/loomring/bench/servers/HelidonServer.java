@@ -17,7 +17,7 @@ import java.nio.charset.StandardCharsets;
  * ({@code -Djava.nio.channels.spi.SelectorProvider=...}). It answers like the examples'
  * {@code HttpHandler}: {@code GET /} gets {@code Hello, World!} in plain text, other paths 404,
  * other methods 405; Helidon picks its own other headers and their order (the harness compares
- * status lines, Content-Type, Content-Length and bodies of this row).
+ * status codes, Content-Type, Content-Length and bodies of this row).
  * <pre>
  * java -cp benchmarks.jar:helidon/* io.loomring.bench.servers.HelidonServer http --port N [--host H]
  * </pre>

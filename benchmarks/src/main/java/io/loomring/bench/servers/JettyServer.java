@@ -27,7 +27,7 @@ import org.eclipse.jetty.util.thread.VirtualThreadPool;
  * It answers what {@link HelidonServer} answers: {@code GET /} gets {@code Hello, World!} in plain
  * text, other paths (and {@code HEAD}) 404, other methods 405 with {@code Allow: GET, HEAD}, all
  * with {@code Content-Type: text/plain}; Jetty picks its own other headers and their order (the
- * harness compares status lines, Content-Type, Content-Length and bodies of this row).
+ * harness compares status codes, Content-Type, Content-Length and bodies of this row).
  * <pre>
  * java -cp benchmarks.jar io.loomring.bench.servers.JettyServer http --port N [--host H]
  * </pre>
