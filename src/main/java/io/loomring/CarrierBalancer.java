@@ -18,6 +18,10 @@ import java.util.concurrent.locks.LockSupport;
  * it holds nothing of that carrier's: it names the other carrier its scheduler and yields, and
  * goes on there. Threads of a carrier that is not asked to shed pay one array read per call.
  *
+ * <p>A thread that computes for long still holds its carrier: what waits there (threads queued to
+ * run, completions in its ring) waits until it parks. Moving threads away helps the ones that
+ * come next, not those already waiting.
+ *
  * <p>While no carrier runs anything the thread looks ten times less often.
  */
 final class CarrierBalancer {

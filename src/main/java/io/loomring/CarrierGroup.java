@@ -87,7 +87,7 @@ final class CarrierGroup {
             live[i] = new AtomicInteger();
         }
         this.monitor = new StallMonitor(carriers, carried.keySet());
-        this.balancer = new CarrierBalancer(carriers, balance);
+        this.balancer = new CarrierBalancer(carriers, balance && VirtualThreads.canReschedule());
     }
 
     int size() {

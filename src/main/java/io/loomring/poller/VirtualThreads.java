@@ -56,11 +56,7 @@ public final class VirtualThreads {
             Class<?> virtual = Class.forName("java.lang.VirtualThread");
             carrierOf = MethodHandles.privateLookupIn(virtual, MethodHandles.lookup())
                     .findVarHandle(virtual, "carrierThread", Thread.class);
-            // A final field: only a setter unreflected from an accessible Field may write it.
-            java.lang.reflect.Field scheduler = virtual.getDeclaredField("scheduler");
-            scheduler.setAccessible(true);
-            setScheduler = MethodHandles.lookup().unreflectSetter(scheduler)
-                    .asType(MethodType.methodType(void.class, Thread.class, Executor.class));
+            setScheduler = schedulerSetter(virtual);
             startJdkPollers();
         } catch (InaccessibleObjectException | IllegalAccessException e) {
             builder = null;
@@ -78,6 +74,27 @@ public final class VirtualThreads {
     }
 
     private VirtualThreads() {}
+
+    /**
+     * A setter of the final field {@code VirtualThread.scheduler} (only one unreflected from an
+     * accessible {@code Field} may write a final field), or null where the JVM refuses it (a JDK
+     * that forbids writing final fields): carried threads then never move.
+     */
+    private static MethodHandle schedulerSetter(Class<?> virtual) {
+        try {
+            java.lang.reflect.Field scheduler = virtual.getDeclaredField("scheduler");
+            scheduler.setAccessible(true);
+            return MethodHandles.lookup().unreflectSetter(scheduler)
+                    .asType(MethodType.methodType(void.class, Thread.class, Executor.class));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** True when carried threads can move to another carrier ({@link #reschedule}). */
+    public static boolean canReschedule() {
+        return SET_SCHEDULER != null;
+    }
 
     /** Null when carried virtual threads can be built, else why not. */
     public static String unavailableReason() {

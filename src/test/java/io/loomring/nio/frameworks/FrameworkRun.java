@@ -41,10 +41,16 @@ final class FrameworkRun {
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     static final String PROVIDER_PROPERTY = "java.nio.channels.spi.SelectorProvider";
 
-    /** One client call: method, path (with query), body or null; the answer's status and body. */
+    /**
+     * One client call: method, path (with query), body or null; the answer's status and body. The
+     * load closes the client at its end (its connections with it).
+     */
     @FunctionalInterface
-    interface Client {
+    interface Client extends AutoCloseable {
         Answer call(String method, String path, byte[] body) throws Exception;
+
+        @Override
+        default void close() throws Exception {}
     }
 
     record Answer(int status, byte[] body) {}
@@ -53,6 +59,11 @@ final class FrameworkRun {
     private final long started = System.nanoTime();
     private final AtomicInteger handled = new AtomicInteger();
     private final AtomicInteger onVirtualThreads = new AtomicInteger();
+    private final AtomicInteger onCarriers = new AtomicInteger();
+    /** Loomring's provider runs here (so asking whether a thread is carried starts nothing new). */
+    private final boolean loomring = provider().startsWith("io.loomring.");
+    /** The sockets open before the servers started: the JVM's own, which may stay. */
+    private final Set<String> socketsBefore = OpenSockets.beforeStart();
     private final Set<String> peers = ConcurrentHashMap.newKeySet();
 
     /**
@@ -105,6 +116,9 @@ final class FrameworkRun {
         if (Thread.currentThread().isVirtual()) {
             onVirtualThreads.incrementAndGet();
         }
+        if (loomring && io.loomring.IoScheduler.shared().carriesCurrentThread()) {
+            onCarriers.incrementAndGet();
+        }
         if (peer instanceof InetSocketAddress a) {
             peers.add(a.getAddress().getHostAddress() + ":" + a.getPort());
         } else {
@@ -118,6 +132,12 @@ final class FrameworkRun {
      * fifty asks for a missing path, the rest say hello with their number.
      */
     void load(Client client) throws Exception {
+        try (client) {
+            send(client);
+        }
+    }
+
+    private void send(Client client) throws Exception {
         AtomicInteger next = new AtomicInteger();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         List<Thread> threads = new ArrayList<>();
@@ -168,7 +188,9 @@ final class FrameworkRun {
 
     /**
      * Prints the result line and exits 0, after checking the server's side: every request was
-     * handled, each on a virtual thread, over more than one connection.
+     * handled, each on a virtual thread, over more than one connection; and that the framework shut
+     * down cleanly: within 10 s of its stop no socket it opened is open and none of its threads
+     * that would keep the JVM up is alive.
      */
     void pass() {
         int h = handled.get();
@@ -183,8 +205,17 @@ final class FrameworkRun {
             fail("all requests came over " + peers.size() + " connection(s)");
         }
         long ms = Duration.ofNanos(System.nanoTime() - started).toMillis();
+        String left = OpenSockets.awaitClosed(socketsBefore, Duration.ofSeconds(10));
+        if (left != null) {
+            fail("sockets left open after the stop: " + left);
+        }
+        String alive = OpenSockets.awaitNoNonDaemonThreads(Duration.ofSeconds(10));
+        if (alive != null) {
+            fail("threads that keep the JVM up are alive after the stop: " + alive);
+        }
         System.out.println("PASS " + name + ": provider=" + provider() + " requests=" + h + " connections="
-                + peers.size() + " handlersOnVirtualThreads=" + v + " ms=" + ms);
+                + peers.size() + " handlersOnVirtualThreads=" + v + " handlersCarried=" + onCarriers.get()
+                + " ms=" + ms);
         System.out.flush();
         System.exit(0);
     }

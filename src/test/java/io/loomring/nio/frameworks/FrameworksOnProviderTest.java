@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
@@ -50,16 +51,34 @@ class FrameworksOnProviderTest {
          */
         JDK_POLL("sun.nio.ch.PollSelectorProvider", null),
         LOOMRING_IO_URING(LOOMRING_PROVIDER, Backend.IO_URING),
-        LOOMRING_EPOLL(LOOMRING_PROVIDER, Backend.EPOLL);
+        LOOMRING_EPOLL(LOOMRING_PROVIDER, Backend.EPOLL),
+        /** Under Loomring's launcher, which installs the provider itself and carries main. */
+        LAUNCHER_IO_URING(LOOMRING_PROVIDER, Backend.IO_URING, true),
+        LAUNCHER_EPOLL(LOOMRING_PROVIDER, Backend.EPOLL, true);
 
         final String property;
         final Backend backend;
+        final boolean launcher;
 
         Provider(String property, Backend backend) {
+            this(property, backend, false);
+        }
+
+        Provider(String property, Backend backend, boolean launcher) {
             this.property = property;
             this.backend = backend;
+            this.launcher = launcher;
         }
     }
+
+    /**
+     * The programs whose handlers run on carried threads under the launcher: those whose request
+     * threads are virtual threads started by virtual threads (Jetty's virtual-thread pool, whose
+     * acceptor and selectors are virtual too, started by the carried main). Helidon (its accept
+     * loop), the JDK's HttpServer (its dispatcher) and Tomcat (its Poller) start theirs from a
+     * platform thread, so they get the JDK's default scheduler.
+     */
+    private static final Set<Class<?>> CARRIED_UNDER_LAUNCHER = Set.of(JettyRun.class);
 
     static Stream<Arguments> runs() {
         List<Arguments> runs = new ArrayList<>();
@@ -84,11 +103,14 @@ class FrameworksOnProviderTest {
             TestBackends.assumeAvailable(provider.backend);
             command.add("-Dloomring.backend=" + provider.backend.name().toLowerCase(Locale.ROOT));
         }
-        if (provider.property != null) {
+        if (provider.property != null && !provider.launcher) {
             command.add("-D" + FrameworkRun.PROVIDER_PROPERTY + "=" + provider.property);
         }
         command.add("-cp");
         command.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
+        if (provider.launcher) {
+            command.add("io.loomring.launch.Launch");
+        }
         command.add(FrameworksOnProviderTest.class.getPackageName() + "." + program);
 
         String output = run(command, dir.resolve("output.txt").toFile());
@@ -99,6 +121,15 @@ class FrameworksOnProviderTest {
             assertTrue(ranOn.startsWith("sun.nio.ch."), "expected the JDK's own provider:\n" + output);
         } else {
             assertEquals(provider.property, ranOn, "ran on another provider than asked for:\n" + output);
+        }
+        int requests = Integer.parseInt(pass.replaceAll(".* requests=(\\d+) .*", "$1"));
+        int carried = Integer.parseInt(pass.replaceAll(".* handlersCarried=(\\d+) .*", "$1"));
+        boolean allCarried = provider.launcher
+                && CARRIED_UNDER_LAUNCHER.stream().anyMatch(c -> c.getSimpleName().equals(program));
+        assertEquals(allCarried ? requests : 0, carried, "handlers on carried threads:\n" + output);
+        if (provider.launcher) {
+            assertTrue(output.contains("loomring: running io.loomring.nio.frameworks." + program
+                    + " on a carried virtual thread"), "the launcher's report:\n" + output);
         }
     }
 

@@ -77,11 +77,20 @@ public final class JdkHttpServerRun {
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(FrameworkRun.REQUEST_TIMEOUT)
                 .build();
-        return (method, path, body) -> {
-            HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(FrameworkRun.REQUEST_TIMEOUT);
-            request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-            HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-            return new FrameworkRun.Answer(response.statusCode(), response.body());
+        return new FrameworkRun.Client() {
+            @Override
+            public FrameworkRun.Answer call(String method, String path, byte[] body) throws Exception {
+                HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(FrameworkRun.REQUEST_TIMEOUT);
+                request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(body));
+                HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+                return new FrameworkRun.Answer(response.statusCode(), response.body());
+            }
+
+            @Override
+            public void close() {
+                client.close(); // its pooled connections too
+            }
         };
     }
 }

@@ -14,13 +14,12 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.VirtualThreadPool;
 
 /**
- * Jetty 12.1's server (selectors on the pool's platform threads, blocking handlers on virtual
- * threads: a {@link QueuedThreadPool} with a {@link VirtualThreadPool} as its virtual-threads
- * executor) and Jetty's {@link HttpClient}, in one JVM, on whatever
+ * Jetty 12.1's server with its virtual-thread pool ({@link VirtualThreadPool} as the server's
+ * pool: acceptor, selectors and blocking handlers all on virtual threads, so under Loomring's
+ * launcher all of them are carried) and Jetty's {@link HttpClient}, in one JVM, on whatever
  * {@link java.nio.channels.spi.SelectorProvider} the command line names. Prints one
  * {@code PASS}/{@code FAIL} line (see {@link FrameworkRun}).
  */
@@ -29,9 +28,8 @@ public final class JettyRun {
 
     public static void main(String[] args) {
         FrameworkRun.main("jetty", run -> {
-            QueuedThreadPool pool = new QueuedThreadPool();
+            VirtualThreadPool pool = new VirtualThreadPool(); // every thread of the server virtual
             pool.setName("jetty-server");
-            pool.setVirtualThreadsExecutor(new VirtualThreadPool());
             Server server = new Server(pool);
             ServerConnector connector = new ServerConnector(server);
             connector.setHost("127.0.0.1");
