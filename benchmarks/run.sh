@@ -2,8 +2,8 @@
 # The side-by-side harness: Loomring (every threading mode in LOOMRING_MODES below) against the JDK's
 # own virtual-thread sockets, Netty 4.2 (io_uring and epoll) and, for RESP, redis-server, measured in
 # interleaved rounds of one run on one machine; and real frameworks, Helidon 4 SE, Jetty 12.1 and
-# Tomcat 11, each on the JDK's and on Loomring's SelectorProvider (lib/frameworks.sh). Builds what it
-# needs first.
+# Tomcat 11, each on the JDK's and on Loomring's SelectorProvider and under Loomring's launcher
+# (lib/frameworks.sh). Builds what it needs first.
 #
 #   benchmarks/run.sh            full run: 3 rounds, HTTP at 64/256/1000 connections, RESP, ping-pong,
 #                                files

@@ -14,20 +14,23 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.VirtualThreadPool;
 
 /**
- * A real framework in the HTTP rows: Jetty 12.1's server, whose {@link ServerConnector} accepts on
- * a blocking {@link java.nio.channels.ServerSocketChannel} and waits for its connections in NIO
- * {@link java.nio.channels.Selector}s (the default count) on the pool's platform threads, and whose
- * handler, blocking, runs on virtual threads (a {@link QueuedThreadPool} with a
- * {@link VirtualThreadPool} as its virtual-threads executor). So it runs on whatever
- * {@link SelectorProvider} the JVM was given ({@code -Djava.nio.channels.spi.SelectorProvider=...}).
- * It answers what {@link HelidonServer} answers: {@code GET /} gets {@code Hello, World!} in plain
- * text, other paths (and {@code HEAD}) 404, other methods 405 with {@code Allow: GET, HEAD}, all
- * with {@code Content-Type: text/plain}; Jetty picks its own other headers and their order (the
- * harness compares status codes, Content-Type, Content-Length and bodies of this row).
+ * A real framework in the HTTP rows: Jetty 12.1's server with its {@link VirtualThreadPool} as the
+ * whole server's pool, so every thread of it is virtual: the {@link ServerConnector}'s acceptor,
+ * which accepts on a blocking {@link java.nio.channels.ServerSocketChannel}, its NIO
+ * {@link java.nio.channels.Selector}s (the default count), whose {@code select} runs on a virtual
+ * thread too (the selecting passes from one to another: a selecting thread that runs the handler
+ * itself hands the selecting to a new one), and the blocking handler, a virtual thread per request.
+ * So it runs on whatever {@link SelectorProvider} the JVM was given
+ * ({@code -Djava.nio.channels.spi.SelectorProvider=...}), and under Loomring's launcher
+ * ({@code io.loomring.launch.Launch}) all of those threads descend from the carried {@code main}
+ * and are carried too. It answers what {@link HelidonServer} answers: {@code GET /} gets
+ * {@code Hello, World!} in plain text, other paths (and {@code HEAD}) 404, other methods 405 with
+ * {@code Allow: GET, HEAD}, all with {@code Content-Type: text/plain}; Jetty picks its own other
+ * headers and their order (the harness compares status codes, Content-Type, Content-Length and
+ * bodies of this row).
  * <pre>
  * java -cp benchmarks.jar io.loomring.bench.servers.JettyServer http --port N [--host H]
  * </pre>
@@ -49,9 +52,12 @@ public final class JettyServer {
         if (!a.name().equals("http")) {
             throw ServerArgs.usage("JettyServer", "http", "unknown protocol '" + a.name() + "'");
         }
-        QueuedThreadPool pool = new QueuedThreadPool();
-        pool.setName("jetty");
-        pool.setVirtualThreadsExecutor(new VirtualThreadPool());
+        VirtualThreadPool pool = new VirtualThreadPool();
+        pool.setName("jetty"); // its virtual threads are named jettyN in thread dumps
+        // The pool runs at most this many tasks at once (a semaphore; the rest wait for a permit).
+        // Its default, 200, is below the harness's 256 and 1000 connections, and the acceptor and
+        // the selectors hold their permits for good: set far above, as Tomcat's maxConnections.
+        pool.setMaxThreads(10_000);
         Server server = new Server(pool);
         ServerConnector connector = new ServerConnector(server); // default acceptor and selector counts
         connector.setHost(a.host());
@@ -83,5 +89,9 @@ public final class JettyServer {
         String engine = "jetty on " + SelectorProvider.provider().getClass().getName();
         System.out.println(a.readyLine(new InetSocketAddress(a.host(), connector.getLocalPort()), engine));
         System.out.flush();
+        // No thread of the server keeps the JVM up: its threads are virtual, and the pool's one
+        // platform thread, which is there to keep it up, takes its daemon status from the thread
+        // that starts the pool, a daemon under the launcher (where main is a virtual thread).
+        server.join();
     }
 }
