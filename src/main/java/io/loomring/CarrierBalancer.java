@@ -17,6 +17,9 @@ import java.util.concurrent.locks.LockSupport;
  * moves at the start of its next I/O call on the busy carrier ({@link CarrierGroup#route}), where
  * it holds nothing of that carrier's: it names the other carrier its scheduler and yields, and
  * goes on there. Threads of a carrier that is not asked to shed pay one array read per call.
+ * Meanwhile every other thread started on the busy carrier starts on the other one
+ * ({@link Poller#sendStartsTo}): servers that start a thread per request (Jetty's virtual-thread
+ * pool) would otherwise keep the busy carrier busy with new threads faster than moves drain it.
  *
  * <p>A thread that computes for long still holds its carrier: what waits there (threads queued to
  * run, completions in its ring) waits until it parks. Moving threads away helps the ones that
@@ -124,13 +127,16 @@ final class CarrierBalancer {
         for (int i = 0; i < share.length; i++) {
             if (i != busiest) {
                 quota.setOpaque(i, 0);
+                carriers[i].sendStartsTo(null);
             }
         }
         if ((share[busiest] - share[leastBusy]) * 100 > MIN_GAP_PERCENT) {
             target.set(busiest, leastBusy);
             quota.set(busiest, MOVES_PER_PERIOD); // after the target: a mover reads the quota first
+            carriers[busiest].sendStartsTo(carriers[leastBusy]);
         } else {
             quota.setOpaque(busiest, 0);
+            carriers[busiest].sendStartsTo(null);
         }
     }
 }

@@ -164,9 +164,9 @@ final class CarrierGroup {
         return Thread.currentThread().isVirtual() && currentIndex() >= 0;
     }
 
-    /** Carried threads moved to another carrier so far. */
+    /** Carried threads moved to another carrier so far, or started on another than their parent's. */
     long moves() {
-        return moves.get();
+        return moves.get() + counter(PollerCounters.STARTS_SENT);
     }
 
     /** Nanoseconds each carrier spent running carried threads (index = carrier). */

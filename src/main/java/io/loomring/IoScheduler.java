@@ -224,7 +224,10 @@ public final class IoScheduler implements AutoCloseable {
         return group.busyNanos();
     }
 
-    /** How many times a carried thread moved to a less busy carrier so far (see the builder's {@code balanceCarriers}). */
+    /**
+     * How many carried threads moved to a less busy carrier, or were started on one instead of their
+     * parent's, so far (see {@link Builder#balanceCarriers}).
+     */
     public long carriedThreadMoves() {
         return group.moves();
     }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,8 +19,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Threads started by one carried thread (a server's accepting thread, say) inherit its carrier; the
  * balancer lets them move to an idle carrier at the start of an I/O call. Eight such threads, each
  * computing a little between two awaits on a pipe of its own: with balancing both carriers end up
- * doing a fair share of the work; without it (the control) one carrier does all of it. Both
- * backends.
+ * doing a fair share of the work; without it (the control) one carrier does all of it. And threads
+ * started one per task, which do no I/O, start on the less busy carrier. Both backends.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class CarrierBalanceTest {
@@ -51,6 +52,56 @@ class CarrierBalanceTest {
             double most = Math.max(busy[0], busy[1]);
             assertTrue(least < most / 10, "busy nanoseconds per carrier: " + Arrays.toString(busy));
             assertEquals(0, io.carriedThreadMoves());
+        }
+    }
+
+    /**
+     * A thread per task, as Jetty's virtual-thread pool runs a server: one carried thread starts
+     * short computing threads, 16 at a time, that do no I/O at all (so none of them could move at an
+     * I/O call). Every other start goes to the idle carrier while the starting one is busier.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL"})
+    void threadsStartedPerTaskStartOnTheLessBusyCarrier(Backend backend) throws Exception {
+        TestBackends.assumeAvailable(backend);
+        try (IoScheduler io = IoScheduler.builder().backend(backend).carriers(2).build()) {
+            AtomicBoolean stop = new AtomicBoolean();
+            long[][] window = new long[2][];
+            io.runCarried("dispatcher", () -> {
+                Semaphore running = new Semaphore(16);
+                Thread timer = Thread.ofPlatform().start(() -> {
+                    try {
+                        Thread.sleep(TimeUnit.NANOSECONDS.toMillis(SETTLE_NANOS));
+                        window[0] = io.carrierBusyNanos();
+                        Thread.sleep(TimeUnit.NANOSECONDS.toMillis(RUN_NANOS - SETTLE_NANOS));
+                        window[1] = io.carrierBusyNanos();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    stop.set(true);
+                });
+                while (!stop.get()) {
+                    running.acquire();
+                    Thread.ofVirtual().start(() -> {
+                        spin(50_000);
+                        running.release();
+                    });
+                }
+                running.acquire(16);
+                timer.join();
+                return null;
+            });
+            long a = window[1][0] - window[0][0];
+            long b = window[1][1] - window[0][1];
+            assertTrue(Math.min(a, b) >= Math.max(a, b) / 1.5, "busy nanoseconds per carrier: " + a + ", " + b);
+            assertTrue(io.carriedThreadMoves() > 0, "no thread started elsewhere");
+        }
+    }
+
+    private static void spin(long nanos) {
+        long until = System.nanoTime() + nanos;
+        while (System.nanoTime() < until) {
+            Thread.onSpinWait();
         }
     }
 

@@ -51,6 +51,10 @@ public final class Poller implements Executor {
     private volatile boolean stopRequested;
     private volatile boolean terminated;
     private volatile Throwable failure;
+    /** Where threads started here go while the balancer says so ({@link #sendStartsTo}), or null. */
+    private volatile Poller startsGoTo;
+    /** Alternates the starts sent away; poller thread only. */
+    private boolean sendNextStart;
     /** A failure of a request run inline by a carried thread; the loop rethrows it. */
     private Throwable inlineFailure;
 
@@ -144,6 +148,15 @@ public final class Poller implements Executor {
     /** True while a carried continuation runs (for the stall monitor). */
     public boolean isRunningCarried() {
         return loop instanceof CarrierLoop c && c.isRunningCarried();
+    }
+
+    /**
+     * While {@code other} is not null, every other virtual thread started on this carrier (by a
+     * thread it carries) starts on {@code other} instead; null stops it. The balancer's call, for
+     * a carrier much busier than {@code other}. Any thread.
+     */
+    public void sendStartsTo(Poller other) {
+        startsGoTo = other == this ? null : other;
     }
 
     /** Nanoseconds this carrier spent running carried threads so far (0 for a sub-poller). */
@@ -274,6 +287,16 @@ public final class Poller implements Executor {
         if (terminated) {
             orphan(continuation);
         } else if (isCurrent()) {
+            Poller to = startsGoTo;
+            Thread starting;
+            if (to != null && (sendNextStart = !sendNextStart)
+                    && (starting = VirtualThreads.startingThread(continuation)) != null) {
+                // Every other thread started here while this carrier is the busier one starts there.
+                VirtualThreads.rescheduleStarting(starting, to);
+                backend.counters.add(PollerCounters.STARTS_SENT, 1);
+                to.execute(continuation);
+                return;
+            }
             carrier.enqueue(continuation);
         } else if (!inbox.offer(new Request.Continuation(continuation))) {
             orphan(continuation);

@@ -25,7 +25,9 @@ public final class PollerCounters {
     public static final int ARMED = 6;
     /** Requests submitted again after the kernel cancelled them as their submitting thread exited. */
     public static final int RESUBMITTED = 7;
-    private static final int COUNT = 8;
+    /** Virtual threads started on a carrier that the balancer sent to start on another one. */
+    public static final int STARTS_SENT = 8;
+    private static final int COUNT = 9;
 
     private static final VarHandle ELEMENT = MethodHandles.arrayElementVarHandle(long[].class);
     private final long[] values = new long[COUNT];

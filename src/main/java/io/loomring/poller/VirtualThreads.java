@@ -37,6 +37,17 @@ public final class VirtualThreads {
     private static final MethodHandle CURRENT_CARRIER;
     private static final VarHandle CARRIER_OF;
     private static final MethodHandle SET_SCHEDULER;
+    /** {@code VirtualThread.state}: a continuation handed over while its thread is new is a start. */
+    private static final VarHandle STATE;
+    /** {@code VirtualThread.STARTED}: started, its continuation not run yet. */
+    private static final int STARTED = 1;
+    /** The thread a continuation (the JDK's bound {@code runContinuation}) belongs to, per class. */
+    private static final ClassValue<VarHandle> THREAD_OF = new ClassValue<>() {
+        @Override
+        protected VarHandle computeValue(Class<?> type) {
+            return threadField(type);
+        }
+    };
     private static final String UNAVAILABLE;
 
     static {
@@ -44,6 +55,7 @@ public final class VirtualThreads {
         MethodHandle current = null;
         VarHandle carrierOf = null;
         MethodHandle setScheduler = null;
+        VarHandle state = null;
         String why = null;
         try {
             Class<?> type = Class.forName("java.lang.ThreadBuilders$VirtualThreadBuilder");
@@ -57,6 +69,8 @@ public final class VirtualThreads {
             carrierOf = MethodHandles.privateLookupIn(virtual, MethodHandles.lookup())
                     .findVarHandle(virtual, "carrierThread", Thread.class);
             setScheduler = schedulerSetter(virtual);
+            state = MethodHandles.privateLookupIn(virtual, MethodHandles.lookup())
+                    .findVarHandle(virtual, "state", int.class);
             startJdkPollers();
         } catch (InaccessibleObjectException | IllegalAccessException e) {
             builder = null;
@@ -70,6 +84,7 @@ public final class VirtualThreads {
         CURRENT_CARRIER = builder == null ? null : current;
         CARRIER_OF = builder == null ? null : carrierOf;
         SET_SCHEDULER = builder == null ? null : setScheduler;
+        STATE = builder == null ? null : state;
         UNAVAILABLE = why;
     }
 
@@ -168,6 +183,54 @@ public final class VirtualThreads {
         } catch (Throwable t) {
             throw new IllegalStateException("cannot move " + self, t);
         }
+    }
+
+    /**
+     * The thread of {@code continuation} when it is a virtual thread's first hand-over (its start),
+     * else null (also for a JDK whose continuations look otherwise). A started thread holds nothing
+     * of any carrier yet, so it can go anywhere.
+     */
+    public static Thread startingThread(Runnable continuation) {
+        if (STATE == null) {
+            return null;
+        }
+        VarHandle owner = THREAD_OF.get(continuation.getClass());
+        if (owner == null) {
+            return null;
+        }
+        Thread thread = (Thread) owner.get(continuation);
+        return (int) STATE.getVolatile(thread) == STARTED ? thread : null;
+    }
+
+    /**
+     * Makes {@code scheduler} the scheduler of {@code starting}, a thread whose start is being
+     * handed over by the caller ({@link #startingThread}): nobody else submits it meanwhile.
+     */
+    public static void rescheduleStarting(Thread starting, Executor scheduler) {
+        try {
+            SET_SCHEDULER.invokeExact(starting, scheduler);
+        } catch (Throwable t) {
+            throw new IllegalStateException("cannot move " + starting, t);
+        }
+    }
+
+    /** The field of a continuation class that holds its virtual thread, or null. */
+    private static VarHandle threadField(Class<?> type) {
+        if (!type.isHidden() || !type.getName().startsWith("java.lang.VirtualThread$$")) {
+            return null;
+        }
+        try {
+            Class<?> virtual = Class.forName("java.lang.VirtualThread");
+            for (java.lang.reflect.Field f : type.getDeclaredFields()) {
+                if (f.getType() == virtual) {
+                    return MethodHandles.privateLookupIn(type, MethodHandles.lookup())
+                            .findVarHandle(type, f.getName(), virtual);
+                }
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // not the shape we know: starts stay where they are
+        }
+        return null;
     }
 
     /** The carrier {@code vthread} is mounted on now, or null (also when unknown). */
