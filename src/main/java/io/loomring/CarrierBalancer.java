@@ -1,7 +1,6 @@
 package io.loomring;
 
 import io.loomring.poller.Poller;
-import io.loomring.poller.Threads;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
@@ -41,8 +40,7 @@ final class CarrierBalancer {
     /** By carrier: where its moving threads go. */
     private final AtomicIntegerArray target;
     private final boolean enabled;
-    private Thread thread;
-    private volatile boolean closed;
+    private final WatchThread watch = new WatchThread("loomring-carrier-balancer", this::run);
 
     /** @param enabled false: threads never move (for comparison, and with a single carrier) */
     CarrierBalancer(Poller[] carriers, boolean enabled) {
@@ -68,22 +66,14 @@ final class CarrierBalancer {
         return -1;
     }
 
-    synchronized void startOnce() {
-        if (enabled && thread == null && !closed) {
-            thread = Thread.ofPlatform().daemon().name("loomring-carrier-balancer").start(this::run);
+    void startOnce() {
+        if (enabled) {
+            watch.startOnce();
         }
     }
 
     void close() {
-        Thread t;
-        synchronized (this) {
-            closed = true;
-            t = thread;
-        }
-        if (t != null) {
-            LockSupport.unpark(t);
-            Threads.joinUninterruptibly(t);
-        }
+        watch.close();
     }
 
     private void run() {
@@ -95,7 +85,7 @@ final class CarrierBalancer {
             lastBusy[i] = carriers[i].busyNanos();
         }
         boolean idle = false;
-        while (!closed) {
+        while (!watch.isClosed()) {
             LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(idle ? IDLE_PERIOD_MILLIS : ACTIVE_PERIOD_MILLIS));
             long now = System.nanoTime();
             double elapsed = Math.max(1, now - last);

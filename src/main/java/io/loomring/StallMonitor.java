@@ -1,7 +1,6 @@
 package io.loomring;
 
 import io.loomring.poller.Poller;
-import io.loomring.poller.Threads;
 import io.loomring.poller.VirtualThreads;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -26,8 +25,7 @@ final class StallMonitor {
     private final Set<Thread> carried;
     private final long[] lastRounds;
     private final boolean[] reported;
-    private Thread thread;
-    private volatile boolean closed;
+    private final WatchThread watch = new WatchThread("loomring-stall-monitor", this::run);
 
     StallMonitor(Poller[] carriers, Set<Thread> carried) {
         this.carriers = carriers;
@@ -36,27 +34,17 @@ final class StallMonitor {
         this.reported = new boolean[carriers.length];
     }
 
-    synchronized void startOnce() {
-        if (thread == null && !closed) {
-            thread = Thread.ofPlatform().daemon().name("loomring-stall-monitor").start(this::run);
-        }
+    void startOnce() {
+        watch.startOnce();
     }
 
     void close() {
-        Thread t;
-        synchronized (this) {
-            closed = true;
-            t = thread;
-        }
-        if (t != null) {
-            LockSupport.unpark(t);
-            Threads.joinUninterruptibly(t);
-        }
+        watch.close();
     }
 
     private void run() {
         boolean[] runningBefore = new boolean[carriers.length];
-        while (!closed) {
+        while (!watch.isClosed()) {
             for (int i = 0; i < carriers.length; i++) {
                 long rounds = carriers[i].rounds();
                 boolean running = carriers[i].isRunningCarried();

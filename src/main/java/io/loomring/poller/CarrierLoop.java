@@ -31,6 +31,10 @@ final class CarrierLoop extends PollerLoop {
     }
 
     private final CarrierThread thread;
+    /** Where threads started here go while the balancer says so ({@link #sendStartsTo}), or null. */
+    private volatile Poller startsGoTo;
+    /** Alternates the starts sent away; poller thread only. */
+    private boolean sendNextStart;
     /** Carried continuations ready to run; poller thread only. */
     private final ArrayDeque<Runnable> runQueue = new ArrayDeque<>();
     /** Completed by the carrier thread once its backend is open (or failed to open). */
@@ -123,6 +127,29 @@ final class CarrierLoop extends PollerLoop {
 
     /** Makes a continuation runnable; poller thread (or a thread it carries) only. */
     void enqueue(Runnable continuation) {
+        runQueue.addLast(continuation);
+    }
+
+    /** See {@link Poller#sendStartsTo}; any thread. */
+    void sendStartsTo(Poller other) {
+        startsGoTo = other;
+    }
+
+    /**
+     * Makes a continuation runnable here, except every other thread's start while the balancer
+     * sends starts elsewhere: that thread then starts there (its scheduler set before it runs).
+     * Poller thread (or a thread it carries) only.
+     */
+    void enqueueOrSendStart(Runnable continuation) {
+        Poller to = startsGoTo;
+        Thread starting;
+        if (to != null && (sendNextStart = !sendNextStart)
+                && (starting = VirtualThreads.startingThread(continuation)) != null) {
+            VirtualThreads.rescheduleStarting(starting, to);
+            poller.counters().add(PollerCounters.STARTS_SENT, 1);
+            to.execute(continuation); // not its thread: through its inbox
+            return;
+        }
         runQueue.addLast(continuation);
     }
 

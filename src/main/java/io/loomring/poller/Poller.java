@@ -51,10 +51,7 @@ public final class Poller implements Executor {
     private volatile boolean stopRequested;
     private volatile boolean terminated;
     private volatile Throwable failure;
-    /** Where threads started here go while the balancer says so ({@link #sendStartsTo}), or null. */
-    private volatile Poller startsGoTo;
-    /** Alternates the starts sent away; poller thread only. */
-    private boolean sendNextStart;
+
     /** A failure of a request run inline by a carried thread; the loop rethrows it. */
     private Throwable inlineFailure;
 
@@ -156,7 +153,9 @@ public final class Poller implements Executor {
      * a carrier much busier than {@code other}. Any thread.
      */
     public void sendStartsTo(Poller other) {
-        startsGoTo = other == this ? null : other;
+        if (loop instanceof CarrierLoop carrier) {
+            carrier.sendStartsTo(other == this ? null : other);
+        }
     }
 
     /** Nanoseconds this carrier spent running carried threads so far (0 for a sub-poller). */
@@ -287,17 +286,7 @@ public final class Poller implements Executor {
         if (terminated) {
             orphan(continuation);
         } else if (isCurrent()) {
-            Poller to = startsGoTo;
-            Thread starting;
-            if (to != null && (sendNextStart = !sendNextStart)
-                    && (starting = VirtualThreads.startingThread(continuation)) != null) {
-                // Every other thread started here while this carrier is the busier one starts there.
-                VirtualThreads.rescheduleStarting(starting, to);
-                backend.counters.add(PollerCounters.STARTS_SENT, 1);
-                to.execute(continuation);
-                return;
-            }
-            carrier.enqueue(continuation);
+            carrier.enqueueOrSendStart(continuation);
         } else if (!inbox.offer(new Request.Continuation(continuation))) {
             orphan(continuation);
         }
