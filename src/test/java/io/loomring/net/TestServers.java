@@ -15,19 +15,20 @@ import org.junit.jupiter.api.Assumptions;
  * stopped by {@code src/test/scripts/test-servers.sh} under {@code target/test-servers}, each on a
  * free port. A server whose binaries are absent and cannot be installed skips the test (JUnit
  * assumption) with the script's reason; any other failure fails it. Each server is stopped by
- * {@link Server#close()} and, should the JVM end first, by a shutdown hook.
+ * {@link Server#close()} and, should the JVM end first, by a shutdown hook. Public for the
+ * framework tests ({@code io.loomring.nio.frameworks}), whose servers read from PostgreSQL too.
  */
-final class TestServers {
+public final class TestServers {
     private TestServers() {}
 
     private static final Path SCRIPT = Path.of("src/test/scripts/test-servers.sh").toAbsolutePath();
     private static final int UNAVAILABLE = 77;
 
     /** A running server: its kind ({@code postgres} or {@code redis}), directory and port. */
-    static final class Server implements AutoCloseable {
+    public static final class Server implements AutoCloseable {
         final String kind;
         final Path dir;
-        final int port;
+        public final int port;
         private final Thread hook;
         private boolean stopped;
 
@@ -63,7 +64,7 @@ final class TestServers {
     }
 
     /** A new PostgreSQL cluster (user {@code postgres}, trust authentication) on 127.0.0.1. */
-    static Server postgres() throws IOException, InterruptedException {
+    public static Server postgres() throws IOException, InterruptedException {
         return start("postgres");
     }
 

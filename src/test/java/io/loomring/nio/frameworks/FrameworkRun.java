@@ -20,10 +20,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * What the framework programs share: a hard time limit, the provider they ran on, the load (many
  * connections, a few thousand requests, every answer checked) and the one result line.
  *
- * <p>Every server answers the same three routes:
+ * <p>Every server answers the same routes:
  * <ul>
  *   <li>{@code GET /hello?n=N}: 200, {@code Hello, World! N} in plain text;</li>
  *   <li>{@code POST /echo}: 200, the request body;</li>
+ *   <li>{@code GET /db?id=N}, only while {@code frameworks.pgPort} is set: 200,
+ *       {@code id=N randomnumber=M} in plain text, row N of a PostgreSQL table read through a
+ *       pool of pgjdbc connections ({@link WorldTable});</li>
  *   <li>anything else: 404.</li>
  * </ul>
  * The server side records, per request, whether its handler ran on a virtual thread and which
@@ -31,7 +34,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Settings (system properties): {@code frameworks.requests} (default 3000),
  * {@code frameworks.concurrency} (requests in flight, default 48), {@code frameworks.timeoutSeconds}
- * (the whole program's limit, default 90).
+ * (the whole program's limit, default 90), {@code frameworks.pgPort} (a PostgreSQL server on
+ * 127.0.0.1 for the {@code /db} route; none: no such route and no such requests).
  */
 final class FrameworkRun {
     static final int REQUESTS = Integer.getInteger("frameworks.requests", 3000);
@@ -65,6 +69,10 @@ final class FrameworkRun {
     /** The sockets open before the servers started: the JVM's own, which may stay. */
     private final Set<String> socketsBefore = OpenSockets.beforeStart();
     private final Set<String> peers = ConcurrentHashMap.newKeySet();
+    /** The {@code /db} route's table and pool, or null while no PostgreSQL was named. */
+    private WorldTable world;
+    /** The {@code /db} answers the client checked. */
+    private final AtomicInteger dbRequests = new AtomicInteger();
 
     /**
      * Starts the hard time limit (a thread dump and exit status 2 when it passes) and checks that
@@ -110,6 +118,16 @@ final class FrameworkRun {
         return b;
     }
 
+    /** Whether the servers have the {@code /db} route (a PostgreSQL server was named). */
+    boolean hasDb() {
+        return world != null;
+    }
+
+    /** The answer to {@code GET /db?id=N}, {@code id} the parameter's value (see {@link WorldTable#answer}). */
+    Answer db(String id) {
+        return world.answer(id);
+    }
+
     /** The server side calls this once per request, from the thread that runs its handler. */
     void served(SocketAddress peer) {
         handled.incrementAndGet();
@@ -129,7 +147,8 @@ final class FrameworkRun {
     /**
      * Sends {@link #REQUESTS} requests from {@link #CONCURRENCY} virtual threads through
      * {@code client} and checks every answer: about one in four is an echo of up to 32 KiB, one in
-     * fifty asks for a missing path, the rest say hello with their number.
+     * fifty asks for a missing path, one in eight reads a row of the table when there is one
+     * ({@link #hasDb}), the rest say hello with their number.
      */
     void load(Client client) throws Exception {
         try (client) {
@@ -161,7 +180,7 @@ final class FrameworkRun {
         }
     }
 
-    private static void exchange(Client client, int i) throws Exception {
+    private void exchange(Client client, int i) throws Exception {
         if (i % 50 == 49) {
             Answer a = client.call("GET", "/missing/" + i, null);
             expect(a.status() == 404, "GET /missing: status " + a.status() + ", expected 404");
@@ -171,6 +190,13 @@ final class FrameworkRun {
             expect(a.status() == 200, "POST /echo: status " + a.status());
             expect(Arrays.equals(sent, a.body()), "POST /echo of " + sent.length + " bytes came back as "
                     + a.body().length + " other bytes");
+        } else if (i % 8 == 5 && hasDb()) {
+            int id = 1 + (i / 8) % WorldTable.ROWS; // every row in turn
+            Answer a = client.call("GET", "/db?id=" + id, null);
+            byte[] expected = WorldTable.body(id, WorldTable.randomNumber(id));
+            expect(a.status() == 200 && Arrays.equals(expected, a.body()), "GET /db?id=" + id + ": status "
+                    + a.status() + ", answered '" + new String(a.body(), StandardCharsets.UTF_8) + "'");
+            dbRequests.incrementAndGet();
         } else {
             Answer a = client.call("GET", "/hello?n=" + i, null);
             expect(a.status() == 200, "GET /hello: status " + a.status());
@@ -188,11 +214,25 @@ final class FrameworkRun {
 
     /**
      * Prints the result line and exits 0, after checking the server's side: every request was
-     * handled, each on a virtual thread, over more than one connection; and that the framework shut
-     * down cleanly: within 10 s of its stop no socket it opened is open and none of its threads
-     * that would keep the JVM up is alive.
+     * handled, each on a virtual thread, over more than one connection, and every checked
+     * {@code /db} answer came from a query; and that the framework shut down cleanly: within 10 s
+     * of its stop no socket it opened is open and none of its threads that would keep the JVM up
+     * is alive. The pool's connections are closed first: theirs are sockets this run opened too.
      */
     void pass() {
+        int queries = 0;
+        if (world != null) {
+            queries = world.queries();
+            try {
+                world.close();
+            } catch (Exception e) {
+                e.printStackTrace(System.out);
+                fail("closing the database pool: " + e);
+            }
+        }
+        if (queries != dbRequests.get()) {
+            fail("the client checked " + dbRequests.get() + " /db answers, the server ran " + queries + " queries");
+        }
         int h = handled.get();
         int v = onVirtualThreads.get();
         if (h != REQUESTS) {
@@ -215,7 +255,7 @@ final class FrameworkRun {
         }
         System.out.println("PASS " + name + ": provider=" + provider() + " requests=" + h + " connections="
                 + peers.size() + " handlersOnVirtualThreads=" + v + " handlersCarried=" + onCarriers.get()
-                + " ms=" + ms);
+                + " dbRequests=" + dbRequests.get() + " ms=" + ms);
         System.out.flush();
         System.exit(0);
     }
@@ -231,6 +271,7 @@ final class FrameworkRun {
     static void main(String name, Body body) {
         FrameworkRun run = new FrameworkRun(name);
         try {
+            run.world = WorldTable.fromProperty(); // before the servers: their handlers read it
             body.run(run);
         } catch (Throwable e) {
             e.printStackTrace(System.out);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.loomring.Backend;
 import io.loomring.TestBackends;
+import io.loomring.net.TestServers;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,11 +18,14 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.opentest4j.TestAbortedException;
 
 /**
  * Real servers and clients (the JDK's HttpServer and HttpClient, Jetty 12.1, Helidon 4 SE, Tomcat 11
@@ -32,6 +36,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * ({@link JdkHttpServerRun}, {@link JettyRun}, {@link HelidonRun}, {@link TomcatRun}) check every
  * answer themselves and print one result line naming the provider they ran on; this test checks
  * that line and that the provider was the one asked for.
+ *
+ * <p>One throwaway PostgreSQL serves the whole class where it can be started
+ * ({@link TestServers}): every child gets its port ({@code frameworks.pgPort}), so its servers
+ * answer {@code GET /db} from a table through a pool of pgjdbc connections (under the launcher, on
+ * Loomring's {@code java.net} sockets), and its result line must count some such requests. Where
+ * PostgreSQL is unavailable the children run without that route and the rest is checked as ever.
  *
  * <p>Loomring's cases are skipped while its provider is not on the class path, and the io_uring
  * case where io_uring cannot start here.
@@ -80,6 +90,28 @@ class FrameworksOnProviderTest {
      */
     private static final Set<Class<?>> CARRIED_UNDER_LAUNCHER = Set.of(JettyRun.class);
 
+    /** The class's PostgreSQL, or null where it could not be started (see {@link #noPostgres}). */
+    private static TestServers.Server postgres;
+    /** Why there is no PostgreSQL, for the failure messages. */
+    private static String noPostgres;
+
+    @BeforeAll
+    static void startPostgres() throws Exception {
+        try {
+            postgres = TestServers.postgres();
+        } catch (TestAbortedException e) {
+            // Unavailable here: not a reason to skip the frameworks, only their /db route.
+            noPostgres = e.getMessage();
+        }
+    }
+
+    @AfterAll
+    static void stopPostgres() {
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
     static Stream<Arguments> runs() {
         List<Arguments> runs = new ArrayList<>();
         for (Class<?> program : List.of(JdkHttpServerRun.class, JettyRun.class, HelidonRun.class, TomcatRun.class)) {
@@ -106,6 +138,9 @@ class FrameworksOnProviderTest {
         if (provider.property != null && !provider.launcher) {
             command.add("-D" + FrameworkRun.PROVIDER_PROPERTY + "=" + provider.property);
         }
+        if (postgres != null) {
+            command.add("-D" + WorldTable.PORT_PROPERTY + "=" + postgres.port);
+        }
         command.add("-cp");
         command.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
         if (provider.launcher) {
@@ -124,6 +159,12 @@ class FrameworksOnProviderTest {
         }
         int requests = Integer.parseInt(pass.replaceAll(".* requests=(\\d+) .*", "$1"));
         int carried = Integer.parseInt(pass.replaceAll(".* handlersCarried=(\\d+) .*", "$1"));
+        int dbRequests = Integer.parseInt(pass.replaceAll(".* dbRequests=(\\d+) .*", "$1"));
+        if (postgres != null) {
+            assertTrue(dbRequests > 0, "no /db request was sent and checked:\n" + output);
+        } else {
+            assertEquals(0, dbRequests, "/db requests without PostgreSQL (" + noPostgres + "):\n" + output);
+        }
         boolean allCarried = provider.launcher
                 && CARRIED_UNDER_LAUNCHER.stream().anyMatch(c -> c.getSimpleName().equals(program));
         assertEquals(allCarried ? requests : 0, carried, "handlers on carried threads:\n" + output);

@@ -18,20 +18,30 @@ public final class HelidonRun {
             WebServer server = WebServer.builder()
                     .host("127.0.0.1")
                     .port(0)
-                    .routing(r -> r
-                            .get("/hello", (req, res) -> {
+                    .routing(r -> {
+                        r.get("/hello", (req, res) -> {
+                            run.served(req.remotePeer().address());
+                            res.header("Content-Type", "text/plain");
+                            res.send(FrameworkRun.hello(req.query().get("n")));
+                        });
+                        r.post("/echo", (req, res) -> {
+                            run.served(req.remotePeer().address());
+                            res.send(req.content().as(byte[].class));
+                        });
+                        if (run.hasDb()) {
+                            r.get("/db", (req, res) -> {
                                 run.served(req.remotePeer().address());
+                                FrameworkRun.Answer row = run.db(req.query().get("id")); // blocks on the pool and the database
+                                res.status(Status.create(row.status()));
                                 res.header("Content-Type", "text/plain");
-                                res.send(FrameworkRun.hello(req.query().get("n")));
-                            })
-                            .post("/echo", (req, res) -> {
-                                run.served(req.remotePeer().address());
-                                res.send(req.content().as(byte[].class));
-                            })
-                            .any((req, res) -> {
-                                run.served(req.remotePeer().address());
-                                res.status(Status.NOT_FOUND_404).send();
-                            }))
+                                res.send(row.body());
+                            });
+                        }
+                        r.any((req, res) -> { // registered last: Helidon tries the routes in order
+                            run.served(req.remotePeer().address());
+                            res.status(Status.NOT_FOUND_404).send();
+                        });
+                    })
                     .build()
                     .start();
             try {

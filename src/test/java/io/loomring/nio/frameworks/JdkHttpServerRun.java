@@ -53,6 +53,10 @@ public final class JdkHttpServerRun {
                     body = FrameworkRun.hello(query.substring("n=".length()));
                 } else if (path.equals("/echo") && exchange.getRequestMethod().equals("POST")) {
                     body = request;
+                } else if (path.equals("/db") && run.hasDb() && exchange.getRequestMethod().equals("GET")) {
+                    FrameworkRun.Answer row = run.db(exchange.getRequestURI().getQuery().substring("id=".length()));
+                    status = row.status();
+                    body = row.body();
                 } else {
                     status = 404;
                     body = new byte[0];

@@ -42,6 +42,7 @@ public final class JettyRun {
                     run.served(request.getConnectionMetaData().getRemoteSocketAddress());
                     String path = org.eclipse.jetty.server.Request.getPathInContext(request);
                     byte[] body;
+                    int status = 200;
                     if (path.equals("/hello") && request.getMethod().equals("GET")) {
                         Fields query = org.eclipse.jetty.server.Request.extractQueryParameters(request);
                         body = FrameworkRun.hello(query.getValue("n"));
@@ -49,11 +50,16 @@ public final class JettyRun {
                         ByteBuffer in = Content.Source.asByteBuffer(request); // blocks: fine on a virtual thread
                         body = new byte[in.remaining()];
                         in.get(body);
+                    } else if (path.equals("/db") && run.hasDb() && request.getMethod().equals("GET")) {
+                        Fields query = org.eclipse.jetty.server.Request.extractQueryParameters(request);
+                        FrameworkRun.Answer row = run.db(query.getValue("id")); // blocks on the pool and the database
+                        body = row.body();
+                        status = row.status();
                     } else {
                         Response.writeError(request, response, callback, 404);
                         return true;
                     }
-                    response.setStatus(200);
+                    response.setStatus(status);
                     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain");
                     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
                     response.write(true, ByteBuffer.wrap(body), callback);

@@ -75,7 +75,7 @@ public final class TomcatRun {
         }
     }
 
-    /** FrameworkRun's three routes, in one servlet so every request, a 404 too, is counted. */
+    /** FrameworkRun's routes, in one servlet so every request, a 404 too, is counted. */
     private static final class Routes extends HttpServlet {
         private final transient FrameworkRun run;
 
@@ -93,6 +93,10 @@ public final class TomcatRun {
                 body = FrameworkRun.hello(request.getParameter("n"));
             } else if (path.equals("/echo") && method.equals("POST")) {
                 body = request.getInputStream().readAllBytes(); // blocks: fine on a virtual thread
+            } else if (path.equals("/db") && run.hasDb() && method.equals("GET")) {
+                FrameworkRun.Answer row = run.db(request.getParameter("id")); // blocks on the pool and the database
+                response.setStatus(row.status());
+                body = row.body();
             } else {
                 response.setStatus(HttpServletResponse.SC_NOT_FOUND);
                 body = new byte[0];

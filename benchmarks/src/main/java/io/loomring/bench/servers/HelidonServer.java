@@ -17,9 +17,10 @@ import java.nio.charset.StandardCharsets;
  * ({@code -Djava.nio.channels.spi.SelectorProvider=...}). It answers like the examples'
  * {@code HttpHandler}: {@code GET /} gets {@code Hello, World!} in plain text, other paths 404,
  * other methods 405; Helidon picks its own other headers and their order (the harness compares
- * status codes, Content-Type, Content-Length and bodies of this row).
+ * status codes, Content-Type, Content-Length and bodies of this row). Given {@code --pg-port N},
+ * {@code GET /db} answers a random row of a PostgreSQL table ({@link WorldDb}).
  * <pre>
- * java -cp benchmarks.jar:helidon/* io.loomring.bench.servers.HelidonServer http --port N [--host H]
+ * java -cp benchmarks.jar:helidon/* io.loomring.bench.servers.HelidonServer http --port N [--host H] [--pg-port N]
  * </pre>
  * prints {@code http listening on 127.0.0.1:PORT (helidon on PROVIDER)} once it listens, and runs
  * until killed.
@@ -32,30 +33,39 @@ public final class HelidonServer {
     private HelidonServer() {}
 
     /** Entry point; see the class comment. */
-    public static void main(String[] args) {
-        ServerArgs a = ServerArgs.parse(args, "http");
+    public static void main(String[] args) throws Exception {
+        ServerArgs a = ServerArgs.parse(args, "http", true);
         if (!a.name().equals("http")) {
             throw ServerArgs.usage("HelidonServer", "http", "unknown protocol '" + a.name() + "'");
         }
+        WorldDb db = a.pgPort() == 0 ? null : WorldDb.open(a.pgPort());
         WebServer server = WebServer.builder()
                 .host(a.host())
                 .port(a.port())
                 .backlog(4096)
-                .routing(r -> r
-                        .get("/", (req, res) -> {
+                .routing(r -> {
+                    r.get("/", (req, res) -> {
+                        res.header(TEXT_PLAIN);
+                        res.send(HELLO);
+                    });
+                    if (db != null) {
+                        r.get("/db", (req, res) -> {
+                            byte[] row = db.randomRow(); // blocks on the pool and the database
                             res.header(TEXT_PLAIN);
-                            res.send(HELLO);
-                        })
-                        .any((req, res) -> {
-                            res.header(TEXT_PLAIN);
-                            Method m = req.prologue().method();
-                            if (m != Method.GET && m != Method.HEAD) {
-                                res.header(ALLOW);
-                                res.status(Status.METHOD_NOT_ALLOWED_405).send();
-                            } else {
-                                res.status(Status.NOT_FOUND_404).send();
-                            }
-                        }))
+                            res.send(row);
+                        });
+                    }
+                    r.any((req, res) -> { // registered last: Helidon tries the routes in order
+                        res.header(TEXT_PLAIN);
+                        Method m = req.prologue().method();
+                        if (m != Method.GET && m != Method.HEAD) {
+                            res.header(ALLOW);
+                            res.status(Status.METHOD_NOT_ALLOWED_405).send();
+                        } else {
+                            res.status(Status.NOT_FOUND_404).send();
+                        }
+                    });
+                })
                 .build()
                 .start();
         String engine = "helidon on " + SelectorProvider.provider().getClass().getName();

@@ -30,9 +30,10 @@ import org.eclipse.jetty.util.thread.VirtualThreadPool;
  * {@code Hello, World!} in plain text, other paths (and {@code HEAD}) 404, other methods 405 with
  * {@code Allow: GET, HEAD}, all with {@code Content-Type: text/plain}; Jetty picks its own other
  * headers and their order (the harness compares status codes, Content-Type, Content-Length and
- * bodies of this row).
+ * bodies of this row). Given {@code --pg-port N}, {@code GET /db} answers a random row of a
+ * PostgreSQL table ({@link WorldDb}).
  * <pre>
- * java -cp benchmarks.jar io.loomring.bench.servers.JettyServer http --port N [--host H]
+ * java -cp benchmarks.jar io.loomring.bench.servers.JettyServer http --port N [--host H] [--pg-port N]
  * </pre>
  * prints {@code http listening on 127.0.0.1:PORT (jetty on PROVIDER)} once it listens, and runs
  * until killed.
@@ -48,10 +49,11 @@ public final class JettyServer {
 
     /** Entry point; see the class comment. */
     public static void main(String[] args) throws Exception {
-        ServerArgs a = ServerArgs.parse(args, "http");
+        ServerArgs a = ServerArgs.parse(args, "http", true);
         if (!a.name().equals("http")) {
             throw ServerArgs.usage("JettyServer", "http", "unknown protocol '" + a.name() + "'");
         }
+        WorldDb db = a.pgPort() == 0 ? null : WorldDb.open(a.pgPort());
         VirtualThreadPool pool = new VirtualThreadPool();
         pool.setName("jetty"); // its virtual threads are named jettyN in thread dumps
         // The pool runs at most this many tasks at once (a semaphore; the rest wait for a permit).
@@ -69,9 +71,16 @@ public final class JettyServer {
             public boolean handle(Request request, Response response, Callback callback) {
                 String method = request.getMethod();
                 response.getHeaders().put(TEXT_PLAIN);
-                if (method.equals("GET") && Request.getPathInContext(request).equals("/")) {
+                String path = Request.getPathInContext(request);
+                if (method.equals("GET") && path.equals("/")) {
                     response.getHeaders().put(HELLO_LENGTH);
                     response.write(true, ByteBuffer.wrap(HELLO), callback);
+                    return true;
+                }
+                if (db != null && method.equals("GET") && path.equals("/db")) {
+                    byte[] row = db.randomRow(); // blocks on the pool and the database
+                    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, row.length);
+                    response.write(true, ByteBuffer.wrap(row), callback);
                     return true;
                 }
                 if (!method.equals("GET") && !method.equals("HEAD")) {

@@ -5,27 +5,42 @@ import java.net.InetSocketAddress;
 /**
  * The command line the benchmark servers share with the examples jar:
  * {@code NAME --port N [--host H] [--threads N] [--transport T]}, and the ready line they print.
+ * The framework servers also take {@code --pg-port N} (see {@link #parse(String[], String, boolean)});
+ * to every other server it is an unknown option, as any other.
  *
  * @param name      the protocol or example name (first argument)
  * @param host      the address to bind, 127.0.0.1 by default
  * @param port      the port, 0 for a free one
  * @param threads   event-loop threads (Netty only), the CPU count by default
  * @param transport the Netty transport, {@code io_uring} or {@code epoll} (Netty only)
+ * @param pgPort    a PostgreSQL server's port on 127.0.0.1 for the {@code GET /db} route (framework
+ *                  servers only), 0 for none: no such route
  */
-public record ServerArgs(String name, String host, int port, int threads, String transport) {
+public record ServerArgs(String name, String host, int port, int threads, String transport, int pgPort) {
     /**
-     * Parses the arguments.
+     * Parses the arguments of a server without a database route.
      *
      * @throws IllegalArgumentException on a missing name or port, or an unknown option
      */
     public static ServerArgs parse(String[] args, String names) {
+        return parse(args, names, false);
+    }
+
+    /**
+     * Parses the arguments; {@code --pg-port N} is one of them only where {@code database} is true.
+     *
+     * @throws IllegalArgumentException on a missing name or port, or an unknown option
+     */
+    public static ServerArgs parse(String[] args, String names, boolean database) {
         if (args.length == 0 || args[0].startsWith("--")) {
-            throw new IllegalArgumentException("usage: " + names + " --port N [--host H] [--threads N] [--transport T]");
+            throw new IllegalArgumentException("usage: " + names + " --port N [--host H] [--threads N] [--transport T]"
+                    + (database ? " [--pg-port N]" : ""));
         }
         String host = "127.0.0.1";
         Integer port = null;
         int threads = Runtime.getRuntime().availableProcessors();
         String transport = "io_uring";
+        int pgPort = 0;
         for (int i = 1; i < args.length; i += 2) {
             if (i + 1 == args.length) {
                 throw new IllegalArgumentException(args[i] + " needs a value");
@@ -36,6 +51,12 @@ public record ServerArgs(String name, String host, int port, int threads, String
                 case "--port" -> port = Integer.parseInt(v);
                 case "--threads" -> threads = Integer.parseInt(v);
                 case "--transport" -> transport = v;
+                case "--pg-port" -> {
+                    if (!database) {
+                        throw new IllegalArgumentException("unknown option '" + args[i] + "'");
+                    }
+                    pgPort = Integer.parseInt(v);
+                }
                 default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
             }
         }
@@ -45,7 +66,10 @@ public record ServerArgs(String name, String host, int port, int threads, String
         if (threads < 1) {
             throw new IllegalArgumentException("--threads must be at least 1");
         }
-        return new ServerArgs(args[0], host, port, threads, transport);
+        if (pgPort < 0 || pgPort > 65535) {
+            throw new IllegalArgumentException("--pg-port must be a port number");
+        }
+        return new ServerArgs(args[0], host, port, threads, transport, pgPort);
     }
 
     /** An {@link IllegalArgumentException} carrying the usage of program {@code program}. */

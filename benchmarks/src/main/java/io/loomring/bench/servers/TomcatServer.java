@@ -30,9 +30,10 @@ import org.apache.coyote.http11.Http11NioProtocol;
  * answers: {@code GET /} gets {@code Hello, World!} in plain text, other paths (and {@code HEAD})
  * 404, other methods 405 with {@code Allow: GET, HEAD}, all with {@code Content-Type: text/plain};
  * Tomcat picks its own other headers and their order, and sends no reason phrase (the harness
- * compares status codes, Content-Type, Content-Length and bodies of this row).
+ * compares status codes, Content-Type, Content-Length and bodies of this row). Given
+ * {@code --pg-port N}, {@code GET /db} answers a random row of a PostgreSQL table ({@link WorldDb}).
  * <pre>
- * java -cp benchmarks.jar io.loomring.bench.servers.TomcatServer http --port N [--host H]
+ * java -cp benchmarks.jar io.loomring.bench.servers.TomcatServer http --port N [--host H] [--pg-port N]
  * </pre>
  * prints {@code http listening on 127.0.0.1:PORT (tomcat on PROVIDER)} once it listens, and runs
  * until killed. Its base directory is a temporary one, deleted when the JVM exits normally (on
@@ -50,11 +51,12 @@ public final class TomcatServer {
 
     /** Entry point; see the class comment. */
     public static void main(String[] args) throws Exception {
-        ServerArgs a = ServerArgs.parse(args, "http");
+        ServerArgs a = ServerArgs.parse(args, "http", true);
         if (!a.name().equals("http")) {
             throw ServerArgs.usage("TomcatServer", "http", "unknown protocol '" + a.name() + "'");
         }
         TOMCAT_LOG.setLevel(Level.WARNING);
+        WorldDb db = a.pgPort() == 0 ? null : WorldDb.open(a.pgPort());
         Http11NioProtocol protocol = new Http11NioProtocol();
         protocol.setAddress(InetAddress.getByName(a.host()));
         protocol.setPort(a.port());
@@ -74,7 +76,7 @@ public final class TomcatServer {
         Connector connector = new Connector(protocol);
         tomcat.setConnector(connector); // else getConnector() would make one on 8080
         Context context = tomcat.addContext("", base.toString());
-        Tomcat.addServlet(context, "hello", new Hello());
+        Tomcat.addServlet(context, "hello", new Hello(db));
         context.addServletMappingDecoded("/*", "hello");
         tomcat.start();
         String engine = "tomcat on " + SelectorProvider.provider().getClass().getName();
@@ -87,6 +89,13 @@ public final class TomcatServer {
 
     /** The one servlet: every method, HEAD too, comes to {@link #service}, not to HttpServlet's own. */
     private static final class Hello extends HttpServlet {
+        /** The {@code /db} route's pool, or null: no such route. */
+        private final transient WorldDb db;
+
+        Hello(WorldDb db) {
+            this.db = db;
+        }
+
         @Override
         protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
             String method = request.getMethod();
@@ -94,6 +103,12 @@ public final class TomcatServer {
             if (method.equals("GET") && request.getRequestURI().equals("/")) {
                 response.setContentLength(HELLO.length);
                 response.getOutputStream().write(HELLO);
+                return;
+            }
+            if (db != null && method.equals("GET") && request.getRequestURI().equals("/db")) {
+                byte[] row = db.randomRow(); // blocks on the pool and the database
+                response.setContentLength(row.length);
+                response.getOutputStream().write(row);
                 return;
             }
             if (!method.equals("GET") && !method.equals("HEAD")) {
