@@ -520,9 +520,10 @@ public final class IoScheduler implements AutoCloseable {
         }
 
         /**
-         * Whether carried threads may move to a less busy carrier at the start of an I/O call when
-         * one carrier works much more than another (see {@link #carrierBusyNanos()}). Default true;
-         * for {@link #shared()}: {@code loomring.balanceCarriers=false}.
+         * Whether carried threads may move to a less busy carrier at the start of an I/O call, and
+         * threads started on a busy carrier start on a less busy one, when one carrier works much
+         * more than another (see {@link IoScheduler#carrierBusyNanos()}). Default true; for
+         * {@link IoScheduler#shared()}: {@code loomring.balanceCarriers=false}.
          */
         public Builder balanceCarriers(boolean enabled) {
             this.balanceCarriers = enabled;
@@ -611,7 +612,8 @@ public final class IoScheduler implements AutoCloseable {
         public IoScheduler build() {
             BackendSelector.Selection selection = BackendSelector.select(backend, "the builder", ringEntries,
                     syscalls, epollSyscalls, carriers, subPollers, cooperativeTaskRun, subPollerScheduler);
-            return new IoScheduler(new SchedulerSettings(selection, completionIo, writeBehind, balanceCarriers), false);
+            return new IoScheduler(new SchedulerSettings(selection, completionIo, writeBehind, balanceCarriers),
+                    false);
         }
     }
 }
