@@ -32,7 +32,7 @@ class ModuleTest {
                 .peek(e -> assertFalse(e.isQualified(), "qualified export " + e))
                 .map(ModuleDescriptor.Exports::source).collect(Collectors.toSet());
         assertEquals(Set.of("io.loomring", "io.loomring.net", "io.loomring.nio", "io.loomring.dns",
-                "io.loomring.files"), exported);
+                "io.loomring.files", "io.loomring.launch"), exported);
         // The resolver provider, for the JDK to find on the module path (META-INF/services is
         // for the class path).
         assertEquals(Set.of("java.net.spi.InetAddressResolverProvider"), descriptor.provides().stream()
