@@ -378,7 +378,8 @@ class CarrierTest {
         }
         assertEquals(fds, Fds.openFdCount(), "fds left behind");
         await().atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces().keySet().stream()
-                .noneMatch(t -> t.getName().equals("loomring-stall-monitor") && t.isAlive()));
+                .noneMatch(t -> (t.getName().equals("loomring-stall-monitor")
+                        || t.getName().equals("loomring-carrier-balancer")) && t.isAlive()));
     }
 
     @Test
