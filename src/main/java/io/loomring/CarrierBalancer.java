@@ -1,6 +1,8 @@
 package io.loomring;
 
 import io.loomring.poller.Poller;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
@@ -21,8 +23,10 @@ import java.util.concurrent.locks.LockSupport;
  * pool) would otherwise keep the busy carrier busy with new threads faster than moves drain it.
  *
  * <p>A thread that computes for long still holds its carrier: what waits there (threads queued to
- * run, completions in its ring) waits until it parks. Moving threads away helps the ones that
- * come next, not those already waiting.
+ * run, completions in its ring) waits until it parks. A continuation seen running with no loop
+ * round for {@value #LONG_RUN_PERIODS} looks marks its thread as computing: at its next I/O call it
+ * leaves the carriers for the JDK's scheduler ({@link CarrierGroup#route}), where its next long
+ * computation holds a worker the JDK can compensate for, not a carrier.
  *
  * <p>While no carrier runs anything the thread looks ten times less often.
  */
@@ -31,6 +35,8 @@ final class CarrierBalancer {
     private static final int IDLE_PERIOD_MILLIS = 100;
     static final int MIN_GAP_PERCENT = 15;
     static final int MOVES_PER_PERIOD = 4;
+    /** Looks in a row that see one continuation running with no loop round: 2 (at least 10 ms). */
+    static final int LONG_RUN_PERIODS = 2;
     /** No carrier busier than this (a share of the period) is "idle". */
     private static final double IDLE_SHARE = 0.02;
 
@@ -40,6 +46,10 @@ final class CarrierBalancer {
     /** By carrier: where its moving threads go. */
     private final AtomicIntegerArray target;
     private final boolean enabled;
+    /** Carried threads seen computing for long: each leaves the carriers at its next I/O call. */
+    private final Set<Thread> computing = ConcurrentHashMap.newKeySet();
+    /** {@link #computing} may hold a thread (read by every carried I/O call: one volatile read). */
+    private volatile boolean computingPending;
     private final WatchThread watch = new WatchThread("loomring-carrier-balancer", this::run);
 
     /** @param enabled false: threads never move (for comparison, and with a single carrier) */
@@ -66,6 +76,20 @@ final class CarrierBalancer {
         return -1;
     }
 
+    /**
+     * True when the calling thread was seen computing for long on a carrier and should now leave
+     * the carriers for the JDK's scheduler (taken once).
+     */
+    boolean takeRelease(Thread self) {
+        if (!computingPending || !computing.remove(self)) {
+            return false;
+        }
+        if (computing.isEmpty()) {
+            computingPending = false; // a thread added meanwhile sets it again at its next look
+        }
+        return true;
+    }
+
     void startOnce() {
         if (enabled) {
             watch.startOnce();
@@ -79,6 +103,9 @@ final class CarrierBalancer {
     private void run() {
         int n = carriers.length;
         long[] lastBusy = new long[n];
+        long[] lastRounds = new long[n];
+        Runnable[] lastRunning = new Runnable[n];
+        int[] sameRun = new int[n];
         double[] share = new double[n];
         long last = System.nanoTime();
         for (int i = 0; i < n; i++) {
@@ -97,8 +124,29 @@ final class CarrierBalancer {
                 lastBusy[i] = busy;
                 share[i] = (share[i] + recent) / 2; // smoothed over about two periods
                 idle &= recent < IDLE_SHARE;
+                // The same continuation running, no loop round, for LONG_RUN_PERIODS looks: a thread
+                // that computes for long; the threads behind it on this carrier wait meanwhile.
+                long rounds = carriers[i].rounds();
+                Runnable running = carriers[i].runningContinuation();
+                boolean same = running != null && running == lastRunning[i] && rounds == lastRounds[i];
+                sameRun[i] = same ? sameRun[i] + 1 : 0;
+                lastRounds[i] = rounds;
+                lastRunning[i] = running;
+                if (sameRun[i] == LONG_RUN_PERIODS) {
+                    markComputing(carriers[i].runningThread());
+                }
+            }
+            if (computingPending) {
+                computing.removeIf(t -> !t.isAlive()); // ended without another I/O call
             }
             rebalance(share);
+        }
+    }
+
+    private void markComputing(Thread thread) {
+        if (thread != null) {
+            computing.add(thread);
+            computingPending = true;
         }
     }
 

@@ -35,7 +35,8 @@ import java.util.stream.Stream;
  *       load. A virtual thread started by a carried thread inherits its carrier (the JDK passes the
  *       scheduler on), and is not counted;</li>
  *   <li>a carried thread moves to another carrier at the start of an I/O call when the
- *       {@link CarrierBalancer} asks its carrier to shed work.</li>
+ *       {@link CarrierBalancer} asks its carrier to shed work, and leaves the carriers for the
+ *       JDK's scheduler when it was seen computing for long.</li>
  * </ul>
  */
 final class CarrierGroup {
@@ -55,6 +56,7 @@ final class CarrierGroup {
     private final StallMonitor monitor;
     private final CarrierBalancer balancer;
     private final AtomicLong moves = new AtomicLong();
+    private final AtomicLong released = new AtomicLong();
     /**
      * Carried threads made by the factory and not ended yet, with the carrier each is on (the
      * stall monitor looks here; a move updates it).
@@ -120,6 +122,9 @@ final class CarrierGroup {
     IoRoute route(int fd) {
         int own = currentIndex();
         if (own >= 0) {
+            if (balancer.takeRelease(Thread.currentThread()) && release(own)) {
+                return route(fd); // an ordinary virtual thread from here on
+            }
             int to = balancer.takeMove(own);
             if (to >= 0 && to != own) {
                 own = move(own, to);
@@ -151,12 +156,40 @@ final class CarrierGroup {
         }
         moves.incrementAndGet();
         AtomicInteger home = carried.get(self);
-        if (home != null) { // made by the factory: counted where it lives
+        if (home != null && home.get() >= 0) { // made by the factory: counted where it lives
             live[from].decrementAndGet();
             live[to].incrementAndGet();
             home.set(to);
         }
         return to;
+    }
+
+    /**
+     * Hands the calling carried thread, seen computing for long on carrier {@code from}, to the
+     * JDK's scheduler (it names that its scheduler and yields); true once it runs there. A thread
+     * that cannot yield stays carried.
+     */
+    private boolean release(int from) {
+        Thread self = Thread.currentThread();
+        if (!self.isVirtual() || !VirtualThreads.rescheduleToDefault()) {
+            return false;
+        }
+        Thread.yield();
+        if (currentIndex() >= 0) {
+            VirtualThreads.reschedule(carriers[from]); // did not yield: still carried
+            return false;
+        }
+        released.incrementAndGet();
+        AtomicInteger home = carried.remove(self);
+        if (home != null) { // made by the factory: no longer counted on a carrier
+            live[home.getAndSet(-1)].decrementAndGet();
+        }
+        return true;
+    }
+
+    /** Carried threads handed to the JDK's scheduler after computing for long, so far. */
+    long released() {
+        return released.get();
     }
 
     /** True when the calling thread is virtual and carried by one of these carriers. */
@@ -285,7 +318,10 @@ final class CarrierGroup {
                 task.run();
             } finally {
                 carried.remove(self[0]);
-                live[home.get()].decrementAndGet(); // the thread itself moves it: no race with a move
+                int at = home.get(); // the thread itself moves or releases it: no race
+                if (at >= 0) {
+                    live[at].decrementAndGet();
+                }
             }
         });
         self[0] = thread;

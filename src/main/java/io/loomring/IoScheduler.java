@@ -232,6 +232,15 @@ public final class IoScheduler implements AutoCloseable {
         return group.moves();
     }
 
+    /**
+     * How many carried threads were handed to the JDK's scheduler so far, at the I/O call after one
+     * of their continuations ran on a carrier with no loop round for at least 10 ms (so that their
+     * next long computation holds no carrier; see the builder's {@code balanceCarriers}).
+     */
+    public long carriedThreadsReleased() {
+        return group.released();
+    }
+
     /** True when the calling thread is a virtual thread carried by one of this scheduler's carriers. */
     public boolean carriesCurrentThread() {
         return group.carriesCurrentThread();

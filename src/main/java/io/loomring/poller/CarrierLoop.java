@@ -23,7 +23,7 @@ final class CarrierLoop extends PollerLoop {
 
     static {
         try {
-            RUNNING = MethodHandles.lookup().findVarHandle(CarrierLoop.class, "running", boolean.class);
+            RUNNING = MethodHandles.lookup().findVarHandle(CarrierLoop.class, "running", Runnable.class);
             BUSY = MethodHandles.lookup().findVarHandle(CarrierLoop.class, "busyNanos", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -39,9 +39,9 @@ final class CarrierLoop extends PollerLoop {
     private final ArrayDeque<Runnable> runQueue = new ArrayDeque<>();
     /** Completed by the carrier thread once its backend is open (or failed to open). */
     private final CompletableFuture<Void> open = new CompletableFuture<>();
-    /** A carried continuation runs now (for the stall monitor). */
+    /** The carried continuation running now, or null (for the stall monitor and the balancer). */
     @SuppressWarnings("unused")
-    private boolean running;
+    private Runnable running;
     /** Time spent running carried continuations, in nanoseconds (the balancer compares carriers). */
     @SuppressWarnings("unused")
     private long busyNanos;
@@ -117,7 +117,12 @@ final class CarrierLoop extends PollerLoop {
 
     /** True while a carried continuation runs; any thread (opaque: a monitoring read). */
     boolean isRunningCarried() {
-        return (boolean) RUNNING.getOpaque(this);
+        return RUNNING.getOpaque(this) != null;
+    }
+
+    /** The carried continuation running now, or null; any thread (opaque: a monitoring read). */
+    Runnable runningContinuation() {
+        return (Runnable) RUNNING.getOpaque(this);
     }
 
     /** Nanoseconds spent running carried continuations so far; any thread (a monitoring read). */
@@ -202,13 +207,13 @@ final class CarrierLoop extends PollerLoop {
         }
         long start = System.nanoTime();
         for (int i = 1; ; i++) {
-            // Opaque stores: only this thread writes the flag, and the stall monitor samples it
-            // once a second, so it needs no ordering with the continuation's own accesses.
-            RUNNING.setOpaque(this, true);
+            // Opaque stores: only this thread writes the field, and the monitors sample it now and
+            // then, so it needs no ordering with the continuation's own accesses.
+            RUNNING.setOpaque(this, task);
             try {
                 task.run();
             } finally {
-                RUNNING.setOpaque(this, false);
+                RUNNING.setOpaque(this, null);
             }
             if (i == RUN_BATCH || (task = runQueue.pollFirst()) == null) {
                 break;

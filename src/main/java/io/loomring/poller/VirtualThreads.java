@@ -39,6 +39,8 @@ public final class VirtualThreads {
     private static final MethodHandle SET_SCHEDULER;
     /** {@code VirtualThread.state}: a continuation handed over while its thread is new is a start. */
     private static final VarHandle STATE;
+    /** The JDK's default scheduler of virtual threads, or null where it cannot be reached. */
+    private static final Executor DEFAULT_SCHEDULER;
     /** {@code VirtualThread.STARTED}: started, its continuation not run yet. */
     private static final int STARTED = 1;
     /** The thread a continuation (the JDK's bound {@code runContinuation}) belongs to, per class. */
@@ -56,6 +58,7 @@ public final class VirtualThreads {
         VarHandle carrierOf = null;
         MethodHandle setScheduler = null;
         VarHandle state = null;
+        Executor defaultScheduler = null;
         String why = null;
         try {
             Class<?> type = Class.forName("java.lang.ThreadBuilders$VirtualThreadBuilder");
@@ -71,6 +74,7 @@ public final class VirtualThreads {
             setScheduler = schedulerSetter(virtual);
             state = MethodHandles.privateLookupIn(virtual, MethodHandles.lookup())
                     .findVarHandle(virtual, "state", int.class);
+            defaultScheduler = defaultScheduler(virtual);
             startJdkPollers();
         } catch (InaccessibleObjectException | IllegalAccessException e) {
             builder = null;
@@ -85,6 +89,7 @@ public final class VirtualThreads {
         CARRIER_OF = builder == null ? null : carrierOf;
         SET_SCHEDULER = builder == null ? null : setScheduler;
         STATE = builder == null ? null : state;
+        DEFAULT_SCHEDULER = builder == null ? null : defaultScheduler;
         UNAVAILABLE = why;
     }
 
@@ -101,6 +106,16 @@ public final class VirtualThreads {
             scheduler.setAccessible(true);
             return MethodHandles.lookup().unreflectSetter(scheduler)
                     .asType(MethodType.methodType(void.class, Thread.class, Executor.class));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** {@code VirtualThread.DEFAULT_SCHEDULER}, or null where this JDK has none by that name. */
+    private static Executor defaultScheduler(Class<?> virtual) {
+        try {
+            return (Executor) MethodHandles.privateLookupIn(virtual, MethodHandles.lookup())
+                    .findStaticVarHandle(virtual, "DEFAULT_SCHEDULER", java.util.concurrent.ForkJoinPool.class).get();
         } catch (ReflectiveOperationException | RuntimeException e) {
             return null;
         }
@@ -191,15 +206,30 @@ public final class VirtualThreads {
      * of any carrier yet, so it can go anywhere.
      */
     public static Thread startingThread(Runnable continuation) {
+        Thread thread = threadOf(continuation);
+        return thread != null && (int) STATE.getVolatile(thread) == STARTED ? thread : null;
+    }
+
+    /** The virtual thread whose continuation {@code continuation} is, or null when unknown. */
+    public static Thread threadOf(Runnable continuation) {
         if (STATE == null) {
             return null;
         }
         VarHandle owner = THREAD_OF.get(continuation.getClass());
-        if (owner == null) {
-            return null;
+        return owner == null ? null : (Thread) owner.get(continuation);
+    }
+
+    /**
+     * Makes the JDK's default scheduler the calling virtual thread's (it then runs as an ordinary
+     * virtual thread from its next park or yield on); false where that scheduler cannot be reached.
+     */
+    public static boolean rescheduleToDefault() {
+        Executor defaultScheduler = DEFAULT_SCHEDULER;
+        if (defaultScheduler == null) {
+            return false;
         }
-        Thread thread = (Thread) owner.get(continuation);
-        return (int) STATE.getVolatile(thread) == STARTED ? thread : null;
+        reschedule(defaultScheduler);
+        return true;
     }
 
     /**

@@ -1,0 +1,137 @@
+package io.loomring;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * A carried thread that computes for long holds its carrier, and what waits there waits for it.
+ * The balancer sees it (one continuation, no loop round, for two looks) and, at its next I/O call,
+ * the thread leaves the carriers for the JDK's scheduler: its later computations hold no carrier.
+ * Ping-pong threads that share its carrier (all started by one carried thread) then wait less than
+ * {@value #LIMIT_MILLIS} ms for a round trip during its second and third computation of
+ * {@value #COMPUTE_MILLIS} ms; without balancing (the control) they wait for each whole
+ * computation. Both backends.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ComputingThreadReleaseTest {
+    private static final int PAIRS = 4;
+    private static final long COMPUTE_MILLIS = 400;
+    private static final long LIMIT_MILLIS = 150;
+
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL"})
+    void aThreadThatComputedForLongLeavesTheCarriers(Backend backend) throws Exception {
+        TestBackends.assumeAvailable(backend);
+        try (IoScheduler io = IoScheduler.builder().backend(backend).carriers(2).build()) {
+            Outcome o = run(io);
+            assertTrue(o.carriedFirst, "the computing thread started carried");
+            assertFalse(o.carriedAfter, "the computing thread is still carried after its first computation");
+            assertEquals(1, io.carriedThreadsReleased());
+            assertTrue(o.worstLaterMillis < LIMIT_MILLIS,
+                    "the slowest round trip during the later computations took " + o.worstLaterMillis + " ms");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL"})
+    void withoutBalancingEveryComputationHoldsTheCarrier(Backend backend) throws Exception {
+        TestBackends.assumeAvailable(backend);
+        try (IoScheduler io = IoScheduler.builder().backend(backend).carriers(2).balanceCarriers(false).build()) {
+            Outcome o = run(io);
+            assertTrue(o.carriedAfter, "released without balancing");
+            assertEquals(0, io.carriedThreadsReleased());
+            assertTrue(o.worstLaterMillis >= COMPUTE_MILLIS / 2, "the slowest round trip took only " + o.worstLaterMillis + " ms");
+        }
+    }
+
+    record Outcome(boolean carriedFirst, boolean carriedAfter, long worstLaterMillis) {}
+
+    /** Ping-pong pairs and one thread that computes three times, an I/O call after each. */
+    private static Outcome run(IoScheduler io) throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong worst = new AtomicLong();
+        return io.runCarried("starter", () -> {
+            List<Thread> threads = new ArrayList<>();
+            List<Fds.Pipe> pipes = new ArrayList<>();
+            for (int i = 0; i < PAIRS; i++) {
+                Fds.Pipe ping = Fds.Pipe.open();
+                Fds.Pipe pong = Fds.Pipe.open();
+                pipes.add(ping);
+                pipes.add(pong);
+                threads.add(Thread.ofVirtual().start(() -> pingPong(io, ping, pong, true, stop, worst)));
+                threads.add(Thread.ofVirtual().start(() -> pingPong(io, pong, ping, false, stop, worst)));
+            }
+            Thread.sleep(200);
+            boolean[] carried = new boolean[2];
+            Fds.Pipe own = Fds.Pipe.open();
+            pipes.add(own);
+            Thread computing = Thread.ofVirtual().start(() -> {
+                try {
+                    carried[0] = io.carriesCurrentThread();
+                    for (int round = 0; round < 3; round++) {
+                        if (round == 1) {
+                            worst.set(0); // the later computations, after the first I/O call
+                        }
+                        spin(TimeUnit.MILLISECONDS.toNanos(COMPUTE_MILLIS));
+                        io.awaitWritable(own.writeEnd()); // an I/O call: where a thread may leave
+                        carried[1] = io.carriesCurrentThread();
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            computing.join();
+            Thread.sleep(100);
+            stop.set(true);
+            for (Thread t : threads) {
+                t.join();
+            }
+            pipes.forEach(Fds.Pipe::close);
+            return new Outcome(carried[0], carried[1], TimeUnit.NANOSECONDS.toMillis(worst.get()));
+        });
+    }
+
+    private static void spin(long nanos) {
+        long until = System.nanoTime() + nanos;
+        while (System.nanoTime() < until) {
+            Thread.onSpinWait();
+        }
+    }
+
+    /** One side of a ping-pong; the first side records the longest round trip. */
+    private static void pingPong(IoScheduler io, Fds.Pipe in, Fds.Pipe out, boolean first, AtomicBoolean stop,
+            AtomicLong worst) {
+        try {
+            long sent = System.nanoTime();
+            if (first) {
+                Fds.write(out.writeEnd(), 8);
+            }
+            while (!stop.get()) {
+                while (Fds.read(in.readEnd(), 8) < 0) {
+                    if (!io.awaitReadable(in.readEnd(), Duration.ofMillis(50)) && stop.get()) {
+                        return;
+                    }
+                }
+                if (first) {
+                    long now = System.nanoTime();
+                    worst.accumulateAndGet(now - sent, Math::max);
+                    sent = now;
+                }
+                Fds.write(out.writeEnd(), 8);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
