@@ -6,6 +6,7 @@ import io.loomring.poller.VirtualThreads;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -57,6 +58,8 @@ final class CarrierGroup {
     private final CarrierBalancer balancer;
     private final AtomicLong moves = new AtomicLong();
     private final AtomicLong released = new AtomicLong();
+    /** The scheduler of released threads (the JDK's, with their starts on carriers), or null. */
+    private final ReleasedScheduler releasedScheduler;
     /**
      * Carried threads made by the factory and not ended yet, with the carrier each is on (the
      * stall monitor looks here; a move updates it).
@@ -90,6 +93,9 @@ final class CarrierGroup {
         }
         this.monitor = new StallMonitor(carriers, carried.keySet());
         this.balancer = new CarrierBalancer(carriers, balance && VirtualThreads.canReschedule());
+        Executor jdk = VirtualThreads.defaultScheduler();
+        this.releasedScheduler = jdk == null ? null
+                : new ReleasedScheduler(jdk, () -> isTerminated() ? null : carriers[placement()]);
     }
 
     int size() {
@@ -166,14 +172,16 @@ final class CarrierGroup {
 
     /**
      * Hands the calling carried thread, seen computing for long on carrier {@code from}, to the
-     * JDK's scheduler (it names that its scheduler and yields); true once it runs there. A thread
-     * that cannot yield stays carried.
+     * JDK's scheduler (it names {@link ReleasedScheduler} its scheduler and yields; the threads it
+     * starts later still start on carriers); true once it runs there. A thread that cannot yield
+     * stays carried.
      */
     private boolean release(int from) {
         Thread self = Thread.currentThread();
-        if (!self.isVirtual() || !VirtualThreads.rescheduleToDefault()) {
+        if (!self.isVirtual() || releasedScheduler == null) {
             return false;
         }
+        VirtualThreads.reschedule(releasedScheduler);
         Thread.yield();
         if (currentIndex() >= 0) {
             VirtualThreads.reschedule(carriers[from]); // did not yield: still carried

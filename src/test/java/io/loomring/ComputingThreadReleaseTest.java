@@ -17,7 +17,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * A carried thread that computes for long holds its carrier, and what waits there waits for it.
  * The balancer sees it (one continuation, no loop round, for two looks) and, at its next I/O call,
- * the thread leaves the carriers for the JDK's scheduler: its later computations hold no carrier.
+ * the thread leaves the carriers for the JDK's scheduler: its later computations hold no carrier,
+ * while the threads it starts still start on a carrier.
  * Ping-pong threads that share its carrier (all started by one carried thread) then wait less than
  * {@value #LIMIT_MILLIS} ms for a round trip during its second and third computation of
  * {@value #COMPUTE_MILLIS} ms; without balancing (the control) they wait for each whole
@@ -37,6 +38,7 @@ class ComputingThreadReleaseTest {
             Outcome o = run(io);
             assertTrue(o.carriedFirst, "the computing thread started carried");
             assertFalse(o.carriedAfter, "the computing thread is still carried after its first computation");
+            assertTrue(o.childCarried, "a thread started by the released thread is carried");
             assertEquals(1, io.carriedThreadsReleased());
             assertTrue(o.worstLaterMillis < LIMIT_MILLIS,
                     "the slowest round trip during the later computations took " + o.worstLaterMillis + " ms");
@@ -55,12 +57,13 @@ class ComputingThreadReleaseTest {
         }
     }
 
-    record Outcome(boolean carriedFirst, boolean carriedAfter, long worstLaterMillis) {}
+    record Outcome(boolean carriedFirst, boolean carriedAfter, boolean childCarried, long worstLaterMillis) {}
 
     /** Ping-pong pairs and one thread that computes three times, an I/O call after each. */
     private static Outcome run(IoScheduler io) throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong worst = new AtomicLong();
+        AtomicLong from = new AtomicLong(Long.MAX_VALUE);
         return io.runCarried("starter", () -> {
             List<Thread> threads = new ArrayList<>();
             List<Fds.Pipe> pipes = new ArrayList<>();
@@ -69,11 +72,11 @@ class ComputingThreadReleaseTest {
                 Fds.Pipe pong = Fds.Pipe.open();
                 pipes.add(ping);
                 pipes.add(pong);
-                threads.add(Thread.ofVirtual().start(() -> pingPong(io, ping, pong, true, stop, worst)));
-                threads.add(Thread.ofVirtual().start(() -> pingPong(io, pong, ping, false, stop, worst)));
+                threads.add(Thread.ofVirtual().start(() -> pingPong(io, ping, pong, true, stop, worst, from)));
+                threads.add(Thread.ofVirtual().start(() -> pingPong(io, pong, ping, false, stop, worst, from)));
             }
             Thread.sleep(200);
-            boolean[] carried = new boolean[2];
+            boolean[] carried = new boolean[3];
             Fds.Pipe own = Fds.Pipe.open();
             pipes.add(own);
             Thread computing = Thread.ofVirtual().start(() -> {
@@ -81,12 +84,15 @@ class ComputingThreadReleaseTest {
                     carried[0] = io.carriesCurrentThread();
                     for (int round = 0; round < 3; round++) {
                         if (round == 1) {
-                            worst.set(0); // the later computations, after the first I/O call
+                            from.set(System.nanoTime()); // round trips that start in the later computations
                         }
                         spin(TimeUnit.MILLISECONDS.toNanos(COMPUTE_MILLIS));
                         io.awaitWritable(own.writeEnd()); // an I/O call: where a thread may leave
                         carried[1] = io.carriesCurrentThread();
                     }
+                    // What it starts now still starts on a carrier (an accept loop's connections).
+                    Thread child = Thread.ofVirtual().start(() -> carried[2] = io.carriesCurrentThread());
+                    child.join();
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
@@ -98,7 +104,7 @@ class ComputingThreadReleaseTest {
                 t.join();
             }
             pipes.forEach(Fds.Pipe::close);
-            return new Outcome(carried[0], carried[1], TimeUnit.NANOSECONDS.toMillis(worst.get()));
+            return new Outcome(carried[0], carried[1], carried[2], TimeUnit.NANOSECONDS.toMillis(worst.get()));
         });
     }
 
@@ -109,9 +115,9 @@ class ComputingThreadReleaseTest {
         }
     }
 
-    /** One side of a ping-pong; the first side records the longest round trip. */
+    /** One side of a ping-pong; the first side records the longest round trip started at {@code from} or later. */
     private static void pingPong(IoScheduler io, Fds.Pipe in, Fds.Pipe out, boolean first, AtomicBoolean stop,
-            AtomicLong worst) {
+            AtomicLong worst, AtomicLong from) {
         try {
             long sent = System.nanoTime();
             if (first) {
@@ -125,7 +131,9 @@ class ComputingThreadReleaseTest {
                 }
                 if (first) {
                     long now = System.nanoTime();
-                    worst.accumulateAndGet(now - sent, Math::max);
+                    if (sent >= from.get()) {
+                        worst.accumulateAndGet(now - sent, Math::max);
+                    }
                     sent = now;
                 }
                 Fds.write(out.writeEnd(), 8);

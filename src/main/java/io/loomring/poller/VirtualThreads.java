@@ -219,17 +219,9 @@ public final class VirtualThreads {
         return owner == null ? null : (Thread) owner.get(continuation);
     }
 
-    /**
-     * Makes the JDK's default scheduler the calling virtual thread's (it then runs as an ordinary
-     * virtual thread from its next park or yield on); false where that scheduler cannot be reached.
-     */
-    public static boolean rescheduleToDefault() {
-        Executor defaultScheduler = DEFAULT_SCHEDULER;
-        if (defaultScheduler == null) {
-            return false;
-        }
-        reschedule(defaultScheduler);
-        return true;
+    /** The JDK's default scheduler of virtual threads, or null where it cannot be reached. */
+    public static Executor defaultScheduler() {
+        return DEFAULT_SCHEDULER;
     }
 
     /**
