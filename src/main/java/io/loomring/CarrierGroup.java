@@ -144,55 +144,64 @@ final class CarrierGroup {
     }
 
     /**
-     * Moves the calling carried thread from carrier {@code from} to {@code to} (it names {@code to}
-     * its scheduler and yields); returns the carrier it runs on afterwards. A thread that cannot
-     * yield (pinned by a native frame) stays, and keeps {@code from} as its scheduler.
+     * Moves the calling carried thread from carrier {@code from} to {@code to}; returns the carrier
+     * it runs on afterwards ({@code from} when it could not move).
      */
     private int move(int from, int to) {
-        Thread self = Thread.currentThread();
-        if (!self.isVirtual()) {
-            return from;
-        }
-        VirtualThreads.reschedule(carriers[to]);
-        Thread.yield();
-        int now = currentIndex();
-        if (now != to) {
-            VirtualThreads.reschedule(carriers[from]); // did not yield: still on from
+        if (hop(from, carriers[to], to) != to) {
             return from;
         }
         moves.incrementAndGet();
-        AtomicInteger home = carried.get(self);
-        if (home != null && home.get() >= 0) { // made by the factory: counted where it lives
-            live[from].decrementAndGet();
-            live[to].incrementAndGet();
-            home.set(to);
-        }
+        rehome(carried.get(Thread.currentThread()), to);
         return to;
     }
 
     /**
      * Hands the calling carried thread, seen computing for long on carrier {@code from}, to the
-     * JDK's scheduler (it names {@link ReleasedScheduler} its scheduler and yields; the threads it
-     * starts later still start on carriers); true once it runs there. A thread that cannot yield
-     * stays carried.
+     * JDK's scheduler ({@link ReleasedScheduler}: the threads it starts later still start on
+     * carriers); true once it runs there.
      */
     private boolean release(int from) {
-        Thread self = Thread.currentThread();
-        if (!self.isVirtual() || releasedScheduler == null) {
-            return false;
-        }
-        VirtualThreads.reschedule(releasedScheduler);
-        Thread.yield();
-        if (currentIndex() >= 0) {
-            VirtualThreads.reschedule(carriers[from]); // did not yield: still carried
+        if (releasedScheduler == null || hop(from, releasedScheduler, -1) >= 0) {
             return false;
         }
         released.incrementAndGet();
-        AtomicInteger home = carried.remove(self);
-        if (home != null) { // made by the factory: no longer counted on a carrier
-            live[home.getAndSet(-1)].decrementAndGet();
-        }
+        rehome(carried.remove(Thread.currentThread()), -1); // no longer counted on a carrier
         return true;
+    }
+
+    /**
+     * The calling thread, on carrier {@code from}, names {@code scheduler} its scheduler and
+     * yields, so it goes on there; returns the carrier index it runs on afterwards (-1: off the
+     * carriers). A thread that did not end up at {@code expected} (a platform thread, or one
+     * pinned by a native frame, which cannot yield) keeps {@code from} as its scheduler.
+     */
+    private int hop(int from, Executor scheduler, int expected) {
+        if (!Thread.currentThread().isVirtual()) {
+            return from;
+        }
+        VirtualThreads.reschedule(scheduler);
+        Thread.yield();
+        int now = currentIndex();
+        if (now != expected) {
+            VirtualThreads.reschedule(carriers[from]);
+        }
+        return now;
+    }
+
+    /**
+     * Counts a factory-made thread ({@code home} non-null) on carrier {@code to} instead of where it
+     * was, or on none ({@code -1}: released or ended). The thread itself calls this: no race.
+     */
+    private void rehome(AtomicInteger home, int to) {
+        if (home == null || home.get() < 0) {
+            return;
+        }
+        live[home.get()].decrementAndGet();
+        if (to >= 0) {
+            live[to].incrementAndGet();
+        }
+        home.set(to);
     }
 
     /** Carried threads handed to the JDK's scheduler after computing for long, so far. */
@@ -326,10 +335,7 @@ final class CarrierGroup {
                 task.run();
             } finally {
                 carried.remove(self[0]);
-                int at = home.get(); // the thread itself moves or releases it: no race
-                if (at >= 0) {
-                    live[at].decrementAndGet();
-                }
+                rehome(home, -1);
             }
         });
         self[0] = thread;

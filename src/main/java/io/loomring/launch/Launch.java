@@ -8,6 +8,7 @@ import java.net.URLClassLoader;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Callable;
 
 /**
  * Runs an unchanged application whole on Loomring's carriers:
@@ -64,9 +65,10 @@ public final class Launch {
     }
 
     private static void run(Command command, PrintStream err) throws Exception {
+        ClassLoader loader = command.loader();
         MainMethod main;
         try {
-            Class<?> type = Class.forName(command.mainClass(), false, command.loader());
+            Class<?> type = Class.forName(command.mainClass(), false, loader);
             main = MainMethod.of(type);
         } catch (ClassNotFoundException | LinkageError e) {
             exit(err, new LaunchException("cannot load main class " + command.mainClass() + " (" + e + ")"));
@@ -77,18 +79,16 @@ public final class Launch {
         }
         Features features = Features.install(); // after the class is found: a typo starts nothing
         features.report(err, command.mainClass(), Boolean.getBoolean("loomring.launch.quiet"));
-        String[] appArgs = command.args();
-        ClassLoader loader = command.loader();
-        if (features.scheduler() == null) {
+        Callable<Void> app = () -> {
             Thread.currentThread().setContextClassLoader(loader);
-            main.invoke(appArgs);
-            return;
-        }
-        features.scheduler().runCarried("main", () -> {
-            Thread.currentThread().setContextClassLoader(loader);
-            main.invoke(appArgs);
+            main.invoke(command.args());
             return null;
-        });
+        };
+        if (features.scheduler() == null) {
+            app.call(); // Loomring cannot start: on the JVM's main thread, with the JDK's own I/O
+        } else {
+            features.scheduler().runCarried("main", app);
+        }
     }
 
     private static void exit(PrintStream err, LaunchException e) {
@@ -149,14 +149,13 @@ public final class Launch {
             return urls;
         }
 
-        /** The loader of the application: the JVM's, or one over {@code --class-path} below it. */
+        /**
+         * The loader of the application (ask once): the JVM's, or a new one over
+         * {@code --class-path} below it.
+         */
         ClassLoader loader() {
             ClassLoader system = ClassLoader.getSystemClassLoader();
-            return classPath.isEmpty() ? system : LOADERS.computeIfAbsent(this,
-                    c -> new URLClassLoader("app", c.classPath.toArray(URL[]::new), system));
+            return classPath.isEmpty() ? system : new URLClassLoader("app", classPath.toArray(URL[]::new), system);
         }
     }
-
-    /** One loader per command (asked twice: to load the class, and for the context). */
-    private static final java.util.Map<Command, ClassLoader> LOADERS = new java.util.IdentityHashMap<>();
 }
