@@ -1,6 +1,7 @@
 package io.loomring;
 
 import io.loomring.poller.Poller;
+import io.loomring.poller.VirtualThreads;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -133,7 +134,7 @@ final class CarrierBalancer {
                 lastRounds[i] = rounds;
                 lastRunning[i] = running;
                 if (sameRun[i] == LONG_RUN_PERIODS) {
-                    markComputing(carriers[i].runningThread());
+                    markComputing(VirtualThreads.threadOf(running)); // the one seen, not a newer one
                 }
             }
             if (computingPending) {

@@ -163,12 +163,6 @@ public final class Poller implements Executor {
         return loop instanceof CarrierLoop carrier ? carrier.runningContinuation() : null;
     }
 
-    /** The carried thread running on this carrier now, or null (also when unknown); any thread. */
-    public Thread runningThread() {
-        Runnable c = runningContinuation();
-        return c == null ? null : VirtualThreads.threadOf(c);
-    }
-
     /** Nanoseconds this carrier spent running carried threads so far (0 for a sub-poller). */
     public long busyNanos() {
         return loop instanceof CarrierLoop c ? c.busyNanos() : 0;

@@ -193,11 +193,7 @@ public final class VirtualThreads {
         if (SET_SCHEDULER == null || !self.isVirtual()) {
             throw new IllegalStateException("only a carried virtual thread can move: " + self);
         }
-        try {
-            SET_SCHEDULER.invokeExact(self, scheduler);
-        } catch (Throwable t) {
-            throw new IllegalStateException("cannot move " + self, t);
-        }
+        setScheduler(self, scheduler);
     }
 
     /**
@@ -229,10 +225,14 @@ public final class VirtualThreads {
      * handed over by the caller ({@link #startingThread}): nobody else submits it meanwhile.
      */
     public static void rescheduleStarting(Thread starting, Executor scheduler) {
+        setScheduler(starting, scheduler);
+    }
+
+    private static void setScheduler(Thread thread, Executor scheduler) {
         try {
-            SET_SCHEDULER.invokeExact(starting, scheduler);
+            SET_SCHEDULER.invokeExact(thread, scheduler);
         } catch (Throwable t) {
-            throw new IllegalStateException("cannot move " + starting, t);
+            throw new IllegalStateException("cannot move " + thread, t);
         }
     }
 
