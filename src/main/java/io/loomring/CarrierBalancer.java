@@ -1,7 +1,6 @@
 package io.loomring;
 
 import io.loomring.poller.Poller;
-import io.loomring.poller.VirtualThreads;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +24,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>A thread that computes for long still holds its carrier: what waits there (threads queued to
  * run, completions in its ring) waits until it parks. A continuation seen running with no loop
- * round for {@value #LONG_RUN_PERIODS} looks marks its thread as computing: at its next I/O call it
+ * round for {@value #LONG_RUN_PERIODS} looks, each after the carrier used at least half a period of
+ * CPU ({@link CarrierSample}), marks its thread as computing: at its next I/O call it
  * leaves the carriers for the JDK's scheduler ({@link CarrierGroup#route}), where its next long
  * computation holds a worker the JDK can compensate for, not a carrier.
  *
@@ -38,8 +38,6 @@ final class CarrierBalancer {
     static final int MOVES_PER_PERIOD = 4;
     /** Looks in a row that see one continuation running with no loop round: 2 (at least 10 ms). */
     static final int LONG_RUN_PERIODS = 2;
-    /** No carrier busier than this (a share of the period) is "idle". */
-    private static final double IDLE_SHARE = 0.02;
 
     private final Poller[] carriers;
     /** By carrier: moves it may still make now (the balancer sets, moving threads take). */
@@ -102,16 +100,11 @@ final class CarrierBalancer {
     }
 
     private void run() {
-        int n = carriers.length;
-        long[] lastBusy = new long[n];
-        long[] lastRounds = new long[n];
-        Runnable[] lastRunning = new Runnable[n];
-        int[] sameRun = new int[n];
-        double[] share = new double[n];
-        long last = System.nanoTime();
-        for (int i = 0; i < n; i++) {
-            lastBusy[i] = carriers[i].busyNanos();
+        CarrierSample[] samples = new CarrierSample[carriers.length];
+        for (int i = 0; i < carriers.length; i++) {
+            samples[i] = new CarrierSample(carriers[i]);
         }
+        long last = System.nanoTime();
         boolean idle = false;
         while (!watch.isClosed()) {
             LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(idle ? IDLE_PERIOD_MILLIS : ACTIVE_PERIOD_MILLIS));
@@ -119,28 +112,14 @@ final class CarrierBalancer {
             double elapsed = Math.max(1, now - last);
             last = now;
             idle = true;
-            for (int i = 0; i < n; i++) {
-                long busy = carriers[i].busyNanos();
-                double recent = (busy - lastBusy[i]) / elapsed;
-                lastBusy[i] = busy;
-                share[i] = (share[i] + recent) / 2; // smoothed over about two periods
-                idle &= recent < IDLE_SHARE;
-                // The same continuation running, no loop round, for LONG_RUN_PERIODS looks: a thread
-                // that computes for long; the threads behind it on this carrier wait meanwhile.
-                long rounds = carriers[i].rounds();
-                Runnable running = carriers[i].runningContinuation();
-                boolean same = running != null && running == lastRunning[i] && rounds == lastRounds[i];
-                sameRun[i] = same ? sameRun[i] + 1 : 0;
-                lastRounds[i] = rounds;
-                lastRunning[i] = running;
-                if (sameRun[i] == LONG_RUN_PERIODS) {
-                    markComputing(VirtualThreads.threadOf(running)); // the one seen, not a newer one
-                }
+            for (CarrierSample sample : samples) {
+                markComputing(sample.look(elapsed));
+                idle &= sample.idle();
             }
             if (computingPending) {
                 computing.removeIf(t -> !t.isAlive()); // ended without another I/O call
             }
-            rebalance(share);
+            rebalance(samples);
         }
     }
 
@@ -152,7 +131,11 @@ final class CarrierBalancer {
     }
 
     /** Lets the busiest carrier shed threads to the least busy one, or nobody move. */
-    private void rebalance(double[] share) {
+    private void rebalance(CarrierSample[] samples) {
+        double[] share = new double[samples.length];
+        for (int i = 0; i < samples.length; i++) {
+            share[i] = samples[i].share();
+        }
         int busiest = 0;
         int leastBusy = 0;
         for (int i = 1; i < share.length; i++) {

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,6 +58,40 @@ class ComputingThreadReleaseTest {
             assertTrue(o.carriedAfter, "released without balancing");
             assertEquals(0, io.carriedThreadsReleased());
             assertTrue(o.worstLaterMillis >= COMPUTE_MILLIS / 2, "the slowest round trip took only " + o.worstLaterMillis + " ms");
+        }
+    }
+
+    /**
+     * A carrier held by a thread that uses no CPU (here a native sleep, as a carrier the machine's
+     * scheduler keeps off a busy machine's cores looks) is not taken for one that computes: the
+     * thread stays carried.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL"})
+    void aThreadHoldingItsCarrierOffTheCpuStaysCarried(Backend backend) throws Exception {
+        TestBackends.assumeAvailable(backend);
+        MethodHandle usleep = Linker.nativeLinker().downcallHandle(
+                Linker.nativeLinker().defaultLookup().findOrThrow("usleep"),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        try (IoScheduler io = IoScheduler.builder().backend(backend).carriers(2).build();
+                Fds.Pipe own = Fds.Pipe.open()) {
+            boolean carriedAfter = io.runCarried("sleeper", () -> {
+                for (int round = 0; round < 3; round++) {
+                    assertEquals(0, sleepNatively(usleep, COMPUTE_MILLIS));
+                    io.awaitWritable(own.writeEnd());
+                }
+                return io.carriesCurrentThread();
+            });
+            assertTrue(carriedAfter, "released though it used no CPU");
+            assertEquals(0, io.carriedThreadsReleased());
+        }
+    }
+
+    private static int sleepNatively(MethodHandle usleep, long millis) {
+        try {
+            return (int) usleep.invokeExact((int) TimeUnit.MILLISECONDS.toMicros(millis));
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.loomring.poller;
 
+import io.loomring.ffm.ThreadClocks;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -45,6 +46,8 @@ final class CarrierLoop extends PollerLoop {
     /** Time spent running carried continuations, in nanoseconds (the balancer compares carriers). */
     @SuppressWarnings("unused")
     private long busyNanos;
+    /** The carrier thread's kernel id, set once it runs (the balancer reads its CPU clock); 0 before. */
+    private volatile int tid;
 
     CarrierLoop(Poller poller, String threadName) {
         super(poller);
@@ -97,6 +100,7 @@ final class CarrierLoop extends PollerLoop {
 
     /** The carrier thread opened the backend; its loop follows. */
     void opened() {
+        tid = ThreadClocks.currentTid();
         open.complete(null);
     }
 
@@ -128,6 +132,11 @@ final class CarrierLoop extends PollerLoop {
     /** Nanoseconds spent running carried continuations so far; any thread (a monitoring read). */
     long busyNanos() {
         return (long) BUSY.getOpaque(this);
+    }
+
+    /** The carrier thread's kernel id once it runs, 0 before; any thread. */
+    int tid() {
+        return tid;
     }
 
     /** Makes a continuation runnable; poller thread (or a thread it carries) only. */

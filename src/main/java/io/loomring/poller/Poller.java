@@ -168,6 +168,11 @@ public final class Poller implements Executor {
         return loop instanceof CarrierLoop c ? c.busyNanos() : 0;
     }
 
+    /** The carrier thread's kernel id (its CPU clock's), or 0: a sub-poller, or not started yet. */
+    public int carrierTid() {
+        return loop instanceof CarrierLoop c ? c.tid() : 0;
+    }
+
     /** Loop rounds so far: a carrier whose count stands still while a thread is mounted is stalled. */
     public long rounds() {
         return loop.rounds();

@@ -64,6 +64,7 @@ final class FrameworkRun {
     private final AtomicInteger handled = new AtomicInteger();
     private final AtomicInteger onVirtualThreads = new AtomicInteger();
     private final AtomicInteger onCarriers = new AtomicInteger();
+    private final AtomicInteger onReleased = new AtomicInteger();
     /** Loomring's provider runs here (so asking whether a thread is carried starts nothing new). */
     private final boolean loomring = provider().startsWith("io.loomring.");
     /** The sockets open before the servers started: the JVM's own, which may stay. */
@@ -128,6 +129,25 @@ final class FrameworkRun {
         return world.answer(id);
     }
 
+    /**
+     * Whether {@code thread} is a carried thread that the scheduler released after it computed for
+     * long: it runs on the JDK's scheduler through Loomring's released-thread scheduler, which the
+     * thread's own scheduler field names (the child runs with {@code --add-opens java.base/java.lang}).
+     */
+    private static boolean releasedByLoomring(Thread thread) {
+        if (!thread.isVirtual()) {
+            return false;
+        }
+        try {
+            java.lang.reflect.Field field = thread.getClass().getDeclaredField("scheduler");
+            field.setAccessible(true);
+            Object scheduler = field.get(thread);
+            return scheduler != null && scheduler.getClass().getName().equals("io.loomring.ReleasedScheduler");
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** The server side calls this once per request, from the thread that runs its handler. */
     void served(SocketAddress peer) {
         handled.incrementAndGet();
@@ -136,6 +156,8 @@ final class FrameworkRun {
         }
         if (loomring && io.loomring.IoScheduler.shared().carriesCurrentThread()) {
             onCarriers.incrementAndGet();
+        } else if (loomring && releasedByLoomring(Thread.currentThread())) {
+            onReleased.incrementAndGet();
         }
         if (peer instanceof InetSocketAddress a) {
             peers.add(a.getAddress().getHostAddress() + ":" + a.getPort());
@@ -255,6 +277,7 @@ final class FrameworkRun {
         }
         System.out.println("PASS " + name + ": provider=" + provider() + " requests=" + h + " connections="
                 + peers.size() + " handlersOnVirtualThreads=" + v + " handlersCarried=" + onCarriers.get()
+                + " handlersReleased=" + onReleased.get()
                 + " dbRequests=" + dbRequests.get() + " ms=" + ms);
         System.out.flush();
         System.exit(0);

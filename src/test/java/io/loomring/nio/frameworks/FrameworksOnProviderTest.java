@@ -159,6 +159,7 @@ class FrameworksOnProviderTest {
         }
         int requests = Integer.parseInt(pass.replaceAll(".* requests=(\\d+) .*", "$1"));
         int carried = Integer.parseInt(pass.replaceAll(".* handlersCarried=(\\d+) .*", "$1"));
+        int released = Integer.parseInt(pass.replaceAll(".* handlersReleased=(\\d+) .*", "$1"));
         int dbRequests = Integer.parseInt(pass.replaceAll(".* dbRequests=(\\d+) .*", "$1"));
         if (postgres != null) {
             assertTrue(dbRequests > 0, "no /db request was sent and checked:\n" + output);
@@ -167,7 +168,14 @@ class FrameworksOnProviderTest {
         }
         boolean allCarried = provider.launcher
                 && CARRIED_UNDER_LAUNCHER.stream().anyMatch(c -> c.getSimpleName().equals(program));
-        assertEquals(allCarried ? requests : 0, carried, "handlers on carried threads:\n" + output);
+        // A carried handler thread that computed for long (a slow machine's first requests, class
+        // loading) is released to the JDK's scheduler on purpose: it counts as served by Loomring,
+        // but most handlers must stay carried.
+        assertEquals(allCarried ? requests : 0, carried + released,
+                "handlers on carried or released threads:\n" + output);
+        if (allCarried) {
+            assertTrue(carried >= requests * 9 / 10, "most handlers should stay carried:\n" + output);
+        }
         if (provider.launcher) {
             assertTrue(output.contains("loomring: running io.loomring.nio.frameworks." + program
                     + " on a carried virtual thread"), "the launcher's report:\n" + output);
