@@ -21,6 +21,7 @@
  * virtual threads).
  */
 module io.loomring {
+    requires jdk.jfr; // Loomring's JFR events (io.loomring.jfr)
     requires jdk.net; // TCP keep-alive tuning options (ExtendedSocketOptions) of the java.net drop-in
     exports io.loomring;
     exports io.loomring.net;

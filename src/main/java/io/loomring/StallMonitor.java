@@ -1,5 +1,6 @@
 package io.loomring;
 
+import io.loomring.jfr.CarrierStallEvent;
 import io.loomring.poller.Poller;
 import io.loomring.poller.VirtualThreads;
 import java.util.Set;
@@ -12,7 +13,7 @@ import java.util.concurrent.locks.LockSupport;
  * Loomring): everything else on that carrier waits. Once a second this monitor compares each
  * carrier's loop count with the last look; a carrier that made no round while running a carried
  * thread both times is logged once per stall, with the stack of the thread mounted on it, on the
- * {@code io.loomring} logger.
+ * {@code io.loomring} logger, and recorded as a JFR event ({@link CarrierStallEvent}) when it ends.
  *
  * <p>One daemon platform thread per scheduler, started with the first carried thread and ended by
  * {@link #close()}.
@@ -24,14 +25,15 @@ final class StallMonitor {
     private final Poller[] carriers;
     private final Set<Thread> carried;
     private final long[] lastRounds;
-    private final boolean[] reported;
+    /** By carrier: the stall going on, or null. */
+    private final Stall[] stalls;
     private final WatchThread watch = new WatchThread("loomring-stall-monitor", this::run);
 
     StallMonitor(Poller[] carriers, Set<Thread> carried) {
         this.carriers = carriers;
         this.carried = carried;
         this.lastRounds = new long[carriers.length];
-        this.reported = new boolean[carriers.length];
+        this.stalls = new Stall[carriers.length];
     }
 
     void startOnce() {
@@ -44,25 +46,42 @@ final class StallMonitor {
 
     private void run() {
         boolean[] runningBefore = new boolean[carriers.length];
+        long lastLook = System.nanoTime();
         while (!watch.isClosed()) {
+            long now = System.nanoTime();
             for (int i = 0; i < carriers.length; i++) {
                 long rounds = carriers[i].rounds();
                 boolean running = carriers[i].isRunningCarried();
                 boolean stalled = running && runningBefore[i] && rounds == lastRounds[i];
-                if (stalled && !reported[i]) {
-                    reported[i] = true;
-                    report(carriers[i]);
-                } else if (!stalled) {
-                    reported[i] = false;
+                if (stalled && stalls[i] == null) {
+                    stalls[i] = report(carriers[i], lastLook);
+                } else if (!stalled && stalls[i] != null) {
+                    stalls[i].ended(now);
+                    stalls[i] = null;
                 }
                 lastRounds[i] = rounds;
                 runningBefore[i] = running;
             }
+            lastLook = now;
             LockSupport.parkNanos(this, PERIOD_NANOS);
+        }
+        long now = System.nanoTime();
+        for (Stall stall : stalls) {
+            if (stall != null) {
+                stall.ended(now); // still stalled when the scheduler closes
+            }
         }
     }
 
-    private void report(Poller carrier) {
+    /** A stall seen: where, by whom, since when (the look before the one that saw it). */
+    private record Stall(Poller carrier, Thread thread, String stack, long since) {
+        void ended(long now) {
+            CarrierStallEvent.record(carrier.carrierThread().getName(), thread, stack, now - since);
+        }
+    }
+
+    /** Logs a stall seen now, of a carrier whose loop was last seen turning at {@code since}. */
+    private Stall report(Poller carrier, long since) {
         Thread mounted = null;
         for (Thread t : carried) {
             if (VirtualThreads.carrierOf(t) == carrier.carrierThread()) {
@@ -83,5 +102,6 @@ final class StallMonitor {
                         + " blocks it (pinned, or in a blocking call outside Loomring); the other threads on this"
                         + " carrier wait meanwhile. Its stack:{2}",
                 carrier.carrierThread().getName(), mounted, stack);
+        return new Stall(carrier, mounted, stack.toString().strip(), since);
     }
 }

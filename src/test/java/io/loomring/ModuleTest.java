@@ -39,8 +39,9 @@ class ModuleTest {
                 .peek(p -> assertEquals(List.of("io.loomring.dns.LoomringResolverProvider"), p.providers()))
                 .map(ModuleDescriptor.Provides::service).collect(Collectors.toSet()));
         assertTrue(descriptor.opens().isEmpty(), "opens " + descriptor.opens());
-        // jdk.net: the java.net drop-in offers the JDK's TCP keep-alive options (ExtendedSocketOptions).
-        assertEquals(Set.of("java.base", "jdk.net"), descriptor.requires().stream()
+        // jdk.net: the java.net drop-in offers the JDK's TCP keep-alive options (ExtendedSocketOptions);
+        // jdk.jfr: Loomring's JFR events.
+        assertEquals(Set.of("java.base", "jdk.jfr", "jdk.net"), descriptor.requires().stream()
                 .map(ModuleDescriptor.Requires::name).collect(Collectors.toSet()));
         assertTrue(descriptor.packages().containsAll(Set.of("io.loomring.ffm", "io.loomring.ring", "io.loomring.poller")),
                 descriptor.packages().toString());

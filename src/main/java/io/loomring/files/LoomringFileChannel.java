@@ -4,6 +4,9 @@ import io.loomring.IoScheduler;
 import io.loomring.IoStatus;
 import io.loomring.ffm.FileCalls;
 import io.loomring.ffm.Native;
+import io.loomring.jfr.FileEvents;
+import io.loomring.jfr.FileReadEvent;
+import io.loomring.jfr.FileWriteEvent;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -69,7 +72,7 @@ final class LoomringFileChannel extends FileChannel {
         checkReadable(dst);
         positionLock.lock();
         try {
-            return (int) BufferMoves.read(this, fd, alignment, dst, -1);
+            return (int) readAt(dst, -1);
         } finally {
             positionLock.unlock();
         }
@@ -82,7 +85,7 @@ final class LoomringFileChannel extends FileChannel {
             throw new IllegalArgumentException("Negative position");
         }
         checkReadable(dst);
-        return (int) BufferMoves.read(this, fd, alignment, dst, position);
+        return (int) readAt(dst, position);
     }
 
     @Override
@@ -97,7 +100,12 @@ final class LoomringFileChannel extends FileChannel {
         }
         positionLock.lock();
         try {
-            return BufferMoves.readVector(this, fd, alignment, dsts, offset, length);
+            FileReadEvent event = FileEvents.beginRead();
+            long n = BufferMoves.readVector(this, fd, alignment, dsts, offset, length);
+            if (event != null && FileEvents.endRead(event, path, n)) {
+                event.commit();
+            }
+            return n;
         } finally {
             positionLock.unlock();
         }
@@ -108,7 +116,7 @@ final class LoomringFileChannel extends FileChannel {
         checkWritable(src);
         positionLock.lock();
         try {
-            return (int) BufferMoves.write(this, fd, alignment, src, -1);
+            return (int) writeAt(src, -1);
         } finally {
             positionLock.unlock();
         }
@@ -121,7 +129,27 @@ final class LoomringFileChannel extends FileChannel {
             throw new IllegalArgumentException("Negative position");
         }
         checkWritable(src);
-        return (int) BufferMoves.write(this, fd, alignment, src, position);
+        return (int) writeAt(src, position);
+    }
+
+    /** A read at {@code position} (-1: at the channel's position), with its event. */
+    private long readAt(ByteBuffer dst, long position) throws IOException {
+        FileReadEvent event = FileEvents.beginRead();
+        long n = BufferMoves.read(this, fd, alignment, dst, position);
+        if (event != null && FileEvents.endRead(event, path, n)) {
+            event.commit();
+        }
+        return n;
+    }
+
+    /** A write at {@code position} (-1: at the channel's position), with its event. */
+    private long writeAt(ByteBuffer src, long position) throws IOException {
+        FileWriteEvent event = FileEvents.beginWrite();
+        long n = BufferMoves.write(this, fd, alignment, src, position);
+        if (event != null && FileEvents.endWrite(event, path, n)) {
+            event.commit();
+        }
+        return n;
     }
 
     @Override
@@ -133,7 +161,12 @@ final class LoomringFileChannel extends FileChannel {
         }
         positionLock.lock();
         try {
-            return BufferMoves.writeVector(this, fd, alignment, srcs, offset, length);
+            FileWriteEvent event = FileEvents.beginWrite();
+            long n = BufferMoves.writeVector(this, fd, alignment, srcs, offset, length);
+            if (event != null && FileEvents.endWrite(event, path, n)) {
+                event.commit();
+            }
+            return n;
         } finally {
             positionLock.unlock();
         }

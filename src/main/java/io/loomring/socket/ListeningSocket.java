@@ -6,6 +6,8 @@ import io.loomring.ffm.Errno;
 import io.loomring.ffm.LibC;
 import io.loomring.ffm.Native;
 import io.loomring.ffm.Sockets;
+import io.loomring.jfr.SocketAcceptEvent;
+import io.loomring.jfr.SocketEvents;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -100,6 +102,17 @@ public final class ListeningSocket {
      * limit) for one, without returning null when none is waiting.
      */
     public StreamSocket accept(boolean blocking, long timeoutNanos) throws IOException {
+        SocketAcceptEvent event = SocketEvents.beginAccept();
+        StreamSocket accepted = acceptOne(blocking, timeoutNanos);
+        int localPort = localAddress instanceof InetSocketAddress inet ? inet.getPort() : 0;
+        if (event != null && accepted != null
+                && SocketEvents.endAccept(event, accepted.remoteSocketAddress(), localPort, timeoutNanos)) {
+            event.commit();
+        }
+        return accepted;
+    }
+
+    private StreamSocket acceptOne(boolean blocking, long timeoutNanos) throws IOException {
         fd.begin();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment addr = arena.allocate(Sockets.SOCKADDR_STORAGE_SIZE, 8);

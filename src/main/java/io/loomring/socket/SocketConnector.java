@@ -4,6 +4,8 @@ import io.loomring.IoRoute;
 import io.loomring.ffm.Errno;
 import io.loomring.ffm.Native;
 import io.loomring.ffm.Sockets;
+import io.loomring.jfr.SocketConnectEvent;
+import io.loomring.jfr.SocketEvents;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -81,6 +83,7 @@ public final class SocketConnector {
      */
     public void connect(SocketAddress address, long timeoutNanos) throws IOException {
         checkResolved(address);
+        SocketConnectEvent event = SocketEvents.beginConnect();
         fd.begin();
         boolean started = false;
         boolean connected = false;
@@ -94,6 +97,9 @@ public final class SocketConnector {
             }
             connected(address);
             connected = true;
+            if (event != null && SocketEvents.endConnect(event, address, timeoutNanos)) {
+                event.commit();
+            }
         } finally {
             fd.end();
             if (started && !connected) {

@@ -4,6 +4,8 @@ import io.loomring.IoRoute;
 import io.loomring.ffm.Errno;
 import io.loomring.ffm.Native;
 import io.loomring.ffm.Sockets;
+import io.loomring.jfr.SocketEvents;
+import io.loomring.jfr.SocketReadEvent;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -63,6 +65,7 @@ public final class SocketReader {
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("read-only buffer");
         }
+        SocketReadEvent event = SocketEvents.beginRead();
         lock.lock();
         try {
             connector.beginIo();
@@ -77,6 +80,9 @@ public final class SocketReader {
                 if (n > 0) {
                     dst.position(dst.position() + n);
                 }
+                if (event != null && SocketEvents.endRead(event, connector.remote(), n, timeoutNanos)) {
+                    event.commit();
+                }
                 return n;
             } finally {
                 fd.end();
@@ -89,6 +95,7 @@ public final class SocketReader {
     /** Reads up to {@code len} bytes into {@code b} from {@code off}: 0 if {@code len} is 0, -1 at end of stream. */
     public int read(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
+        SocketReadEvent event = SocketEvents.beginRead();
         lock.lock();
         try {
             connector.beginIo();
@@ -96,7 +103,12 @@ public final class SocketReader {
                 if (len == 0) {
                     return 0;
                 }
-                return receive(MemorySegment.ofArray(b).asSlice(off, len), len, true, timeoutNanos);
+                long timeout = timeoutNanos;
+                int n = receive(MemorySegment.ofArray(b).asSlice(off, len), len, true, timeout);
+                if (event != null && SocketEvents.endRead(event, connector.remote(), n, timeout)) {
+                    event.commit();
+                }
+                return n;
             } finally {
                 fd.end();
             }
@@ -136,11 +148,16 @@ public final class SocketReader {
         if (!allDirect) {
             return read(dsts[first], blocking, timeoutNanos);
         }
+        SocketReadEvent event = SocketEvents.beginRead();
         lock.lock();
         try {
             connector.beginIo();
             try {
-                return readVectored(dsts, first, offset + length, blocking);
+                long n = readVectored(dsts, first, offset + length, blocking);
+                if (event != null && SocketEvents.endRead(event, connector.remote(), n, timeoutNanos)) {
+                    event.commit();
+                }
+                return n;
             } finally {
                 fd.end();
             }

@@ -3,6 +3,8 @@ package io.loomring.socket;
 import io.loomring.IoRoute;
 import io.loomring.ffm.Errno;
 import io.loomring.ffm.Native;
+import io.loomring.jfr.SocketEvents;
+import io.loomring.jfr.SocketWriteEvent;
 import io.loomring.ffm.Sockets;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -71,6 +73,15 @@ public final class SocketWriter {
      */
     public int write(ByteBuffer src, boolean blocking) throws IOException {
         Objects.requireNonNull(src, "src");
+        SocketWriteEvent event = SocketEvents.beginWrite();
+        int n = writeOne(src, blocking);
+        if (event != null && SocketEvents.endWrite(event, connector.remote(), n)) {
+            event.commit();
+        }
+        return n;
+    }
+
+    private int writeOne(ByteBuffer src, boolean blocking) throws IOException {
         lock.lock();
         try {
             connector.beginIo();
@@ -91,12 +102,16 @@ public final class SocketWriter {
     /** Writes {@code len} bytes of {@code b} from {@code off}. */
     public void write(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
+        SocketWriteEvent event = SocketEvents.beginWrite();
         lock.lock();
         try {
             connector.beginIo();
             try {
                 if (len > 0) {
                     sendFully(MemorySegment.ofArray(b).asSlice(off, len), len, null);
+                }
+                if (event != null && SocketEvents.endWrite(event, connector.remote(), len)) {
+                    event.commit();
                 }
             } finally {
                 fd.end();
@@ -123,6 +138,16 @@ public final class SocketWriter {
         for (int i = offset; i < offset + length; i++) {
             allDirect &= Objects.requireNonNull(srcs[i], "srcs[" + i + "]").isDirect();
         }
+        SocketWriteEvent event = SocketEvents.beginWrite();
+        long n = writeAll(srcs, offset, length, blocking, allDirect);
+        if (event != null && SocketEvents.endWrite(event, connector.remote(), n)) {
+            event.commit();
+        }
+        return n;
+    }
+
+    private long writeAll(ByteBuffer[] srcs, int offset, int length, boolean blocking, boolean allDirect)
+            throws IOException {
         lock.lock();
         try {
             connector.beginIo();
