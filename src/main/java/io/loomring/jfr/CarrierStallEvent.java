@@ -27,9 +27,9 @@ public final class CarrierStallEvent extends jdk.jfr.Event {
     @Description("The carried thread mounted on the carrier, when known")
     Thread stallingThread;
 
-    @Label("Stack Trace")
+    @Label("Stalling Stack")
     @Description("Stack of the stalling thread when the stall was seen, one frame per line")
-    String stackTrace;
+    String stallingStack;
 
     @Label("Time Away")
     @Description("How long the carrier stayed away from its loop, at the monitor's one-second resolution")
@@ -48,7 +48,7 @@ public final class CarrierStallEvent extends jdk.jfr.Event {
         if (event.shouldCommit()) {
             event.carrier = carrier;
             event.stallingThread = thread;
-            event.stackTrace = stack;
+            event.stallingStack = stack;
             event.timeAway = timeAwayNanos;
             event.commit();
         }
