@@ -29,7 +29,9 @@
 # count, which is what Loomring's carriers use), WRK_THREADS (2), RESULTS (output directory),
 # LOADGEN=project (HTTP load from the project's own generator even where wrk is installed),
 # BEFORE_JAR (an examples jar of an earlier build: each Loomring mode also runs from it, as a row
-# "... (before)" in the same rounds), STACKS (a regular expression: only the stacks whose label
+# "... (before)" in the same rounds), JFR_ROWS=1 (each Loomring mode also runs under a flight
+# recording with the JDK's default settings, row "... (JFR)", and from BEFORE_JAR too when it is
+# set: what Loomring's JFR events cost), STACKS (a regular expression: only the stacks whose label
 # matches, and no ping-pong, e.g. STACKS='Helidon|Jetty|Tomcat' for the framework rows alone).
 set -euo pipefail
 
@@ -179,6 +181,17 @@ for m in "${LOOMRING_MODES[@]}"; do
     if [[ -n "${BEFORE_JAR:-}" ]]; then
         HTTP_STACKS+=("Loomring ${m%%|*} (before)|$JAVA ${JAVA_OPTS[*]} -jar $BEFORE_JAR http --port 0 $mode_args")
         RESP_STACKS+=("Loomring ${m%%|*} (before)|$JAVA ${JAVA_OPTS[*]} -jar $BEFORE_JAR resp --port 0 $mode_args")
+    fi
+    # Under a flight recording with the JDK's default settings (Loomring's events at their
+    # defaults, which default.jfc does not name: 20 ms thresholds), the recording kept in RESULTS.
+    if [[ -n "${JFR_ROWS:-}" ]]; then
+        slug="${m%%|*}"; slug="${slug// /-}"
+        jfr="-XX:StartFlightRecording:settings=default,filename=$RESULTS/jfr-$slug.jfr"
+        HTTP_STACKS+=("Loomring ${m%%|*} (JFR)|$JAVA ${JAVA_OPTS[*]} $jfr -jar $EXAMPLES_JAR http --port 0 $mode_args")
+        if [[ -n "${BEFORE_JAR:-}" ]]; then
+            jfr="-XX:StartFlightRecording:settings=default,filename=$RESULTS/jfr-$slug-before.jfr"
+            HTTP_STACKS+=("Loomring ${m%%|*} (before, JFR)|$JAVA ${JAVA_OPTS[*]} $jfr -jar $BEFORE_JAR http --port 0 $mode_args")
+        fi
     fi
 done
 # The HTTP baseline is not in the rotation: its server stays up through a round and is measured
