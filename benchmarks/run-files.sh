@@ -10,7 +10,7 @@
 # Prints a table: per stack and workload, ops/s, p50/p99 µs, CPU µs per op, peak platform threads,
 # and per round the ratio of each Loomring row to the JDK row of the same round.
 #
-# Settings (environment, all optional): ROUNDS=3 SECONDS=10 READERS=256 APPENDERS=64 FILE_MIB=2048
+# Settings (environment, all optional): ROUNDS=3 SECONDS_PER_STACK=10 READERS=256 APPENDERS=64 FILE_MIB=2048
 # DATA=benchmarks/target/files (where the big file lives: a real disk, not tmpfs, for O_DIRECT)
 # OUT=benchmarks/target/files-results
 # STACKS="jdk carried virtual" WORKLOADS="random-direct random-buffered append" SKIP_BUILD=1
@@ -19,7 +19,8 @@ set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 ROUNDS="${ROUNDS:-3}"
-SECONDS_EACH="${SECONDS:-10}"
+# Not SECONDS: bash keeps the seconds since the shell started there (an unset one reads 0).
+SECONDS_EACH="${SECONDS_PER_STACK:-10}"
 READERS="${READERS:-256}"
 APPENDERS="${APPENDERS:-64}"
 DATA="${DATA:-$HERE/target/files}"

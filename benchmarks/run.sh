@@ -354,9 +354,9 @@ fi
 # File I/O on virtual threads (run-files.sh): its own table, in $RESULTS/files; not in the chart.
 if (( PINGPONG == 1 )); then
     case "$MODE" in
-        full)  fr=(ROUNDS=3 SECONDS=10) ;;
-        quick) fr=(ROUNDS=1 SECONDS=5) ;;
-        *)     fr=(ROUNDS=1 SECONDS=1 READERS=16 APPENDERS=4 FILE_MIB=64) ;;
+        full)  fr=(ROUNDS=3 SECONDS_PER_STACK=10) ;;
+        quick) fr=(ROUNDS=1 SECONDS_PER_STACK=5) ;;
+        *)     fr=(ROUNDS=1 SECONDS_PER_STACK=1 READERS=16 APPENDERS=4 FILE_MIB=64) ;;
     esac
     printf '[      files] file I/O: JDK FileChannel vs Loomring (%s)\n' "${fr[*]}"
     status=0

@@ -29,7 +29,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * What Loomring's JFR socket events cost on the hot path: one 64-byte write and the read of it on a
- * loopback connection (the benchmark's platform thread, the readiness path), with the flight
+ * loopback connection (the benchmark's platform thread, the readiness path: the bytes are there
+ * when the read asks, so neither call waits), with the flight
  * recorder
  * <ul>
  *   <li>{@code off}: never started (the events' gate stays closed: one field read per call);</li>
@@ -84,6 +85,8 @@ public class SocketEventsBenchmark {
         server = TcpServerSocket.bind(new InetSocketAddress("127.0.0.1", 0), 4, false, scheduler);
         client = TcpSocket.connect(server.localAddress(), java.time.Duration.ZERO, scheduler);
         accepted = server.accept();
+        // Without it Nagle holds each write until the last one's delayed ACK: the read would wait.
+        client.setTcpNoDelay(true);
     }
 
     /** Closes the pair, the scheduler and the recording. */
