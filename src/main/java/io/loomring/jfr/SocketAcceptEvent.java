@@ -8,6 +8,7 @@ import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
 import jdk.jfr.Threshold;
+import jdk.jfr.Throttle;
 import jdk.jfr.Timespan;
 
 /**
@@ -18,7 +19,8 @@ import jdk.jfr.Timespan;
 @Label("Loomring Socket Accept")
 @Category({"Loomring", "Socket"})
 @Description("Accepting a connection on a server socket or server socket channel served by Loomring")
-@Threshold("20 ms")
+@Threshold("1 ms")
+@Throttle("100/s")
 @StackTrace(true)
 public final class SocketAcceptEvent extends PeerEvent {
     @Label("Local Port")
@@ -30,6 +32,7 @@ public final class SocketAcceptEvent extends PeerEvent {
 
     /** Sets the fields when the settings want this event: true then, and the caller commits it. */
     boolean fill(SocketAddress remote, int local, long timeoutNanos) {
+        end(); // a throttled event decides only once its duration is fixed
         if (!shouldCommit()) {
             return false;
         }

@@ -8,6 +8,7 @@ import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
 import jdk.jfr.Threshold;
+import jdk.jfr.Throttle;
 import jdk.jfr.Timespan;
 
 /** A connect of a Loomring socket or socket channel that succeeded; the peer it reached. */
@@ -15,7 +16,8 @@ import jdk.jfr.Timespan;
 @Label("Loomring Socket Connect")
 @Category({"Loomring", "Socket"})
 @Description("Connecting a socket or socket channel served by Loomring")
-@Threshold("20 ms")
+@Threshold("1 ms")
+@Throttle("100/s")
 @StackTrace(true)
 public final class SocketConnectEvent extends PeerEvent {
     @Label("Timeout Value")
@@ -24,6 +26,7 @@ public final class SocketConnectEvent extends PeerEvent {
 
     /** Sets the fields when the settings want this event: true then, and the caller commits it. */
     boolean fill(SocketAddress remote, long timeoutNanos) {
+        end(); // a throttled event decides only once its duration is fixed
         if (!shouldCommit()) {
             return false;
         }

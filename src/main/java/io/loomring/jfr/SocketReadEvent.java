@@ -9,6 +9,7 @@ import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
 import jdk.jfr.Threshold;
+import jdk.jfr.Throttle;
 import jdk.jfr.Timespan;
 
 /** A read from a Loomring socket or socket channel: the fields of {@code jdk.SocketRead}. */
@@ -16,7 +17,8 @@ import jdk.jfr.Timespan;
 @Label("Loomring Socket Read")
 @Category({"Loomring", "Socket"})
 @Description("Reading data from a socket or socket channel served by Loomring")
-@Threshold("20 ms")
+@Threshold("1 ms")
+@Throttle("100/s")
 @StackTrace(true)
 public final class SocketReadEvent extends PeerEvent {
     @Label("Timeout Value")
@@ -34,6 +36,7 @@ public final class SocketReadEvent extends PeerEvent {
 
     /** Sets the fields when the settings want this event: true then, and the caller commits it. */
     boolean fill(SocketAddress remote, long n, long timeoutNanos) {
+        end(); // a throttled event decides only once its duration is fixed
         if (!shouldCommit()) {
             return false;
         }

@@ -8,6 +8,7 @@ import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
 import jdk.jfr.Threshold;
+import jdk.jfr.Throttle;
 
 /**
  * A write to a Loomring socket or socket channel: the fields of {@code jdk.SocketWrite}. A write
@@ -17,7 +18,8 @@ import jdk.jfr.Threshold;
 @Label("Loomring Socket Write")
 @Category({"Loomring", "Socket"})
 @Description("Writing data to a socket or socket channel served by Loomring")
-@Threshold("20 ms")
+@Threshold("1 ms")
+@Throttle("100/s")
 @StackTrace(true)
 public final class SocketWriteEvent extends PeerEvent {
     @Label("Bytes Written")
@@ -27,6 +29,7 @@ public final class SocketWriteEvent extends PeerEvent {
 
     /** Sets the fields when the settings want this event: true then, and the caller commits it. */
     boolean fill(SocketAddress remote, long n) {
+        end(); // a throttled event decides only once its duration is fixed
         if (!shouldCommit()) {
             return false;
         }

@@ -13,6 +13,9 @@ import io.loomring.net.TcpServerSocket;
 import io.loomring.net.TcpSocket;
 import io.loomring.nio.LoomringSelectorProvider;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -27,6 +30,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
@@ -177,6 +181,43 @@ class JfrEventsTest {
         assertEquals(3000, reads.get(0).getLong("bytesRead"));
         assertFalse(reads.get(0).getBoolean("endOfFile"));
         assertTrue(reads.get(1).getBoolean("endOfFile"));
+    }
+
+    /**
+     * The settings file in the jar (1 ms threshold, throttled as the JDK's own socket events) takes
+     * a read that waited for its bytes. A throttled event decides only once its duration is fixed:
+     * asked before its end, it never committed.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL"})
+    void theShippedSettingsRecordAReadThatWaited(Backend backend, @TempDir Path dir) throws Exception {
+        TestBackends.assumeAvailable(backend);
+        int serverPort;
+        List<RecordedEvent> events;
+        try (IoScheduler io = IoScheduler.builder().backend(backend).build();
+                Reader jfc = new InputStreamReader(EventGate.class.getResourceAsStream("loomring.jfc"),
+                        StandardCharsets.UTF_8);
+                Recording recording = new Recording(Configuration.create(jfc))) {
+            recording.start();
+            try (TcpServerSocket server = TcpServerSocket.bind(new InetSocketAddress("127.0.0.1", 0), 16, false, io)) {
+                serverPort = server.localAddress().getPort();
+                Thread peer = Thread.ofVirtual().start(() -> {
+                    try (TcpSocket s = server.accept()) {
+                        Thread.sleep(100); // the client's read waits for this
+                        s.write(new byte[7], 0, 7);
+                    } catch (IOException | InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                try (TcpSocket client = TcpSocket.connect(server.localAddress(), Duration.ZERO, io)) {
+                    assertEquals(7, client.read(new byte[7], 0, 7));
+                }
+                peer.join();
+            }
+            events = stop(recording, dir);
+        }
+        RecordedEvent read = only(events, READ, e -> e.getInt("port") == serverPort && e.getLong("bytesRead") == 7);
+        assertTrue(read.getDuration().toMillis() >= 90, "waited " + read.getDuration());
     }
 
     private static Recording socketRecording() {
