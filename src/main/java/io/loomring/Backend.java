@@ -15,6 +15,8 @@ public enum Backend {
      * Parses a name such as {@code auto}, {@code io_uring} or {@code epoll} (case-insensitive,
      * {@code iouring} and {@code io-uring} accepted).
      *
+     * @param name the backend's name, for example the value of {@code loomring.backend}
+     * @return the backend it names
      * @throws IllegalArgumentException for anything else
      */
     public static Backend parse(String name) {

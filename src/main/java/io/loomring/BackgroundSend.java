@@ -30,7 +30,7 @@ public final class BackgroundSend {
         this.failure = failure;
     }
 
-    /** True once the send's final completion is in (its {@code onDone} has run). */
+    /** {@return true once the send's final completion is in (its {@code onDone} has run)} */
     public boolean isDone() {
         return !op.isPending();
     }
@@ -40,6 +40,7 @@ public final class BackgroundSend {
      * returns its outcome as a value. On a thread carried by the send's carrier the ring is first
      * submitted and reaped at once, so a send the kernel can finish right away costs no park.
      *
+     * @param timeoutNanos the longest time to wait, in nanoseconds; 0 for no limit
      * @return what the kernel returned (every byte of the buffer, fewer when the send failed after
      *         a part went out, or {@code -errno}, for example {@code -EPIPE}); or
      *         {@link IoStatus#TIMED_OUT} or {@link IoStatus#INTERRUPTED} when the wait ended first (the

@@ -15,7 +15,11 @@ public final class ClosedFdException extends ClosedChannelException {
     /** What was closed, for example "TcpSocket (fd 17)". */
     private final String what;
 
-    /** @param what what was closed, for example "TcpSocket (fd 17)" */
+    /**
+     * An exception whose message says that {@code what} is closed.
+     *
+     * @param what what was closed, for example "TcpSocket (fd 17)"
+     */
     public ClosedFdException(String what) {
         this.what = what;
     }

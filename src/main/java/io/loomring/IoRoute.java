@@ -60,6 +60,8 @@ public final class IoRoute {
      * True when Loomring's sockets read and write through the ring on this route
      * ({@link IoScheduler#completionMode()}): ring operations can run here and completion-mode I/O
      * was not turned off ({@link IoScheduler.Builder#completionIo}).
+     *
+     * @return whether sockets use the ring on this route
      */
     public boolean completionMode() {
         return completionMode && !poller.isTerminated();
@@ -69,6 +71,8 @@ public final class IoRoute {
      * True when Loomring's sockets may write behind on this route ({@link IoScheduler#writesBehind()}):
      * {@link #completionMode()}, and write-behind was not turned off
      * ({@link IoScheduler.Builder#writeBehind}).
+     *
+     * @return whether sockets write behind on this route
      */
     public boolean writesBehind() {
         return writeBehind && !poller.isTerminated();
@@ -78,6 +82,8 @@ public final class IoRoute {
      * True when ring operations run on this route: the backend is io_uring and the thread is carried
      * by the route's carrier or served by its sub-poller, whatever {@link #completionMode()} says of
      * sockets. The file methods below need it.
+     *
+     * @return whether ring operations run on this route
      */
     public boolean ringOperations() {
         return operations && !poller.isTerminated();
@@ -87,6 +93,8 @@ public final class IoRoute {
      * Parks the calling thread until {@code fd} is readable, at most {@code timeoutNanos} (0: no
      * limit).
      *
+     * @param fd           the file descriptor to wait for
+     * @param timeoutNanos the longest time to park, in nanoseconds; 0 for no limit
      * @return {@link IoStatus#READY}, {@link IoStatus#TIMED_OUT}, {@link IoStatus#INTERRUPTED},
      *         {@link IoStatus#CANCELLED}, {@link IoStatus#CLOSED}, or {@code -errno} when the kernel
      *         refused the poll
@@ -99,6 +107,8 @@ public final class IoRoute {
     /**
      * Parks the calling thread until {@code fd} is writable, as {@link #awaitReadable}.
      *
+     * @param fd           the file descriptor to wait for
+     * @param timeoutNanos the longest time to park, in nanoseconds; 0 for no limit
      * @return as {@link #awaitReadable}
      */
     public int awaitWritable(int fd, long timeoutNanos) {
@@ -135,6 +145,9 @@ public final class IoRoute {
      * thread parks until the {@code RECV}'s final completion; a timeout or an interrupt cancels it
      * and still waits for that completion, so {@code buffer} is never written after this returns.
      *
+     * @param fd           the socket's file descriptor
+     * @param buffer       native memory to receive into
+     * @param timeoutNanos the longest time to wait, in nanoseconds; 0 for no limit
      * @return bytes received (0 at end of stream), {@code -errno}, {@link IoStatus#TIMED_OUT},
      *         {@link IoStatus#INTERRUPTED}, {@link IoStatus#CANCELLED} or {@link IoStatus#CLOSED}
      * @throws IllegalStateException    unless ring operations run on this route (the thread is
@@ -151,6 +164,9 @@ public final class IoRoute {
      * Completion-mode {@code send(2)} from {@code buffer} (with {@code MSG_NOSIGNAL}), as
      * {@link #receive}; it may send fewer bytes than {@code buffer} holds.
      *
+     * @param fd           the socket's file descriptor
+     * @param buffer       native memory holding the bytes to send
+     * @param timeoutNanos the longest time to wait, in nanoseconds; 0 for no limit
      * @return bytes sent, {@code -errno}, or one of the statuses {@link #receive} returns
      */
     public int send(int fd, MemorySegment buffer, long timeoutNanos) {
@@ -162,6 +178,10 @@ public final class IoRoute {
      * {@link IoScheduler#sendInBackground} for what the caller must keep alive until
      * {@code onDone} has run).
      *
+     * @param fd     the socket's file descriptor
+     * @param buffer native memory holding the bytes to send
+     * @param onDone what to run once the send's final completion is in
+     * @return the send in flight, whose outcome {@link BackgroundSend#await} gives
      * @throws IOException              if the scheduler is closed
      * @throws IllegalStateException    unless ring operations run on this route
      * @throws IllegalArgumentException if {@code fd} is negative or {@code buffer} is not native
@@ -186,6 +206,9 @@ public final class IoRoute {
      * {@code pread(2)} into {@code buffer} at {@code position}, or at the file position (advancing
      * it) when {@code position} is {@code -1}.
      *
+     * @param fd       the file's descriptor
+     * @param buffer   native memory to read into
+     * @param position the offset in the file, or {@code -1} for the file position
      * @return bytes read (0 at end of file), {@code -errno}, {@link IoStatus#INTERRUPTED} (the
      *         interrupt came before it started), {@link IoStatus#CANCELLED} or {@link IoStatus#CLOSED}
      * @throws IllegalStateException    unless {@link #ringOperations()}
@@ -196,7 +219,14 @@ public final class IoRoute {
         return run(fd, RingConstants.OP_READ, buffer.address(), length(buffer), position, 0, 0L);
     }
 
-    /** {@code pwrite(2)} from {@code buffer}, as {@link #read}; it may write fewer bytes. */
+    /**
+     * {@code pwrite(2)} from {@code buffer}, as {@link #read}; it may write fewer bytes.
+     *
+     * @param fd       the file's descriptor
+     * @param buffer   native memory holding the bytes to write
+     * @param position the offset in the file, or {@code -1} for the file position
+     * @return bytes written, {@code -errno}, or a status as {@link #read}
+     */
     public int write(int fd, MemorySegment buffer, long position) {
         checkOperation(fd, buffer, 0);
         return run(fd, RingConstants.OP_WRITE, buffer.address(), length(buffer), position, 0, 0L);
@@ -205,13 +235,27 @@ public final class IoRoute {
     /**
      * {@code preadv(2)} into the {@code count} iovecs at {@code iovecs} (native, and with every
      * buffer they name alive until this returns), as {@link #read}.
+     *
+     * @param fd       the file's descriptor
+     * @param iovecs   native memory holding the {@code struct iovec} entries
+     * @param count    how many entries {@code iovecs} holds
+     * @param position the offset in the file, or {@code -1} for the file position
+     * @return bytes read (0 at end of file), {@code -errno}, or a status as {@link #read}
      */
     public int readVector(int fd, MemorySegment iovecs, int count, long position) {
         checkOperation(fd, iovecs, 0);
         return run(fd, RingConstants.OP_READV, iovecs.address(), count, position, 0, 0L);
     }
 
-    /** {@code pwritev(2)} from the {@code count} iovecs at {@code iovecs}, as {@link #readVector}. */
+    /**
+     * {@code pwritev(2)} from the {@code count} iovecs at {@code iovecs}, as {@link #readVector}.
+     *
+     * @param fd       the file's descriptor
+     * @param iovecs   native memory holding the {@code struct iovec} entries
+     * @param count    how many entries {@code iovecs} holds
+     * @param position the offset in the file, or {@code -1} for the file position
+     * @return bytes written, {@code -errno}, or a status as {@link #read}
+     */
     public int writeVector(int fd, MemorySegment iovecs, int count, long position) {
         checkOperation(fd, iovecs, 0);
         return run(fd, RingConstants.OP_WRITEV, iovecs.address(), count, position, 0, 0L);
@@ -220,6 +264,8 @@ public final class IoRoute {
     /**
      * {@code fsync(2)}, or {@code fdatasync(2)} when {@code dataOnly}.
      *
+     * @param fd       the file's descriptor
+     * @param dataOnly true for {@code fdatasync(2)}: the data and only the metadata needed to read it
      * @return 0, {@code -errno}, or a status as {@link #read}
      */
     public int sync(int fd, boolean dataOnly) {
@@ -227,7 +273,13 @@ public final class IoRoute {
         return run(fd, RingConstants.OP_FSYNC, 0L, 0, 0L, dataOnly ? RingConstants.FSYNC_DATASYNC : 0, 0L);
     }
 
-    /** {@code ftruncate(2)} to {@code length} bytes (Linux 6.9 or later: {@code -EINVAL} before). */
+    /**
+     * {@code ftruncate(2)} to {@code length} bytes (Linux 6.9 or later: {@code -EINVAL} before).
+     *
+     * @param fd     the file's descriptor
+     * @param length the file's new size in bytes
+     * @return 0, {@code -errno}, or a status as {@link #read}
+     */
     public int truncate(int fd, long length) {
         checkOperation(fd, MemorySegment.NULL, 0);
         return run(fd, RingConstants.OP_FTRUNCATE, 0L, 0, length, 0, 0L);
@@ -238,7 +290,9 @@ public final class IoRoute {
      * opens, a network file system). If the open completes although it was cancelled, the caller
      * owns the returned fd and must close it.
      *
-     * @param path a NUL-terminated path in native memory
+     * @param path  a NUL-terminated path in native memory
+     * @param flags the {@code open(2)} flags, for example {@code O_RDONLY | O_CLOEXEC}
+     * @param mode  the permission bits of a file it creates ({@code O_CREAT})
      * @return the new fd, {@code -errno}, or a status as {@link #read}
      */
     public int open(MemorySegment path, int flags, int mode) {
@@ -246,7 +300,7 @@ public final class IoRoute {
         return run(AT_FDCWD, RingConstants.OP_OPENAT, path.address(), mode, 0L, flags, 0L);
     }
 
-    /** The exception for a {@link IoStatus#CLOSED} outcome: the scheduler closed, or why a poller failed. */
+    /** {@return the exception for a {@link IoStatus#CLOSED} outcome: the scheduler closed, or why a poller failed} */
     public IOException closedException() {
         return Outcomes.closed(failure.get());
     }

@@ -87,6 +87,7 @@ public final class IoScheduler implements AutoCloseable {
      * {@code epoll}; default {@code auto}), its carrier count {@code loomring.carriers} (default:
      * available processors). It cannot be closed.
      *
+     * @return the process-wide scheduler
      * @throws IllegalArgumentException when {@code loomring.backend} names no backend, or
      *                                  {@code loomring.carriers} is out of range
      * @throws UncheckedIOException     when the requested backend cannot start
@@ -120,12 +121,12 @@ public final class IoScheduler implements AutoCloseable {
         }
     }
 
-    /** A builder for a scheduler of one's own (close it when done). */
+    /** {@return a builder for a scheduler of one's own (close it when done)} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The backend in use: {@link Backend#IO_URING} or {@link Backend#EPOLL}, never AUTO. */
+    /** {@return the backend in use: {@link Backend#IO_URING} or {@link Backend#EPOLL}, never AUTO} */
     public Backend backend() {
         return backend;
     }
@@ -134,17 +135,19 @@ public final class IoScheduler implements AutoCloseable {
      * Why this backend was chosen, for example "io_uring_setup failed: EPERM (...)", and where file
      * I/O runs: in the ring, or (on epoll) on a small pool of platform threads while virtual threads
      * park.
+     *
+     * @return why this backend was chosen and where file I/O runs, as one line of text
      */
     public String backendReason() {
         return reason;
     }
 
-    /** The number of carriers (platform threads, each with its own ring or epoll set). */
+    /** {@return the number of carriers (platform threads, each with its own ring or epoll set)} */
     public int carriers() {
         return group.size();
     }
 
-    /** The number of sub-pollers (virtual threads serving ordinary virtual threads' awaits). */
+    /** {@return the number of sub-pollers (virtual threads serving ordinary virtual threads' awaits)} */
     public int subPollers() {
         return group.subPollerCount();
     }
@@ -152,12 +155,14 @@ public final class IoScheduler implements AutoCloseable {
     /**
      * True when {@link #threadFactory()} makes virtual threads carried by this scheduler's carriers;
      * false when the JVM refused access (see {@link #carrierReason()}) and it makes ordinary ones.
+     *
+     * @return whether the threads of {@link #threadFactory()} are carried by this scheduler
      */
     public boolean carriesThreads() {
         return VirtualThreads.unavailableReason() == null;
     }
 
-    /** Says whether and why {@link #threadFactory()} makes carried or ordinary virtual threads. */
+    /** {@return whether and why {@link #threadFactory()} makes carried or ordinary virtual threads} */
     public String carrierReason() {
         return carrierReason;
     }
@@ -167,6 +172,9 @@ public final class IoScheduler implements AutoCloseable {
      * comment). Each new thread goes to the carrier with the fewest live carried threads. Where
      * carried threads are unavailable ({@link #carriesThreads()} false) the threads are ordinary
      * virtual threads. After {@link #close()} the factory throws {@link RejectedExecutionException}.
+     *
+     * @return a factory of virtual threads carried by this scheduler (ordinary ones where that is
+     *         unavailable)
      */
     public ThreadFactory threadFactory() {
         return threadFactory(null);
@@ -175,6 +183,9 @@ public final class IoScheduler implements AutoCloseable {
     /**
      * As {@link #threadFactory()}, with threads named {@code namePrefix} followed by a number
      * counted from 0 ({@code null} for unnamed threads).
+     *
+     * @param namePrefix the start of every thread's name, or {@code null} for unnamed threads
+     * @return a factory as {@link #threadFactory()}, naming its threads
      */
     public ThreadFactory threadFactory(String namePrefix) {
         return threadFactory(namePrefix, true);
@@ -212,6 +223,8 @@ public final class IoScheduler implements AutoCloseable {
     /**
      * Live carried threads made by {@link #threadFactory()} on each carrier now (index = carrier),
      * for checking placement; threads started by carried threads are not counted.
+     *
+     * @return a new array with one count per carrier
      */
     public int[] carriedThreadsPerCarrier() {
         return group.liveThreads();
@@ -220,6 +233,8 @@ public final class IoScheduler implements AutoCloseable {
     /**
      * Nanoseconds each carrier has spent running carried threads since it started (index =
      * carrier): how evenly the carriers share the work.
+     *
+     * @return a new array with one figure per carrier
      */
     public long[] carrierBusyNanos() {
         return group.busyNanos();
@@ -228,6 +243,8 @@ public final class IoScheduler implements AutoCloseable {
     /**
      * How many carried threads moved to a less busy carrier, or were started on one instead of their
      * parent's, so far (see {@link Builder#balanceCarriers}).
+     *
+     * @return the number of moves since the scheduler started
      */
     public long carriedThreadMoves() {
         return group.moves();
@@ -237,12 +254,14 @@ public final class IoScheduler implements AutoCloseable {
      * How many carried threads were handed to the JDK's scheduler so far, at the I/O call after one
      * of their continuations ran on a carrier with no loop round for at least 10 ms (so that their
      * next long computation holds no carrier; see the builder's {@code balanceCarriers}).
+     *
+     * @return the number of threads handed over since the scheduler started
      */
     public long carriedThreadsReleased() {
         return group.released();
     }
 
-    /** True when the calling thread is a virtual thread carried by one of this scheduler's carriers. */
+    /** {@return true when the calling thread is a virtual thread carried by one of this scheduler's carriers} */
     public boolean carriesCurrentThread() {
         return group.carriesCurrentThread();
     }
@@ -258,6 +277,9 @@ public final class IoScheduler implements AutoCloseable {
      * <p>An interrupt of the waiting caller is passed on to the task's thread; the caller goes on
      * waiting for the task to end, and returns with its interrupt status set.
      *
+     * @param <V>  the type of the task's result
+     * @param name the name of the carried thread that runs {@code task}
+     * @param task the code to run
      * @return what {@code task} returned
      * @throws Exception                  what {@code task} threw, as it threw it
      * @throws RejectedExecutionException when this scheduler is closed
@@ -271,7 +293,15 @@ public final class IoScheduler implements AutoCloseable {
         return CarriedCall.run(threadFactory(name, false), task);
     }
 
-    /** {@link #runCarried(String, Callable)} with the thread named {@code loomring-carried}. */
+    /**
+     * {@link #runCarried(String, Callable)} with the thread named {@code loomring-carried}.
+     *
+     * @param <V>  the type of the task's result
+     * @param task the code to run
+     * @return what {@code task} returned
+     * @throws Exception                  what {@code task} threw, as it threw it
+     * @throws RejectedExecutionException when this scheduler is closed
+     */
     public <V> V runCarried(Callable<V> task) throws Exception {
         return runCarried("loomring-carried", task);
     }
@@ -279,6 +309,7 @@ public final class IoScheduler implements AutoCloseable {
     /**
      * Parks the calling thread until {@code fd} is readable.
      *
+     * @param fd the file descriptor to wait for
      * @throws IllegalArgumentException if {@code fd < 0}
      * @throws InterruptedIOException if the thread is interrupted (its interrupt status stays set)
      * @throws AsynchronousCloseException if {@link #cancel} was called for {@code fd}
@@ -292,6 +323,8 @@ public final class IoScheduler implements AutoCloseable {
      * Parks the calling thread until {@code fd} is readable or the timeout elapses. A zero or
      * negative timeout checks readiness without parking.
      *
+     * @param fd      the file descriptor to wait for
+     * @param timeout the longest time to park
      * @return true when readable, false when the timeout elapsed first
      * @throws IOException as {@link #awaitReadable(int)}
      */
@@ -302,6 +335,7 @@ public final class IoScheduler implements AutoCloseable {
     /**
      * Parks the calling thread until {@code fd} is writable.
      *
+     * @param fd the file descriptor to wait for
      * @throws IOException as {@link #awaitReadable(int)}
      */
     public void awaitWritable(int fd) throws IOException {
@@ -311,6 +345,8 @@ public final class IoScheduler implements AutoCloseable {
     /**
      * Parks the calling thread until {@code fd} is writable or the timeout elapses.
      *
+     * @param fd      the file descriptor to wait for
+     * @param timeout the longest time to park
      * @return true when writable, false when the timeout elapsed first
      * @throws IOException as {@link #awaitReadable(int)}
      */
@@ -324,6 +360,8 @@ public final class IoScheduler implements AutoCloseable {
      * runs ring operations for one call (Loomring's sockets do) chooses the route once and maps
      * its outcomes to its own exceptions; see {@link IoRoute}. Choosing allocates nothing.
      *
+     * @param fd the file descriptor the calling thread's I/O is on
+     * @return the route for that I/O on the calling thread
      * @throws IllegalArgumentException if {@code fd < 0}
      */
     public IoRoute route(int fd) {
@@ -336,6 +374,8 @@ public final class IoScheduler implements AutoCloseable {
      * this scheduler: the backend is io_uring, completion mode was not turned off
      * ({@link Builder#completionIo}), and the thread is carried by one of the carriers or is an
      * ordinary virtual thread served by a sub-poller. Loomring's sockets use it whenever this is true.
+     *
+     * @return whether completion-mode I/O runs on the calling thread
      */
     public boolean completionMode() {
         return group.route(0).completionMode();
@@ -347,6 +387,7 @@ public final class IoScheduler implements AutoCloseable {
      * and the thread parks until its final completion; bytes that arrived before a timeout's or an
      * interrupt's cancel took effect are returned, and {@code buffer} is never written afterwards.
      *
+     * @param fd           the socket's file descriptor
      * @param buffer       native memory to receive into (at most its size, capped at 2 GiB)
      * @param timeoutNanos how long to wait, or 0 or less to wait without limit
      * @return bytes received (0 at end of stream), or a negative errno (for example {@code -ECONNRESET})
@@ -367,6 +408,9 @@ public final class IoScheduler implements AutoCloseable {
      * parks until the {@code SEND} completes; a timeout or an interrupt cancels it and waits for its
      * final completion. It may send fewer bytes than {@code buffer} holds.
      *
+     * @param fd           the socket's file descriptor
+     * @param buffer       native memory holding the bytes to send (at most its size, capped at 2 GiB)
+     * @param timeoutNanos how long to wait, or 0 or less to wait without limit
      * @return bytes sent, or a negative errno (for example {@code -EPIPE})
      * @throws IOException as {@link #receive}
      */
@@ -381,6 +425,8 @@ public final class IoScheduler implements AutoCloseable {
      * an io_uring sub-poller serves), and write-behind was not turned off
      * ({@link Builder#writeBehind}). A write then returns once its bytes are copied and
      * queued as a {@code SEND} ({@link #sendInBackground}); the next write, or close, waits for it.
+     *
+     * @return whether Loomring's sockets write behind on the calling thread
      */
     public boolean writesBehind() {
         return group.route(0).writesBehind();
@@ -393,6 +439,10 @@ public final class IoScheduler implements AutoCloseable {
      * on the carrier: it must be short and must not block); {@link BackgroundSend#await} gives the
      * outcome. Only {@link #cancel} (or closing the scheduler) cancels it.
      *
+     * @param fd     the socket's file descriptor
+     * @param buffer native memory holding the bytes to send
+     * @param onDone what to run once the send's final completion is in
+     * @return the send in flight, whose outcome {@link BackgroundSend#await} gives
      * @throws IllegalStateException    unless {@link #completionMode()} is true
      * @throws IllegalArgumentException if {@code fd < 0} or {@code buffer} is not native
      * @throws IOException              if the scheduler is closed
@@ -408,6 +458,7 @@ public final class IoScheduler implements AutoCloseable {
      * removals are submitted, so the caller can then close the fd: a later fd with the same number
      * is never woken by them. Awaits that start after this call are not affected.
      *
+     * @param fd the file descriptor whose awaits end
      * @throws IllegalArgumentException if {@code fd < 0}
      */
     public void cancel(int fd) {
@@ -417,12 +468,14 @@ public final class IoScheduler implements AutoCloseable {
 
     /**
      * A snapshot of the counters.
+     *
+     * @return the counters as they are at the time of the call
      */
     public Stats stats() {
         return group.stats();
     }
 
-    /** True once closed, or once a carrier thread failed. */
+    /** {@return true once closed, or once a carrier thread failed} */
     public boolean isClosed() {
         return group.isTerminated();
     }
@@ -514,6 +567,9 @@ public final class IoScheduler implements AutoCloseable {
          * scheduler tick (at most 1/HZ) behind a thread that computes in user space. Default true;
          * for {@link #shared()} the system property {@code loomring.cooperativeTaskRun=false}
          * turns it off. Carriers' rings are not affected.
+         *
+         * @param enabled whether the sub-pollers' rings ask for cooperative task work
+         * @return this builder
          */
         public Builder cooperativeTaskRun(boolean enabled) {
             this.cooperativeTaskRun = enabled;
@@ -524,6 +580,9 @@ public final class IoScheduler implements AutoCloseable {
          * Whether sockets may return from a write in completion mode once its bytes are queued in
          * the ring ({@link IoScheduler#writesBehind()}). Default true; for {@link #shared()}:
          * {@code loomring.writeBehind=false}.
+         *
+         * @param enabled whether sockets may write behind
+         * @return this builder
          */
         public Builder writeBehind(boolean enabled) {
             this.writeBehind = enabled;
@@ -535,6 +594,9 @@ public final class IoScheduler implements AutoCloseable {
          * threads started on a busy carrier start on a less busy one, when one carrier works much
          * more than another (see {@link IoScheduler#carrierBusyNanos()}). Default true; for
          * {@link IoScheduler#shared()}: {@code loomring.balanceCarriers=false}.
+         *
+         * @param enabled whether carried threads may move to a less busy carrier
+         * @return this builder
          */
         public Builder balanceCarriers(boolean enabled) {
             this.balanceCarriers = enabled;
@@ -545,6 +607,9 @@ public final class IoScheduler implements AutoCloseable {
          * Whether sockets read and write through the ring (RECV/SEND) where they can; false keeps
          * them in readiness mode (a non-blocking syscall, a poll on EAGAIN). Default true; for
          * {@link #shared()}: {@code loomring.socketIo=readiness}.
+         *
+         * @param enabled true for reads and writes through the ring, false for readiness mode
+         * @return this builder
          */
         public Builder completionIo(boolean enabled) {
             this.completionIo = enabled;
@@ -553,7 +618,11 @@ public final class IoScheduler implements AutoCloseable {
 
         /**
          * How many carriers (platform threads with a ring or epoll set each, carrying virtual
-         * threads). Default: the available processors. @throws IllegalArgumentException unless 1..1024
+         * threads). Default: the available processors.
+         *
+         * @param carriers the number of carriers
+         * @return this builder
+         * @throws IllegalArgumentException unless 1..1024
          */
         public Builder carriers(int carriers) {
             this.carriers = SchedulerSettings.checkCarriers(carriers);
@@ -564,6 +633,8 @@ public final class IoScheduler implements AutoCloseable {
          * How many sub-pollers serve ordinary virtual threads; 0 sends their awaits to the carriers.
          * Default: {@link #defaultSubPollers()}; for {@link #shared()}: {@code loomring.subPollers}.
          *
+         * @param subPollers the number of sub-pollers
+         * @return this builder
          * @throws IllegalArgumentException unless 0..1024
          */
         public Builder subPollers(int subPollers) {
@@ -571,12 +642,17 @@ public final class IoScheduler implements AutoCloseable {
             return this;
         }
 
-        /** The default sub-poller count: one per available processor, at most 32. */
+        /** {@return the default sub-poller count: one per available processor, at most 32} */
         public static int defaultSubPollers() {
             return SchedulerSettings.defaultSubPollers();
         }
 
-        /** The backend to use; {@link Backend#AUTO} (the default) tries io_uring first. */
+        /**
+         * The backend to use; {@link Backend#AUTO} (the default) tries io_uring first.
+         *
+         * @param backend the backend
+         * @return this builder
+         */
         public Builder backend(Backend backend) {
             this.backend = Objects.requireNonNull(backend, "backend");
             return this;
@@ -586,6 +662,8 @@ public final class IoScheduler implements AutoCloseable {
          * Submission-queue entries of each io_uring ring (the CQ gets twice as many; the kernel
          * rounds up to a power of two). Default 256; ignored by epoll.
          *
+         * @param entries the submission-queue size of each ring
+         * @return this builder
          * @throws IllegalArgumentException unless 1..32768
          */
         public Builder ringEntries(int entries) {
@@ -617,6 +695,7 @@ public final class IoScheduler implements AutoCloseable {
         /**
          * Starts the scheduler's poller.
          *
+         * @return the new scheduler, running (close it when done)
          * @throws UncheckedIOException when the backend cannot start (for {@link Backend#IO_URING}:
          *                              io_uring unavailable; AUTO falls back to epoll instead)
          */

@@ -20,12 +20,22 @@ public final class IoStatus {
 
     private IoStatus() {}
 
-    /** True for {@link #TIMED_OUT}, {@link #INTERRUPTED}, {@link #CANCELLED} and {@link #CLOSED}. */
+    /**
+     * True for {@link #TIMED_OUT}, {@link #INTERRUPTED}, {@link #CANCELLED} and {@link #CLOSED}.
+     *
+     * @param result what an {@link IoRoute} call returned
+     * @return whether {@code result} is one of those statuses
+     */
     public static boolean isStatus(int result) {
         return result <= TIMED_OUT && result >= CLOSED;
     }
 
-    /** True for {@code -errno}: negative, and not a status. */
+    /**
+     * True for {@code -errno}: negative, and not a status.
+     *
+     * @param result what an {@link IoRoute} call returned
+     * @return whether {@code result} is a negated errno
+     */
     public static boolean isErrno(int result) {
         return result < 0 && !isStatus(result);
     }

@@ -59,6 +59,8 @@ public final class LoomringResolverProvider extends InetAddressResolverProvider 
     /**
      * Lookups run on the blocking pool so far, by the resolvers of this JVM: for tests, and to see
      * how many lookups carried threads make.
+     *
+     * @return the number of lookups run on the blocking pool since the JVM started
      */
     public static long offloadedLookups() {
         return OffloadingResolver.offloaded();

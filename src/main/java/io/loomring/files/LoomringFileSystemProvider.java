@@ -80,12 +80,20 @@ public final class LoomringFileSystemProvider extends FileSystemProvider {
      * {@code delegate}, the built-in provider. It runs while the JDK sets up its default file
      * system, so it only keeps its arguments: the shared scheduler is taken at the first channel
      * opened.
+     *
+     * @param delegate the JDK's built-in provider of the {@code file} file system
      */
     public LoomringFileSystemProvider(FileSystemProvider delegate) {
         this(delegate, new ChannelScheduler());
     }
 
-    /** A provider over {@code delegate} whose channels wait on {@code scheduler}. */
+    /**
+     * A provider over {@code delegate} whose channels wait on {@code scheduler}.
+     *
+     * @param delegate  the provider that does everything but the file channels' I/O (usually the
+     *                  JDK's built-in one)
+     * @param scheduler the scheduler the file channels wait on
+     */
     public LoomringFileSystemProvider(FileSystemProvider delegate, IoScheduler scheduler) {
         this(delegate, new ChannelScheduler(scheduler));
     }

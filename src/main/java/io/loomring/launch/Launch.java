@@ -48,6 +48,10 @@ public final class Launch {
     /**
      * Entry point; see the class comment. A usage error, or a main class that cannot be loaded or
      * has no entry point, prints what is wrong and exits with status 1.
+     *
+     * @param args the launcher's options ({@code --class-path APP}), then the application's main
+     *             class, then the application's arguments
+     * @throws Exception what the application's {@code main} threw, as it threw it
      */
     public static void main(String[] args) throws Exception {
         Command command;

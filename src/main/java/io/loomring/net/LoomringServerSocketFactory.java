@@ -35,7 +35,11 @@ public class LoomringServerSocketFactory extends ServerSocketFactory {
         this(IoScheduler.shared());
     }
 
-    /** Server sockets on {@code scheduler} (which must stay open while they are used). */
+    /**
+     * Server sockets on {@code scheduler} (which must stay open while they are used).
+     *
+     * @param scheduler the scheduler the server sockets, and the sockets they accept, wait on
+     */
     public LoomringServerSocketFactory(IoScheduler scheduler) {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     }
@@ -44,13 +48,15 @@ public class LoomringServerSocketFactory extends ServerSocketFactory {
      * Server sockets on the scheduler registered as {@code schedulerName} with
      * {@link LoomringSocketFactory#registerScheduler}, or the shared one for null or empty.
      *
+     * @param schedulerName the name a scheduler was registered under, or null or empty for the
+     *                      shared scheduler
      * @throws IllegalArgumentException if no scheduler is registered under that name
      */
     public LoomringServerSocketFactory(String schedulerName) {
         this(LoomringSocketFactory.lookup(schedulerName));
     }
 
-    /** The scheduler this factory's server sockets wait on. */
+    /** {@return the scheduler this factory's server sockets wait on} */
     public IoScheduler scheduler() {
         return scheduler;
     }

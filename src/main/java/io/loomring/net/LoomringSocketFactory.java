@@ -45,7 +45,11 @@ public class LoomringSocketFactory extends SocketFactory {
         this(IoScheduler.shared());
     }
 
-    /** Sockets on {@code scheduler} (which must stay open while they are used). */
+    /**
+     * Sockets on {@code scheduler} (which must stay open while they are used).
+     *
+     * @param scheduler the scheduler the sockets wait on
+     */
     public LoomringSocketFactory(IoScheduler scheduler) {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     }
@@ -55,6 +59,8 @@ public class LoomringSocketFactory extends SocketFactory {
      * or on the shared scheduler when the name is null or empty. For libraries that create the
      * factory by class name with one string argument (PostgreSQL's {@code socketFactoryArg}).
      *
+     * @param schedulerName the name a scheduler was registered under, or null or empty for the
+     *                      shared scheduler
      * @throws IllegalArgumentException if no scheduler is registered under that name
      */
     public LoomringSocketFactory(String schedulerName) {
@@ -65,6 +71,10 @@ public class LoomringSocketFactory extends SocketFactory {
      * Makes {@code scheduler} available to {@link #LoomringSocketFactory(String)} and
      * {@link LoomringServerSocketFactory#LoomringServerSocketFactory(String)} under {@code name},
      * replacing any scheduler registered under it before.
+     *
+     * @param name      the name to register it under (not empty: that means the shared scheduler)
+     * @param scheduler the scheduler
+     * @throws IllegalArgumentException if {@code name} is empty
      */
     public static void registerScheduler(String name, IoScheduler scheduler) {
         if (Objects.requireNonNull(name, "name").isEmpty()) {
@@ -73,7 +83,12 @@ public class LoomringSocketFactory extends SocketFactory {
         NAMED.put(name, Objects.requireNonNull(scheduler, "scheduler"));
     }
 
-    /** Removes the scheduler registered under {@code name}; returns it, or null. */
+    /**
+     * Removes the scheduler registered under {@code name}.
+     *
+     * @param name the name it was registered under
+     * @return the scheduler that was registered under {@code name}, or null if none was
+     */
     public static IoScheduler unregisterScheduler(String name) {
         return NAMED.remove(Objects.requireNonNull(name, "name"));
     }
@@ -94,6 +109,7 @@ public class LoomringSocketFactory extends SocketFactory {
      * and what is built on them (the JDK's {@code HttpClient}, {@code SocketChannel.socket()}), are
      * not affected.
      *
+     * @param scheduler the scheduler the process's sockets wait on
      * @throws java.net.SocketException if a socket implementation factory was set before
      */
     @SuppressWarnings("deprecation") // the JDK's only hook for a process-wide SocketImpl
@@ -115,7 +131,7 @@ public class LoomringSocketFactory extends SocketFactory {
         return s;
     }
 
-    /** The scheduler this factory's sockets wait on. */
+    /** {@return the scheduler this factory's sockets wait on} */
     public IoScheduler scheduler() {
         return scheduler;
     }
@@ -130,7 +146,10 @@ public class LoomringSocketFactory extends SocketFactory {
      * An unconnected socket for {@code proxy}: only {@link Proxy#NO_PROXY} (or another DIRECT proxy)
      * is supported.
      *
+     * @param proxy the proxy, which must be a DIRECT one
+     * @return a new unconnected socket, as {@link #createSocket()}
      * @throws UnsupportedOperationException for a SOCKS or HTTP proxy
+     * @throws IOException                   if the socket cannot be created
      */
     public Socket createSocket(Proxy proxy) throws IOException {
         Objects.requireNonNull(proxy, "proxy");

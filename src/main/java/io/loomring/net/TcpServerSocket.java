@@ -44,6 +44,8 @@ public final class TcpServerSocket implements Closeable {
      * {@value #DEFAULT_BACKLOG}, SO_REUSEADDR on, on the {@linkplain IoScheduler#shared() shared}
      * scheduler.
      *
+     * @param address the local address (port 0 picks a free port)
+     * @return the listening socket
      * @throws java.net.BindException if the address is in use or cannot be assigned
      */
     public static TcpServerSocket bind(InetSocketAddress address) throws IOException {
@@ -59,6 +61,7 @@ public final class TcpServerSocket implements Closeable {
      * @param reusePort SO_REUSEPORT: several sockets may bind the same address, and the kernel
      *                  spreads connections among them
      * @param scheduler the scheduler this socket and the sockets it accepts wait on
+     * @return the listening socket
      * @throws IllegalArgumentException if {@code backlog < 1}
      * @throws UnknownHostException     if {@code address} is unresolved
      * @throws java.net.BindException   if the address is in use or cannot be assigned
@@ -79,6 +82,7 @@ public final class TcpServerSocket implements Closeable {
     /**
      * Accepts a connection, parking the calling thread until one arrives.
      *
+     * @return the accepted connection, on this server socket's scheduler
      * @throws ClosedChannelException     if closed
      * @throws AsynchronousCloseException if closed by another thread meanwhile
      */
@@ -89,6 +93,8 @@ public final class TcpServerSocket implements Closeable {
     /**
      * Accepts a connection, parking at most {@code timeout} (zero: no limit).
      *
+     * @param timeout the longest time to park; zero for no limit
+     * @return the accepted connection, on this server socket's scheduler
      * @throws SocketTimeoutException   if no connection arrived in time
      * @throws IllegalArgumentException if {@code timeout} is negative
      */
@@ -96,10 +102,12 @@ public final class TcpServerSocket implements Closeable {
         return new TcpSocket(core.accept(SocketFd.timeoutNanos(timeout)));
     }
 
+    /** {@return the bound address, with the port the kernel chose when bound to port 0} */
     public InetSocketAddress localAddress() {
         return core.localAddress();
     }
 
+    /** {@return true once {@link #close()} has started} */
     public boolean isClosed() {
         return core.isClosing();
     }

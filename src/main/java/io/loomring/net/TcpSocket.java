@@ -78,6 +78,8 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
      * Connects to {@code address} without a timeout of its own (the kernel gives up after its SYN
      * retries), on the {@linkplain IoScheduler#shared() shared} scheduler.
      *
+     * @param address where to connect (resolved)
+     * @return the connected socket
      * @throws IOException as {@link #connect(InetSocketAddress, Duration, IoScheduler)}
      */
     public static TcpSocket connect(InetSocketAddress address) throws IOException {
@@ -87,7 +89,9 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
     /**
      * Connects to {@code address} on the {@linkplain IoScheduler#shared() shared} scheduler.
      *
+     * @param address where to connect (resolved)
      * @param timeout how long to wait for the connection; zero for no timeout of its own
+     * @return the connected socket
      * @throws IOException as {@link #connect(InetSocketAddress, Duration, IoScheduler)}
      */
     public static TcpSocket connect(InetSocketAddress address, Duration timeout) throws IOException {
@@ -101,6 +105,7 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
      * @param address   where to connect (resolved)
      * @param timeout   how long to wait; zero for no timeout of its own
      * @param scheduler the scheduler this socket waits on
+     * @return the connected socket
      * @throws UnknownHostException           if {@code address} is unresolved
      * @throws java.net.ConnectException      if refused, or timed out by the kernel
      * @throws java.net.NoRouteToHostException if the host or network is unreachable
@@ -136,7 +141,10 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
      * @param family    {@link StandardProtocolFamily#INET} or {@link StandardProtocolFamily#INET6}
      *                  (an INET6 socket also connects to IPv4 addresses)
      * @param scheduler the scheduler this socket waits on
+     * @return the new, unconnected socket
      * @throws UnsupportedOperationException for another family
+     * @throws IOException                   if the kernel cannot create the socket (for example
+     *                                       {@code EMFILE}: too many open files)
      */
     public static TcpSocket open(ProtocolFamily family, IoScheduler scheduler) throws IOException {
         Objects.requireNonNull(family, "family");
@@ -184,8 +192,12 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
     /**
      * Reads up to {@code len} bytes into {@code b}, parking until at least one byte arrives.
      *
+     * @param b   the array to read into
+     * @param off where in {@code b} the bytes go
+     * @param len the most bytes to read
      * @return bytes read, 0 if {@code len} is 0, -1 at end of stream
      * @throws IndexOutOfBoundsException if {@code off}/{@code len} are out of {@code b}'s bounds
+     * @throws IOException               as {@link #read(ByteBuffer)}
      */
     public int read(byte[] b, int off, int len) throws IOException {
         return core.reader().read(b, off, len);
@@ -224,7 +236,11 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
      * Writes {@code len} bytes of {@code b} from {@code off}, parking while the socket buffer is
      * full.
      *
+     * @param b   the array holding the bytes
+     * @param off where in {@code b} the bytes start
+     * @param len how many bytes to write
      * @throws IndexOutOfBoundsException if {@code off}/{@code len} are out of {@code b}'s bounds
+     * @throws IOException               as {@link #write(ByteBuffer)}
      */
     public void write(byte[] b, int off, int len) throws IOException {
         core.writer().write(b, off, len);
@@ -249,6 +265,8 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
     /**
      * An {@link InputStream} over this socket (the same one on every call). Closing it closes the
      * socket. {@code available()} is always 0.
+     *
+     * @return the socket's input stream
      */
     public InputStream inputStream() {
         return inputStream;
@@ -257,6 +275,8 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
     /**
      * An {@link OutputStream} over this socket (the same one on every call). Writes are unbuffered;
      * closing it closes the socket.
+     *
+     * @return the socket's output stream
      */
     public OutputStream outputStream() {
         return outputStream;
@@ -266,6 +286,7 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
      * How long a read may park before it fails with {@link SocketTimeoutException} (the socket
      * stays usable). Zero (the default) means no timeout.
      *
+     * @param timeout the read timeout; zero for none
      * @throws IllegalArgumentException if negative
      */
     public void setReadTimeout(Duration timeout) {
@@ -277,12 +298,20 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
      * {@link SocketTimeoutException}; part of the data may have been sent by then. Zero (the
      * default) means no timeout.
      *
+     * @param timeout the write timeout; zero for none
      * @throws IllegalArgumentException if negative
      */
     public void setWriteTimeout(Duration timeout) {
         core.writer().setTimeout(SocketFd.timeoutNanos(timeout));
     }
 
+    /**
+     * Shuts down the reading side: later reads, and a read blocked now, return end of stream (-1).
+     *
+     * @throws NotYetConnectedException if not connected
+     * @throws IOException              if closed ({@link ClosedChannelException}), or the kernel
+     *                                  refuses
+     */
     public void shutdownInput() throws IOException {
         core.reader().shutdown();
     }
@@ -290,23 +319,53 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
     /**
      * Shuts down the writing side: the peer reads end of stream, and can still send to this
      * socket. Later writes throw {@link SocketException}.
+     *
+     * @throws NotYetConnectedException if not connected
+     * @throws IOException              if closed ({@link ClosedChannelException}), if bytes written
+     *                                  behind could not be sent (as {@link #write(ByteBuffer)}), or
+     *                                  the kernel refuses
      */
     public void shutdownOutput() throws IOException {
         core.writer().shutdown();
     }
 
+    /**
+     * Sets TCP_NODELAY: when on, small writes go out at once instead of waiting for the peer to
+     * acknowledge earlier data (Nagle's algorithm off).
+     *
+     * @param on whether TCP_NODELAY is on
+     * @throws IOException if closed ({@link ClosedChannelException}), or the kernel refuses
+     */
     public void setTcpNoDelay(boolean on) throws IOException {
         core.setOption(TcpOption.TCP_NODELAY, on ? 1 : 0);
     }
 
+    /**
+     * {@return whether TCP_NODELAY is on}
+     *
+     * @throws IOException if closed ({@link ClosedChannelException}), or the kernel refuses
+     */
     public boolean tcpNoDelay() throws IOException {
         return core.getOption(TcpOption.TCP_NODELAY) != 0;
     }
 
+    /**
+     * Sets SO_KEEPALIVE: when on, the kernel probes a connection that has been idle for a while
+     * ({@code net.ipv4.tcp_keepalive_time}, two hours by default) and drops it when the peer does
+     * not answer.
+     *
+     * @param on whether SO_KEEPALIVE is on
+     * @throws IOException if closed ({@link ClosedChannelException}), or the kernel refuses
+     */
     public void setKeepAlive(boolean on) throws IOException {
         core.setOption(TcpOption.SO_KEEPALIVE, on ? 1 : 0);
     }
 
+    /**
+     * {@return whether SO_KEEPALIVE is on}
+     *
+     * @throws IOException if closed ({@link ClosedChannelException}), or the kernel refuses
+     */
     public boolean keepAlive() throws IOException {
         return core.getOption(TcpOption.SO_KEEPALIVE) != 0;
     }
@@ -315,7 +374,10 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
      * Sets SO_RCVBUF (the kernel doubles the value for its bookkeeping and caps it at
      * {@code net.core.rmem_max}); set it before connecting for it to shape the TCP window.
      *
+     * @param n the receive buffer size in bytes
      * @throws IllegalArgumentException if {@code n <= 0}
+     * @throws IOException              if closed ({@link ClosedChannelException}), or the kernel
+     *                                  refuses
      */
     public void setReceiveBufferSize(int n) throws IOException {
         if (n <= 0) {
@@ -324,6 +386,11 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
         core.setOption(TcpOption.SO_RCVBUF, n);
     }
 
+    /**
+     * {@return SO_RCVBUF in bytes, as the kernel reports it (doubled, see {@link #setReceiveBufferSize})}
+     *
+     * @throws IOException if closed ({@link ClosedChannelException}), or the kernel refuses
+     */
     public int receiveBufferSize() throws IOException {
         return core.getOption(TcpOption.SO_RCVBUF);
     }
@@ -331,7 +398,10 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
     /**
      * Sets SO_SNDBUF (doubled and capped by the kernel like SO_RCVBUF).
      *
+     * @param n the send buffer size in bytes
      * @throws IllegalArgumentException if {@code n <= 0}
+     * @throws IOException              if closed ({@link ClosedChannelException}), or the kernel
+     *                                  refuses
      */
     public void setSendBufferSize(int n) throws IOException {
         if (n <= 0) {
@@ -340,6 +410,11 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
         core.setOption(TcpOption.SO_SNDBUF, n);
     }
 
+    /**
+     * {@return SO_SNDBUF in bytes, as the kernel reports it (doubled, see {@link #setSendBufferSize})}
+     *
+     * @throws IOException if closed ({@link ClosedChannelException}), or the kernel refuses
+     */
     public int sendBufferSize() throws IOException {
         return core.getOption(TcpOption.SO_SNDBUF);
     }
@@ -351,11 +426,14 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
     /**
      * The local address, or null if the socket is not bound (not connected yet) or was closed
      * before the address was first asked for.
+     *
+     * @return the local address, or null
      */
     public InetSocketAddress localAddress() {
         return core.localAddress();
     }
 
+    /** {@return the peer's address, or null if not connected; still known after close} */
     public InetSocketAddress remoteAddress() {
         return core.remoteAddress();
     }

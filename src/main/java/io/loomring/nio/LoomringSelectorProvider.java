@@ -45,13 +45,15 @@ public final class LoomringSelectorProvider extends SelectorProvider {
     /**
      * A provider on {@code scheduler}: its channels and selectors wait on it. Closing the scheduler
      * makes their waits fail; close them first.
+     *
+     * @param scheduler the scheduler the channels and selectors wait on
      */
     public LoomringSelectorProvider(IoScheduler scheduler) {
         Objects.requireNonNull(scheduler, "scheduler");
         this.scheduler = () -> scheduler;
     }
 
-    /** The scheduler this provider's channels wait on. */
+    /** {@return the scheduler this provider's channels wait on} */
     public IoScheduler scheduler() {
         return scheduler.get();
     }
