@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The hot-path micro-benchmarks (JMH, with the GC profiler): arm-and-wake latency of an await (fd
 # ready already; fd made ready by another thread), submission batching on a real ring (1, 8, 64
-# arms per io_uring_enter), CQ reaping, and bytes allocated per operation. Writes
+# arms per io_uring_enter), CQ reaping, the JFR socket events' cost, and bytes allocated per
+# operation; exits 1 when disabled JFR events allocate on the socket path. Writes
 # DIR/summary.tsv (default benchmarks/target/micro) and JMH's log next to it.
 # Needs benchmarks/target/benchmarks.jar: run benchmarks/run.sh --micro, which builds it first.
 # Settings (environment): WARMUP=3 ITERATIONS=5 SECONDS_PER_ITERATION=1, INCLUDE=regex. (Not

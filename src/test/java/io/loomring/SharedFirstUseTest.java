@@ -31,8 +31,13 @@ class SharedFirstUseTest {
     private static final int CALLERS = 64;
     private static final long CHILD_SECONDS = 60;
 
-    /** The child: 64 virtual threads call {@code shared()} at once, then each awaits its own pipe. */
+    /**
+     * The child: 64 virtual threads call {@code shared()} at once, then each awaits its own pipe;
+     * with the argument {@code runCarried}, each does so inside {@code shared().runCarried(...)}
+     * (the way a launched application's first servers start), on a carried thread.
+     */
     public static void main(String[] args) throws Exception {
+        boolean runCarried = args.length > 0 && args[0].equals("runCarried");
         CountDownLatch ready = new CountDownLatch(CALLERS);
         CountDownLatch go = new CountDownLatch(1);
         AtomicInteger served = new AtomicInteger();
@@ -44,11 +49,16 @@ class SharedFirstUseTest {
                 try {
                     go.await();
                     IoScheduler io = IoScheduler.shared();
-                    try (Pipe pipe = Pipe.open()) {
-                        Thread.ofVirtual().start(() -> write(pipe));
-                        if (!io.awaitReadable(pipe.readFd(), Duration.ofSeconds(20))) {
-                            throw new AssertionError("pipe not readable within 20 s");
+                    if (runCarried) {
+                        boolean carried = io.runCarried("first-use", () -> {
+                            awaitOwnPipe(io);
+                            return io.carriesCurrentThread();
+                        });
+                        if (!carried) { // the child runs with --add-opens java.base/java.lang
+                            throw new AssertionError("runCarried ran the task on a thread that is not carried");
                         }
+                    } else {
+                        awaitOwnPipe(io);
                     }
                     served.incrementAndGet();
                 } catch (Throwable t) {
@@ -66,6 +76,15 @@ class SharedFirstUseTest {
                 + IoScheduler.shared().subPollers() + " sub-pollers on " + IoScheduler.shared().backend());
     }
 
+    private static void awaitOwnPipe(IoScheduler io) throws IOException {
+        try (Pipe pipe = Pipe.open()) {
+            Thread.ofVirtual().start(() -> write(pipe));
+            if (!io.awaitReadable(pipe.readFd(), Duration.ofSeconds(20))) {
+                throw new AssertionError("pipe not readable within 20 s");
+            }
+        }
+    }
+
     private static void write(Pipe pipe) {
         try {
             pipe.write(ByteBuffer.wrap(new byte[] {1}));
@@ -74,9 +93,12 @@ class SharedFirstUseTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}, parallelism {1}")
-    @CsvSource({"io_uring, 1", "io_uring, 2", "io_uring, 16", "epoll, 1", "epoll, 2", "epoll, 16"})
-    void sixtyFourVirtualThreadsStartTheSharedSchedulerAtOnce(String backend, int parallelism) throws Exception {
+    @ParameterizedTest(name = "{0}, parallelism {1}, {2}")
+    @CsvSource({"io_uring, 1, await", "io_uring, 2, await", "io_uring, 16, await", "epoll, 1, await",
+            "epoll, 2, await", "epoll, 16, await",
+            "io_uring, 1, runCarried", "io_uring, 16, runCarried", "epoll, 2, runCarried"})
+    void sixtyFourVirtualThreadsStartTheSharedSchedulerAtOnce(String backend, int parallelism, String mode)
+            throws Exception {
         TestBackends.assumeAvailable(Backend.parse(backend));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
@@ -84,7 +106,7 @@ class SharedFirstUseTest {
         Process child = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
                 "--add-opens", "java.base/java.lang=ALL-UNNAMED",
                 "-Djdk.virtualThreadScheduler.parallelism=" + parallelism,
-                "-Dloomring.backend=" + backend, "-cp", classpath, SharedFirstUseTest.class.getName())
+                "-Dloomring.backend=" + backend, "-cp", classpath, SharedFirstUseTest.class.getName(), mode)
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             if (!child.waitFor(CHILD_SECONDS, TimeUnit.SECONDS)) {

@@ -20,9 +20,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Runs the hot-path micro-benchmarks ({@link AwaitBenchmark}, {@link SubmitBatchBenchmark},
- * {@link CqReapBenchmark}) with JMH's GC profiler and writes {@code summary.tsv}: benchmark,
+ * {@link CqReapBenchmark}, {@link SocketEventsBenchmark}) with JMH's GC profiler and writes {@code summary.tsv}: benchmark,
  * parameters, score, error, unit, and bytes allocated per operation (all threads of the fork,
- * the poller included).
+ * the poller included). Exits 1 when Loomring's disabled JFR events allocate on the socket path.
  *
  * <p>Arguments ({@code key=value}, optional): {@code out=target/micro}, {@code warmup=3},
  * {@code iterations=5}, {@code seconds=1}, {@code include=io.loomring.bench.micro.*Benchmark}.
@@ -42,6 +42,7 @@ public final class MicroSuite {
         }
         Path out = Path.of(opts.getOrDefault("out", "target/micro"));
         Files.createDirectories(out);
+        Files.deleteIfExists(out.resolve(SocketEventsBenchmark.COUNTS_FILE));
         ChainedOptionsBuilder b = new OptionsBuilder()
                 .include(opts.getOrDefault("include", "io\\.loomring\\.bench\\.micro\\..*Benchmark"))
                 .addProfiler(GCProfiler.class)
@@ -50,7 +51,8 @@ public final class MicroSuite {
                 .warmupTime(TimeValue.seconds(Integer.parseInt(opts.getOrDefault("seconds", "1"))))
                 .measurementTime(TimeValue.seconds(Integer.parseInt(opts.getOrDefault("seconds", "1"))))
                 .shouldFailOnError(true)
-                .jvmArgsAppend("--sun-misc-unsafe-memory-access=allow")
+                .jvmArgsAppend("--sun-misc-unsafe-memory-access=allow",
+                        "-D" + SocketEventsBenchmark.OUT_PROPERTY + "=" + out.toAbsolutePath())
                 .output(out.resolve("jmh.log").toString());
         Collection<RunResult> results = new Runner(b.build()).run();
         try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(out.resolve("summary.tsv"), StandardCharsets.UTF_8))) {
@@ -68,5 +70,30 @@ public final class MicroSuite {
             }
         }
         System.out.println(Files.readString(out.resolve("summary.tsv")));
+        if (!disabledEventsAllocateNothing(out.resolve(SocketEventsBenchmark.COUNTS_FILE))) {
+            System.exit(1);
+        }
+    }
+
+    /**
+     * The check {@link SocketEventsBenchmark} exists for: with the recorder running and Loomring's
+     * events disabled, the socket path makes no event object once compiled (the JIT removes it).
+     * Reads the count each fork wrote; true when it is 0 or was not measured.
+     */
+    private static boolean disabledEventsAllocateNothing(Path counts) throws IOException {
+        if (!Files.exists(counts)) {
+            return true;
+        }
+        String prefix = "socket events jfr=eventsDisabled: ";
+        for (String line : Files.readAllLines(counts, StandardCharsets.UTF_8)) {
+            if (line.startsWith(prefix)) {
+                long made = Long.parseLong(line.substring(prefix.length()).split(" ")[0]);
+                boolean ok = made == 0;
+                System.out.println("JFR events disabled: " + made + " event objects made in the measured iterations: "
+                        + (ok ? "none, as it must" : "FAILED: the disabled events allocate on the socket path"));
+                return ok;
+            }
+        }
+        return true;
     }
 }

@@ -7,10 +7,17 @@ import io.loomring.net.TcpSocket;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.text.ParseException;
 import java.util.concurrent.TimeUnit;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -26,6 +33,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
 
 /**
  * What Loomring's JFR socket events cost on the hot path: one 64-byte write and the read of it on a
@@ -44,7 +53,12 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Xms256m", "-Xmx256m"})
+// Epsilon never collects: the class histogram after each iteration counts every event object the
+// iteration made, so what the JIT removed and what it did not tell apart exactly (the GC profiler's
+// bytes per operation also count the socket path's own buffers, which the JIT removes or not from
+// one fork to the next). Prepend: the suite's options replace the annotation's jvmArgsAppend.
+@Fork(value = 1, jvmArgsPrepend = {"--enable-native-access=ALL-UNNAMED", "-XX:+UnlockExperimentalVMOptions",
+        "-XX:+UseEpsilonGC", "-Xms4g", "-Xmx4g"})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class SocketEventsBenchmark {
@@ -52,11 +66,19 @@ public class SocketEventsBenchmark {
     @Param({"off", "eventsDisabled", "loomringJfc"})
     public String jfr;
 
+    /** The system property naming the directory for {@value #COUNTS_FILE}. */
+    static final String OUT_PROPERTY = "loomring.bench.micro.out";
+    /** Where each fork appends its count of event objects. */
+    static final String COUNTS_FILE = "socket-events.txt";
+
     private IoScheduler scheduler;
     private TcpServerSocket server;
     private TcpSocket client;
     private TcpSocket accepted;
     private Recording recording;
+    private long eventsBefore;
+    private boolean measuring;
+    private long eventsMeasured;
     private final byte[] out = new byte[64];
     private final byte[] in = new byte[64];
 
@@ -98,6 +120,55 @@ public class SocketEventsBenchmark {
         scheduler.close();
         if (recording != null) {
             recording.close();
+        }
+    }
+
+    /** Notes the event objects made so far, before a measured iteration. */
+    @Setup(Level.Iteration)
+    public void beforeIteration(IterationParams iteration) {
+        measuring = iteration.getType() == IterationType.MEASUREMENT;
+        eventsBefore = measuring ? eventObjects() : 0;
+    }
+
+    /** Adds the event objects a measured iteration made. */
+    @TearDown(Level.Iteration)
+    public void afterIteration() {
+        if (measuring) {
+            eventsMeasured += eventObjects() - eventsBefore;
+        }
+    }
+
+    /**
+     * Prints the count {@code MicroSuite} checks, and appends it to {@value #COUNTS_FILE} in the
+     * directory the system property {@value #OUT_PROPERTY} names (the suite's output directory).
+     */
+    @TearDown(Level.Trial)
+    public void report() throws IOException {
+        String line = "socket events jfr=" + jfr + ": " + eventsMeasured + " event objects made in the measured iterations";
+        System.out.println(line);
+        String dir = System.getProperty(OUT_PROPERTY);
+        if (dir != null) {
+            Files.writeString(Path.of(dir, COUNTS_FILE), line + "\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        }
+    }
+
+    /** Loomring's socket event objects made so far (Epsilon keeps them all), from the class histogram. */
+    private static long eventObjects() {
+        try {
+            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            String histogram = (String) server.invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"),
+                    "gcClassHistogram", new Object[] {new String[] {"-all"}}, new String[] {String[].class.getName()});
+            long count = 0;
+            for (String line : histogram.split("\n")) {
+                String[] cols = line.trim().split("\\s+");
+                if (cols.length >= 4 && cols[3].startsWith("io.loomring.jfr.Socket") && cols[3].endsWith("Event")) {
+                    count += Long.parseLong(cols[1]);
+                }
+            }
+            return count;
+        } catch (JMException e) {
+            throw new IllegalStateException(e);
         }
     }
 
