@@ -24,7 +24,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>A thread that computes for long still holds its carrier: what waits there (threads queued to
  * run, completions in its ring) waits until it parks. A continuation seen running with no loop
- * round for {@value #LONG_RUN_PERIODS} looks, each after the carrier used at least half a period of
+ * round for {@value CarrierSample#LONG_RUN_PERIODS} looks, each after the carrier used at least half a period of
  * CPU ({@link CarrierSample}), marks its thread as computing: at its next I/O call it
  * leaves the carriers for the JDK's scheduler ({@link CarrierGroup#route}), where its next long
  * computation holds a worker the JDK can compensate for, not a carrier.
@@ -36,8 +36,6 @@ final class CarrierBalancer {
     private static final int IDLE_PERIOD_MILLIS = 100;
     static final int MIN_GAP_PERCENT = 15;
     static final int MOVES_PER_PERIOD = 4;
-    /** Looks in a row that see one continuation running with no loop round: 2 (at least 10 ms). */
-    static final int LONG_RUN_PERIODS = 2;
 
     private final Poller[] carriers;
     /** By carrier: moves it may still make now (the balancer sets, moving threads take). */

@@ -9,13 +9,15 @@ import io.loomring.poller.VirtualThreads;
  * thread has held it for long. Only the balancer's thread uses it.
  *
  * <p>A thread holds its carrier for long when the same continuation is mounted with no loop round
- * at {@value CarrierBalancer#LONG_RUN_PERIODS} looks in a row that count. A look counts when the
+ * at {@value #LONG_RUN_PERIODS} looks in a row that count. A look counts when the
  * carrier thread used at least {@value #MIN_CPU_PERCENT}% of the period of CPU (its own clock): a
  * carrier that the machine's scheduler keeps off the CPU, on a machine with more runnable threads
  * than cores, shows the same mounted continuation and no round, but its thread is not computing.
  * Such a look neither counts nor resets the count.
  */
 final class CarrierSample {
+    /** Looks in a row that see one continuation running with no loop round: 2 (at least 10 ms). */
+    static final int LONG_RUN_PERIODS = 2;
     /** CPU a carrier must use in a look's period for the look to count towards a long run. */
     static final int MIN_CPU_PERCENT = 50;
     /** No carrier busier than this (a share of the period) is "idle". */
@@ -56,7 +58,7 @@ final class CarrierSample {
         rounds = nowRounds;
         running = nowRunning;
         cpu = nowCpu;
-        if (same && computed && sameRun == CarrierBalancer.LONG_RUN_PERIODS) {
+        if (same && computed && sameRun == LONG_RUN_PERIODS) {
             return VirtualThreads.threadOf(nowRunning); // the one seen, not a newer one
         }
         return null;

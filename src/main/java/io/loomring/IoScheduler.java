@@ -78,7 +78,7 @@ public final class IoScheduler implements AutoCloseable {
         LOG.log(shared ? System.Logger.Level.INFO : System.Logger.Level.DEBUG,
                 "Loomring {0} scheduler uses the {1} backend: {2}; {3}",
                 shared ? "shared" : "new", backend, reason, carrierReason);
-        SchedulerEvents.opened(this, shared); // JFR's periodic statistics
+        SchedulerEvents.opened(this, backend, group, shared); // JFR's periodic statistics
     }
 
     /**

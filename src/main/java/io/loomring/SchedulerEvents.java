@@ -3,7 +3,7 @@ package io.loomring;
 import io.loomring.jfr.CarrierStatisticsEvent;
 import io.loomring.jfr.EventGate;
 import io.loomring.jfr.SchedulerStatisticsEvent;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,32 +18,38 @@ import jdk.jfr.FlightRecorder;
 final class SchedulerEvents {
     private SchedulerEvents() {}
 
-    /** Live schedulers and their names in the events ("shared", or a number in start order). */
-    private static final Map<IoScheduler, String> LIVE = new WeakHashMap<>();
+    /** What the events say of one scheduler: its name ("shared", or a number in start order). */
+    private record Recorded(String name, String backend, CarrierGroup group) {}
+
+    /** Live schedulers (weak keys: the scheduler objects), and what to record of each. */
+    private static final Map<Object, Recorded> LIVE = new WeakHashMap<>();
     private static final AtomicInteger NUMBERS = new AtomicInteger();
 
     static {
         EventGate.whenOpen(SchedulerEvents::registerPeriodic);
     }
 
-    /** A scheduler started: its counters are recorded from now on. */
-    static void opened(IoScheduler scheduler, boolean shared) {
+    /**
+     * A scheduler started: the counters of {@code group} are recorded from now on, until
+     * {@code scheduler} closes or is dropped.
+     */
+    static void opened(Object scheduler, Backend backend, CarrierGroup group, boolean shared) {
         String name = shared ? "shared" : Integer.toString(NUMBERS.incrementAndGet());
         synchronized (LIVE) {
-            LIVE.put(scheduler, name);
+            LIVE.put(scheduler, new Recorded(name, backend.name(), group));
         }
     }
 
     /** A scheduler closed: no more records of it. */
-    static void closed(IoScheduler scheduler) {
+    static void closed(Object scheduler) {
         synchronized (LIVE) {
             LIVE.remove(scheduler);
         }
     }
 
-    private static Map<IoScheduler, String> live() {
+    private static List<Recorded> live() {
         synchronized (LIVE) {
-            return new LinkedHashMap<>(LIVE);
+            return List.copyOf(LIVE.values());
         }
     }
 
@@ -53,18 +59,18 @@ final class SchedulerEvents {
     }
 
     private static void recordSchedulers() {
-        live().forEach((scheduler, name) -> {
+        for (Recorded r : live()) {
             SchedulerStatisticsEvent event = new SchedulerStatisticsEvent();
             if (!event.shouldCommit()) {
                 return;
             }
-            Stats stats = scheduler.stats();
+            Stats stats = r.group.stats();
             int carried = 0;
-            for (int n : scheduler.carriedThreadsPerCarrier()) {
+            for (int n : r.group.liveThreads()) {
                 carried += n;
             }
-            event.scheduler = name;
-            event.backend = scheduler.backend().name();
+            event.scheduler = r.name;
+            event.backend = r.backend;
             event.kernelCalls = stats.enters();
             event.submissions = stats.submitted();
             event.completions = stats.completions();
@@ -73,29 +79,29 @@ final class SchedulerEvents {
             event.overflowFlushes = stats.overflowFlushes();
             event.armedAwaits = stats.armed();
             event.resubmitted = stats.resubmitted();
-            event.carriers = scheduler.carriers();
+            event.carriers = r.group.size();
             event.carriedThreads = carried;
-            event.carriedThreadMoves = scheduler.carriedThreadMoves();
-            event.carriedThreadsReleased = scheduler.carriedThreadsReleased();
+            event.carriedThreadMoves = r.group.moves();
+            event.carriedThreadsReleased = r.group.released();
             event.commit();
-        });
+        }
     }
 
     private static void recordCarriers() {
-        live().forEach((scheduler, name) -> {
-            int[] threads = scheduler.carriedThreadsPerCarrier();
-            long[] busy = scheduler.carrierBusyNanos();
+        for (Recorded r : live()) {
+            int[] threads = r.group.liveThreads();
+            long[] busy = r.group.busyNanos();
             for (int i = 0; i < threads.length; i++) {
                 CarrierStatisticsEvent event = new CarrierStatisticsEvent();
                 if (!event.shouldCommit()) {
                     return;
                 }
-                event.scheduler = name;
+                event.scheduler = r.name;
                 event.carrier = i;
                 event.carriedThreads = threads[i];
                 event.busyTime = i < busy.length ? busy[i] : 0;
                 event.commit();
             }
-        });
+        }
     }
 }
