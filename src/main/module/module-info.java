@@ -21,7 +21,9 @@
  * virtual threads).
  */
 module io.loomring {
-    requires jdk.jfr; // Loomring's JFR events (io.loomring.jfr)
+    // Loomring's JFR events (io.loomring.jfr), where the runtime has JFR: a runtime image without
+    // jdk.jfr, or a module path that does not resolve it, runs with the events off.
+    requires static jdk.jfr;
     requires jdk.net; // TCP keep-alive tuning options (ExtendedSocketOptions) of the java.net drop-in
     exports io.loomring;
     exports io.loomring.net;

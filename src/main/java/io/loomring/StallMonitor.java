@@ -1,6 +1,6 @@
 package io.loomring;
 
-import io.loomring.jfr.CarrierStallEvent;
+import io.loomring.jfr.StallEvents;
 import io.loomring.poller.Poller;
 import io.loomring.poller.VirtualThreads;
 import java.util.Set;
@@ -13,7 +13,7 @@ import java.util.concurrent.locks.LockSupport;
  * Loomring): everything else on that carrier waits. Once a second this monitor compares each
  * carrier's loop count with the last look; a carrier that made no round while running a carried
  * thread both times is logged once per stall, with the stack of the thread mounted on it, on the
- * {@code io.loomring} logger, and recorded as a JFR event ({@link CarrierStallEvent}) when it ends.
+ * {@code io.loomring} logger, and recorded as a JFR event ({@code io.loomring.CarrierStall}) when it ends.
  *
  * <p>One daemon platform thread per scheduler, started with the first carried thread and ended by
  * {@link #close()}.
@@ -76,7 +76,7 @@ final class StallMonitor {
     /** A stall seen: where, by whom, since when (the look before the one that saw it). */
     private record Stall(Poller carrier, Thread thread, String stack, long since) {
         void ended(long now) {
-            CarrierStallEvent.record(carrier.carrierThread().getName(), thread, stack, now - since);
+            StallEvents.record(carrier.carrierThread().getName(), thread, stack, now - since);
         }
     }
 

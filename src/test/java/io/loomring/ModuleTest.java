@@ -1,6 +1,7 @@
 package io.loomring;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.loomring.modulecheck.ModulePathSmoke;
 import java.lang.module.ModuleDescriptor;
@@ -13,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The library's module: what it exports, and that it works on the module path with exactly the
@@ -40,9 +42,11 @@ class ModuleTest {
                 .map(ModuleDescriptor.Provides::service).collect(Collectors.toSet()));
         assertTrue(descriptor.opens().isEmpty(), "opens " + descriptor.opens());
         // jdk.net: the java.net drop-in offers the JDK's TCP keep-alive options (ExtendedSocketOptions);
-        // jdk.jfr: Loomring's JFR events.
+        // jdk.jfr (static): Loomring's JFR events, where the runtime has JFR.
         assertEquals(Set.of("java.base", "jdk.jfr", "jdk.net"), descriptor.requires().stream()
                 .map(ModuleDescriptor.Requires::name).collect(Collectors.toSet()));
+        assertTrue(descriptor.requires().stream().anyMatch(r -> r.name().equals("jdk.jfr")
+                && r.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC)), "jdk.jfr is optional");
         assertTrue(descriptor.packages().containsAll(Set.of("io.loomring.ffm", "io.loomring.ring", "io.loomring.poller")),
                 descriptor.packages().toString());
     }
@@ -55,6 +59,24 @@ class ModuleTest {
         assertFalse(r.stderr.contains("WARNING"), "warnings with --enable-native-access=io.loomring: " + r);
     }
 
+    /**
+     * {@code requires static jdk.jfr}: a runtime image without JFR (made here with jlink from
+     * {@code java.base} and {@code jdk.net}) still resolves the module and runs its sockets, with
+     * the events off. With a plain {@code requires} the module would not resolve there.
+     */
+    @Test
+    void runsOnARuntimeImageWithoutJfr(@TempDir Path dir) throws Exception {
+        Path image = dir.resolve("image");
+        Process jlink = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jlink").toString(),
+                "--add-modules", "java.base,jdk.net", "--output", image.toString()).redirectErrorStream(true).start();
+        String jlinkOut = new String(jlink.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(jlink.waitFor(120, TimeUnit.SECONDS), "jlink did not end");
+        assumeTrue(jlink.exitValue() == 0, "jlink could not make an image here: " + jlinkOut);
+        Result r = runSmoke(image.resolve("bin").resolve("java"), List.of("--enable-native-access=io.loomring"));
+        assertEquals(0, r.status, r.toString());
+        assertTrue(r.stdout.startsWith("OK io.loomring"), r.toString());
+    }
+
     @Test
     void withoutTheFlagTheJvmNamesTheModuleToEnable() throws Exception {
         Result r = runSmoke(List.of());
@@ -63,8 +85,12 @@ class ModuleTest {
     }
 
     private static Result runSmoke(List<String> flags) throws Exception {
+        return runSmoke(Path.of(System.getProperty("java.home"), "bin", "java"), flags);
+    }
+
+    private static Result runSmoke(Path java, List<String> flags) throws Exception {
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(java.toString());
         command.addAll(flags);
         command.addAll(List.of("--module-path", LIBRARY.toString(), "--add-modules", "io.loomring",
                 "-cp", TEST_CLASSES.toString(), ModulePathSmoke.class.getName()));

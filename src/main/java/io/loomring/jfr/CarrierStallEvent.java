@@ -38,12 +38,10 @@ public final class CarrierStallEvent extends jdk.jfr.Event {
 
     /**
      * Records a stall of {@code carrier} that lasted {@code timeAwayNanos}, caused by {@code thread}
-     * (null: not known) whose stack was {@code stack} when seen; nothing while no recorder exists.
+     * (null: not known) whose stack was {@code stack} when seen. Called only once a recorder
+     * exists ({@link StallEvents}).
      */
-    public static void record(String carrier, Thread thread, String stack, long timeAwayNanos) {
-        if (!EventGate.isOpen()) {
-            return;
-        }
+    static void record(String carrier, Thread thread, String stack, long timeAwayNanos) {
         CarrierStallEvent event = new CarrierStallEvent();
         if (event.shouldCommit()) {
             event.carrier = carrier;

@@ -10,6 +10,7 @@ import jdk.jfr.FlightRecorderListener;
  * {@code -XX:StartFlightRecording}, or later by {@code jcmd JFR.start} or the JFR API); until then
  * Loomring's I/O paths create no event, so no event class is loaded and JFR is not started by
  * Loomring. Registering the listener costs well under a millisecond; reading the gate, one field.
+ * Where the runtime has no {@code jdk.jfr} the gate never opens.
  */
 public final class EventGate {
     private EventGate() {}
@@ -20,12 +21,27 @@ public final class EventGate {
     private static final List<Runnable> ON_OPEN = new ArrayList<>();
 
     static {
-        FlightRecorder.addListener(new FlightRecorderListener() {
-            @Override
-            public void recorderInitialized(FlightRecorder recorder) {
-                opened();
-            }
-        });
+        try {
+            Listener.register();
+        } catch (LinkageError noJfr) {
+            // The runtime has no jdk.jfr (a trimmed image, or a module path that does not resolve
+            // it): no recorder can exist, and the gate stays closed.
+        }
+    }
+
+    /**
+     * The listener, in a class of its own: the gate itself names no JFR type, so it loads (and
+     * verifies) where jdk.jfr is missing, and only this class fails there.
+     */
+    private static final class Listener implements FlightRecorderListener {
+        static void register() {
+            FlightRecorder.addListener(new Listener());
+        }
+
+        @Override
+        public void recorderInitialized(FlightRecorder recorder) {
+            opened();
+        }
     }
 
     /** True when events may be recorded: the flight recorder exists. */
