@@ -76,7 +76,7 @@ resp_load() {
 measure_resp() {   # measure_resp ROUND LABEL
     local round="$1" label="$2" t out cpu0 cpu1 sys rows
     progress "round $round/$ROUNDS · $label · resp ${RESP_TESTS[*]}"
-    resp_load "$label" "$(IFS=,; echo "${RESP_TESTS[*]}")" $((REDIS_N / 4 + 1000)) \
+    resp_load "$label" "$(IFS=,; echo "${RESP_TESTS[*]}")" "$RESP_WARMUP_N" \
         "$LOGS/resp-r$round-${label// /_}.warmup" -q
     for t in "${RESP_TESTS[@]}"; do
         out="$LOGS/resp-r$round-${label// /_}-$t.csv"
