@@ -6,7 +6,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
@@ -26,18 +25,14 @@ public final class ThreadClocks {
     private static final ThreadLocal<MemorySegment> TIMESPEC =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(16, 8));
 
-    private static final MethodHandle GETTID = Native.LINKER.downcallHandle(Native.LIBC.findOrThrow("gettid"),
-            FunctionDescriptor.of(JAVA_INT), Linker.Option.critical(false));
+    /** x86_64's {@code gettid}: a raw syscall, since libc has its wrapper only from glibc 2.30. */
+    private static final long SYS_GETTID = 186;
     private static final MethodHandle CLOCK_GETTIME = Native.capturing("clock_gettime",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
 
     /** The calling thread's kernel id ({@code gettid}, which cannot fail). */
     public static int currentTid() {
-        try {
-            return (int) GETTID.invokeExact();
-        } catch (Throwable t) {
-            throw LibC.rethrow(t);
-        }
+        return (int) LibC.syscall(Native.threadCaptureState(), SYS_GETTID, 0, 0, 0, 0, 0, 0);
     }
 
     /**
