@@ -4,7 +4,7 @@ package io.loomring.jfr;
  * Where the file channel starts and ends its events, as {@link SocketEvents} for sockets: a
  * {@code begin} method returns null while no recorder exists, else a started event; the matching
  * {@code end} method sets its fields and returns true when its settings want it, and the caller
- * commits it.
+ * commits it. Each method names its own event type, for the reason {@link SocketEvents} gives.
  */
 public final class FileEvents {
     private FileEvents() {}

@@ -17,6 +17,11 @@ import java.net.SocketAddress;
  * }
  * }</pre>
  * An exception between the two records nothing, as for the JDK's socket events.
+ *
+ * <p>Each method names its own event type, on purpose: one shared helper taking a
+ * {@code jdk.jfr.Event} would make the verifier load every event class to check it against that
+ * type as soon as this class loads, at the first socket call, and so start JFR in a JVM that
+ * records nothing ({@code NoRecorderTest}).
  */
 public final class SocketEvents {
     private SocketEvents() {}
