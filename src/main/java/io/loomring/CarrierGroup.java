@@ -69,9 +69,10 @@ final class CarrierGroup {
     /**
      * @param completionIo sockets use ring operations where a route runs them
      * @param writeBehind  sockets may write behind where they use ring operations
+     * @param multishot    sockets may read through multishot receives where they use ring operations
      */
     CarrierGroup(List<Poller> pollers, List<Poller> subPollers, boolean completionIo, boolean writeBehind,
-            boolean balance) {
+            boolean balance, boolean multishot) {
         this.carriers = pollers.toArray(Poller[]::new);
         this.subPollers = subPollers.toArray(Poller[]::new);
         this.all = Stream.concat(pollers.stream(), subPollers.stream()).toArray(Poller[]::new);
@@ -80,12 +81,13 @@ final class CarrierGroup {
         this.ownRoutes = new IoRoute[carriers.length];
         this.queuedRoutes = new IoRoute[carriers.length];
         for (int i = 0; i < carriers.length; i++) {
-            ownRoutes[i] = new IoRoute(carriers[i], true, completionIo, writeBehind, closed, failure);
-            queuedRoutes[i] = new IoRoute(carriers[i], false, completionIo, writeBehind, closed, failure);
+            ownRoutes[i] = new IoRoute(carriers[i], true, completionIo, writeBehind, multishot, closed, failure);
+            queuedRoutes[i] = new IoRoute(carriers[i], false, completionIo, writeBehind, multishot, closed, failure);
         }
         this.subPollerRoutes = new IoRoute[this.subPollers.length];
         for (int i = 0; i < this.subPollers.length; i++) {
-            subPollerRoutes[i] = new IoRoute(this.subPollers[i], true, completionIo, writeBehind, closed, failure);
+            subPollerRoutes[i] = new IoRoute(this.subPollers[i], true, completionIo, writeBehind, multishot, closed,
+                    failure);
         }
         this.live = new AtomicInteger[carriers.length];
         for (int i = 0; i < live.length; i++) {
@@ -388,6 +390,7 @@ final class CarrierGroup {
         return new Stats(counter(PollerCounters.ENTERS), counter(PollerCounters.SUBMITTED),
                 counter(PollerCounters.COMPLETIONS), counter(PollerCounters.STALE),
                 counter(PollerCounters.WAKEUPS), counter(PollerCounters.OVERFLOW_FLUSHES),
-                userAwaitsArmed(), counter(PollerCounters.RESUBMITTED));
+                userAwaitsArmed(), counter(PollerCounters.RESUBMITTED),
+                counter(PollerCounters.RECEIVE_BUFFERS_HELD));
     }
 }

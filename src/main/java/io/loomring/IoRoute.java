@@ -4,6 +4,7 @@ import io.loomring.ffm.Poll;
 import io.loomring.poller.Await;
 import io.loomring.poller.BackgroundOperation;
 import io.loomring.poller.Completion;
+import io.loomring.poller.MultishotReceive;
 import io.loomring.poller.Poller;
 import io.loomring.poller.RingOperation;
 import io.loomring.ring.RingConstants;
@@ -37,6 +38,8 @@ public final class IoRoute {
     /** Sockets use the ring on this route (operations, and completion I/O not turned off). */
     private final boolean completionMode;
     private final boolean writeBehind;
+    /** Sockets may read through multishot receives on this route (completion mode, and asked for). */
+    private final boolean multishot;
     /**
      * True once the scheduler serves no more (any of its pollers stopped): a scan of every poller,
      * so the hot paths of ring operations ask their own poller instead, and this only before an
@@ -46,12 +49,13 @@ public final class IoRoute {
     /** The scheduler's first poller failure, or null: what {@link #closedException()} reports. */
     private final Supplier<Throwable> failure;
 
-    IoRoute(Poller poller, boolean served, boolean completionIo, boolean writeBehind, BooleanSupplier closed,
-            Supplier<Throwable> failure) {
+    IoRoute(Poller poller, boolean served, boolean completionIo, boolean writeBehind, boolean multishot,
+            BooleanSupplier closed, Supplier<Throwable> failure) {
         this.poller = poller;
         this.operations = served && poller.runsOperations();
         this.completionMode = completionIo && operations;
         this.writeBehind = writeBehind && completionMode;
+        this.multishot = multishot && completionMode;
         this.closed = closed;
         this.failure = failure;
     }
@@ -76,6 +80,27 @@ public final class IoRoute {
      */
     public boolean writesBehind() {
         return writeBehind && !poller.isTerminated();
+    }
+
+    /**
+     * True when sockets on this route read through multishot receives
+     * ({@link IoScheduler.Builder#multishotReceive}): {@link #completionMode()}, multishot receives
+     * were asked for, and the route's ring has not refused them.
+     *
+     * @return whether sockets start multishot receives on this route
+     */
+    public boolean multishotReceive() {
+        return multishot && poller.multishotReceive() && !poller.isTerminated();
+    }
+
+    /**
+     * Starts {@code receive} in this route's ring and returns at once; its chunks and its end come to
+     * it from the poller. Where the ring refuses it (or has closed) it is decided at once.
+     *
+     * @param receive a multishot receive not started before
+     */
+    public void startReceive(MultishotReceive receive) {
+        poller.startReceive(receive);
     }
 
     /**

@@ -62,12 +62,15 @@ public final class IoScheduler implements AutoCloseable {
     private IoScheduler(SchedulerSettings settings, boolean shared) {
         BackendSelector.Selection selection = settings.selection();
         this.group = new CarrierGroup(selection.pollers(), selection.subPollers(), settings.completionIo(),
-                settings.writeBehind(), settings.balance());
+                settings.writeBehind(), settings.balance(), settings.multishotReceive());
         this.backend = selection.backend();
         // Files (io.loomring.files) go where the backend can take them: the ring, or the pool.
         this.reason = selection.reason() + (backend == Backend.IO_URING ? "; file I/O runs in the ring"
                 : "; file I/O runs on a pool of " + BlockingPool.shared().size()
-                        + " platform threads (epoll has no asynchronous file I/O)");
+                        + " platform threads (epoll has no asynchronous file I/O)")
+                + (backend == Backend.IO_URING && settings.completionIo() && settings.multishotReceive()
+                        ? "; sockets receive through multishot RECVs with provided buffers where the kernel has them"
+                        : "");
         String refused = VirtualThreads.unavailableReason();
         this.carrierReason = refused == null
                 ? group.size() + " carriers carry the threads of threadFactory()"
@@ -556,6 +559,7 @@ public final class IoScheduler implements AutoCloseable {
         private boolean writeBehind = true;
         private boolean cooperativeTaskRun = true;
         private boolean balanceCarriers = true;
+        private boolean multishotReceive = SchedulerSettings.multishotReceiveProperty();
         private Executor subPollerScheduler;
 
         private Builder() {}
@@ -586,6 +590,23 @@ public final class IoScheduler implements AutoCloseable {
          */
         public Builder writeBehind(boolean enabled) {
             this.writeBehind = enabled;
+            return this;
+        }
+
+        /**
+         * Whether sockets that read through the ring ({@link #completionIo}) do so with one multishot
+         * {@code RECV} per socket and a ring of provided buffers per carrier or sub-poller (Linux
+         * 6.0+; elsewhere reads stay single {@code RECV}s): bytes that arrive while no thread reads
+         * wait in those buffers, and a read finds them without a submission. Applies to
+         * {@code TcpSocket} and the {@code java.net} sockets, not to NIO channels (a selector cannot
+         * see bytes held in the buffers). Default false, or the system property
+         * {@code loomring.multishotReceive=true}.
+         *
+         * @param enabled whether sockets read through multishot receives
+         * @return this builder
+         */
+        public Builder multishotReceive(boolean enabled) {
+            this.multishotReceive = enabled;
             return this;
         }
 
@@ -702,8 +723,8 @@ public final class IoScheduler implements AutoCloseable {
         public IoScheduler build() {
             BackendSelector.Selection selection = BackendSelector.select(backend, "the builder", ringEntries,
                     syscalls, epollSyscalls, carriers, subPollers, cooperativeTaskRun, subPollerScheduler);
-            return new IoScheduler(new SchedulerSettings(selection, completionIo, writeBehind, balanceCarriers),
-                    false);
+            return new IoScheduler(new SchedulerSettings(selection, completionIo, writeBehind, balanceCarriers,
+                    multishotReceive), false);
         }
     }
 }

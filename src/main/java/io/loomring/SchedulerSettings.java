@@ -7,17 +7,19 @@ import java.io.UncheckedIOException;
 /**
  * The settings a scheduler is built with, and where they come from for the shared one: the system
  * properties {@code loomring.backend}, {@code loomring.carriers}, {@code loomring.subPollers},
- * {@code loomring.cooperativeTaskRun}, {@code loomring.socketIo}, {@code loomring.writeBehind} and
- * {@code loomring.balanceCarriers}.
+ * {@code loomring.cooperativeTaskRun}, {@code loomring.socketIo}, {@code loomring.writeBehind},
+ * {@code loomring.balanceCarriers} and {@code loomring.multishotReceive}.
  * Also the ranges and defaults the builder checks against.
  *
  * @param selection    the started pollers and the backend they run
  * @param completionIo sockets read and write through the ring where they can
  * @param writeBehind  sockets may return from a short write once it is queued in the ring
  * @param balance      carried threads may move between carriers ({@link CarrierBalancer})
+ * @param multishotReceive sockets read through multishot RECVs with provided buffers where they
+ *                     read through the ring
  */
 record SchedulerSettings(BackendSelector.Selection selection, boolean completionIo, boolean writeBehind,
-        boolean balance) {
+        boolean balance, boolean multishotReceive) {
     /** The most carriers or sub-pollers a scheduler has. */
     private static final int MAX_POLLERS = 1024;
 
@@ -34,7 +36,13 @@ record SchedulerSettings(BackendSelector.Selection selection, boolean completion
         return new SchedulerSettings(selection,
                 !"readiness".equals(System.getProperty("loomring.socketIo", "completion")),
                 !"false".equals(System.getProperty("loomring.writeBehind", "true")),
-                !"false".equals(System.getProperty("loomring.balanceCarriers", "true")));
+                !"false".equals(System.getProperty("loomring.balanceCarriers", "true")),
+                multishotReceiveProperty());
+    }
+
+    /** {@code loomring.multishotReceive}: off unless "true" (see {@link IoScheduler.Builder#multishotReceive}). */
+    static boolean multishotReceiveProperty() {
+        return Boolean.getBoolean("loomring.multishotReceive");
     }
 
     /**

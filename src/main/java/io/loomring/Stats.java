@@ -14,7 +14,11 @@ package io.loomring;
  * @param resubmitted        io_uring requests submitted again because the kernel cancelled them
  *                           when the thread that had submitted them exited (a sub-poller's
  *                           platform thread, retired by the JDK's scheduler after a quiet spell)
+ * @param receiveBuffersHeld provided buffers holding bytes that sockets have not read yet
+ *                           (multishot receives, {@link IoScheduler.Builder#multishotReceive}); a
+ *                           gauge
  */
 public record Stats(long enters, long submitted, long completions, long staleCompletions,
-                    long wakeupSignals, long overflowFlushes, long armed, long resubmitted) {
+                    long wakeupSignals, long overflowFlushes, long armed, long resubmitted,
+                    long receiveBuffersHeld) {
 }

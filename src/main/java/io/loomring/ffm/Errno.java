@@ -25,6 +25,7 @@ public final class Errno {
     public static final int EBADR = 53;
     public static final int ETIME = 62;
     public static final int EOPNOTSUPP = 95;
+    public static final int ENOBUFS = 105;
     public static final int EADDRINUSE = 98;
     public static final int EADDRNOTAVAIL = 99;
     public static final int ENETUNREACH = 101;
@@ -60,6 +61,7 @@ public final class Errno {
             case EBADR -> "EBADR (Invalid request descriptor)";
             case ETIME -> "ETIME (Timer expired)";
             case EOPNOTSUPP -> "EOPNOTSUPP (Operation not supported)";
+            case ENOBUFS -> "ENOBUFS (No buffer space available)";
             case EADDRINUSE -> "EADDRINUSE (Address already in use)";
             case EADDRNOTAVAIL -> "EADDRNOTAVAIL (Cannot assign requested address)";
             case ENETUNREACH -> "ENETUNREACH (Network is unreachable)";

@@ -229,7 +229,7 @@ final class LoomringSocketImpl extends SocketImpl {
             return 0;
         }
         try {
-            return s.withFd(SocketCalls::available);
+            return s.reader().available();
         } catch (IOException e) {
             throw JavaNetErrors.translateConnect(e);
         }

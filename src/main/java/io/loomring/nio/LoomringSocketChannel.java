@@ -49,6 +49,7 @@ final class LoomringSocketChannel extends SocketChannel implements SelectableFd 
     LoomringSocketChannel(SelectorProvider provider, StreamSocket core) {
         super(provider);
         this.core = core;
+        core.reader().noMultishot(); // a selector reads readiness from the kernel, not from the ring's buffers
         this.unix = core.family() == UnixAddresses.AF_UNIX;
         this.bound = core.connector().isConnected(); // an accepted channel
     }

@@ -9,7 +9,8 @@ package io.loomring.poller;
  * timeout or an interrupt asks for it to be cancelled and the completion that follows, bytes
  * or {@code -ECANCELED}, is the result, delivered exactly once.
  */
-public abstract sealed class Operation extends Completion permits RingOperation, BackgroundOperation {
+public abstract sealed class Operation extends Completion
+        permits RingOperation, BackgroundOperation, MultishotReceive {
     private final byte opcode;
     private final long address;
     private final int length;

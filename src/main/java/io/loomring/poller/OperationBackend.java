@@ -16,4 +16,12 @@ public abstract class OperationBackend extends PollerBackend {
 
     /** Asks the kernel to cancel an operation in flight; its final completion decides it. */
     protected abstract void cancel(Operation op) throws IOException;
+
+    /**
+     * True while this backend takes {@link MultishotReceive}s; false once the kernel refused them.
+     * Read by any thread.
+     */
+    protected boolean multishotReceive() {
+        return false;
+    }
 }

@@ -251,6 +251,24 @@ public final class Poller implements Executor {
     }
 
     /**
+     * Starts a multishot receive and returns; as {@link #startOperation}. Where the ring refuses
+     * multishot receives it is decided at once, with {@code -EOPNOTSUPP}.
+     *
+     * @throws IllegalStateException unless the backend runs operations
+     */
+    public void startReceive(MultishotReceive op) {
+        if (operations == null) {
+            throw new IllegalStateException("multishot receives run only on io_uring pollers");
+        }
+        submit(op);
+    }
+
+    /** True while the ring takes multishot receives (io_uring, and the kernel has not refused them). */
+    public boolean multishotReceive() {
+        return operations != null && operations.multishotReceive();
+    }
+
+    /**
      * For a thread this carrier carries: submits what its ring holds and reaps what has completed,
      * now (one non-blocking kernel call), instead of at the carrier's next round. Other threads
      * cannot reach the ring: for them this does nothing.

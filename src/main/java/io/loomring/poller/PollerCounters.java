@@ -27,7 +27,13 @@ public final class PollerCounters {
     public static final int RESUBMITTED = 7;
     /** Virtual threads started on a carrier that the balancer sent to start on another one. */
     public static final int STARTS_SENT = 8;
-    private static final int COUNT = 9;
+    /**
+     * Gauge: provided buffers holding bytes a socket has not read yet (multishot receives); bumped
+     * by the poller and by the reading threads that hand buffers back, so always with
+     * {@link #addShared}.
+     */
+    public static final int RECEIVE_BUFFERS_HELD = 9;
+    private static final int COUNT = 10;
 
     private static final VarHandle ELEMENT = MethodHandles.arrayElementVarHandle(long[].class);
     private final long[] values = new long[COUNT];

@@ -258,6 +258,27 @@ public final class IoUring implements AutoCloseable {
     }
 
     /**
+     * Registers {@code buffers} with this ring (5.19); the calling thread must be the submitter.
+     *
+     * @return 0, or the kernel's {@code -errno} ({@code -EINVAL} before 5.19)
+     */
+    public long registerBufferRing(BufferRing buffers) {
+        MemorySegment reg = arena.allocate(40, 8); // struct io_uring_buf_reg
+        reg.set(ValueLayout.JAVA_LONG, 0, buffers.ringMemory().address());
+        reg.set(ValueLayout.JAVA_INT, 8, buffers.entries());
+        reg.set(ValueLayout.JAVA_SHORT, 12, (short) buffers.group());
+        long r = sys.register(ringFd, REGISTER_PBUF_RING, reg, 1);
+        return r < 0 ? r : 0;
+    }
+
+    /** Unregisters buffer group {@code group}: the kernel picks no more buffers from it. */
+    public void unregisterBufferRing(int group) {
+        MemorySegment reg = arena.allocate(40, 8);
+        reg.set(ValueLayout.JAVA_SHORT, 12, (short) group);
+        sys.register(ringFd, UNREGISTER_PBUF_RING, reg, 1);
+    }
+
+    /**
      * {@code io_uring_enter}: submits {@code toSubmit} entries and, with {@code minComplete > 0},
      * waits for that many completions. GETEVENTS is always set, so DEFER_TASKRUN work runs.
      *

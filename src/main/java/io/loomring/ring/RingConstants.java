@@ -30,6 +30,15 @@ public final class RingConstants {
     public static final long SQE_LEN = 24;
     public static final long SQE_OP_FLAGS = 28;
     public static final long SQE_USER_DATA = 32;
+    /** {@code ioprio} (u16): for RECV and SEND, the {@code IORING_RECVSEND_*} flags. */
+    public static final long SQE_IOPRIO = 2;
+    /** {@code buf_group} (u16, shares the word with {@code buf_index}): the provided-buffer group. */
+    public static final long SQE_BUF_GROUP = 40;
+    /**
+     * {@code optlen} (u32, shares the word with {@code file_index}): for a multishot RECV (6.17)
+     * the bytes after which it ends; older kernels refuse a non-zero value with EINVAL.
+     */
+    public static final long SQE_OPTLEN = 44;
 
     // io_uring_cqe
     public static final long CQE_USER_DATA = 0;
@@ -68,6 +77,12 @@ public final class RingConstants {
 
     // sqe flags
     public static final byte IOSQE_CQE_SKIP_SUCCESS = 1 << 6;
+    /** {@code IOSQE_BUFFER_SELECT}: the kernel picks the buffer from the SQE's buffer group. */
+    public static final byte IOSQE_BUFFER_SELECT = 1 << 5;
+
+    // recv/send ioprio flags
+    /** {@code IORING_RECV_MULTISHOT} (6.0): one RECV posts a completion per arrival until it ends. */
+    public static final short RECV_MULTISHOT = 1 << 1;
 
     // setup flags
     public static final int SETUP_CQSIZE = 0x8;
@@ -94,6 +109,10 @@ public final class RingConstants {
     public static final int REGISTER_RING_FDS = 20;
     /** {@code IORING_REGISTER_IOWQ_MAX_WORKERS} (5.15): io-wq's bounded and unbounded worker limits. */
     public static final int REGISTER_IOWQ_MAX_WORKERS = 19;
+    /** {@code IORING_REGISTER_PBUF_RING} (5.19): a ring of provided buffers, {@code io_uring_buf_reg}. */
+    public static final int REGISTER_PBUF_RING = 22;
+    /** {@code IORING_UNREGISTER_PBUF_RING}. */
+    public static final int UNREGISTER_PBUF_RING = 23;
 
     // sq ring flags
     public static final int SQ_NEED_WAKEUP = 1;
@@ -102,6 +121,10 @@ public final class RingConstants {
 
     // cqe flags
     public static final int CQE_F_MORE = 2;
+    /** {@code IORING_CQE_F_BUFFER}: the completion used a provided buffer, its id in the upper 16 bits. */
+    public static final int CQE_F_BUFFER = 1;
+    /** {@code IORING_CQE_BUFFER_SHIFT}. */
+    public static final int CQE_BUFFER_SHIFT = 16;
 
     /** The largest ring the kernel accepts (IORING_MAX_ENTRIES). */
     public static final int MAX_ENTRIES = 32768;

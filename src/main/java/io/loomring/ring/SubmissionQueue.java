@@ -124,6 +124,23 @@ public final class SubmissionQueue {
     }
 
     /**
+     * Multishot {@code RECV} on {@code fd} into buffers the kernel picks from provided-buffer group
+     * {@code group}: one completion per arrival (each naming its buffer) until the request ends,
+     * at the latest once it has received {@code limit} bytes (0: no limit; 6.17+).
+     */
+    public boolean receiveMultishot(int fd, int group, int limit, long userData) {
+        if (!prepare(RingConstants.OP_RECV, fd, 0L, 0, 0, userData)) {
+            return false;
+        }
+        long sqe = (long) ((localTail - 1) & mask) * SQE_SIZE;
+        sqes.set(ValueLayout.JAVA_BYTE, sqe + RingConstants.SQE_FLAGS, RingConstants.IOSQE_BUFFER_SELECT);
+        sqes.set(ValueLayout.JAVA_SHORT, sqe + RingConstants.SQE_IOPRIO, RingConstants.RECV_MULTISHOT);
+        sqes.set(ValueLayout.JAVA_SHORT, sqe + RingConstants.SQE_BUF_GROUP, (short) group);
+        sqes.set(ValueLayout.JAVA_INT, sqe + RingConstants.SQE_OPTLEN, limit);
+        return true;
+    }
+
+    /**
      * Makes every prepared entry visible to the kernel (release store of the tail).
      *
      * @return how many entries the kernel has not consumed yet (the {@code to_submit} for enter)

@@ -69,6 +69,8 @@ public final class SocketFd {
     private volatile Thread closer;
     private volatile boolean closed;
     private volatile boolean closeOnEnd;
+    /** Run by close once no operation is in flight, before the fd closes; or null. */
+    private Runnable onClosed;
 
     /** What owns the fd, for the message of a {@link ClosedFdException}. */
     private final String owner;
@@ -78,6 +80,14 @@ public final class SocketFd {
         this.fd = fd;
         this.scheduler = scheduler;
         this.owner = owner;
+    }
+
+    /**
+     * What close runs once no operation is in flight, before {@code close(2)}: releasing what the
+     * socket holds beyond its own memory. Set once, before the socket is used.
+     */
+    public void onClosed(Runnable action) {
+        this.onClosed = action;
     }
 
     /** What owns the fd, as its messages name it. */
@@ -263,6 +273,9 @@ public final class SocketFd {
             closer = null;
             // Every operation has ended, each by its final completion unless the scheduler closed.
             memory.release(!scheduler.isClosed());
+            if (onClosed != null) {
+                onClosed.run();
+            }
             int r = LibC.close(Native.threadCaptureState(), fd);
             if (r < 0 && r != -Errno.EINTR) {
                 throw new SocketException("close(" + fd + ") failed: " + SocketErrors.describe(-r));

@@ -19,7 +19,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * non-blocking fd and, on {@code EAGAIN}, parks until the fd is readable ({@link SocketFd#await}),
  * then tries again. A read that must not wait (a channel in non-blocking mode) makes the syscall
  * once and returns 0 on {@code EAGAIN}. Scattering reads into direct buffers are one
- * {@code readv(2)}, always on the readiness path.
+ * {@code readv(2)}, always on the readiness path. Where the route reads through multishot receives
+ * ({@link MultishotReader}), a blocking read starts one and every later read takes its bytes, on
+ * whatever path, until it ends.
  *
  * <p>Every read runs as an operation on the fd ({@link SocketConnector#beginIo}), so a close
  * waits for it to leave its syscall.
@@ -28,6 +30,9 @@ public final class SocketReader {
     private final SocketFd fd;
     private final SocketConnector connector;
     private final RingSocketIo ring;
+    private final MultishotReader multishot;
+    /** False for a face whose readiness a selector reads from the kernel: no multishot receive. */
+    private volatile boolean multishotAllowed = true;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile long timeoutNanos;
     private volatile boolean shutdown;
@@ -38,6 +43,34 @@ public final class SocketReader {
         this.fd = fd;
         this.connector = connector;
         this.ring = ring;
+        this.multishot = new MultishotReader(fd);
+    }
+
+    /**
+     * Never reads through a multishot receive: for a face whose readiness is read from the kernel
+     * (a channel a selector watches), which could not see bytes waiting in the ring's buffers.
+     * Call before the first read.
+     */
+    public void noMultishot() {
+        multishotAllowed = false;
+    }
+
+    /**
+     * Bytes that can be read without waiting: those the kernel holds ({@code FIONREAD}) and those
+     * a multishot receive holds.
+     */
+    public int available() throws IOException {
+        fd.begin();
+        try {
+            return (int) Math.min(Integer.MAX_VALUE, SocketCalls.available(fd.fd()) + multishot.queuedBytes());
+        } finally {
+            fd.end();
+        }
+    }
+
+    /** The socket has closed and nobody reads any more: buffers a multishot receive held go back. */
+    void afterClose() {
+        multishot.discard();
     }
 
     /** How long a read may park, in nanoseconds; 0 for no limit. */
@@ -186,6 +219,17 @@ public final class SocketReader {
         }
         int count = Iovecs.fill(iov, dsts, from, to);
         IoRoute route = fd.route();
+        if (multishot.active()) {
+            // Bytes wait in the receive's buffers: the first buffer with room takes them.
+            MemorySegment seg = MemorySegment.ofBuffer(dsts[from]);
+            int n = multishot.read(route, seg, (int) seg.byteSize(), blocking, SocketFd.deadline(timeoutNanos));
+            if (n != MultishotReader.UNUSED) {
+                if (n > 0) {
+                    dsts[from].position(dsts[from].position() + n);
+                }
+                return n;
+            }
+        }
         MemorySegment capture = Native.threadCaptureState();
         long deadline = -1;
         for (;;) {
@@ -213,6 +257,12 @@ public final class SocketReader {
             return -1;
         }
         IoRoute route = fd.route();
+        if (multishot.active() || (blocking && multishotAllowed && route.multishotReceive())) {
+            int n = multishot.read(route, seg, len, blocking, SocketFd.deadline(timeoutNanos));
+            if (n != MultishotReader.UNUSED) {
+                return n;
+            }
+        }
         if (blocking && route.completionMode()) {
             return ring.receive(route, seg, len, timeoutNanos);
         }

@@ -30,6 +30,7 @@ public final class StreamSocket {
         this.connector = new SocketConnector(this.fd, family, remote);
         RingSocketIo ring = new RingSocketIo(this.fd);
         this.reader = new SocketReader(this.fd, connector, ring);
+        this.fd.onClosed(reader::afterClose);
         this.writer = new SocketWriter(this.fd, connector, ring);
     }
 

@@ -24,9 +24,14 @@ abstract class CompletionModeFixture {
     @BeforeEach
     void open() throws IOException {
         TestBackends.assumeAvailable(Backend.IO_URING);
-        io = IoScheduler.builder().backend(Backend.IO_URING).carriers(2).build();
+        io = builder().build();
         threads = threads(io);
         server = TcpServerSocket.bind(Loopback.anyPortV4(), 64, false, io);
+    }
+
+    /** The scheduler under test: io_uring with two carriers here. */
+    IoScheduler.Builder builder() {
+        return IoScheduler.builder().backend(Backend.IO_URING).carriers(2);
     }
 
     /** The threads the tests run their socket code on: carried ones here. */

@@ -12,6 +12,7 @@ import io.loomring.ffm.Sockets;
 import io.loomring.poller.Await;
 import io.loomring.poller.BackgroundOperation;
 import io.loomring.poller.Completion;
+import io.loomring.poller.MultishotReceive;
 import io.loomring.poller.Operation;
 import io.loomring.poller.OperationBackend;
 import io.loomring.poller.PollerCounters;
@@ -58,6 +59,7 @@ public final class IoUringBackend extends OperationBackend {
     private CompletionQueue cq;
     private RingWakeup wakeup;
     private final EpollFallback fallback;
+    private final ProvidedBuffers provided = new ProvidedBuffers();
     /**
      * Requests the kernel cancelled when the thread that submitted it exited; armed
      * again by {@link #reap} once the completion queue is drained.
@@ -126,6 +128,10 @@ public final class IoUringBackend extends OperationBackend {
         while (sq.free() == 0) {
             makeRoom();
         }
+        if (op instanceof MultishotReceive m) {
+            startMultishot(m);
+            return;
+        }
         long userData = slots.acquire(op);
         operations++;
         int flags = op.opcode() != RingConstants.OP_SEND ? op.opFlags()
@@ -134,6 +140,27 @@ public final class IoUringBackend extends OperationBackend {
             throw new IllegalStateException("SQ full right after making room");
         }
         updateArmed();
+    }
+
+    /** A multishot receive keeps its slot until its final completion; refused without provided buffers. */
+    private void startMultishot(MultishotReceive m) {
+        var buffers = provided.buffers(ring);
+        if (buffers == null) {
+            m.completeOperation(-Errno.EOPNOTSUPP);
+            return;
+        }
+        m.useBuffers(buffers, counters);
+        long userData = slots.acquire(m);
+        operations++;
+        if (!sq.receiveMultishot(m.fd(), buffers.group(), provided.limit(), userData)) {
+            throw new IllegalStateException("SQ full right after making room");
+        }
+        updateArmed();
+    }
+
+    @Override
+    protected boolean multishotReceive() {
+        return !provided.refused();
     }
 
     @Override
@@ -248,6 +275,7 @@ public final class IoUringBackend extends OperationBackend {
     protected void close() {
         try {
             if (ring != null) {
+                provided.close(ring);
                 ring.close(); // closing the ring fd cancels every request still in the kernel
             }
         } finally {
@@ -334,6 +362,9 @@ public final class IoUringBackend extends OperationBackend {
             enter(sq.publish(), 0);
             cq.reap(onCompletion);
         }
+        for (MultishotReceive m; (m = provided.takeOverfull()) != null; ) {
+            cancel(m); // its reader starts another once it has read what is queued
+        }
         if (wakeup.takeReadNeeded()) {
             queueWakeupRead();
         }
@@ -383,6 +414,9 @@ public final class IoUringBackend extends OperationBackend {
         if (c == null) {
             counters.add(PollerCounters.STALE, 1);
             return;
+        }
+        if (c instanceof MultishotReceive m && provided.onCompletion(m, res, flags)) {
+            return; // more to come: it keeps its slot
         }
         releaseSlot(c);
         if (res == -Errno.ECANCELED && !(c instanceof Operation op && isCancelSubmitted(op)) && c.isPending()) {

@@ -1,0 +1,112 @@
+package io.loomring.poller.uring;
+
+import io.loomring.ffm.Errno;
+import io.loomring.poller.MultishotReceive;
+import io.loomring.ring.BufferRing;
+import io.loomring.ring.IoUring;
+import io.loomring.ring.RingConstants;
+import java.util.ArrayList;
+
+/**
+ * One ring's provided buffers for multishot receives, and the rules that keep them shared fairly.
+ *
+ * <p>The buffer ring is registered at the first multishot receive, so a ring that never runs one
+ * costs no memory. Its size is the ring's whole receive memory, whatever the number of sockets:
+ * {@code loomring.receiveBuffers} buffers (256) of {@code loomring.receiveBufferSize} bytes
+ * (4096).
+ *
+ * <p>A socket whose reader does not keep up must not take the buffers the others need. Each
+ * multishot receive ends after {@link #MAX_QUEUED} buffers' worth of bytes (the kernel's limit,
+ * {@code optlen}, 6.17+), and its reader starts the next one once it has read them. On kernels
+ * without that limit the kernel may fill many buffers in one go before the poller sees any, so
+ * there a receive holding {@link #MAX_QUEUED} unread chunks is cancelled after the reap that
+ * delivered them (a cancel is an SQE, and the SQ may be full in the middle of a reap). Where the
+ * buffers run out all the same, the kernel ends the receive with {@code -ENOBUFS}, and that
+ * socket's next read is an ordinary {@code RECV}: memory per ring stays what the ring has.
+ *
+ * <p>A kernel without the limit (before 6.17) answers {@code -EINVAL} to the first receive: later
+ * ones go without it. One without provided-buffer rings (before 5.19) or without multishot
+ * {@code RECV} (before 6.0) answers {@code -EINVAL} again: then this ring refuses multishot
+ * receives from then on, and every read takes the ordinary path. Poller thread only, except
+ * {@link #refused()}.
+ */
+final class ProvidedBuffers {
+    static final int ENTRIES = Integer.getInteger("loomring.receiveBuffers", 256);
+    static final int BUFFER_SIZE = Integer.getInteger("loomring.receiveBufferSize", 4096);
+    /** Unread chunks a socket may hold before its multishot receive is stopped. */
+    static final int MAX_QUEUED = 16;
+    private static final int GROUP = 0;
+
+    private BufferRing buffers;
+    /** The kernel refused the byte limit: receives go without it. */
+    private boolean noLimit;
+    /** Set once the kernel refused: read by any thread choosing its read path. */
+    private volatile boolean refused;
+    /** Receives that hold too many chunks, to cancel after the reap. */
+    private final ArrayList<MultishotReceive> overfull = new ArrayList<>();
+
+    /** True once this ring refuses multishot receives. */
+    boolean refused() {
+        return refused;
+    }
+
+    /** The buffer ring, registered with {@code ring} on first use; null where the kernel refuses. */
+    BufferRing buffers(IoUring ring) {
+        if (buffers == null && !refused) {
+            BufferRing b = new BufferRing(GROUP, ENTRIES, BUFFER_SIZE);
+            if (ring.registerBufferRing(b) == 0) {
+                buffers = b;
+            } else {
+                refused = true;
+            }
+        }
+        return buffers;
+    }
+
+    /**
+     * A completion of {@code m}: queues its bytes, if it has any, and says whether more are to come
+     * (the request then keeps its slot).
+     */
+    boolean onCompletion(MultishotReceive m, int res, int flags) {
+        if ((flags & RingConstants.CQE_F_BUFFER) != 0 && res > 0) {
+            if (m.deliver(flags >>> RingConstants.CQE_BUFFER_SHIFT, res) == MAX_QUEUED) {
+                overfull.add(m);
+            }
+        }
+        if ((flags & RingConstants.CQE_F_MORE) != 0) {
+            return true;
+        }
+        if (res == -Errno.EINVAL) {
+            // No byte limit before 6.17; no multishot RECV at all before 6.0. Either way this
+            // receive's reader goes the ordinary way once.
+            if (noLimit) {
+                refused = true;
+            } else {
+                noLimit = true;
+            }
+        }
+        return false;
+    }
+
+    /** The byte limit of the next receive (0: none). */
+    int limit() {
+        return noLimit ? 0 : MAX_QUEUED * BUFFER_SIZE;
+    }
+
+    /** Takes the receives to stop now that the reap is over. */
+    MultishotReceive takeOverfull() {
+        return overfull.isEmpty() ? null : overfull.removeLast();
+    }
+
+    /** Before the ring closes: the kernel picks no more buffers (every receive was cancelled first). */
+    void close(IoUring ring) {
+        if (buffers != null) {
+            ring.unregisterBufferRing(GROUP);
+        }
+    }
+
+    /** For the backend's description: the buffers, once registered. */
+    String describe() {
+        return buffers == null ? null : "multishot RECV with provided buffers (" + buffers + ")";
+    }
+}

@@ -1,0 +1,142 @@
+package io.loomring.socket;
+
+import io.loomring.IoRoute;
+import io.loomring.IoStatus;
+import io.loomring.ffm.Errno;
+import io.loomring.poller.Completion;
+import io.loomring.poller.MultishotReceive;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The reading side of a socket whose reads go through a multishot receive
+ * ({@link io.loomring.IoScheduler.Builder#multishotReceive}): one {@link MultishotReceive} at a
+ * time, started by a blocking read on a route that takes them, and kept running between reads, so
+ * bytes that arrive meanwhile wait in the ring's buffers and the next read copies them out without
+ * a submission. Used under the socket's read lock.
+ *
+ * <p>While a receive runs or holds bytes, every read of the socket must come here, whatever its
+ * thread's route (a thread that moved to another carrier, or was released to the JDK's scheduler,
+ * goes on reading from the same receive; its chunks and its end reach any thread), and none may
+ * call {@code recv(2)}, which would take bytes from under the receive and reorder them.
+ *
+ * <p>The receive is an operation on the fd from its start to its end ({@link SocketFd#begin}), so
+ * a close waits for it and cancels it ({@code cancel(fd)}); the bytes still queued then go back
+ * to the ring with {@link #discard}. A timeout or an interrupt of a read cancels nothing: the bytes
+ * stay queued, in order, for the next read.
+ */
+final class MultishotReader {
+    /** What {@link #read} returns when this read must take the ordinary path. */
+    static final int UNUSED = Integer.MIN_VALUE;
+    private static final int RESTART = Integer.MIN_VALUE + 1;
+
+    private final SocketFd fd;
+    /** Ends the receive's operation on the fd (made once: the receive's end action). */
+    private final Runnable ended;
+    /** The receive running or holding bytes, or null. */
+    private MultishotReceive current;
+    /** The last receive ended at the end of the stream: later reads return -1 at once. */
+    private boolean endOfStream;
+
+    MultishotReader(SocketFd fd) {
+        this.fd = fd;
+        this.ended = fd::endBackground;
+    }
+
+    /** True while a receive runs or holds bytes: every read must then come here. */
+    boolean active() {
+        return current != null || endOfStream;
+    }
+
+    /** Bytes queued and not read yet. */
+    long queuedBytes() {
+        MultishotReceive m = current;
+        return m == null ? 0 : m.queuedBytes();
+    }
+
+    /**
+     * Reads up to {@code len} bytes into {@code dst}: waits for bytes when {@code blocking}, at most
+     * until {@code deadline} (a {@link System#nanoTime} value, 0 for none).
+     *
+     * @return bytes read, -1 at end of stream, 0 when not blocking and none are there, or
+     *         {@link #UNUSED} when no receive runs and none could start (this read takes the
+     *         ordinary path)
+     */
+    int read(IoRoute route, MemorySegment dst, int len, boolean blocking, long deadline) throws IOException {
+        for (;;) {
+            if (endOfStream) {
+                return -1;
+            }
+            MultishotReceive m = current;
+            if (m == null) {
+                if (!blocking || !route.multishotReceive()) {
+                    return UNUSED;
+                }
+                m = start(route);
+            }
+            int n = m.take(dst, 0, len);
+            if (n > 0) {
+                return n;
+            }
+            if (!m.isPending()) {
+                current = null;
+                int r = ended(route, m);
+                if (r == RESTART) {
+                    continue;
+                }
+                return r;
+            }
+            if (!blocking) {
+                return 0;
+            }
+            fd.checkNotClosing();
+            switch (m.awaitBytes(deadline)) {
+                case Completion.TIMED_OUT -> throw fd.statusException(route, IoStatus.TIMED_OUT, "Read timed out");
+                case Completion.INTERRUPTED -> throw fd.statusException(route, IoStatus.INTERRUPTED, null);
+                default -> { }
+            }
+        }
+    }
+
+    /** The socket closed and no thread reads any more: the queued buffers go back to their ring. */
+    void discard() {
+        MultishotReceive m = current;
+        if (m != null && !m.isPending()) {
+            current = null;
+            m.discard();
+        }
+    }
+
+    /** Starts a receive in {@code route}'s ring, counted as an operation on the fd until it ends. */
+    private MultishotReceive start(IoRoute route) throws IOException {
+        fd.begin();
+        MultishotReceive m = new MultishotReceive(fd.fd(), ended);
+        current = m;
+        route.startReceive(m);
+        return m;
+    }
+
+    /**
+     * A receive ended and every byte it had is read: what the read makes of its end. Bytes again
+     * (an end with bytes, or a cancel because the socket held too many chunks) start the next one;
+     * no free buffer, or a kernel that refuses, sends this read the ordinary way.
+     */
+    private int ended(IoRoute route, MultishotReceive m) throws IOException {
+        if (m.state() == Completion.CLOSED) {
+            throw fd.statusException(route, IoStatus.CLOSED, null);
+        }
+        fd.checkNotClosing();
+        int res = m.result();
+        if (res > 0 || (res == -Errno.ECANCELED && !m.isCancelledByFd())) {
+            return RESTART;
+        }
+        if (res == 0) {
+            endOfStream = true;
+            return -1;
+        }
+        if (res == -Errno.ENOBUFS || res == -Errno.EOPNOTSUPP || res == -Errno.EINVAL) {
+            return UNUSED;
+        }
+        throw SocketErrors.io("read", -res);
+    }
+}
