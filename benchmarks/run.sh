@@ -33,7 +33,10 @@
 # "... (before)" in the same rounds), JFR_ROWS=1 (each Loomring mode also runs under a flight
 # recording with the JDK's default settings, row "... (JFR)", and from BEFORE_JAR too when it is
 # set: what Loomring's JFR events cost), STACKS (a regular expression: only the stacks whose label
-# matches, and no ping-pong, e.g. STACKS='Helidon|Jetty|Tomcat' for the framework rows alone).
+# matches, and no ping-pong, e.g. STACKS='Helidon|Jetty|Tomcat' for the framework rows alone),
+# LEVER_ROWS (space-separated "name=JVM flags" entries, commas for spaces inside the flags: each
+# Loomring mode also runs with those flags, row "... (name)", e.g.
+# LEVER_ROWS='multishot=-Dloomring.multishotReceive=true': a switch against today's path, paired).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -199,6 +202,11 @@ for m in "${LOOMRING_MODES[@]}"; do
             HTTP_STACKS+=("Loomring ${m%%|*} (before, JFR)|$JAVA ${JAVA_OPTS[*]} $jfr -jar $BEFORE_JAR http --port 0 $mode_args")
         fi
     fi
+    for lever in ${LEVER_ROWS:-}; do
+        flags="${lever#*=}"; flags="${flags//,/ }"
+        HTTP_STACKS+=("Loomring ${m%%|*} (${lever%%=*})|$JAVA ${JAVA_OPTS[*]} $flags -jar $EXAMPLES_JAR http --port 0 $mode_args")
+        RESP_STACKS+=("Loomring ${m%%|*} (${lever%%=*})|$JAVA ${JAVA_OPTS[*]} $flags -jar $EXAMPLES_JAR resp --port 0 $mode_args")
+    done
 done
 # The HTTP baseline is not in the rotation: its server stays up through a round and is measured
 # next to every other stack (see "rounds" below).
