@@ -67,11 +67,18 @@ final class FaultySyscalls {
         /** {@code io_uring_register} throws this instead of calling the kernel, if non-null. */
         volatile RuntimeException registerThrows;
 
+        /** {@code io_uring_register} with this opcode answers {@link #refusedRegisterErrno}, if it is non-zero. */
+        volatile int refusedRegisterOpcode = -1;
+        volatile int refusedRegisterErrno;
+
         @Override
         public long register(int fd, int opcode, MemorySegment arg, int nrArgs) {
             RuntimeException x = registerThrows;
             if (x != null) {
                 throw x;
+            }
+            if (opcode == refusedRegisterOpcode && refusedRegisterErrno != 0) {
+                return -refusedRegisterErrno;
             }
             return kernel.register(fd, opcode, arg, nrArgs);
         }

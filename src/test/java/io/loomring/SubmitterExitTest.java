@@ -133,6 +133,38 @@ class SubmitterExitTest {
         }
     }
 
+    @Test
+    void aMultishotReceiveWhoseSubmitterRetiresGoesOnDeliveringEveryByteOnce() throws Exception {
+        TestBackends.assumeAvailable(Backend.IO_URING);
+        try (IoScheduler io = IoScheduler.builder().backend(Backend.IO_URING).carriers(1).subPollers(1)
+                .subPollerScheduler(retiring).multishotReceive(true).build(); ServerSocket server = listen()) {
+            try (Connection c = connect(io, server)) {
+                OutputStream out = c.peer().getOutputStream();
+                TcpSocket socket = c.socket();
+                out.write('a');
+                assertEquals("a", onVirtualThread(() -> readAscii(socket, 1)).get(20, TimeUnit.SECONDS));
+                // The receive stays in the sub-poller's ring, submitted by a thread that now retires.
+                quietSpell(io);
+                out.write("hello".getBytes(StandardCharsets.US_ASCII));
+                assertEquals("hello", onVirtualThread(() -> readAscii(socket, 5)).get(20, TimeUnit.SECONDS));
+                assertResubmitted(io);
+                quietSpell(io);
+                out.write("again".getBytes(StandardCharsets.US_ASCII));
+                assertEquals("again", onVirtualThread(() -> readAscii(socket, 5)).get(20, TimeUnit.SECONDS));
+                assertEquals(0, io.stats().receiveBuffersHeld());
+            }
+        }
+    }
+
+    /** Reads exactly {@code n} bytes as ASCII. */
+    private static String readAscii(TcpSocket socket, int n) throws java.io.IOException {
+        byte[] b = new byte[n];
+        for (int off = 0; off < n; ) {
+            off += socket.read(b, off, n - off);
+        }
+        return new String(b, StandardCharsets.US_ASCII);
+    }
+
     @ParameterizedTest
     @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL"})
     void aWritePendingWhileItsSubmitterRetiresSendsEveryByteOnce(Backend backend) throws Exception {

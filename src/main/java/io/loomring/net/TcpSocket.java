@@ -453,7 +453,9 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
      * close (the kernel reuses fd numbers). Bytes read or written through the fd directly bypass
      * this socket's timeouts and interleave with its own calls. {@code close()} wakes only this
      * socket's own blocked calls: cancel your own awaits on the fd with
-     * {@link IoScheduler#cancel(int)} before closing.
+     * {@link IoScheduler#cancel(int)} before closing. Where the scheduler reads through multishot
+     * receives ({@link IoScheduler.Builder#multishotReceive}), bytes this socket has received may
+     * wait in the ring's buffers, where an await on the fd does not see them.
      *
      * @return the fd number
      * @throws ClosedChannelException if close has started

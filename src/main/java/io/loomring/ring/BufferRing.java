@@ -84,9 +84,14 @@ public final class BufferRing {
         return bufferSize;
     }
 
-    /** The ring's memory, for registration. */
+    /** The ring's memory, for registration (and for a test that plays the kernel). */
     MemorySegment ringMemory() {
         return ring;
+    }
+
+    /** The buffers' memory (for a test that plays the kernel). */
+    MemorySegment bufferMemory() {
+        return buffers;
     }
 
     /** Copies {@code length} bytes from buffer {@code bid} at {@code offset} into {@code dst} at {@code dstOffset}. */
