@@ -36,7 +36,9 @@
 # matches, and no ping-pong, e.g. STACKS='Helidon|Jetty|Tomcat' for the framework rows alone),
 # LEVER_ROWS (space-separated "name=JVM flags" entries, commas for spaces inside the flags: each
 # Loomring mode also runs with those flags, row "... (name)", e.g.
-# LEVER_ROWS='multishot=-Dloomring.multishotReceive=true': a switch against today's path, paired).
+# LEVER_ROWS='multishot=-Dloomring.multishotReceive=true': a switch against today's path, paired),
+# BIG_ROWS=1 (every HTTP stack also on GET /big, a 64 KiB body, at BIG_CONNECTIONS (256)
+# connections, row level "256 /big"; on by default in --smoke; lib/big.sh).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -176,6 +178,7 @@ fi
 
 . "$HERE/lib/http-load.sh"
 . "$HERE/lib/frameworks.sh"
+. "$HERE/lib/big.sh"
 
 # ---------------------------------------------------------------- stacks
 # "label|command": the HTTP servers and the RESP servers; the examples jar serves Loomring's rows.
@@ -235,6 +238,7 @@ fi
 
 # ---------------------------------------------------------------- progress
 read -ra LEVEL_LIST <<< "$LEVELS"
+big_levels
 PINGPONG=1
 [[ "$MODE" == demo || -n "${STACKS:-}" ]] && PINGPONG=0
 step_http=$(( (WARMUP + WARMUP_MAX) / 2 + DURATION + 2 ))
@@ -285,7 +289,7 @@ CPU="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
 MACHINE="$(nproc) CPUs ($CPU), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)"
 JDK="$("$JAVA" -version 2>&1 | head -1)"
 log "Loomring $COMMIT, $JDK, $MACHINE, Linux $(uname -r)"
-log "$MODE run: $ROUNDS round(s); HTTP at ${LEVELS// /\/} connections, ${WARMUP}-${WARMUP_MAX} s warm-up + ${DURATION} s measured per level ($HTTP_LOAD); $((${#RESP_STACKS[@]})) RESP stack(s); $(date -u +%H:%M:%S) UTC, load $(cut -d' ' -f1-3 /proc/loadavg)"
+log "$MODE run: $ROUNDS round(s); HTTP at ${LEVELS// /\/} connections$( (( BIG_ROWS )) && echo " and $BIG_PATH at $BIG_CONNECTIONS"), ${WARMUP}-${WARMUP_MAX} s warm-up + ${DURATION} s measured per level ($HTTP_LOAD); $((${#RESP_STACKS[@]})) RESP stack(s); $(date -u +%H:%M:%S) UTC, load $(cut -d' ' -f1-3 /proc/loadavg)"
 
 COLUMNS_TSV=$'round\tstack\tlevel\trps\tp50_us\tp99_us\trequests\terrors\tcpu_us_per_req\tsyscalls_per_req\trss_mb'
 echo "$COLUMNS_TSV"$'\twarmup_s\ttimeouts\tpair' > "$RESULTS/http.tsv"
@@ -307,6 +311,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
         SERVER_PID=""
         check_bytes http "$JDK_LABEL" "$BASE_PID" "$BASE_PORT"
         frameworks_check_baseline "$BASE_PID" "$BASE_PORT"
+        big_check_baseline "$BASE_PID" "$BASE_PORT"
     else
         FAILED_STACKS+=("$JDK_LABEL (http)")
     fi
@@ -320,6 +325,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
             continue
         fi
         check_bytes "${HTTP_CHECK[$label]:-http}" "$label" "$SERVER_PID" "$SERVER_PORT"
+        big_check "$label" "$SERVER_PID" "$SERVER_PORT"
         measure_http "$round" "$label"
         stop_server "$SERVER_PID"
         SERVER_PID=""
@@ -426,6 +432,7 @@ if [[ "$MODE" == smoke ]]; then
     awk -F'\t' -v base="$JDK_LABEL" 'NR > 1 { n[$14]++; if ($2 == base) b[$14]++ }
         END { for (p in n) if (p == "NA" || n[p] != 2 || b[p] != 1) { print "smoke: pair " p " is not one baseline and one stack measurement" > "/dev/stderr"; exit 1 } }' \
         "$RESULTS/http.tsv" || die "smoke: unpaired HTTP measurements"
+    big_smoke_check
     [[ "$HAVE_PERF" == 0 ]] || awk -F'\t' 'NR > 1 && $10 == "NA" { exit 1 }' "$RESULTS/http.tsv" || die "smoke: a syscall count is missing"
     log "smoke passed: $((${#HTTP_STACKS[@]} + 1)) HTTP and ${#RESP_STACKS[@]} RESP stacks answer the same bytes; outputs in $RESULTS"
 fi

@@ -12,30 +12,31 @@ else
     LOADER="the project's load generator"
     NOTES+=("wrk not used: load from io.loomring.bench.load.LoadGenerator, one virtual thread per connection on Loomring's own client sockets")
 fi
-# http_load LABEL PID PORT CONNECTIONS SECONDS OUTFILE: one load of SECONDS on stack LABEL's server
-# (PID, PORT), its output in OUTFILE. Errors it counts go into the figures; a load that does not end
-# in time stops the run, naming the stack and the connection count, with the threads of the
-# server (and of the generator, when it had to be stopped from outside) in OUTFILE.
+# http_load LABEL PID PORT CONNECTIONS SECONDS OUTFILE [PATH]: one load of SECONDS on stack LABEL's
+# server (PID, PORT), GET PATH (/ unless given), its output in OUTFILE. Errors it counts go into
+# the figures; a load that does not end in time stops the run, naming the stack and the connection
+# count, with the threads of the server (and of the generator, when it had to be stopped from
+# outside) in OUTFILE.
 http_load() {
-    local label="$1" pid="$2" port="$3" c="$4" d="$5" out="$6" t="$WRK_THREADS" status=0
+    local label="$1" pid="$2" port="$3" c="$4" d="$5" out="$6" path="${7:-/}" t="$WRK_THREADS" status=0
     local limit=$((d + LOAD_GRACE + LOAD_SLACK))
     (( t > c )) && t="$c"
     if [[ "$USE_WRK" == 1 ]]; then
         loomring_timeout --also "$pid" "$limit" \
-            wrk -t"$t" -c"$c" -d"${d}s" --latency "http://127.0.0.1:$port/" > "$out" 2>&1 || status=$?
+            wrk -t"$t" -c"$c" -d"${d}s" --latency "http://127.0.0.1:$port$path" > "$out" 2>&1 || status=$?
     else
         loomring_timeout --also "$pid" "$limit" "$JAVA" "${JAVA_OPTS[@]}" -cp "$BENCH_JAR" \
-            io.loomring.bench.load.LoadGenerator -c "$c" -d "$d" -g "$LOAD_GRACE" "http://127.0.0.1:$port/" \
+            io.loomring.bench.load.LoadGenerator -c "$c" -d "$d" -g "$LOAD_GRACE" "http://127.0.0.1:$port$path" \
             > "$out" 2>&1 || status=$?
     fi
     if (( status == 124 )); then
-        die "HTTP load on $label at $c connections did not end: $LOADER was to load it for $d s and end" \
+        die "HTTP load on $label at $c connections ($path) did not end: $LOADER was to load it for $d s and end" \
             "within $LOAD_GRACE s more, but it still ran after $limit s; thread dumps in $out"
     fi
     if [[ "$USE_WRK" == 0 ]] && (( status == 3 )); then   # the generator's own deadline
         loomring_thread_dump "$pid" >> "$out"
         grep '^LoadGenerator:' "$out" | sed 's/^/  /' >&2
-        die "HTTP load on $label at $c connections did not end: connections of $LOADER did not finish" \
+        die "HTTP load on $label at $c connections ($path) did not end: connections of $LOADER did not finish" \
             "within $LOAD_GRACE s after its $d s load (listed above); their stacks and the server's threads are in $out"
     fi
 }

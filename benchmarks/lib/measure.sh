@@ -1,13 +1,13 @@
 # Sourced by run.sh: warming a stack up and measuring it at one level, for HTTP and RESP. Uses
 # run.sh's settings and helpers (log, die, the time limits).
 
-warm_up() {   # warm_up LABEL PID PORT CONNECTIONS LOGFILE: sets WARMED to the seconds it took
-    local label="$1" pid="$2" port="$3" c="$4" out="$5" prev=0 rps chunk=2
+warm_up() {   # warm_up LABEL PID PORT CONNECTIONS LOGFILE PATH: sets WARMED to the seconds it took
+    local label="$1" pid="$2" port="$3" c="$4" out="$5" path="$6" prev=0 rps chunk=2
     WARMED=0
     while :; do
         (( WARMUP_MAX - WARMED < chunk )) && chunk=$((WARMUP_MAX - WARMED))
         (( chunk < 1 )) && chunk=1
-        http_load "$label" "$pid" "$port" "$c" "$chunk" "$out"
+        http_load "$label" "$pid" "$port" "$c" "$chunk" "$out" "$path"
         WARMED=$((WARMED + chunk))
         rps="$(parse_wrk "$out" | awk '{ print $2 }')"
         (( WARMED >= WARMUP_MAX )) && break
@@ -18,21 +18,28 @@ warm_up() {   # warm_up LABEL PID PORT CONNECTIONS LOGFILE: sets WARMED to the s
     done
 }
 
-# measure_level ROUND LABEL CONNECTIONS PAIR PID PORT: warms up and measures one server at one level
-# and appends its row to http.tsv; PAIR numbers the stack's measurement and the baseline's next to it.
+# measure_level ROUND LABEL LEVEL PAIR PID PORT: warms up and measures one server at one level and
+# appends its row to http.tsv; PAIR numbers the stack's measurement and the baseline's next to it.
+# A level is a connection count, on GET /, or "COUNT PATH" (lib/big.sh's "256 /big").
 measure_level() {
-    local round="$1" label="$2" c="$3" pair="$4" pid="$5" port="$6" out cpu0 cpu1 sys
-    progress "round $round/$ROUNDS · $label · http c=$c"
-    out="$LOGS/http-r$round-${label// /_}-c$c-p$pair.txt"
-    warm_up "$label" "$pid" "$port" "$c" "$out.warmup"
+    local round="$1" label="$2" level="$3" pair="$4" pid="$5" port="$6" out cpu0 cpu1 sys
+    local c="${level%% *}" path=/ slug
+    [[ "$level" == *" "* ]] && path="${level#* }"
+    slug="${path//\//-}"
+    # Copies, which big_timing (lib/big.sh) may shorten for this level alone.
+    local WARMUP="$WARMUP" WARMUP_MAX="$WARMUP_MAX" DURATION="$DURATION"
+    big_timing "$path"
+    progress "round $round/$ROUNDS · $label · http c=$level"
+    out="$LOGS/http-r$round-${label// /_}-c$c${slug%-}-p$pair.txt"
+    warm_up "$label" "$pid" "$port" "$c" "$out.warmup" "$path"
     cpu0="$(cpu_us "$pid")"
     perf_start "$pid" "$out.perf"
-    http_load "$label" "$pid" "$port" "$c" "$DURATION" "$out"
+    http_load "$label" "$pid" "$port" "$c" "$DURATION" "$out" "$path"
     perf_stop
     sys="$SYSCALLS"
     cpu1="$(cpu_us "$pid")"
     read -r req rps p50 p99 err to <<< "$(parse_wrk "$out")"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$label" "$c" "$rps" "$p50" "$p99" "$req" "$err" \
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$label" "$level" "$rps" "$p50" "$p99" "$req" "$err" \
         "$(per "$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { print b - a }')" "$req")" "$(per "$sys" "$req")" \
         "$(rss_mb "$pid")" "$WARMED" "$to" "$pair" >> "$RESULTS/http.tsv"
     printf '        %s req/s, p50 %s us, p99 %s us, errors %s, timeouts %s (after %s s of warm-up)\n' \

@@ -1,11 +1,16 @@
 package io.loomring.bench.load;
 
+import io.loomring.examples.http.HttpHandler;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
 
 /**
  * Prints exactly what a server answers to a fixed conversation, so the harness can check that
@@ -17,12 +22,19 @@ import java.nio.charset.StandardCharsets;
  *   without the reason phrase, {@code Content-Type}, {@code Content-Length} and body: for
  *   frameworks, which choose their own other headers and their order, and whose reason phrase is
  *   theirs too (Tomcat sends none, which HTTP/1.1 allows).</li>
+ *   <li>{@code big PORT}, {@code big-status PORT}: as {@code http} and {@code http-status}, but
+ *   two pipelined {@code GET /big}, each body printed as its length and SHA-256 (and checked
+ *   against {@link HttpHandler#bigBody()}: 200 and exactly those 65,536 bytes, or exit 1).</li>
  *   <li>{@code resp PORT}: PING, SET k v, GET k, DEL n, INCR n, pipelined.</li>
  * </ul>
  * Exits 1 when the answer is incomplete after five seconds.
  */
 public final class Fetch {
     private static final String HTTP_REQUEST = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    private static final String HTTP_CONVERSATION =
+            HTTP_REQUEST + HTTP_REQUEST + "GET /missing HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    private static final String BIG_REQUEST = "GET " + HttpHandler.BIG_PATH + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    private static final String BIG_CONVERSATION = BIG_REQUEST + BIG_REQUEST;
     private static final String RESP_REQUEST = command("PING") + command("SET", "k", "v") + command("GET", "k")
             + command("DEL", "n") + command("INCR", "n");
 
@@ -31,7 +43,7 @@ public final class Fetch {
     /** Entry point; see the class comment. */
     public static void main(String[] args) throws IOException {
         if (args.length != 2) {
-            System.err.println("usage: Fetch http|http-status|resp PORT");
+            System.err.println("usage: Fetch http|http-status|big|big-status|resp PORT");
             System.exit(2);
         }
         int port = Integer.parseInt(args[1]);
@@ -39,10 +51,12 @@ public final class Fetch {
             s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
             s.setSoTimeout(5000);
             String answer = switch (args[0]) {
-                case "http" -> http(s, false);
-                case "http-status" -> http(s, true);
+                case "http" -> http(s, HTTP_CONVERSATION, 3, false, false);
+                case "http-status" -> http(s, HTTP_CONVERSATION, 3, true, false);
+                case "big" -> http(s, BIG_CONVERSATION, 2, false, true);
+                case "big-status" -> http(s, BIG_CONVERSATION, 2, true, true);
                 case "resp" -> resp(s);
-                default -> throw new IllegalArgumentException("http, http-status or resp: " + args[0]);
+                default -> throw new IllegalArgumentException("http, http-status, big, big-status or resp: " + args[0]);
             };
             System.out.print(answer.replace("\r\n", "\\r\\n\n"));
         } catch (IOException e) {
@@ -51,12 +65,16 @@ public final class Fetch {
         }
     }
 
-    private static String http(Socket s, boolean statusOnly) throws IOException {
-        s.getOutputStream().write((HTTP_REQUEST + HTTP_REQUEST + "GET /missing HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
+    /**
+     * Sends {@code requests} at once and reads {@code responses} answers; with {@code big}, each
+     * must be the large response, whose body is printed as its length and digest.
+     */
+    private static String http(Socket s, String requests, int responses, boolean statusOnly, boolean big)
+            throws IOException {
+        s.getOutputStream().write(requests.getBytes(StandardCharsets.US_ASCII));
         InputStream in = s.getInputStream();
         StringBuilder all = new StringBuilder();
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < responses; i++) {
             String head = readUntil(in, "\r\n\r\n");
             int length = 0;
             String type = null;
@@ -75,9 +93,38 @@ public final class Fetch {
             } else {
                 all.append(head.replaceAll("\r\nDate: [^\r\n]*", "\r\nDate: <date>"));
             }
-            all.append(new String(in.readNBytes(length), StandardCharsets.US_ASCII));
+            byte[] body = in.readNBytes(length);
+            if (body.length < length) {
+                throw new IOException("connection closed after " + body.length + " of " + length + " body bytes");
+            }
+            if (big) {
+                checkBig(head, body);
+                all.append("<").append(body.length).append(" bytes, SHA-256 ").append(sha256(body)).append(">\n");
+            } else {
+                all.append(new String(body, StandardCharsets.US_ASCII));
+            }
         }
         return all.toString();
+    }
+
+    /** The large response must be a 200 with exactly the examples' body. */
+    private static void checkBig(String head, byte[] body) throws IOException {
+        String status = head.substring(0, head.indexOf("\r\n"));
+        if (!status.startsWith("HTTP/1.1 200")) {
+            throw new IOException(HttpHandler.BIG_PATH + " answered '" + status + "'");
+        }
+        if (!Arrays.equals(body, HttpHandler.bigBody())) {
+            throw new IOException(HttpHandler.BIG_PATH + " answered " + body.length + " body bytes (SHA-256 " + sha256(body)
+                    + "), not the " + HttpHandler.BIG_LENGTH + " expected (SHA-256 " + sha256(HttpHandler.bigBody()) + ")");
+        }
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String resp(Socket s) throws IOException {

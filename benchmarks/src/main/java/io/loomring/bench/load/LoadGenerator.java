@@ -16,11 +16,12 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A small HTTP/1.1 load generator for machines without {@code wrk}: N keep-alive connections, each
- * a virtual thread on Loomring's own client sockets sending {@code GET /} and reading the whole
- * response before the next, for a warm-up and then a measured interval. It prints its result in
- * {@code wrk --latency}'s format (the lines the harness reads).
+ * a virtual thread on Loomring's own client sockets sending {@code GET} for the URL's path
+ * ({@code /} when it has none) and reading the whole response (its head, then as many bytes as its
+ * {@code Content-Length} says, of any size) before the next, for a warm-up and then a measured
+ * interval. It prints its result in {@code wrk --latency}'s format (the lines the harness reads).
  * <pre>
- * java -cp benchmarks.jar io.loomring.bench.load.LoadGenerator -c 256 -d 10 -w 3 -g 10 http://127.0.0.1:PORT/
+ * java -cp benchmarks.jar io.loomring.bench.load.LoadGenerator -c 256 -d 10 -w 3 -g 10 http://127.0.0.1:PORT/[PATH]
  * </pre>
  * Counts connection errors and non-2xx responses; any error makes it exit 1.
  * <p>
@@ -31,8 +32,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * hangs makes them meaningless, and the reader wants to know where it hangs.
  */
 public final class LoadGenerator {
-    private static final byte[] REQUEST =
-            "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    /** A connection's read buffer: a 64 KiB body in a few reads. */
+    private static final int BUFFER = 64 * 1024;
 
     /** Exit status when connections did not finish by the deadline. */
     static final int HUNG = 3;
@@ -68,8 +69,13 @@ public final class LoadGenerator {
     private volatile boolean stopping;
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong non2xx = new AtomicLong();
+    private final String path;
+    private final byte[] request;
 
-    private LoadGenerator() {}
+    private LoadGenerator(String path) {
+        this.path = path;
+        request = ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
 
     /** Entry point; see the class comment. */
     public static void main(String[] args) throws Exception {
@@ -88,14 +94,16 @@ public final class LoadGenerator {
             }
         }
         if (url == null || !url.startsWith("http://")) {
-            System.err.println("usage: LoadGenerator [-c N] [-d SECONDS] [-w SECONDS] [-g SECONDS] http://HOST:PORT/");
+            System.err.println("usage: LoadGenerator [-c N] [-d SECONDS] [-w SECONDS] [-g SECONDS] http://HOST:PORT/[PATH]");
             System.exit(2);
         }
-        String hostPort = url.substring(7, url.indexOf('/', 7) < 0 ? url.length() : url.indexOf('/', 7));
+        int slash = url.indexOf('/', 7);
+        String hostPort = url.substring(7, slash < 0 ? url.length() : slash);
+        String path = slash < 0 ? "/" : url.substring(slash);
         int colon = hostPort.lastIndexOf(':');
         InetSocketAddress address = new InetSocketAddress(hostPort.substring(0, colon),
                 Integer.parseInt(hostPort.substring(colon + 1)));
-        System.exit(new LoadGenerator().run(address, connections, warmup, seconds, grace));
+        System.exit(new LoadGenerator(path).run(address, connections, warmup, seconds, grace));
     }
 
     private int run(InetSocketAddress address, int connections, int warmup, int seconds, int grace)
@@ -133,8 +141,8 @@ public final class LoadGenerator {
         }
         LatencyHistogram histogram = new LatencyHistogram();
         all.forEach(c -> histogram.add(c.histogram));
-        System.out.printf(Locale.ROOT, "Running %ds test @ http://%s:%d/ (Loomring client sockets)%n",
-                seconds, address.getHostString(), address.getPort());
+        System.out.printf(Locale.ROOT, "Running %ds test @ http://%s:%d%s (Loomring client sockets)%n",
+                seconds, address.getHostString(), address.getPort(), path);
         System.out.printf(Locale.ROOT, "  %d connections%n", connections);
         System.out.printf(Locale.ROOT, "  Latency Distribution%n");
         System.out.printf(Locale.ROOT, "     50%%  %dus%n", histogram.quantile(0.50));
@@ -204,7 +212,7 @@ public final class LoadGenerator {
 
     private void client(InetSocketAddress address, Connection connection) {
         LatencyHistogram histogram = connection.histogram;
-        byte[] buf = new byte[4096];
+        byte[] buf = new byte[BUFFER];
         try (TcpSocket s = TcpSocket.connect(address, Duration.ofSeconds(5))) {
             s.setTcpNoDelay(true);
             s.setReadTimeout(Duration.ofSeconds(5));
@@ -213,7 +221,7 @@ public final class LoadGenerator {
             while (!stopping) {
                 long t0 = System.nanoTime();
                 connection.phase = Phase.SENDING;
-                s.write(REQUEST, 0, REQUEST.length);
+                s.write(request, 0, request.length);
                 connection.phase = Phase.READING;
                 // Read one response: the head up to CRLFCRLF, then Content-Length bytes.
                 int headEnd;
@@ -233,15 +241,25 @@ public final class LoadGenerator {
                 if (buf[start + 9] != '2') {
                     non2xx.incrementAndGet();
                 }
-                int needed = headEnd + length;
-                while (end < needed) {
-                    int n = s.read(buf, end, buf.length - end);
-                    if (n < 0) {
-                        throw new IOException("server closed the connection");
+                // The body: what is in the buffer already, then reads into the whole buffer (the
+                // body is dropped) until it is all in; bytes past it stay for the next response.
+                long missing = length - (long) (end - headEnd);
+                if (missing <= 0) {
+                    start = headEnd + length;
+                } else {
+                    start = end = 0;
+                    while (missing > 0) {
+                        int n = s.read(buf, 0, buf.length);
+                        if (n < 0) {
+                            throw new IOException("server closed the connection");
+                        }
+                        if (n > missing) {
+                            start = (int) missing;
+                            end = n;
+                        }
+                        missing -= n;
                     }
-                    end += n;
                 }
-                start = needed;
                 if (start == end) {
                     start = end = 0;
                 }

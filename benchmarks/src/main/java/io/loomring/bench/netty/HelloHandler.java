@@ -1,5 +1,6 @@
 package io.loomring.bench.netty;
 
+import io.loomring.examples.http.HttpHandler;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -25,7 +26,8 @@ import java.util.Locale;
 /**
  * Answers like the examples' {@code HttpHandler}, byte for byte: {@code GET /} gets
  * {@code Hello, World!} with {@code Content-Type}, {@code Content-Length} and {@code Date} in that
- * order and spelling, other paths 404, other methods 405; {@code Connection: close} closes after
+ * order and spelling, {@code GET /big} its 64 KiB body ({@link HttpHandler#bigBody()}, in one
+ * direct buffer made at start-up) with the same headers, other paths 404, other methods 405; {@code Connection: close} closes after
  * the response. Responses are written as requests arrive and flushed once per read batch, so a
  * pipeline is answered with one write, as the example does.
  */
@@ -40,6 +42,9 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
     private static final AsciiString ZERO = AsciiString.cached("0");
     private static final ByteBuf HELLO = Unpooled.unreleasableBuffer(
             Unpooled.directBuffer(13).writeBytes("Hello, World!".getBytes(StandardCharsets.US_ASCII)));
+    private static final ByteBuf BIG = Unpooled.unreleasableBuffer(
+            Unpooled.directBuffer(HttpHandler.BIG_LENGTH).writeBytes(HttpHandler.bigBody()));
+    private static final AsciiString BIG_LENGTH = AsciiString.cached(String.valueOf(HttpHandler.BIG_LENGTH));
     // The header names and values are constants known to be valid: skip the per-add validation.
     private static final DefaultHttpHeadersFactory HEADERS = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
     private static final DefaultHttpHeadersFactory TRAILERS = DefaultHttpHeadersFactory.trailersFactory().withValidation(false);
@@ -80,12 +85,16 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
         if (!get && !request.method().equals(HttpMethod.HEAD)) {
             response = empty(HttpResponseStatus.METHOD_NOT_ALLOWED);
             response.headers().add(ALLOW, "GET, HEAD");
-        } else if (!path.equals("/")) {
-            response = empty(HttpResponseStatus.NOT_FOUND);
-        } else {
+        } else if (path.equals("/")) {
             response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
                     get ? HELLO.duplicate() : Unpooled.EMPTY_BUFFER, HEADERS, TRAILERS);
             response.headers().add(CONTENT_TYPE, TEXT_PLAIN).add(CONTENT_LENGTH, HELLO_LENGTH);
+        } else if (path.equals(HttpHandler.BIG_PATH)) {
+            response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                    get ? BIG.duplicate() : Unpooled.EMPTY_BUFFER, HEADERS, TRAILERS);
+            response.headers().add(CONTENT_TYPE, TEXT_PLAIN).add(CONTENT_LENGTH, BIG_LENGTH);
+        } else {
+            response = empty(HttpResponseStatus.NOT_FOUND);
         }
         HttpHeaders headers = response.headers();
         headers.add(DATE, now());

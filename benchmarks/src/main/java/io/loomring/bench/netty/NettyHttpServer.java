@@ -21,7 +21,7 @@ import java.net.InetSocketAddress;
 
 /**
  * The reference a Netty user would write: {@link HttpServerCodec} and a handler answering
- * {@code GET /} with the same bytes as the examples' HTTP server, on Netty 4.2's io_uring or epoll
+ * {@code GET /} and {@code GET /big} with the same bytes as the examples' HTTP server, on Netty 4.2's io_uring or epoll
  * transport with a fixed number of event loops.
  * <pre>
  * java -cp benchmarks.jar io.loomring.bench.netty.NettyHttpServer http --port N --transport io_uring|epoll --threads N

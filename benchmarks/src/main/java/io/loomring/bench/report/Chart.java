@@ -170,10 +170,16 @@ final class Chart {
             }
             g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
             FontMetrics lm = g.getFontMetrics();
-            String name = levels.get(li) + p.levelSuffix();
+            String name = levelName(levels.get(li), p.levelSuffix());
             int cx = left + li * groupWidth + groupWidth / 2;
             g.drawString(name, cx - lm.stringWidth(name) / 2, plotBottom + 20);
         }
+    }
+
+    /** "256 connections", or for a level on another path ("256 /big") "256 connections, /big". */
+    private static String levelName(String level, String suffix) {
+        int space = level.indexOf(' ');
+        return space < 0 ? level + suffix : level.substring(0, space) + suffix + "," + level.substring(space);
     }
 
     private static Color colour(List<String> all, String stack) {

@@ -6,6 +6,7 @@ import io.helidon.http.HeaderValues;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
+import io.loomring.examples.http.HttpHandler;
 import java.net.InetSocketAddress;
 import java.nio.channels.spi.SelectorProvider;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,8 @@ import java.nio.charset.StandardCharsets;
  * {@link java.nio.channels.ServerSocketChannel} and serves each connection with blocking reads and
  * writes on a virtual thread, so it runs on whatever {@link SelectorProvider} the JVM was given
  * ({@code -Djava.nio.channels.spi.SelectorProvider=...}). It answers like the examples'
- * {@code HttpHandler}: {@code GET /} gets {@code Hello, World!} in plain text, other paths 404,
+ * {@code HttpHandler}: {@code GET /} gets {@code Hello, World!} in plain text, {@code GET /big} its
+ * 64 KiB body ({@link HttpHandler#bigBody()}), other paths 404,
  * other methods 405; Helidon picks its own other headers and their order (the harness compares
  * status codes, Content-Type, Content-Length and bodies of this row). Given {@code --pg-port N},
  * {@code GET /db} answers a random row of a PostgreSQL table ({@link WorldDb}).
@@ -27,6 +29,7 @@ import java.nio.charset.StandardCharsets;
  */
 public final class HelidonServer {
     private static final byte[] HELLO = "Hello, World!".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] BIG = HttpHandler.bigBody();
     private static final Header TEXT_PLAIN = HeaderValues.createCached(HeaderNames.CONTENT_TYPE, "text/plain");
     private static final Header ALLOW = HeaderValues.createCached(HeaderNames.ALLOW, "GET, HEAD");
 
@@ -43,10 +46,18 @@ public final class HelidonServer {
                 .host(a.host())
                 .port(a.port())
                 .backlog(4096)
+                // TCP_NODELAY, as every other server of the harness: Helidon's default leaves
+                // Nagle's algorithm on, and a response it writes in two parts (a /big head, then
+                // its body) waits for the client's delayed ACK of the first, 40 ms.
+                .connectionOptions(o -> o.tcpNoDelay(true))
                 .routing(r -> {
                     r.get("/", (req, res) -> {
                         res.header(TEXT_PLAIN);
                         res.send(HELLO);
+                    });
+                    r.get(HttpHandler.BIG_PATH, (req, res) -> {
+                        res.header(TEXT_PLAIN);
+                        res.send(BIG);
                     });
                     if (db != null) {
                         r.get("/db", (req, res) -> {

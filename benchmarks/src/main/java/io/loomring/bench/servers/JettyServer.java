@@ -1,5 +1,6 @@
 package io.loomring.bench.servers;
 
+import io.loomring.examples.http.HttpHandler;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.spi.SelectorProvider;
@@ -27,7 +28,8 @@ import org.eclipse.jetty.util.thread.VirtualThreadPool;
  * ({@code -Djava.nio.channels.spi.SelectorProvider=...}), and under Loomring's launcher
  * ({@code io.loomring.launch.Launch}) all of those threads descend from the carried {@code main}
  * and are carried too. It answers what {@link HelidonServer} answers: {@code GET /} gets
- * {@code Hello, World!} in plain text, other paths (and {@code HEAD}) 404, other methods 405 with
+ * {@code Hello, World!} in plain text, {@code GET /big} the examples' 64 KiB body
+ * ({@link HttpHandler#bigBody()}), other paths (and {@code HEAD}) 404, other methods 405 with
  * {@code Allow: GET, HEAD}, all with {@code Content-Type: text/plain}; Jetty picks its own other
  * headers and their order (the harness compares status codes, Content-Type, Content-Length and
  * bodies of this row). Given {@code --pg-port N}, {@code GET /db} answers a random row of a
@@ -42,6 +44,8 @@ public final class JettyServer {
     private static final byte[] HELLO = "Hello, World!".getBytes(StandardCharsets.US_ASCII);
     private static final HttpField TEXT_PLAIN = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, "text/plain");
     private static final HttpField HELLO_LENGTH = new PreEncodedHttpField(HttpHeader.CONTENT_LENGTH, String.valueOf(HELLO.length));
+    private static final byte[] BIG = HttpHandler.bigBody();
+    private static final HttpField BIG_LENGTH = new PreEncodedHttpField(HttpHeader.CONTENT_LENGTH, String.valueOf(BIG.length));
     private static final HttpField NO_LENGTH = new PreEncodedHttpField(HttpHeader.CONTENT_LENGTH, "0");
     private static final HttpField ALLOW = new PreEncodedHttpField(HttpHeader.ALLOW, "GET, HEAD");
 
@@ -75,6 +79,11 @@ public final class JettyServer {
                 if (method.equals("GET") && path.equals("/")) {
                     response.getHeaders().put(HELLO_LENGTH);
                     response.write(true, ByteBuffer.wrap(HELLO), callback);
+                    return true;
+                }
+                if (method.equals("GET") && path.equals(HttpHandler.BIG_PATH)) {
+                    response.getHeaders().put(BIG_LENGTH);
+                    response.write(true, ByteBuffer.wrap(BIG), callback);
                     return true;
                 }
                 if (db != null && method.equals("GET") && path.equals("/db")) {

@@ -1,5 +1,6 @@
 package io.loomring.bench.servers;
 
+import io.loomring.examples.http.HttpHandler;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -27,8 +28,9 @@ import org.apache.coyote.http11.Http11NioProtocol;
  * whose servlet, blocking, runs on a virtual thread per request ({@code useVirtualThreads}). So it
  * runs on whatever {@link SelectorProvider} the JVM was given
  * ({@code -Djava.nio.channels.spi.SelectorProvider=...}). It answers what {@link JettyServer}
- * answers: {@code GET /} gets {@code Hello, World!} in plain text, other paths (and {@code HEAD})
- * 404, other methods 405 with {@code Allow: GET, HEAD}, all with {@code Content-Type: text/plain};
+ * answers: {@code GET /} gets {@code Hello, World!} in plain text, {@code GET /big} the examples'
+ * 64 KiB body ({@link HttpHandler#bigBody()}), other paths (and {@code HEAD}) 404, other methods
+ * 405 with {@code Allow: GET, HEAD}, all with {@code Content-Type: text/plain};
  * Tomcat picks its own other headers and their order, and sends no reason phrase (the harness
  * compares status codes, Content-Type, Content-Length and bodies of this row). Given
  * {@code --pg-port N}, {@code GET /db} answers a random row of a PostgreSQL table ({@link WorldDb}).
@@ -41,6 +43,7 @@ import org.apache.coyote.http11.Http11NioProtocol;
  */
 public final class TomcatServer {
     private static final byte[] HELLO = "Hello, World!".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] BIG = HttpHandler.bigBody();
     /**
      * Held so the level stays: the log manager keeps loggers weakly, and a collected one would come
      * back at INFO, which has Tomcat print a dozen lines at start.
@@ -103,6 +106,11 @@ public final class TomcatServer {
             if (method.equals("GET") && request.getRequestURI().equals("/")) {
                 response.setContentLength(HELLO.length);
                 response.getOutputStream().write(HELLO);
+                return;
+            }
+            if (method.equals("GET") && request.getRequestURI().equals(HttpHandler.BIG_PATH)) {
+                response.setContentLength(BIG.length);
+                response.getOutputStream().write(BIG);
                 return;
             }
             if (db != null && method.equals("GET") && request.getRequestURI().equals("/db")) {

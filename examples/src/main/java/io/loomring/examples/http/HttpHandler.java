@@ -14,9 +14,11 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * A minimal HTTP/1.1 server: {@code GET /} answers {@code Hello, World!} in plain text, other paths
- * 404. Connections stay open (keep-alive) and may pipeline: every complete request in the input
- * buffer is answered, and the answers leave in one write. A request head must fit in
+ * A minimal HTTP/1.1 server: {@code GET /} answers {@code Hello, World!} in plain text,
+ * {@code GET /big} a large response, the {@link #bigBody() 64 KiB of text} built once at start-up,
+ * other paths 404. Connections stay open (keep-alive) and may pipeline: every complete request in
+ * the input buffer is answered, and the answers leave in one write (a {@code /big} body in one of
+ * its own, straight from its array, after the heads before it). A request head must fit in
  * {@link #MAX_HEAD} bytes, so a connection never holds more memory than its two buffers.
  *
  * <p>Nor does it hold its file descriptor for ever ({@link ReadTimeouts}): a request (head and
@@ -46,8 +48,17 @@ public final class HttpHandler implements ConnectionHandler {
     /** Room one response needs at most in the output buffer. */
     private static final int MAX_RESPONSE = 512;
 
+    /** The path of the large response. */
+    public static final String BIG_PATH = "/big";
+    /** The length of the large response's body: 64 KiB. */
+    public static final int BIG_LENGTH = 64 * 1024;
+    /** The characters of {@link #bigBody()}'s lines, 64 of them. */
+    private static final String BIG_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
     private static final byte[] HELLO = ascii("Hello, World!");
     private static final byte[] OK = ascii(statusAndLength(200, "OK", HELLO.length));
+    private static final byte[] BIG = bigBody();
+    private static final byte[] BIG_OK = ascii(statusAndLength(200, "OK", BIG.length));
     private static final byte[] NOT_FOUND = ascii(statusAndLength(404, "Not Found", 0));
     private static final byte[] METHOD_NOT_ALLOWED =
             ascii(statusAndLength(405, "Method Not Allowed", 0) + "Allow: GET, HEAD\r\n");
@@ -119,7 +130,11 @@ public final class HttpHandler implements ConnectionHandler {
                 if (out.remaining() < MAX_RESPONSE) {
                     flush(socket, out);
                 }
-                respond(request, out);
+                byte[] body = respond(request, out);
+                if (body != null) { // too large for the buffer: the head and what came before, then the body
+                    flush(socket, out);
+                    socket.write(ByteBuffer.wrap(body));
+                }
                 if (!request.keepAlive()) {
                     flush(socket, out);
                     lingeringClose(socket);
@@ -161,21 +176,46 @@ public final class HttpHandler implements ConnectionHandler {
         }
     }
 
-    private static void respond(HttpRequest request, ByteBuffer out) {
+    /**
+     * Puts the response to {@code request} into {@code out}; returns null, or a body to be written
+     * after it that does not fit in {@code out} ({@code GET /big}'s).
+     */
+    private static byte[] respond(HttpRequest request, ByteBuffer out) {
         boolean get = request.method().equals("GET");
         if (!get && !request.method().equals("HEAD")) {
             out.put(METHOD_NOT_ALLOWED);
             endHead(request, out);
-        } else if (!request.path().equals("/")) {
-            out.put(NOT_FOUND);
-            endHead(request, out);
-        } else {
+        } else if (request.path().equals("/")) {
             out.put(OK);
             endHead(request, out);
             if (get) {
                 out.put(HELLO);
             }
+        } else if (request.path().equals(BIG_PATH)) {
+            out.put(BIG_OK);
+            endHead(request, out);
+            return get ? BIG : null;
+        } else {
+            out.put(NOT_FOUND);
+            endHead(request, out);
         }
+        return null;
+    }
+
+    /**
+     * The body of {@code GET /big}, the same bytes in every server of the benchmarks:
+     * {@link #BIG_LENGTH} bytes of text, 1,024 lines of 63 characters and a newline, line
+     * {@code k}'s characters the 64 of {@code A-Za-z0-9+/} from the {@code k}-th on, round. Each
+     * call makes a new array.
+     */
+    public static byte[] bigBody() {
+        byte[] body = new byte[BIG_LENGTH];
+        for (int i = 0; i < body.length; i++) {
+            int line = i / 64;
+            int column = i % 64;
+            body[i] = column == 63 ? (byte) '\n' : (byte) BIG_ALPHABET.charAt((line + column) % 64);
+        }
+        return body;
     }
 
     private static void flush(BlockingConnection socket, ByteBuffer out) throws IOException {
