@@ -79,6 +79,7 @@ final class SchedulerEvents {
             event.overflowFlushes = stats.overflowFlushes();
             event.armedAwaits = stats.armed();
             event.resubmitted = stats.resubmitted();
+            event.receiveBuffersHeld = stats.receiveBuffersHeld();
             event.carriers = r.group.size();
             event.carriedThreads = carried;
             event.carriedThreadMoves = r.group.moves();

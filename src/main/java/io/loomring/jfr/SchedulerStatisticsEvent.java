@@ -57,6 +57,10 @@ public final class SchedulerStatisticsEvent extends jdk.jfr.Event {
     @Description("Requests submitted again after the kernel cancelled them at their submitter's exit")
     public long resubmitted;
 
+    @Label("Receive Buffers Held")
+    @Description("Provided buffers holding bytes no thread has read yet (multishot receives)")
+    public long receiveBuffersHeld;
+
     @Label("Carriers")
     public int carriers;
 

@@ -29,9 +29,9 @@ abstract class CompletionModeFixture {
         server = TcpServerSocket.bind(Loopback.anyPortV4(), 64, false, io);
     }
 
-    /** The scheduler under test: io_uring with two carriers here. */
+    /** The scheduler under test: io_uring with two carriers, single RECVs (whatever the system properties say). */
     IoScheduler.Builder builder() {
-        return IoScheduler.builder().backend(Backend.IO_URING).carriers(2);
+        return IoScheduler.builder().backend(Backend.IO_URING).carriers(2).multishotReceive(false);
     }
 
     /** The threads the tests run their socket code on: carried ones here. */
