@@ -27,7 +27,15 @@ public final class PollerCounters {
     public static final int RESUBMITTED = 7;
     /** Virtual threads started on a carrier that the balancer sent to start on another one. */
     public static final int STARTS_SENT = 8;
-    private static final int COUNT = 9;
+    /** Sends submitted as {@code SEND_ZC}. */
+    public static final int ZERO_COPY_SENDS = 9;
+    /** {@code SEND_ZC} notifications saying the kernel copied the data after all (at least partly). */
+    public static final int ZERO_COPY_COPIED = 10;
+    /** {@code SEND_ZC} requests the kernel refused (EINVAL, EOPNOTSUPP, ENOMEM), sent again as {@code SEND}. */
+    public static final int ZERO_COPY_REFUSED = 11;
+    /** Connections reset to end a cancelled {@code SEND_ZC} whose bytes the kernel had taken. */
+    public static final int ZERO_COPY_RESETS = 12;
+    private static final int COUNT = 13;
 
     private static final VarHandle ELEMENT = MethodHandles.arrayElementVarHandle(long[].class);
     private final long[] values = new long[COUNT];
