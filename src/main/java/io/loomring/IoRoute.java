@@ -348,7 +348,9 @@ public final class IoRoute {
         if (Thread.currentThread().isInterrupted()) {
             return IoStatus.INTERRUPTED;
         }
-        RingOperation op = RingOperation.ofCurrentThread(fd, opcode, address, length, offset, opFlags);
+        RingOperation op = opcode == RingConstants.OP_SEND
+                ? RingOperation.sendOfCurrentThread(fd, address, length, timeoutNanos == 0)
+                : RingOperation.ofCurrentThread(fd, opcode, address, length, offset, opFlags);
         if (poller.runOperation(op, timeoutNanos) == Completion.CLOSED) {
             return IoStatus.CLOSED;
         }

@@ -8,6 +8,7 @@ import io.loomring.ffm.IoUringSyscalls;
 import io.loomring.poller.BlockingPool;
 import io.loomring.poller.PollerCounters;
 import io.loomring.poller.VirtualThreads;
+import io.loomring.poller.uring.SendZeroCopy;
 import io.loomring.ring.RingConstants;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -218,6 +219,11 @@ public final class IoScheduler implements AutoCloseable {
         return Outcomes.closed(group.failure());
     }
 
+    /** A counter ({@link PollerCounters}) summed over the carriers and sub-pollers; for tests. */
+    long pollerCounter(int counter) {
+        return group.counter(counter);
+    }
+
     /** Sub-pollers parked on their masters now; for tests. */
     int subPollersParked() {
         return group.subPollersParked();
@@ -409,7 +415,9 @@ public final class IoScheduler implements AutoCloseable {
     /**
      * Completion-mode {@code send(2)} (with {@code MSG_NOSIGNAL}), as {@link #receive}: the thread
      * parks until the {@code SEND} completes; a timeout or an interrupt cancels it and waits for its
-     * final completion. It may send fewer bytes than {@code buffer} holds.
+     * final completion. It may send fewer bytes than {@code buffer} holds. With
+     * {@link Builder#sendZeroCopy} on, a send of at least its threshold and without a timeout goes
+     * as {@code SEND_ZC} and returns once the kernel no longer uses {@code buffer}.
      *
      * @param fd           the socket's file descriptor
      * @param buffer       native memory holding the bytes to send (at most its size, capped at 2 GiB)
@@ -560,6 +568,8 @@ public final class IoScheduler implements AutoCloseable {
         private boolean cooperativeTaskRun = true;
         private boolean balanceCarriers = true;
         private boolean multishotReceive = SchedulerSettings.multishotReceiveProperty();
+        private boolean sendZeroCopy;
+        private int sendZeroCopyThreshold = SendZeroCopy.DEFAULT_THRESHOLD;
         private Executor subPollerScheduler;
 
         private Builder() {}
@@ -607,6 +617,40 @@ public final class IoScheduler implements AutoCloseable {
          */
         public Builder multishotReceive(boolean enabled) {
             this.multishotReceive = enabled;
+            return this;
+        }
+
+        /**
+         * Whether completion-mode sends of at least {@link #sendZeroCopyThreshold} bytes go as
+         * {@code SEND_ZC} (Linux 6.0+; io_uring only): the socket references the sender's pages
+         * instead of copying them. Only sends whose buffer stays untouched until their end take it:
+         * write-behind, and a thread's send without a write timeout (a timed one takes the ordinary
+         * {@code SEND}). Such a send ends when the kernel is done with the pages, which for TCP is
+         * when the peer has acknowledged the bytes, not when they are queued; if it is cancelled
+         * (close, interrupt) after the kernel took its bytes, the connection is reset, since the
+         * pages would otherwise stay in use until a peer that stopped reading reads again. A
+         * kernel without it sends as before. Default false; for {@link IoScheduler#shared()}:
+         * {@code loomring.sendZeroCopy=true}.
+         *
+         * @param enabled whether large sends go zero-copy
+         * @return this builder
+         */
+        public Builder sendZeroCopy(boolean enabled) {
+            this.sendZeroCopy = enabled;
+            return this;
+        }
+
+        /**
+         * The fewest bytes a send needs to go as {@code SEND_ZC} when {@link #sendZeroCopy} is on;
+         * smaller ones take the ordinary {@code SEND}. Default 16384; for {@link IoScheduler#shared()}:
+         * {@code loomring.sendZeroCopyThreshold}.
+         *
+         * @param bytes the threshold in bytes
+         * @return this builder
+         * @throws IllegalArgumentException unless at least 1
+         */
+        public Builder sendZeroCopyThreshold(int bytes) {
+            this.sendZeroCopyThreshold = new SendZeroCopy(true, bytes).threshold(); // checks the range
             return this;
         }
 
@@ -722,7 +766,8 @@ public final class IoScheduler implements AutoCloseable {
          */
         public IoScheduler build() {
             BackendSelector.Selection selection = BackendSelector.select(backend, "the builder", ringEntries,
-                    syscalls, epollSyscalls, carriers, subPollers, cooperativeTaskRun, subPollerScheduler);
+                    syscalls, epollSyscalls, carriers, subPollers, cooperativeTaskRun,
+                    new SendZeroCopy(sendZeroCopy, sendZeroCopyThreshold), subPollerScheduler);
             return new IoScheduler(new SchedulerSettings(selection, completionIo, writeBehind, balanceCarriers,
                     multishotReceive), false);
         }

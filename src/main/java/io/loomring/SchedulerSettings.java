@@ -2,13 +2,15 @@ package io.loomring;
 
 import io.loomring.ffm.EpollSyscalls;
 import io.loomring.ffm.IoUringSyscalls;
+import io.loomring.poller.uring.SendZeroCopy;
 import java.io.UncheckedIOException;
 
 /**
  * The settings a scheduler is built with, and where they come from for the shared one: the system
  * properties {@code loomring.backend}, {@code loomring.carriers}, {@code loomring.subPollers},
  * {@code loomring.cooperativeTaskRun}, {@code loomring.socketIo}, {@code loomring.writeBehind},
- * {@code loomring.balanceCarriers} and {@code loomring.multishotReceive}.
+ * {@code loomring.balanceCarriers}, {@code loomring.multishotReceive}, {@code loomring.sendZeroCopy} and
+ * {@code loomring.sendZeroCopyThreshold}.
  * Also the ranges and defaults the builder checks against.
  *
  * @param selection    the started pollers and the backend they run
@@ -30,9 +32,11 @@ record SchedulerSettings(BackendSelector.Selection selection, boolean completion
         int carriers = checkCarriers(Integer.getInteger("loomring.carriers", defaultCarriers()));
         int subPollers = checkSubPollers(Integer.getInteger("loomring.subPollers", defaultSubPollers()));
         boolean cooperative = !"false".equals(System.getProperty("loomring.cooperativeTaskRun", "true"));
+        SendZeroCopy zeroCopy = new SendZeroCopy("true".equals(System.getProperty("loomring.sendZeroCopy", "false")),
+                Integer.getInteger("loomring.sendZeroCopyThreshold", SendZeroCopy.DEFAULT_THRESHOLD));
         BackendSelector.Selection selection = BackendSelector.select(backend, "loomring.backend=" + property,
                 BackendSelector.DEFAULT_ENTRIES, IoUringSyscalls.kernel(), EpollSyscalls.kernel(), carriers,
-                subPollers, cooperative);
+                subPollers, cooperative, zeroCopy);
         return new SchedulerSettings(selection,
                 !"readiness".equals(System.getProperty("loomring.socketIo", "completion")),
                 !"false".equals(System.getProperty("loomring.writeBehind", "true")),

@@ -83,6 +83,14 @@ final class FaultySyscalls {
             return kernel.register(fd, opcode, arg, nrArgs);
         }
 
+        /** SEND_ZC requests go with an undefined opcode, so the kernel answers -EINVAL as one older than 6.0. */
+        volatile boolean refuseSendZeroCopy;
+
+        @Override
+        public boolean refuseSendZeroCopy() {
+            return refuseSendZeroCopy;
+        }
+
         @Override
         public boolean refusePollAdd(int fd) {
             if (refusedFds.contains(fd)) {

@@ -34,6 +34,16 @@ public interface IoUringSyscalls {
         return false;
     }
 
+    /**
+     * Test seam, not a system call: true makes the poller submit its {@code SEND_ZC} requests with
+     * an opcode the kernel does not define, so that the kernel itself fails them with
+     * {@code -EINVAL}, as one older than 6.0 would; the poller then sends with {@code SEND}. The
+     * kernel layer always returns false.
+     */
+    default boolean refuseSendZeroCopy() {
+        return false;
+    }
+
     /** The real system calls. */
     static IoUringSyscalls kernel() {
         return KernelIoUringSyscalls.INSTANCE;

@@ -61,4 +61,24 @@ public abstract class BackendAccess {
     protected static void markCancelledByFd(Operation op) {
         op.cancelledByFd = true;
     }
+
+    /** Where a {@code SEND_ZC} of {@code op} stands (the backend's own stage constants; 0 at first). */
+    protected static byte zeroCopyStage(Operation op) {
+        return op.zeroCopyStage;
+    }
+
+    /** Records where a {@code SEND_ZC} of {@code op} stands. */
+    protected static void setZeroCopyStage(Operation op, byte stage) {
+        op.zeroCopyStage = stage;
+    }
+
+    /** The first CQE result of {@code op}'s {@code SEND_ZC}, kept until its notification. */
+    protected static int zeroCopyResult(Operation op) {
+        return op.zeroCopyResult;
+    }
+
+    /** Keeps the first CQE result of {@code op}'s {@code SEND_ZC} until its notification. */
+    protected static void setZeroCopyResult(Operation op, int result) {
+        op.zeroCopyResult = result;
+    }
 }

@@ -1,5 +1,6 @@
 package io.loomring.poller;
 
+import io.loomring.ring.RingConstants;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
@@ -35,7 +36,9 @@ public final class BackgroundOperation extends Operation {
      *               poller's): it must be short and must not block
      */
     public BackgroundOperation(int fd, byte opcode, long address, int length, Runnable onDone) {
-        super(fd, opcode, address, length, 0L, 0);
+        // Whoever started it keeps the buffer until onDone, which runs at the decision: SEND_ZC may
+        // serve it, the decision then waiting for the notification that the kernel is done with it.
+        super(fd, opcode, address, length, 0L, 0, opcode == RingConstants.OP_SEND);
         this.onDone = onDone;
     }
 

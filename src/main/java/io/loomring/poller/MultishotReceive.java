@@ -45,7 +45,7 @@ public final class MultishotReceive extends Operation {
      *                poller's): short, never blocking
      */
     public MultishotReceive(int fd, Runnable onEnded) {
-        super(fd, RingConstants.OP_RECV, 0L, 0, 0L, 0);
+        super(fd, RingConstants.OP_RECV, 0L, 0, 0L, 0, false);
         this.onEnded = onEnded;
     }
 

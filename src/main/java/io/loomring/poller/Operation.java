@@ -18,6 +18,12 @@ public abstract sealed class Operation extends Completion
     private final long offset;
     /** The SQE's op-flags word (fsync, open or recv/send flags); a SEND's flags are the backend's. */
     private final int opFlags;
+    /**
+     * A send that may go as {@code SEND_ZC}: whoever started it keeps its buffer untouched until
+     * its outcome is decided, and no timeout limits the wait for that (see
+     * {@code poller.uring.ZeroCopySends}).
+     */
+    private final boolean mayZeroCopy;
     /** The CQE result, written before the CAS to READY (which publishes it). */
     private int result;
 
@@ -28,9 +34,14 @@ public abstract sealed class Operation extends Completion
      * it. Written before the final completion's CAS, so the reader sees it.
      */
     boolean cancelledByFd;
+    /** Poller-owned: where a {@code SEND_ZC} of this operation stands (a backend's stage constant). */
+    byte zeroCopyStage;
+    /** Poller-owned: a {@code SEND_ZC}'s first CQE result, kept until its notification decides. */
+    int zeroCopyResult;
 
-    Operation(int fd, byte opcode, long address, int length, long offset, int opFlags) {
+    Operation(int fd, byte opcode, long address, int length, long offset, int opFlags, boolean mayZeroCopy) {
         super(fd);
+        this.mayZeroCopy = mayZeroCopy;
         this.opcode = opcode;
         this.address = address;
         this.length = length;
@@ -61,6 +72,11 @@ public abstract sealed class Operation extends Completion
     /** The SQE's op-flags word. */
     public final int opFlags() {
         return opFlags;
+    }
+
+    /** True when the backend may send it as {@code SEND_ZC} (see the field). */
+    public final boolean mayZeroCopy() {
+        return mayZeroCopy;
     }
 
     /** The result (bytes, or a negative errno), once {@link #READY}. */

@@ -33,7 +33,15 @@ public final class PollerCounters {
      * {@link #addShared}.
      */
     public static final int RECEIVE_BUFFERS_HELD = 9;
-    private static final int COUNT = 10;
+    /** Sends submitted as {@code SEND_ZC}. */
+    public static final int ZERO_COPY_SENDS = 10;
+    /** {@code SEND_ZC} notifications saying the kernel copied the data after all (at least partly). */
+    public static final int ZERO_COPY_COPIED = 11;
+    /** {@code SEND_ZC} requests the kernel refused (EINVAL, EOPNOTSUPP, ENOMEM), sent again as {@code SEND}. */
+    public static final int ZERO_COPY_REFUSED = 12;
+    /** Connections reset to end a cancelled {@code SEND_ZC} whose bytes the kernel had taken. */
+    public static final int ZERO_COPY_RESETS = 13;
+    private static final int COUNT = 14;
 
     private static final VarHandle ELEMENT = MethodHandles.arrayElementVarHandle(long[].class);
     private final long[] values = new long[COUNT];

@@ -1,5 +1,6 @@
 package io.loomring.poller;
 
+import io.loomring.ring.RingConstants;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
@@ -13,8 +14,9 @@ public final class RingOperation extends Operation {
     /** Why the waiting thread asked for a cancel: 0, TIMED_OUT or INTERRUPTED (its own thread only). */
     private int cancelReason;
 
-    private RingOperation(Thread thread, int fd, byte opcode, long address, int length, long offset, int opFlags) {
-        super(fd, opcode, address, length, offset, opFlags);
+    private RingOperation(Thread thread, int fd, byte opcode, long address, int length, long offset, int opFlags,
+                          boolean mayZeroCopy) {
+        super(fd, opcode, address, length, offset, opFlags, mayZeroCopy);
         this.thread = thread;
     }
 
@@ -25,7 +27,17 @@ public final class RingOperation extends Operation {
      * @param opcode {@code RingConstants.OP_RECV} or {@code OP_SEND}
      */
     public static RingOperation ofCurrentThread(int fd, byte opcode, long address, int length) {
-        return new RingOperation(Thread.currentThread(), fd, opcode, address, length, 0L, 0);
+        return new RingOperation(Thread.currentThread(), fd, opcode, address, length, 0L, 0, false);
+    }
+
+    /**
+     * A {@code SEND} of the current thread, as {@link #ofCurrentThread(int, byte, long, int)}. With
+     * {@code untimed} (no timeout limits the wait) it may go as {@code SEND_ZC}: the thread waits
+     * until the decision anyway, and with it its buffer; a timeout could not be kept by a send that
+     * ends only when the peer has acknowledged its bytes.
+     */
+    public static RingOperation sendOfCurrentThread(int fd, long address, int length, boolean untimed) {
+        return new RingOperation(Thread.currentThread(), fd, RingConstants.OP_SEND, address, length, 0L, 0, untimed);
     }
 
     /**
@@ -35,7 +47,7 @@ public final class RingOperation extends Operation {
      */
     public static RingOperation ofCurrentThread(int fd, byte opcode, long address, int length, long offset,
                                                 int opFlags) {
-        return new RingOperation(Thread.currentThread(), fd, opcode, address, length, offset, opFlags);
+        return new RingOperation(Thread.currentThread(), fd, opcode, address, length, offset, opFlags, false);
     }
 
     /** The thread that waits. */

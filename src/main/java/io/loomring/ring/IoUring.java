@@ -239,6 +239,28 @@ public final class IoUring implements AutoCloseable {
     }
 
     /**
+     * Asks the kernel whether it supports {@code opcode} ({@code IORING_REGISTER_PROBE}, 5.6): an
+     * unknown opcode is otherwise only found out when a request fails with EINVAL.
+     *
+     * @return false where the kernel lacks the opcode or refuses the probe
+     */
+    public boolean supportsOpcode(int opcode) {
+        // struct io_uring_probe: last_op (u8), ops_len (u8), 14 reserved bytes, then 256 entries of
+        // struct io_uring_probe_op {u8 op, u8 resv, u16 flags, u32 resv2}.
+        MemorySegment probe = arena.allocate(16 + 256 * 8, 8);
+        if (sys.register(ringFd, REGISTER_PROBE, probe, 256) < 0) {
+            return false;
+        }
+        int lastOp = Byte.toUnsignedInt(probe.get(ValueLayout.JAVA_BYTE, 0));
+        int opsLen = Byte.toUnsignedInt(probe.get(ValueLayout.JAVA_BYTE, 1));
+        if (opcode > lastOp || opcode >= opsLen) {
+            return false;
+        }
+        short flags = probe.get(ValueLayout.JAVA_SHORT, 16 + opcode * 8L + 2);
+        return (flags & 1) != 0; // IO_URING_OP_SUPPORTED
+    }
+
+    /**
      * Registers the ring fd with the calling thread (saves an fd lookup per enter). Only the
      * registering thread may enter afterwards.
      *

@@ -24,14 +24,14 @@ public final class RingConstants {
     // io_uring_sqe
     public static final long SQE_OPCODE = 0;
     public static final long SQE_FLAGS = 1;
+    /** {@code ioprio} (u16): a send's or receive's own flags, such as {@link #SEND_ZC_REPORT_USAGE}. */
+    public static final long SQE_IOPRIO = 2;
     public static final long SQE_FD = 4;
     public static final long SQE_OFF = 8;
     public static final long SQE_ADDR = 16;
     public static final long SQE_LEN = 24;
     public static final long SQE_OP_FLAGS = 28;
     public static final long SQE_USER_DATA = 32;
-    /** {@code ioprio} (u16): for RECV and SEND, the {@code IORING_RECVSEND_*} flags. */
-    public static final long SQE_IOPRIO = 2;
     /** {@code buf_group} (u16, shares the word with {@code buf_index}): the provided-buffer group. */
     public static final long SQE_BUF_GROUP = 40;
     /**
@@ -69,11 +69,26 @@ public final class RingConstants {
     public static final byte OP_SEND = 26;
     /** {@code IORING_OP_RECV}: recv(2) through the ring. */
     public static final byte OP_RECV = 27;
+    /**
+     * {@code IORING_OP_SEND_ZC} (6.0): a send whose pages the socket references instead of copying
+     * them. Its first CQE carries the result and, when a notification follows, {@link #CQE_F_MORE};
+     * the notification ({@link #CQE_F_NOTIF}, same user_data) says the kernel is done with the buffer.
+     */
+    public static final byte OP_SEND_ZC = 47;
     /** {@code IORING_OP_FTRUNCATE} (6.9): ftruncate(2), the length in {@code off}. */
     public static final byte OP_FTRUNCATE = 55;
 
     /** {@code IORING_FSYNC_DATASYNC}: an {@code FSYNC} that syncs data only. */
     public static final int FSYNC_DATASYNC = 1;
+
+    /**
+     * {@code IORING_SEND_ZC_REPORT_USAGE} (6.2; ioprio of a SEND_ZC): the notification's res says
+     * whether the kernel copied after all ({@link #NOTIF_USAGE_ZC_COPIED}). Older kernels refuse it
+     * with EINVAL.
+     */
+    public static final int SEND_ZC_REPORT_USAGE = 1 << 3;
+    /** In a SEND_ZC notification's res (with {@link #SEND_ZC_REPORT_USAGE}): the data was copied, at least partly. */
+    public static final int NOTIF_USAGE_ZC_COPIED = 1 << 31;
 
     // sqe flags
     public static final byte IOSQE_CQE_SKIP_SUCCESS = 1 << 6;
@@ -107,6 +122,8 @@ public final class RingConstants {
 
     // register opcodes
     public static final int REGISTER_RING_FDS = 20;
+    /** {@code IORING_REGISTER_PROBE} (5.6): which opcodes this kernel supports. */
+    public static final int REGISTER_PROBE = 8;
     /** {@code IORING_REGISTER_IOWQ_MAX_WORKERS} (5.15): io-wq's bounded and unbounded worker limits. */
     public static final int REGISTER_IOWQ_MAX_WORKERS = 19;
     /** {@code IORING_REGISTER_PBUF_RING} (5.19): a ring of provided buffers, {@code io_uring_buf_reg}. */
@@ -125,6 +142,8 @@ public final class RingConstants {
     public static final int CQE_F_BUFFER = 1;
     /** {@code IORING_CQE_BUFFER_SHIFT}. */
     public static final int CQE_BUFFER_SHIFT = 16;
+    /** A SEND_ZC's notification CQE: the kernel no longer uses the send's buffer. */
+    public static final int CQE_F_NOTIF = 8;
 
     /** The largest ring the kernel accepts (IORING_MAX_ENTRIES). */
     public static final int MAX_ENTRIES = 32768;

@@ -141,6 +141,22 @@ public final class SubmissionQueue {
     }
 
     /**
+     * {@code SEND_ZC} of {@code len} bytes at {@code address} on {@code fd}: {@code msgFlags} in the
+     * op-flags word, {@code zcFlags} (such as {@link RingConstants#SEND_ZC_REPORT_USAGE}) in ioprio.
+     *
+     * @param opcode {@link RingConstants#OP_SEND_ZC} (a test may pass one the kernel does not define)
+     */
+    public boolean sendZeroCopy(byte opcode, int fd, long address, int len, int msgFlags, int zcFlags,
+                                long userData) {
+        if (!prepare(opcode, fd, address, len, msgFlags, userData)) {
+            return false;
+        }
+        sqes.set(ValueLayout.JAVA_SHORT, (long) ((localTail - 1) & mask) * SQE_SIZE + RingConstants.SQE_IOPRIO,
+                (short) zcFlags);
+        return true;
+    }
+
+    /**
      * Makes every prepared entry visible to the kernel (release store of the tail).
      *
      * @return how many entries the kernel has not consumed yet (the {@code to_submit} for enter)

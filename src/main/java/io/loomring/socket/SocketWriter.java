@@ -1,6 +1,7 @@
 package io.loomring.socket;
 
 import io.loomring.IoRoute;
+import io.loomring.IoStatus;
 import io.loomring.ffm.Errno;
 import io.loomring.ffm.Native;
 import io.loomring.jfr.SocketEvents;
@@ -361,6 +362,12 @@ public final class SocketWriter {
             return;
         }
         fd.checkNotClosing();
+        if (Thread.currentThread().isInterrupted()) {
+            // As the JDK's channels: a write that fails on an interrupted thread reports the
+            // interrupt. (A zero-copy send that an interrupt cancelled after the kernel took its
+            // bytes ends by resetting the connection, see ZeroCopySends: this is that reset.)
+            throw fd.statusException(route, IoStatus.INTERRUPTED, TIMED_OUT);
+        }
         throw SocketErrors.io("write", errno);
     }
 }

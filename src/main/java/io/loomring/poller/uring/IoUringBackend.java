@@ -21,13 +21,13 @@ import io.loomring.ring.IoUring;
 import io.loomring.ring.RingConstants;
 import io.loomring.ring.SubmissionQueue;
 import java.io.IOException;
-import java.util.ArrayList;
 
 /**
  * The io_uring backend: each await is a oneshot {@code POLL_ADD}, each operation a {@code RECV} or
- * {@code SEND}, whose user_data names its slot and generation ({@link SlotTable}, {@link UserData});
- * the wakeup eventfd is read by a {@code READ} kept in the ring ({@link RingWakeup}). All arms
- * queued since the last kernel call go in with one {@code io_uring_enter}, which also waits.
+ * {@code SEND} (or {@code SEND_ZC}, {@link ZeroCopySends}), whose user_data names its slot and
+ * generation ({@link SlotTable}, {@link UserData}); the wakeup eventfd is read by a {@code READ}
+ * kept in the ring ({@link RingWakeup}). All arms queued since the last kernel call go in with
+ * one {@code io_uring_enter}, which also waits.
  *
  * <p>Fds whose {@code POLL_ADD} the kernel refuses with {@code EINVAL} move to an epoll set polled
  * from the same ring ({@link EpollFallback}).
@@ -60,13 +60,10 @@ public final class IoUringBackend extends OperationBackend {
     private RingWakeup wakeup;
     private final EpollFallback fallback;
     private final ProvidedBuffers provided = new ProvidedBuffers();
-    /**
-     * Requests the kernel cancelled when the thread that submitted it exited; armed
-     * again by {@link #reap} once the completion queue is drained.
-     */
-    private final ArrayList<Completion> cancelledByKernel = new ArrayList<>();
-    /** user_data of polls still in the kernel whose awaits an EBADR woke; removed by {@link #reap}. */
-    private final ArrayList<Long> orphanedPolls = new ArrayList<>();
+    /** SEND_ZC, when asked for: which sends go zero-copy, and their two CQEs. */
+    private final ZeroCopySends zeroCopy;
+    /** What {@link #reap} submits again once the completion queue is drained. */
+    private final Resubmissions resubmissions = new Resubmissions(counters);
     /** Ring operations (RECV, SEND) in the kernel now. */
     private int operations;
 
@@ -74,17 +71,24 @@ public final class IoUringBackend extends OperationBackend {
      * @param sys                the syscall layer (the kernel, or a test's fault injector)
      * @param entries            SQ entries
      * @param cooperativeTaskRun for a sub-poller's ring, ask for COOP_TASKRUN (see below)
+     * @param sendZeroCopy       whether (and from how many bytes) sends go as SEND_ZC
      */
-    public IoUringBackend(IoUringSyscalls sys, int entries, boolean cooperativeTaskRun) {
+    public IoUringBackend(IoUringSyscalls sys, int entries, boolean cooperativeTaskRun, SendZeroCopy sendZeroCopy) {
         this.sys = sys;
         this.entries = entries;
         this.cooperativeTaskRun = cooperativeTaskRun;
         this.fallback = new EpollFallback(counters, EpollSyscalls.kernel());
+        this.zeroCopy = new ZeroCopySends(sendZeroCopy, sys, counters);
     }
 
     /** The ring (for diagnostics: setup flags, features). */
     public IoUring ring() {
         return ring;
+    }
+
+    /** The optional features in use, for logs: the ring's, and SEND_ZC when asked for. */
+    public String describe() {
+        return ring.describe() + zeroCopy.describe();
     }
 
     @Override
@@ -108,6 +112,7 @@ public final class IoUringBackend extends OperationBackend {
             ring.registerRingFd();
         }
         ring.limitWorkers(FILE_WORKERS);
+        zeroCopy.open(ring);
         sq = ring.sq();
         cq = ring.cq();
         wakeup = new RingWakeup(wakeFd);
@@ -136,7 +141,9 @@ public final class IoUringBackend extends OperationBackend {
         operations++;
         int flags = op.opcode() != RingConstants.OP_SEND ? op.opFlags()
                 : op instanceof BackgroundOperation ? Sockets.MSG_NOSIGNAL | Sockets.MSG_WAITALL : Sockets.MSG_NOSIGNAL;
-        if (!sq.prepare(op.opcode(), op.fd(), op.address(), op.length(), op.offset(), flags, userData)) {
+        boolean queued = zeroCopy.takes(op) ? zeroCopy.queue(sq, op, flags, userData)
+                : sq.prepare(op.opcode(), op.fd(), op.address(), op.length(), op.offset(), flags, userData);
+        if (!queued) {
             throw new IllegalStateException("SQ full right after making room");
         }
         updateArmed();
@@ -192,14 +199,22 @@ public final class IoUringBackend extends OperationBackend {
             return;
         }
         slots.release(w);
+        removePoll(userData);
+        updateArmed();
+    }
+
+    /** Queues a POLL_REMOVE of the poll {@code userData}. */
+    void removePoll(long userData) throws IOException {
         while (!sq.pollRemove(userData, TAG_REMOVE)) {
             makeRoom();
         }
-        updateArmed();
     }
 
     @Override
     protected void cancel(Operation op) throws IOException {
+        if (zeroCopy.cancel(op)) {
+            return; // a SEND_ZC past its first CQE: nothing in the kernel to cancel (see ZeroCopySends)
+        }
         if (isCancelSubmitted(op) || slotOf(op) < 0 || slots.lookup(SlotTable.userDataOf(op)) != op) {
             return; // asked already, or completed: its final CQE is in (or on its way to) the CQ
         }
@@ -258,15 +273,7 @@ public final class IoUringBackend extends OperationBackend {
             updateArmed(); // before the wakeup, as everywhere
             c.complete(outcome);
         });
-        // Not in the kernel now: a poll is woken like the armed ones, an operation is only failed
-        // by closing (after lost completions it is armed again, its request having moved nothing).
-        for (int i = cancelledByKernel.size() - 1; i >= 0; i--) {
-            Completion c = cancelledByKernel.get(i);
-            if (!(c instanceof Operation) || outcome == Completion.CLOSED) {
-                cancelledByKernel.remove(i);
-                c.complete(outcome);
-            }
-        }
+        resubmissions.releaseAll(outcome);
         fallback.releaseAll(outcome);
         updateArmed();
     }
@@ -342,11 +349,7 @@ public final class IoUringBackend extends OperationBackend {
                 // Wake every await so each re-checks its fd; their polls' late CQEs are then stale.
                 // The polls themselves are removed (at the end of the next reap, since the SQ may be
                 // full here): each holds its file, which would otherwise outlive the fd's close.
-                slots.forEach(c -> {
-                    if (c instanceof Await) {
-                        orphanedPolls.add(SlotTable.userDataOf(c));
-                    }
-                });
+                resubmissions.orphanPolls(slots);
                 releaseAll(Completion.READY);
             }
             default -> throw new IOException("io_uring_enter failed: " + Errno.describe(errno));
@@ -368,23 +371,7 @@ public final class IoUringBackend extends OperationBackend {
         if (wakeup.takeReadNeeded()) {
             queueWakeupRead();
         }
-        while (!cancelledByKernel.isEmpty()) {
-            Completion c = cancelledByKernel.removeLast(); // taken first: arm may reap (and get here) again
-            if (c.isPending()) {
-                counters.add(PollerCounters.RESUBMITTED, 1);
-                setSlot(c, NOT_ARMED);
-                switch (c) {
-                    case Await a -> arm(a);
-                    case Operation op -> start(op);
-                }
-            }
-        }
-        while (!orphanedPolls.isEmpty()) {
-            long userData = orphanedPolls.removeLast(); // taken first: makeRoom may reap (and get here) again
-            while (!sq.pollRemove(userData, TAG_REMOVE)) {
-                makeRoom();
-            }
-        }
+        resubmissions.submit(this);
         if (fallback.dispatchIfReady()) {
             updateArmed();
         }
@@ -418,10 +405,21 @@ public final class IoUringBackend extends OperationBackend {
         if (c instanceof MultishotReceive m && provided.onCompletion(m, res, flags)) {
             return; // more to come: it keeps its slot
         }
+        if (c instanceof Operation op && zeroCopy.inKernel(op)) {
+            res = zeroCopy.onCompletion(op, res, flags); // decided only by its notification
+            if (res == ZeroCopySends.NOT_YET) {
+                return;
+            }
+        }
         releaseSlot(c);
+        if (res == ZeroCopySends.SEND_AGAIN) {
+            resubmissions.refusedZeroCopy((Operation) c);
+            updateArmed();
+            return;
+        }
         if (res == -Errno.ECANCELED && !(c instanceof Operation op && isCancelSubmitted(op)) && c.isPending()) {
             // Nobody here asked: the kernel cancelled it as its submitting thread exited.
-            cancelledByKernel.add(c);
+            resubmissions.cancelledByKernel(c);
             updateArmed();
             return;
         }
