@@ -67,12 +67,9 @@ final class CarrierGroup {
     private final Map<Thread, AtomicInteger> carried = new ConcurrentHashMap<>();
 
     /**
-     * @param completionIo sockets use ring operations where a route runs them
-     * @param writeBehind  sockets may write behind where they use ring operations
-     * @param multishot    sockets may read through multishot receives where they use ring operations
+     * @param sockets how sockets use the rings where a route runs ring operations
      */
-    CarrierGroup(List<Poller> pollers, List<Poller> subPollers, boolean completionIo, boolean writeBehind,
-            boolean balance, boolean multishot) {
+    CarrierGroup(List<Poller> pollers, List<Poller> subPollers, SocketModes sockets, boolean balance) {
         this.carriers = pollers.toArray(Poller[]::new);
         this.subPollers = subPollers.toArray(Poller[]::new);
         this.all = Stream.concat(pollers.stream(), subPollers.stream()).toArray(Poller[]::new);
@@ -81,13 +78,12 @@ final class CarrierGroup {
         this.ownRoutes = new IoRoute[carriers.length];
         this.queuedRoutes = new IoRoute[carriers.length];
         for (int i = 0; i < carriers.length; i++) {
-            ownRoutes[i] = new IoRoute(carriers[i], true, completionIo, writeBehind, multishot, closed, failure);
-            queuedRoutes[i] = new IoRoute(carriers[i], false, completionIo, writeBehind, multishot, closed, failure);
+            ownRoutes[i] = new IoRoute(carriers[i], true, sockets, closed, failure);
+            queuedRoutes[i] = new IoRoute(carriers[i], false, sockets, closed, failure);
         }
         this.subPollerRoutes = new IoRoute[this.subPollers.length];
         for (int i = 0; i < this.subPollers.length; i++) {
-            subPollerRoutes[i] = new IoRoute(this.subPollers[i], true, completionIo, writeBehind, multishot, closed,
-                    failure);
+            subPollerRoutes[i] = new IoRoute(this.subPollers[i], true, sockets, closed, failure);
         }
         this.live = new AtomicInteger[carriers.length];
         for (int i = 0; i < live.length; i++) {

@@ -4,7 +4,7 @@ import io.loomring.ffm.Poll;
 import io.loomring.poller.Await;
 import io.loomring.poller.BackgroundOperation;
 import io.loomring.poller.Completion;
-import io.loomring.poller.MultishotReceive;
+import io.loomring.poller.Multishot;
 import io.loomring.poller.Poller;
 import io.loomring.poller.RingOperation;
 import io.loomring.ring.RingConstants;
@@ -39,7 +39,9 @@ public final class IoRoute {
     private final boolean completionMode;
     private final boolean writeBehind;
     /** Sockets may read through multishot receives on this route (completion mode, and asked for). */
-    private final boolean multishot;
+    private final boolean multishotReceive;
+    /** Listening sockets may accept through multishot accepts on this route (completion mode, and asked for). */
+    private final boolean multishotAccept;
     /**
      * True once the scheduler serves no more (any of its pollers stopped): a scan of every poller,
      * so the hot paths of ring operations ask their own poller instead, and this only before an
@@ -49,13 +51,13 @@ public final class IoRoute {
     /** The scheduler's first poller failure, or null: what {@link #closedException()} reports. */
     private final Supplier<Throwable> failure;
 
-    IoRoute(Poller poller, boolean served, boolean completionIo, boolean writeBehind, boolean multishot,
-            BooleanSupplier closed, Supplier<Throwable> failure) {
+    IoRoute(Poller poller, boolean served, SocketModes sockets, BooleanSupplier closed, Supplier<Throwable> failure) {
         this.poller = poller;
         this.operations = served && poller.runsOperations();
-        this.completionMode = completionIo && operations;
-        this.writeBehind = writeBehind && completionMode;
-        this.multishot = multishot && completionMode;
+        this.completionMode = sockets.completionIo() && operations;
+        this.writeBehind = sockets.writeBehind() && completionMode;
+        this.multishotReceive = sockets.multishotReceive() && completionMode;
+        this.multishotAccept = sockets.multishotAccept() && completionMode;
         this.closed = closed;
         this.failure = failure;
     }
@@ -90,17 +92,29 @@ public final class IoRoute {
      * @return whether sockets start multishot receives on this route
      */
     public boolean multishotReceive() {
-        return multishot && poller.multishotReceive() && !poller.isTerminated();
+        return multishotReceive && poller.multishotReceive() && !poller.isTerminated();
     }
 
     /**
-     * Starts {@code receive} in this route's ring and returns at once; its chunks and its end come to
-     * it from the poller. Where the ring refuses it (or has closed) it is decided at once.
+     * True when listening sockets on this route accept through multishot accepts
+     * ({@link IoScheduler.Builder#multishotAccept}): {@link #completionMode()}, multishot accepts
+     * were asked for, and the route's ring has not refused them.
      *
-     * @param receive a multishot receive not started before
+     * @return whether listening sockets start multishot accepts on this route
      */
-    public void startReceive(MultishotReceive receive) {
-        poller.startReceive(receive);
+    public boolean multishotAccept() {
+        return multishotAccept && poller.multishotAccept() && !poller.isTerminated();
+    }
+
+    /**
+     * Starts {@code request} (a multishot receive or accept) in this route's ring and returns at
+     * once; its results and its end come to it from the poller. Where the ring refuses it (or has
+     * closed) it is decided at once.
+     *
+     * @param request a multishot request not started before
+     */
+    public void startMultishot(Multishot request) {
+        poller.startMultishot(request);
     }
 
     /**

@@ -62,16 +62,18 @@ public final class IoScheduler implements AutoCloseable {
 
     private IoScheduler(SchedulerSettings settings, boolean shared) {
         BackendSelector.Selection selection = settings.selection();
-        this.group = new CarrierGroup(selection.pollers(), selection.subPollers(), settings.completionIo(),
-                settings.writeBehind(), settings.balance(), settings.multishotReceive());
+        SocketModes sockets = settings.sockets();
+        this.group = new CarrierGroup(selection.pollers(), selection.subPollers(), sockets, settings.balance());
         this.backend = selection.backend();
         // Files (io.loomring.files) go where the backend can take them: the ring, or the pool.
         this.reason = selection.reason() + (backend == Backend.IO_URING ? "; file I/O runs in the ring"
                 : "; file I/O runs on a pool of " + BlockingPool.shared().size()
                         + " platform threads (epoll has no asynchronous file I/O)")
-                + (backend == Backend.IO_URING && settings.completionIo() && settings.multishotReceive()
-                        ? "; sockets receive through multishot RECVs with provided buffers where the kernel has them"
-                        : "");
+                + (backend != Backend.IO_URING || !sockets.completionIo() ? ""
+                        : (sockets.multishotReceive()
+                                ? "; sockets receive through multishot RECVs with provided buffers where the kernel has them"
+                                : "")
+                        + (sockets.multishotAccept() ? "; listening sockets accept through multishot ACCEPTs" : ""));
         String refused = VirtualThreads.unavailableReason();
         this.carrierReason = refused == null
                 ? group.size() + " carriers carry the threads of threadFactory()"
@@ -567,7 +569,8 @@ public final class IoScheduler implements AutoCloseable {
         private boolean writeBehind = true;
         private boolean cooperativeTaskRun = true;
         private boolean balanceCarriers = true;
-        private boolean multishotReceive = SchedulerSettings.multishotReceiveProperty();
+        private boolean multishotReceive = SocketModes.fromSystemProperties().multishotReceive();
+        private boolean multishotAccept = SocketModes.fromSystemProperties().multishotAccept();
         private boolean sendZeroCopy;
         private int sendZeroCopyThreshold = SendZeroCopy.DEFAULT_THRESHOLD;
         private Executor subPollerScheduler;
@@ -617,6 +620,23 @@ public final class IoScheduler implements AutoCloseable {
          */
         public Builder multishotReceive(boolean enabled) {
             this.multishotReceive = enabled;
+            return this;
+        }
+
+        /**
+         * Whether a blocking accept on a thread whose I/O goes through the ring ({@link #completionIo})
+         * starts one multishot {@code ACCEPT} on its listening socket (Linux 5.19+; elsewhere accepts
+         * stay {@code accept4(2)} and a wait for readiness): the kernel accepts each connection as it
+         * comes, and later accepts take them without a syscall. Applies to {@code TcpServerSocket}
+         * and {@code java.net.ServerSocket}s on Loomring, not to NIO channels (a selector could not
+         * see connections already taken from the kernel). Default false, or the system property
+         * {@code loomring.multishotAccept=true}.
+         *
+         * @param enabled whether listening sockets accept through multishot accepts
+         * @return this builder
+         */
+        public Builder multishotAccept(boolean enabled) {
+            this.multishotAccept = enabled;
             return this;
         }
 
@@ -768,8 +788,8 @@ public final class IoScheduler implements AutoCloseable {
             BackendSelector.Selection selection = BackendSelector.select(backend, "the builder", ringEntries,
                     syscalls, epollSyscalls, carriers, subPollers, cooperativeTaskRun,
                     new SendZeroCopy(sendZeroCopy, sendZeroCopyThreshold), subPollerScheduler);
-            return new IoScheduler(new SchedulerSettings(selection, completionIo, writeBehind, balanceCarriers,
-                    multishotReceive), false);
+            return new IoScheduler(new SchedulerSettings(selection,
+                    new SocketModes(completionIo, writeBehind, multishotReceive, multishotAccept), balanceCarriers), false);
         }
     }
 }

@@ -9,19 +9,16 @@ import java.io.UncheckedIOException;
  * The settings a scheduler is built with, and where they come from for the shared one: the system
  * properties {@code loomring.backend}, {@code loomring.carriers}, {@code loomring.subPollers},
  * {@code loomring.cooperativeTaskRun}, {@code loomring.socketIo}, {@code loomring.writeBehind},
- * {@code loomring.balanceCarriers}, {@code loomring.multishotReceive}, {@code loomring.sendZeroCopy} and
+ * {@code loomring.balanceCarriers}, {@code loomring.multishotReceive}, {@code loomring.multishotAccept},
+ * {@code loomring.sendZeroCopy} and
  * {@code loomring.sendZeroCopyThreshold}.
  * Also the ranges and defaults the builder checks against.
  *
  * @param selection    the started pollers and the backend they run
- * @param completionIo sockets read and write through the ring where they can
- * @param writeBehind  sockets may return from a short write once it is queued in the ring
+ * @param sockets      how sockets use the rings
  * @param balance      carried threads may move between carriers ({@link CarrierBalancer})
- * @param multishotReceive sockets read through multishot RECVs with provided buffers where they
- *                     read through the ring
  */
-record SchedulerSettings(BackendSelector.Selection selection, boolean completionIo, boolean writeBehind,
-        boolean balance, boolean multishotReceive) {
+record SchedulerSettings(BackendSelector.Selection selection, SocketModes sockets, boolean balance) {
     /** The most carriers or sub-pollers a scheduler has. */
     private static final int MAX_POLLERS = 1024;
 
@@ -37,16 +34,8 @@ record SchedulerSettings(BackendSelector.Selection selection, boolean completion
         BackendSelector.Selection selection = BackendSelector.select(backend, "loomring.backend=" + property,
                 BackendSelector.DEFAULT_ENTRIES, IoUringSyscalls.kernel(), EpollSyscalls.kernel(), carriers,
                 subPollers, cooperative, zeroCopy);
-        return new SchedulerSettings(selection,
-                !"readiness".equals(System.getProperty("loomring.socketIo", "completion")),
-                !"false".equals(System.getProperty("loomring.writeBehind", "true")),
-                !"false".equals(System.getProperty("loomring.balanceCarriers", "true")),
-                multishotReceiveProperty());
-    }
-
-    /** {@code loomring.multishotReceive}: off unless "true" (see {@link IoScheduler.Builder#multishotReceive}). */
-    static boolean multishotReceiveProperty() {
-        return Boolean.getBoolean("loomring.multishotReceive");
+        return new SchedulerSettings(selection, SocketModes.fromSystemProperties(),
+                !"false".equals(System.getProperty("loomring.balanceCarriers", "true")));
     }
 
     /**

@@ -36,6 +36,7 @@ final class LoomringServerSocketChannel extends ServerSocketChannel implements S
     LoomringServerSocketChannel(SelectorProvider provider, ListeningSocket core) throws IOException {
         super(provider);
         this.core = core;
+        core.noMultishot(); // a selector reads readiness from the kernel, not from connections already taken
         this.unix = core.family() == UnixAddresses.AF_UNIX;
         if (!unix) {
             core.setOption(TcpOption.SO_REUSEADDR, 1); // as the JDK's, so a restarted server can rebind

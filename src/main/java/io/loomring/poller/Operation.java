@@ -10,7 +10,7 @@ package io.loomring.poller;
  * or {@code -ECANCELED}, is the result, delivered exactly once.
  */
 public abstract sealed class Operation extends Completion
-        permits RingOperation, BackgroundOperation, MultishotReceive {
+        permits RingOperation, BackgroundOperation, Multishot {
     private final byte opcode;
     private final long address;
     private final int length;

@@ -24,4 +24,12 @@ public abstract class OperationBackend extends PollerBackend {
     protected boolean multishotReceive() {
         return false;
     }
+
+    /**
+     * True while this backend takes {@link MultishotAccept}s; false once the kernel refused them.
+     * Read by any thread.
+     */
+    protected boolean multishotAccept() {
+        return false;
+    }
 }

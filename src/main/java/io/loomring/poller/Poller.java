@@ -251,14 +251,14 @@ public final class Poller implements Executor {
     }
 
     /**
-     * Starts a multishot receive and returns; as {@link #startOperation}. Where the ring refuses
-     * multishot receives it is decided at once, with {@code -EOPNOTSUPP}.
+     * Starts a multishot receive or accept and returns; as {@link #startOperation}. Where the ring
+     * refuses its kind it is decided at once, with {@code -EOPNOTSUPP}.
      *
      * @throws IllegalStateException unless the backend runs operations
      */
-    public void startReceive(MultishotReceive op) {
+    public void startMultishot(Multishot op) {
         if (operations == null) {
-            throw new IllegalStateException("multishot receives run only on io_uring pollers");
+            throw new IllegalStateException("multishot requests run only on io_uring pollers");
         }
         submit(op);
     }
@@ -266,6 +266,11 @@ public final class Poller implements Executor {
     /** True while the ring takes multishot receives (io_uring, and the kernel has not refused them). */
     public boolean multishotReceive() {
         return operations != null && operations.multishotReceive();
+    }
+
+    /** True while the ring takes multishot accepts (io_uring, and the kernel has not refused them). */
+    public boolean multishotAccept() {
+        return operations != null && operations.multishotAccept();
     }
 
     /**

@@ -60,6 +60,8 @@ public final class RingConstants {
     public static final byte OP_FSYNC = 3;
     public static final byte OP_POLL_ADD = 6;
     public static final byte OP_POLL_REMOVE = 7;
+    /** {@code IORING_OP_ACCEPT}: accept4(2); op-flags the accept flags, {@code ioprio} {@link #ACCEPT_MULTISHOT}. */
+    public static final byte OP_ACCEPT = 13;
     public static final byte OP_ASYNC_CANCEL = 14;
     /** {@code IORING_OP_OPENAT}: openat(2); {@code addr} the path, {@code len} the mode. */
     public static final byte OP_OPENAT = 18;
@@ -98,6 +100,8 @@ public final class RingConstants {
     // recv/send ioprio flags
     /** {@code IORING_RECV_MULTISHOT} (6.0): one RECV posts a completion per arrival until it ends. */
     public static final short RECV_MULTISHOT = 1 << 1;
+    /** {@code IORING_ACCEPT_MULTISHOT} (5.19, in an ACCEPT's ioprio): one completion per connection. */
+    public static final short ACCEPT_MULTISHOT = 1;
 
     // setup flags
     public static final int SETUP_CQSIZE = 0x8;

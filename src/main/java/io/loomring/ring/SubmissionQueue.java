@@ -141,6 +141,20 @@ public final class SubmissionQueue {
     }
 
     /**
+     * Multishot {@code ACCEPT} on listening socket {@code fd}: one completion per connection
+     * accepted (its result the new fd, made with {@code acceptFlags}) until the request ends. No
+     * address is asked for (a multishot accept cannot have one).
+     */
+    public boolean acceptMultishot(int fd, int acceptFlags, long userData) {
+        if (!prepare(RingConstants.OP_ACCEPT, fd, 0L, 0, acceptFlags, userData)) {
+            return false;
+        }
+        sqes.set(ValueLayout.JAVA_SHORT, (long) ((localTail - 1) & mask) * SQE_SIZE + RingConstants.SQE_IOPRIO,
+                RingConstants.ACCEPT_MULTISHOT);
+        return true;
+    }
+
+    /**
      * {@code SEND_ZC} of {@code len} bytes at {@code address} on {@code fd}: {@code msgFlags} in the
      * op-flags word, {@code zcFlags} (such as {@link RingConstants#SEND_ZC_REPORT_USAGE}) in ioprio.
      *

@@ -30,12 +30,23 @@ public final class ListeningSocket {
     private volatile SocketAddress localAddress;
     /** What an accepted socket is called in its messages. */
     private final String acceptedOwner;
+    private final MultishotAcceptor multishot;
 
     private ListeningSocket(SocketFd fd, int family, SocketAddress localAddress, String acceptedOwner) {
         this.fd = fd;
         this.family = family;
         this.localAddress = localAddress;
         this.acceptedOwner = acceptedOwner;
+        this.multishot = new MultishotAcceptor(fd);
+        fd.onClosed(multishot::discard);
+    }
+
+    /**
+     * Never accepts through a multishot accept: for a face whose readiness is read from the kernel
+     * (a channel a selector watches). Call before the first accept.
+     */
+    public void noMultishot() {
+        multishot.disallow();
     }
 
     /**
@@ -119,6 +130,10 @@ public final class ListeningSocket {
             MemorySegment addrLen = arena.allocate(ValueLayout.JAVA_INT);
             MemorySegment capture = Native.threadCaptureState();
             IoRoute route = fd.route();
+            StreamSocket taken = takeFromMultishot(route, blocking, timeoutNanos);
+            if (taken != null) {
+                return taken;
+            }
             long deadline = -1;
             for (;;) {
                 addrLen.set(ValueLayout.JAVA_INT, 0, Sockets.SOCKADDR_STORAGE_SIZE);
@@ -146,6 +161,34 @@ public final class ListeningSocket {
         }
     }
 
+    /**
+     * A connection a multishot accept took ({@link MultishotAcceptor}), or null when this accept
+     * takes the ordinary path. A connection its peer reset before it was taken (its address is
+     * gone) is closed, and the next one taken.
+     */
+    private StreamSocket takeFromMultishot(IoRoute route, boolean blocking, long timeoutNanos) throws IOException {
+        long deadline = SocketFd.deadline(timeoutNanos);
+        for (;;) {
+            int newFd = multishot.accept(route, blocking, deadline);
+            if (newFd == MultishotAcceptor.UNUSED) {
+                return null;
+            }
+            SocketAddress remote;
+            try {
+                remote = SocketAddresses.peer(newFd, family);
+            } catch (SocketException e) {
+                LibC.close(Native.threadCaptureState(), newFd);
+                continue;
+            }
+            try {
+                return StreamSocket.accepted(newFd, family, fd.scheduler(), remote, acceptedOwner);
+            } catch (RuntimeException | Error e) {
+                LibC.close(Native.threadCaptureState(), newFd);
+                throw e;
+            }
+        }
+    }
+
     private StreamSocket accepted(int newFd, MemorySegment addr, int addrLen) {
         try {
             return StreamSocket.accepted(newFd, family, fd.scheduler(), SocketAddresses.decode(addr, addrLen, family),
@@ -157,7 +200,7 @@ public final class ListeningSocket {
     }
 
     /** Errors accept(2) reports for the pending connection, not the listener: try the next one. */
-    private static boolean isTransient(int errno) {
+    static boolean isTransient(int errno) {
         return switch (errno) {
             case Errno.EINTR, Errno.ECONNABORTED, SocketErrors.EPROTO, SocketErrors.ENETDOWN,
                  SocketErrors.EHOSTDOWN, Errno.EHOSTUNREACH, Errno.ENETUNREACH, Errno.EOPNOTSUPP -> true;

@@ -90,7 +90,7 @@ final class MultishotReader {
                 return 0;
             }
             fd.checkNotClosing();
-            switch (m.awaitBytes(deadline)) {
+            switch (m.awaitResult(deadline)) {
                 case Completion.TIMED_OUT -> throw fd.statusException(route, IoStatus.TIMED_OUT, "Read timed out");
                 case Completion.INTERRUPTED -> throw fd.statusException(route, IoStatus.INTERRUPTED, null);
                 default -> { }
@@ -112,7 +112,7 @@ final class MultishotReader {
         fd.begin();
         MultishotReceive m = new MultishotReceive(fd.fd(), ended);
         current = m;
-        route.startReceive(m);
+        route.startMultishot(m);
         return m;
     }
 

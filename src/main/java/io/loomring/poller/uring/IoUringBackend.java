@@ -12,7 +12,7 @@ import io.loomring.ffm.Sockets;
 import io.loomring.poller.Await;
 import io.loomring.poller.BackgroundOperation;
 import io.loomring.poller.Completion;
-import io.loomring.poller.MultishotReceive;
+import io.loomring.poller.Multishot;
 import io.loomring.poller.Operation;
 import io.loomring.poller.OperationBackend;
 import io.loomring.poller.PollerCounters;
@@ -59,7 +59,7 @@ public final class IoUringBackend extends OperationBackend {
     private CompletionQueue cq;
     private RingWakeup wakeup;
     private final EpollFallback fallback;
-    private final ProvidedBuffers provided = new ProvidedBuffers();
+    private final Multishots multishots = new Multishots();
     /** SEND_ZC, when asked for: which sends go zero-copy, and their two CQEs. */
     private final ZeroCopySends zeroCopy;
     /** What {@link #reap} submits again once the completion queue is drained. */
@@ -133,7 +133,7 @@ public final class IoUringBackend extends OperationBackend {
         while (sq.free() == 0) {
             makeRoom();
         }
-        if (op instanceof MultishotReceive m) {
+        if (op instanceof Multishot m) {
             startMultishot(m);
             return;
         }
@@ -149,17 +149,15 @@ public final class IoUringBackend extends OperationBackend {
         updateArmed();
     }
 
-    /** A multishot receive keeps its slot until its final completion; refused without provided buffers. */
-    private void startMultishot(MultishotReceive m) {
-        var buffers = provided.buffers(ring);
-        if (buffers == null) {
+    /** A multishot request keeps its slot until its final completion ({@link Multishots}). */
+    private void startMultishot(Multishot m) {
+        if (!multishots.admit(m, ring, counters)) {
             m.completeOperation(-Errno.EOPNOTSUPP);
             return;
         }
-        m.useBuffers(buffers, counters);
         long userData = slots.acquire(m);
         operations++;
-        if (!sq.receiveMultishot(m.fd(), buffers.group(), provided.limit(), userData)) {
+        if (!multishots.queue(sq, m, userData)) {
             throw new IllegalStateException("SQ full right after making room");
         }
         updateArmed();
@@ -167,7 +165,12 @@ public final class IoUringBackend extends OperationBackend {
 
     @Override
     protected boolean multishotReceive() {
-        return !provided.refused();
+        return !multishots.receiveRefused();
+    }
+
+    @Override
+    protected boolean multishotAccept() {
+        return !multishots.acceptRefused();
     }
 
     @Override
@@ -282,7 +285,7 @@ public final class IoUringBackend extends OperationBackend {
     protected void close() {
         try {
             if (ring != null) {
-                provided.close(ring);
+                multishots.close(ring);
                 ring.close(); // closing the ring fd cancels every request still in the kernel
             }
         } finally {
@@ -365,8 +368,8 @@ public final class IoUringBackend extends OperationBackend {
             enter(sq.publish(), 0);
             cq.reap(onCompletion);
         }
-        for (MultishotReceive m; (m = provided.takeOverfull()) != null; ) {
-            cancel(m); // its reader starts another once it has read what is queued
+        for (Multishot m; (m = multishots.takeOverfull()) != null; ) {
+            cancel(m); // its thread starts another once it has taken what is queued
         }
         if (wakeup.takeReadNeeded()) {
             queueWakeupRead();
@@ -402,7 +405,7 @@ public final class IoUringBackend extends OperationBackend {
             counters.add(PollerCounters.STALE, 1);
             return;
         }
-        if (c instanceof MultishotReceive m && provided.onCompletion(m, res, flags)) {
+        if (c instanceof Multishot m && multishots.onCompletion(m, res, flags)) {
             return; // more to come: it keeps its slot
         }
         if (c instanceof Operation op && zeroCopy.inKernel(op)) {

@@ -1,11 +1,7 @@
 package io.loomring.poller.uring;
 
-import io.loomring.ffm.Errno;
-import io.loomring.poller.MultishotReceive;
 import io.loomring.ring.BufferRing;
 import io.loomring.ring.IoUring;
-import io.loomring.ring.RingConstants;
-import java.util.ArrayList;
 
 /**
  * One ring's provided buffers for multishot receives, and the rules that keep them shared fairly.
@@ -20,7 +16,7 @@ import java.util.ArrayList;
  * {@code optlen}, 6.17+), and its reader starts the next one once it has read them. On kernels
  * without that limit the kernel may fill many buffers in one go before the poller sees any, so
  * there a receive holding {@link #MAX_QUEUED} unread chunks is cancelled after the reap that
- * delivered them (a cancel is an SQE, and the SQ may be full in the middle of a reap). Where the
+ * delivered them ({@link Multishots}). Where the
  * buffers run out all the same, the kernel ends the receive with {@code -ENOBUFS}, and that
  * socket's next read is an ordinary {@code RECV}: memory per ring stays what the ring has.
  *
@@ -35,15 +31,13 @@ final class ProvidedBuffers {
     static final int BUFFER_SIZE = Integer.getInteger("loomring.receiveBufferSize", 4096);
     /** Unread chunks a socket may hold before its multishot receive is stopped. */
     static final int MAX_QUEUED = 16;
-    private static final int GROUP = 0;
+    static final int GROUP = 0;
 
     private BufferRing buffers;
     /** The kernel refused the byte limit: receives go without it. */
     private boolean noLimit;
     /** Set once the kernel refused: read by any thread choosing its read path. */
     private volatile boolean refused;
-    /** Receives that hold too many chunks, to cancel after the reap. */
-    private final ArrayList<MultishotReceive> overfull = new ArrayList<>();
 
     /** True once this ring refuses multishot receives. */
     boolean refused() {
@@ -64,28 +58,15 @@ final class ProvidedBuffers {
     }
 
     /**
-     * A completion of {@code m}: queues its bytes, if it has any, and says whether more are to come
-     * (the request then keeps its slot).
+     * The final completion of a multishot receive failed with {@code EINVAL}: no byte limit before
+     * 6.17, no multishot RECV at all before 6.0. Either way its reader goes the ordinary way once.
      */
-    boolean onCompletion(MultishotReceive m, int res, int flags) {
-        if ((flags & RingConstants.CQE_F_BUFFER) != 0 && res > 0) {
-            if (m.deliver(flags >>> RingConstants.CQE_BUFFER_SHIFT, res) == MAX_QUEUED) {
-                overfull.add(m);
-            }
+    void refusedOnce() {
+        if (noLimit) {
+            refused = true;
+        } else {
+            noLimit = true;
         }
-        if ((flags & RingConstants.CQE_F_MORE) != 0) {
-            return true;
-        }
-        if (res == -Errno.EINVAL) {
-            // No byte limit before 6.17; no multishot RECV at all before 6.0. Either way this
-            // receive's reader goes the ordinary way once.
-            if (noLimit) {
-                refused = true;
-            } else {
-                noLimit = true;
-            }
-        }
-        return false;
     }
 
     /** The byte limit of the next receive (0: none). */
@@ -93,20 +74,10 @@ final class ProvidedBuffers {
         return noLimit ? 0 : MAX_QUEUED * BUFFER_SIZE;
     }
 
-    /** Takes the receives to stop now that the reap is over. */
-    MultishotReceive takeOverfull() {
-        return overfull.isEmpty() ? null : overfull.removeLast();
-    }
-
     /** Before the ring closes: the kernel picks no more buffers (every receive was cancelled first). */
     void close(IoUring ring) {
         if (buffers != null) {
             ring.unregisterBufferRing(GROUP);
         }
-    }
-
-    /** For the backend's description: the buffers, once registered. */
-    String describe() {
-        return buffers == null ? null : "multishot RECV with provided buffers (" + buffers + ")";
     }
 }
