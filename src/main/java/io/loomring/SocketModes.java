@@ -16,6 +16,7 @@ record SocketModes(boolean completionIo, boolean writeBehind, boolean multishotR
     static SocketModes fromSystemProperties() {
         return new SocketModes(!"readiness".equals(System.getProperty("loomring.socketIo", "completion")),
                 !"false".equals(System.getProperty("loomring.writeBehind", "true")),
-                Boolean.getBoolean("loomring.multishotReceive"), Boolean.getBoolean("loomring.multishotAccept"));
+                !"false".equals(System.getProperty("loomring.multishotReceive", "true")),
+                Boolean.getBoolean("loomring.multishotAccept"));
     }
 }

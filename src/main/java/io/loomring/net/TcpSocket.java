@@ -453,14 +453,16 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
      * close (the kernel reuses fd numbers). Bytes read or written through the fd directly bypass
      * this socket's timeouts and interleave with its own calls. {@code close()} wakes only this
      * socket's own blocked calls: cancel your own awaits on the fd with
-     * {@link IoScheduler#cancel(int)} before closing. Where the scheduler reads through multishot
-     * receives ({@link IoScheduler.Builder#multishotReceive}), bytes this socket has received may
-     * wait in the ring's buffers, where an await on the fd does not see them.
+     * {@link IoScheduler#cancel(int)} before closing. Since an await on the fd cannot see bytes
+     * waiting in a ring's buffers, asking for the fd ends this socket's use of multishot receives
+     * ({@link IoScheduler.Builder#multishotReceive}) from its next read on: ask before the first
+     * read, or bytes received before may still come from those buffers.
      *
      * @return the fd number
      * @throws ClosedChannelException if close has started
      */
     public int fd() throws ClosedChannelException {
+        core.reader().noMultishot();
         return core.fd();
     }
 

@@ -47,9 +47,9 @@ public final class SocketReader {
     }
 
     /**
-     * Never reads through a multishot receive: for a face whose readiness is read from the kernel
-     * (a channel a selector watches), which could not see bytes waiting in the ring's buffers.
-     * Call before the first read.
+     * Starts no more multishot receives: for a face whose readiness is read from the kernel (a
+     * channel a selector watches, an fd handed out), which could not see bytes waiting in the
+     * ring's buffers. One still running (or holding bytes) is read to its end first.
      */
     public void noMultishot() {
         multishotAllowed = false;
