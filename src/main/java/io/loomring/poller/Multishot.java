@@ -70,6 +70,12 @@ public abstract sealed class Multishot extends Operation permits MultishotReceiv
         return count;
     }
 
+    /**
+     * Lets go of what is still queued (the socket closed): buffers back to their ring, accepted
+     * connections closed. Only once the outcome is decided and no consumer takes results any more.
+     */
+    public abstract void discard();
+
     @Override
     final void onDecided() {
         onEnded.run();

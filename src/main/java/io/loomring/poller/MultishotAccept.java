@@ -43,7 +43,8 @@ public final class MultishotAccept extends Multishot {
         return fd;
     }
 
-    /** Closes every fd still queued (the listening socket closed); once no acceptor takes any more. */
+    /** Closes every fd still queued. */
+    @Override
     public void discard() {
         for (int fd; (fd = take()) >= 0; ) {
             LibC.close(Native.threadCaptureState(), fd);

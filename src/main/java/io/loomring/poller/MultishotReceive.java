@@ -84,10 +84,8 @@ public final class MultishotReceive extends Multishot {
         return done;
     }
 
-    /**
-     * Hands every queued buffer back to the ring without reading it (the socket closed); call only
-     * once the outcome is decided and no reader takes bytes any more.
-     */
+    /** Hands every queued buffer back to the ring without reading it. */
+    @Override
     public void discard() {
         while (queued() > 0) {
             recycle((int) (peek() >>> 32));

@@ -29,19 +29,16 @@ import java.util.concurrent.locks.ReentrantLock;
 final class MultishotAcceptor {
     /** What {@link #accept} returns when this accept must take the ordinary path. */
     static final int UNUSED = Integer.MIN_VALUE;
-    private static final int RESTART = Integer.MIN_VALUE + 1;
 
     private final SocketFd fd;
-    /** Ends the accept's operation on the fd (made once: the accept's end action). */
-    private final Runnable ended;
     private final ReentrantLock lock = new ReentrantLock();
-    /** The accept running or holding connections, or null; written under {@link #lock}. */
-    private volatile MultishotAccept current;
+    /** The accept running or holding connections; started and ended under {@link #lock}. */
+    private final RunningMultishot<MultishotAccept> running;
     private volatile boolean allowed = true;
 
     MultishotAcceptor(SocketFd fd) {
         this.fd = fd;
-        this.ended = fd::endBackground;
+        this.running = new RunningMultishot<>(fd);
     }
 
     /** Never accepts through a multishot accept (a face whose readiness a selector reads). */
@@ -58,28 +55,27 @@ final class MultishotAcceptor {
      *         blocking and none queued)
      */
     int accept(IoRoute route, boolean blocking, long deadline) throws IOException {
-        if (!allowed || (current == null && !(blocking && route.multishotAccept()))) {
+        if (!allowed || (running.current() == null && !(blocking && route.multishotAccept()))) {
             return UNUSED;
         }
         lock(route, deadline);
         try {
             for (;;) {
                 fd.checkNotClosing();
-                MultishotAccept m = current;
+                MultishotAccept m = running.current();
                 if (m == null) {
                     if (!blocking || !route.multishotAccept()) {
                         return UNUSED;
                     }
-                    m = start(route);
+                    m = running.start(route, MultishotAccept::new);
                 }
                 int accepted = m.take();
                 if (accepted >= 0) {
                     return accepted;
                 }
                 if (!m.isPending()) {
-                    current = null;
-                    int r = ended(route, m);
-                    if (r == RESTART) {
+                    int r = ended(running.end(route, m));
+                    if (r == RunningMultishot.RESTART) {
                         continue;
                     }
                     return r;
@@ -100,11 +96,7 @@ final class MultishotAcceptor {
 
     /** The socket closed and no thread accepts any more: the connections still queued are closed. */
     void discard() {
-        MultishotAccept m = current;
-        if (m != null && !m.isPending()) {
-            current = null;
-            m.discard();
-        }
+        running.discard();
     }
 
     /** Takes the acceptors' turn: a timeout or an interrupt while waiting for it ends the accept. */
@@ -121,27 +113,14 @@ final class MultishotAcceptor {
         }
     }
 
-    private MultishotAccept start(IoRoute route) throws IOException {
-        fd.begin();
-        MultishotAccept m = new MultishotAccept(fd.fd(), ended);
-        current = m;
-        route.startMultishot(m);
-        return m;
-    }
-
     /**
-     * An accept ended and every connection it had is taken: again after an end with a connection,
-     * a cancel because too many were queued, or an error of one pending connection; the ordinary
-     * way where the kernel refuses; else its error.
+     * What an accept makes of the end of a multishot accept whose connections are all taken: again
+     * after an end with a connection, the poller's cancel because too many were queued, or an error
+     * of one pending connection; the ordinary way where the kernel refuses; else its error.
      */
-    private int ended(IoRoute route, MultishotAccept m) throws IOException {
-        if (m.state() == Completion.CLOSED) {
-            throw fd.statusException(route, IoStatus.CLOSED, null);
-        }
-        fd.checkNotClosing();
-        int res = m.result();
-        if (res >= 0 || (res == -Errno.ECANCELED && !m.isCancelledByFd()) || ListeningSocket.isTransient(-res)) {
-            return RESTART;
+    private static int ended(int res) throws IOException {
+        if (res >= 0 || res == RunningMultishot.RESTART || ListeningSocket.isTransient(-res)) {
+            return RunningMultishot.RESTART;
         }
         if (res == -Errno.EINVAL || res == -Errno.EOPNOTSUPP) {
             return UNUSED;

@@ -28,29 +28,25 @@ import java.lang.foreign.MemorySegment;
 final class MultishotReader {
     /** What {@link #read} returns when this read must take the ordinary path. */
     static final int UNUSED = Integer.MIN_VALUE;
-    private static final int RESTART = Integer.MIN_VALUE + 1;
 
     private final SocketFd fd;
-    /** Ends the receive's operation on the fd (made once: the receive's end action). */
-    private final Runnable ended;
-    /** The receive running or holding bytes, or null. */
-    private MultishotReceive current;
+    private final RunningMultishot<MultishotReceive> running;
     /** The last receive ended at the end of the stream: later reads return -1 at once. */
     private boolean endOfStream;
 
     MultishotReader(SocketFd fd) {
         this.fd = fd;
-        this.ended = fd::endBackground;
+        this.running = new RunningMultishot<>(fd);
     }
 
     /** True while a receive runs or holds bytes: every read must then come here. */
     boolean active() {
-        return current != null || endOfStream;
+        return running.current() != null || endOfStream;
     }
 
     /** Bytes queued and not read yet. */
     long queuedBytes() {
-        MultishotReceive m = current;
+        MultishotReceive m = running.current();
         return m == null ? 0 : m.queuedBytes();
     }
 
@@ -67,21 +63,20 @@ final class MultishotReader {
             if (endOfStream) {
                 return -1;
             }
-            MultishotReceive m = current;
+            MultishotReceive m = running.current();
             if (m == null) {
                 if (!blocking || !route.multishotReceive()) {
                     return UNUSED;
                 }
-                m = start(route);
+                m = running.start(route, MultishotReceive::new);
             }
             int n = m.take(dst, 0, len);
             if (n > 0) {
                 return n;
             }
             if (!m.isPending()) {
-                current = null;
-                int r = ended(route, m);
-                if (r == RESTART) {
+                int r = ended(running.end(route, m));
+                if (r == RunningMultishot.RESTART) {
                     continue;
                 }
                 return r;
@@ -100,35 +95,17 @@ final class MultishotReader {
 
     /** The socket closed and no thread reads any more: the queued buffers go back to their ring. */
     void discard() {
-        MultishotReceive m = current;
-        if (m != null && !m.isPending()) {
-            current = null;
-            m.discard();
-        }
-    }
-
-    /** Starts a receive in {@code route}'s ring, counted as an operation on the fd until it ends. */
-    private MultishotReceive start(IoRoute route) throws IOException {
-        fd.begin();
-        MultishotReceive m = new MultishotReceive(fd.fd(), ended);
-        current = m;
-        route.startMultishot(m);
-        return m;
+        running.discard();
     }
 
     /**
-     * A receive ended and every byte it had is read: what the read makes of its end. Bytes again
-     * (an end with bytes, or a cancel because the socket held too many chunks) start the next one;
-     * no free buffer, or a kernel that refuses, sends this read the ordinary way.
+     * What a read makes of the end of a receive whose bytes it has all read: bytes again (an end
+     * with bytes, or the poller's cancel because the socket held too many chunks) start the next
+     * one; no free buffer, or a kernel that refuses, sends this read the ordinary way.
      */
-    private int ended(IoRoute route, MultishotReceive m) throws IOException {
-        if (m.state() == Completion.CLOSED) {
-            throw fd.statusException(route, IoStatus.CLOSED, null);
-        }
-        fd.checkNotClosing();
-        int res = m.result();
-        if (res > 0 || (res == -Errno.ECANCELED && !m.isCancelledByFd())) {
-            return RESTART;
+    private int ended(int res) throws IOException {
+        if (res > 0 || res == RunningMultishot.RESTART) {
+            return RunningMultishot.RESTART;
         }
         if (res == 0) {
             endOfStream = true;
