@@ -156,6 +156,47 @@ class SubmitterExitTest {
         }
     }
 
+    /**
+     * A carried thread that computed for long leaves the carriers ({@link ComputingThreadReleaseTest})
+     * and goes on as an ordinary virtual thread, its I/O through the sub-poller: a read it has
+     * pending across a quiet spell that retires the sub-poller's platform thread still gets its
+     * bytes, once, and so does the next one.
+     */
+    @Test
+    void aThreadReleasedFromTheCarriersReadsOnAfterAQuietSpell() throws Exception {
+        TestBackends.assumeAvailable(Backend.IO_URING);
+        try (IoScheduler io = IoScheduler.builder().backend(Backend.IO_URING).carriers(2).subPollers(1)
+                .subPollerScheduler(retiring).build(); ServerSocket server = listen()) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(io.carriesThreads(), io.carrierReason());
+            try (Connection c = connect(io, server)) {
+                OutputStream out = c.peer().getOutputStream();
+                TcpSocket socket = c.socket();
+                java.util.concurrent.atomic.AtomicReference<Thread> reader = new java.util.concurrent.atomic.AtomicReference<>();
+                CompletableFuture<String> read = OnThread.start(io.threadFactory("computing-"), () -> {
+                    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(400);
+                    while (System.nanoTime() < until) {
+                        Thread.onSpinWait(); // the balancer sees it computing
+                    }
+                    socket.write(new byte[] {'x'}, 0, 1); // an I/O call: where it leaves the carriers
+                    assertFalse(io.carriesCurrentThread(), "released");
+                    reader.set(Thread.currentThread());
+                    String first = readAscii(socket, 5);
+                    return first + readAscii(socket, 5);
+                });
+                assertEquals('x', c.peer().getInputStream().read());
+                await().atMost(WAIT).until(() -> reader.get() != null && reader.get().getState() == Thread.State.WAITING);
+                assertEquals(1, io.carriedThreadsReleased());
+                quietSpell(io);
+                out.write("hello".getBytes(StandardCharsets.US_ASCII));
+                await().atMost(WAIT).until(() -> reader.get().getState() == Thread.State.WAITING);
+                quietSpell(io);
+                out.write("again".getBytes(StandardCharsets.US_ASCII));
+                assertEquals("helloagain", read.get(20, TimeUnit.SECONDS));
+                assertResubmitted(io);
+            }
+        }
+    }
+
     /** Reads exactly {@code n} bytes as ASCII. */
     private static String readAscii(TcpSocket socket, int n) throws java.io.IOException {
         byte[] b = new byte[n];
