@@ -33,10 +33,17 @@ final class MultishotReader {
     private final RunningMultishot<MultishotReceive> running;
     /** The last receive ended at the end of the stream: later reads return -1 at once. */
     private boolean endOfStream;
+    /** False once the socket's readiness is read from the kernel (see {@link #disallow}). */
+    private volatile boolean allowed = true;
 
     MultishotReader(SocketFd fd) {
         this.fd = fd;
         this.running = new RunningMultishot<>(fd);
+    }
+
+    /** Starts no more receives (the one running, if any, is read to its end). */
+    void disallow() {
+        allowed = false;
     }
 
     /** True while a receive runs or holds bytes: every read must then come here. */
@@ -65,7 +72,7 @@ final class MultishotReader {
             }
             MultishotReceive m = running.current();
             if (m == null) {
-                if (!blocking || !route.multishotReceive()) {
+                if (!blocking || !allowed || !route.multishotReceive()) {
                     return UNUSED;
                 }
                 m = running.start(route, MultishotReceive::new);

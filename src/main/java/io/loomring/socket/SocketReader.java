@@ -31,8 +31,6 @@ public final class SocketReader {
     private final SocketConnector connector;
     private final RingSocketIo ring;
     private final MultishotReader multishot;
-    /** False for a face whose readiness a selector reads from the kernel: no multishot receive. */
-    private volatile boolean multishotAllowed = true;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile long timeoutNanos;
     private volatile boolean shutdown;
@@ -52,7 +50,7 @@ public final class SocketReader {
      * ring's buffers. One still running (or holding bytes) is read to its end first.
      */
     public void noMultishot() {
-        multishotAllowed = false;
+        multishot.disallow();
     }
 
     /**
@@ -257,7 +255,7 @@ public final class SocketReader {
             return -1;
         }
         IoRoute route = fd.route();
-        if (multishot.active() || (blocking && multishotAllowed && route.multishotReceive())) {
+        if (multishot.active() || (blocking && route.multishotReceive())) {
             int n = multishot.read(route, seg, len, blocking, SocketFd.deadline(timeoutNanos));
             if (n != MultishotReader.UNUSED) {
                 return n;

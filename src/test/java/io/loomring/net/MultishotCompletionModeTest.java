@@ -73,6 +73,28 @@ class MultishotCompletionModeTest extends CompletionModeTest {
     }
 
     @Test
+    void aSocketWhoseFdWasHandedOutKeepsItsBytesWhereAnAwaitSeesThem() throws Exception {
+        TcpSocket[] p = pair();
+        try (TcpSocket client = p[0]; TcpSocket peer = p[1]) {
+            int fd = peer.fd(); // for an await of one's own: no multishot receive from now on
+            client.write(ByteBuffer.wrap(new byte[] {0}));
+            assertEquals(1, get(onCarrier(() -> peer.read(new byte[1], 0, 1))));
+            client.write(ByteBuffer.wrap(new byte[1000]));
+            await().atMost(Duration.ofSeconds(10)).until(() -> SocketCalls.available(fd) == 1000);
+            assertTrue(get(onCarrier(() -> io.awaitReadable(fd, Duration.ofSeconds(10)))), "the await sees them");
+            assertEquals(0, held());
+            assertEquals(1000, get(onCarrier(() -> {
+                byte[] b = new byte[1000];
+                int off = 0;
+                while (off < b.length) {
+                    off += peer.read(b, off, b.length - off);
+                }
+                return off;
+            })));
+        }
+    }
+
+    @Test
     void aConnectionThatDoesNotReadHoldsABoundedShareOfTheBuffers() throws Exception {
         TcpSocket[] lazy = pair();
         TcpSocket[] busy = pair();
