@@ -50,6 +50,11 @@ public final class MultishotReceive extends Multishot {
         return push((long) bid << 32 | (length & 0xFFFF_FFFFL));
     }
 
+    /** Poller: a buffer the kernel took for a completion without bytes goes straight back. */
+    public void returnUnused(int bid) {
+        buffers.recycle(bid);
+    }
+
     /** Bytes queued and not yet taken. */
     public synchronized long queuedBytes() {
         return queuedBytes;

@@ -80,9 +80,13 @@ final class Multishots {
         boolean more = (flags & RingConstants.CQE_F_MORE) != 0;
         switch (m) {
             case MultishotReceive r -> {
-                if ((flags & RingConstants.CQE_F_BUFFER) != 0 && res > 0
-                        && r.deliver(flags >>> RingConstants.CQE_BUFFER_SHIFT, res) == ProvidedBuffers.MAX_QUEUED) {
-                    overfull.add(r);
+                if ((flags & RingConstants.CQE_F_BUFFER) != 0) {
+                    int bid = flags >>> RingConstants.CQE_BUFFER_SHIFT;
+                    if (res <= 0) {
+                        r.returnUnused(bid); // a buffer taken for no bytes: straight back
+                    } else if (r.deliver(bid, res) == ProvidedBuffers.MAX_QUEUED) {
+                        overfull.add(r);
+                    }
                 }
                 if (!more && res == -Errno.EINVAL) {
                     buffers.refusedOnce();
