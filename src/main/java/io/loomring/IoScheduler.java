@@ -569,8 +569,10 @@ public final class IoScheduler implements AutoCloseable {
         private boolean writeBehind = true;
         private boolean cooperativeTaskRun = true;
         private boolean balanceCarriers = true;
-        private boolean multishotReceive = SocketModes.fromSystemProperties().multishotReceive();
-        private boolean multishotAccept = SocketModes.fromSystemProperties().multishotAccept();
+        /** The system properties' socket modes: where the multishot switches start from. */
+        private final SocketModes propertyModes = SocketModes.fromSystemProperties();
+        private boolean multishotReceive = propertyModes.multishotReceive();
+        private boolean multishotAccept = propertyModes.multishotAccept();
         private boolean sendZeroCopy;
         private int sendZeroCopyThreshold = SendZeroCopy.DEFAULT_THRESHOLD;
         private Executor subPollerScheduler;

@@ -34,7 +34,6 @@ final class MultishotAcceptor {
     private final ReentrantLock lock = new ReentrantLock();
     /** The accept running or holding connections; started and ended under {@link #lock}. */
     private final RunningMultishot<MultishotAccept> running;
-    private volatile boolean allowed = true;
 
     MultishotAcceptor(SocketFd fd) {
         this.fd = fd;
@@ -43,7 +42,7 @@ final class MultishotAcceptor {
 
     /** Never accepts through a multishot accept (a face whose readiness a selector reads). */
     void disallow() {
-        allowed = false;
+        running.disallow();
     }
 
     /**
@@ -55,7 +54,7 @@ final class MultishotAcceptor {
      *         blocking and none queued)
      */
     int accept(IoRoute route, boolean blocking, long deadline) throws IOException {
-        if (!allowed || (running.current() == null && !(blocking && route.multishotAccept()))) {
+        if (running.current() == null && !(blocking && running.mayStart() && route.multishotAccept())) {
             return UNUSED;
         }
         lock(route, deadline);
@@ -64,7 +63,7 @@ final class MultishotAcceptor {
                 fd.checkNotClosing();
                 MultishotAccept m = running.current();
                 if (m == null) {
-                    if (!blocking || !route.multishotAccept()) {
+                    if (!blocking || !running.mayStart() || !route.multishotAccept()) {
                         return UNUSED;
                     }
                     m = running.start(route, MultishotAccept::new);

@@ -33,8 +33,6 @@ final class MultishotReader {
     private final RunningMultishot<MultishotReceive> running;
     /** The last receive ended at the end of the stream: later reads return -1 at once. */
     private boolean endOfStream;
-    /** False once the socket's readiness is read from the kernel (see {@link #disallow}). */
-    private volatile boolean allowed = true;
 
     MultishotReader(SocketFd fd) {
         this.fd = fd;
@@ -43,7 +41,7 @@ final class MultishotReader {
 
     /** Starts no more receives (the one running, if any, is read to its end). */
     void disallow() {
-        allowed = false;
+        running.disallow();
     }
 
     /** True while a receive runs or holds bytes: every read must then come here. */
@@ -72,7 +70,7 @@ final class MultishotReader {
             }
             MultishotReceive m = running.current();
             if (m == null) {
-                if (!blocking || !allowed || !route.multishotReceive()) {
+                if (!blocking || !running.mayStart() || !route.multishotReceive()) {
                     return UNUSED;
                 }
                 m = running.start(route, MultishotReceive::new);

@@ -26,6 +26,8 @@ final class RunningMultishot<M extends Multishot> {
     private final Runnable ended;
     /** The request running or holding results, or null; written by the socket's one consumer. */
     private volatile M current;
+    /** False once the socket's readiness is read from the kernel (see {@link #disallow}). */
+    private volatile boolean allowed = true;
 
     RunningMultishot(SocketFd fd) {
         this.fd = fd;
@@ -35,6 +37,20 @@ final class RunningMultishot<M extends Multishot> {
     /** The request running or holding results, or null. */
     M current() {
         return current;
+    }
+
+    /**
+     * Starts no more requests: for a face whose readiness is read from the kernel (a channel a
+     * selector watches, an fd handed out), which cannot see what a request took from it. One still
+     * running (or holding results) is consumed to its end.
+     */
+    void disallow() {
+        allowed = false;
+    }
+
+    /** True unless {@link #disallow}ed: a new request may start. */
+    boolean mayStart() {
+        return allowed;
     }
 
     /** Starts a request made by {@code make} (given the fd and the end action) in {@code route}'s ring. */
