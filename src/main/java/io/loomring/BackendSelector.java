@@ -5,7 +5,7 @@ import io.loomring.ffm.IoUringSyscalls;
 import io.loomring.poller.Poller;
 import io.loomring.poller.epoll.EpollBackend;
 import io.loomring.poller.uring.IoUringBackend;
-import io.loomring.poller.uring.SendZeroCopy;
+import io.loomring.poller.uring.RingLevers;
 import io.loomring.ring.IoUringUnavailableException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,7 +42,8 @@ final class BackendSelector {
      * Starts {@code count} pollers of one backend (the first decides the backend, the others follow
      * it), then {@code subPollers} sub-pollers of the same backend, whose masters are the pollers
      * in turn; {@code cooperativeTaskRun} asks for COOP_TASKRUN on the sub-pollers' rings (see
-     * {@link IoUringBackend}); {@code sendZeroCopy} says whether every ring sends with SEND_ZC.
+     * {@link IoUringBackend}); {@code levers} says what every ring uses beyond plain requests
+     * (SEND_ZC, registered files).
      *
      * @param requestedBy who asked for {@code requested}, for the reason text
      *                    (for example "loomring.backend=epoll")
@@ -50,9 +51,9 @@ final class BackendSelector {
      */
     static Selection select(Backend requested, String requestedBy, int entries, IoUringSyscalls uring,
                             EpollSyscalls epoll, int count, int subPollers, boolean cooperativeTaskRun,
-                            SendZeroCopy sendZeroCopy) {
+                            RingLevers levers) {
         return select(requested, requestedBy, entries, uring, epoll, count, subPollers, cooperativeTaskRun,
-                sendZeroCopy, null);
+                levers, null);
     }
 
     /**
@@ -61,20 +62,20 @@ final class BackendSelector {
      */
     static Selection select(Backend requested, String requestedBy, int entries, IoUringSyscalls uring,
                             EpollSyscalls epoll, int count, int subPollers, boolean cooperativeTaskRun,
-                            SendZeroCopy sendZeroCopy, Executor subPollerScheduler) {
-        Selection first = selectOne(requested, requestedBy, entries, uring, epoll, sendZeroCopy);
+                            RingLevers levers, Executor subPollerScheduler) {
+        Selection first = selectOne(requested, requestedBy, entries, uring, epoll, levers);
         boolean ioUring = first.backend() == Backend.IO_URING;
         List<Poller> pollers = new ArrayList<>(first.pollers());
         List<Poller> subs = new ArrayList<>();
         try {
             for (int i = 1; i < count; i++) {
-                pollers.add(start(new Poller(ioUring ? new IoUringBackend(uring, entries, false, sendZeroCopy)
+                pollers.add(start(new Poller(ioUring ? new IoUringBackend(uring, entries, false, levers)
                         : new EpollBackend(epoll), i)));
             }
             for (int i = 0; i < subPollers; i++) {
                 Poller master = pollers.get(i % pollers.size());
                 subs.add(start(new Poller(ioUring
-                        ? new IoUringBackend(uring, entries, cooperativeTaskRun, sendZeroCopy)
+                        ? new IoUringBackend(uring, entries, cooperativeTaskRun, levers)
                         : new EpollBackend(epoll), i, master, subPollerScheduler)));
             }
         } catch (IOException | RuntimeException e) {
@@ -88,13 +89,13 @@ final class BackendSelector {
     }
 
     private static Selection selectOne(Backend requested, String requestedBy, int entries, IoUringSyscalls uring,
-                                       EpollSyscalls epoll, SendZeroCopy sendZeroCopy) {
+                                       EpollSyscalls epoll, RingLevers levers) {
         try {
             return switch (requested) {
                 case EPOLL -> new Selection(List.of(start(new Poller(new EpollBackend(epoll), 0))), Backend.EPOLL,
                         "requested by " + requestedBy + "; io_uring not probed");
-                case IO_URING -> ioUring(uring, entries, sendZeroCopy, "requested by " + requestedBy);
-                case AUTO -> auto(entries, uring, epoll, sendZeroCopy);
+                case IO_URING -> ioUring(uring, entries, levers, "requested by " + requestedBy);
+                case AUTO -> auto(entries, uring, epoll, levers);
             };
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the Loomring " + requested + " backend: "
@@ -102,14 +103,14 @@ final class BackendSelector {
         }
     }
 
-    private static Selection ioUring(IoUringSyscalls uring, int entries, SendZeroCopy sendZeroCopy, String reason)
+    private static Selection ioUring(IoUringSyscalls uring, int entries, RingLevers levers, String reason)
             throws IOException {
-        IoUringBackend backend = new IoUringBackend(uring, entries, false, sendZeroCopy);
+        IoUringBackend backend = new IoUringBackend(uring, entries, false, levers);
         Poller poller = start(new Poller(backend, 0));
         return new Selection(List.of(poller), Backend.IO_URING, reason + " (" + backend.describe() + ")");
     }
 
-    private static Selection auto(int entries, IoUringSyscalls uring, EpollSyscalls epoll, SendZeroCopy sendZeroCopy)
+    private static Selection auto(int entries, IoUringSyscalls uring, EpollSyscalls epoll, RingLevers levers)
             throws IOException {
         String sysctl = readSysctl();
         if ("2".equals(sysctl)) {
@@ -117,7 +118,7 @@ final class BackendSelector {
                     "AUTO fell back: io_uring is disabled for everyone (kernel.io_uring_disabled=2)");
         }
         try {
-            return ioUring(uring, entries, sendZeroCopy, "AUTO: io_uring available");
+            return ioUring(uring, entries, levers, "AUTO: io_uring available");
         } catch (IoUringUnavailableException e) {
             String why = e.getMessage();
             if ("1".equals(sysctl)) {

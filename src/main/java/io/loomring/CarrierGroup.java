@@ -387,6 +387,6 @@ final class CarrierGroup {
                 counter(PollerCounters.COMPLETIONS), counter(PollerCounters.STALE),
                 counter(PollerCounters.WAKEUPS), counter(PollerCounters.OVERFLOW_FLUSHES),
                 userAwaitsArmed(), counter(PollerCounters.RESUBMITTED),
-                counter(PollerCounters.RECEIVE_BUFFERS_HELD));
+                counter(PollerCounters.RECEIVE_BUFFERS_HELD), counter(PollerCounters.FIXED_FILES));
     }
 }

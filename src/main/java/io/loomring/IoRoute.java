@@ -4,6 +4,7 @@ import io.loomring.ffm.Poll;
 import io.loomring.poller.Await;
 import io.loomring.poller.BackgroundOperation;
 import io.loomring.poller.Completion;
+import io.loomring.poller.FixedFile;
 import io.loomring.poller.Multishot;
 import io.loomring.poller.Poller;
 import io.loomring.poller.RingOperation;
@@ -196,7 +197,22 @@ public final class IoRoute {
      *                                  {@code buffer} is not native memory
      */
     public int receive(int fd, MemorySegment buffer, long timeoutNanos) {
-        return operation(fd, RingConstants.OP_RECV, buffer, timeoutNanos);
+        return operation(fd, null, RingConstants.OP_RECV, buffer, timeoutNanos);
+    }
+
+    /**
+     * As {@link #receive(int, MemorySegment, long)}, for a socket whose owner
+     * {@linkplain FixedFile#release releases} {@code file} before it closes the fd: a carrier's
+     * ring may then run it on a registered file ({@link IoScheduler.Builder#fixedFiles}).
+     *
+     * @param fd           the socket's file descriptor
+     * @param file         the socket's registered-file place, or null
+     * @param buffer       native memory to receive into
+     * @param timeoutNanos the longest time to wait, in nanoseconds; 0 for no limit
+     * @return as {@link #receive(int, MemorySegment, long)}
+     */
+    public int receive(int fd, FixedFile file, MemorySegment buffer, long timeoutNanos) {
+        return operation(fd, file, RingConstants.OP_RECV, buffer, timeoutNanos);
     }
 
     /**
@@ -209,7 +225,21 @@ public final class IoRoute {
      * @return bytes sent, {@code -errno}, or one of the statuses {@link #receive} returns
      */
     public int send(int fd, MemorySegment buffer, long timeoutNanos) {
-        return operation(fd, RingConstants.OP_SEND, buffer, timeoutNanos);
+        return operation(fd, null, RingConstants.OP_SEND, buffer, timeoutNanos);
+    }
+
+    /**
+     * As {@link #send(int, MemorySegment, long)}, for a socket that releases {@code file} (see
+     * {@link #receive(int, FixedFile, MemorySegment, long)}).
+     *
+     * @param fd           the socket's file descriptor
+     * @param file         the socket's registered-file place, or null
+     * @param buffer       native memory holding the bytes to send
+     * @param timeoutNanos the longest time to wait, in nanoseconds; 0 for no limit
+     * @return as {@link #send(int, MemorySegment, long)}
+     */
+    public int send(int fd, FixedFile file, MemorySegment buffer, long timeoutNanos) {
+        return operation(fd, file, RingConstants.OP_SEND, buffer, timeoutNanos);
     }
 
     /**
@@ -226,6 +256,22 @@ public final class IoRoute {
      * @throws IllegalArgumentException if {@code fd} is negative or {@code buffer} is not native
      */
     public BackgroundSend sendInBackground(int fd, MemorySegment buffer, Runnable onDone) throws IOException {
+        return sendInBackground(fd, null, buffer, onDone);
+    }
+
+    /**
+     * As {@link #sendInBackground(int, MemorySegment, Runnable)}, for a socket that releases
+     * {@code file} (see {@link #receive(int, FixedFile, MemorySegment, long)}).
+     *
+     * @param fd     the socket's file descriptor
+     * @param file   the socket's registered-file place, or null
+     * @param buffer native memory holding the bytes to send
+     * @param onDone what to run once the send's final completion is in
+     * @return the send in flight
+     * @throws IOException if the scheduler is closed
+     */
+    public BackgroundSend sendInBackground(int fd, FixedFile file, MemorySegment buffer, Runnable onDone)
+            throws IOException {
         Objects.requireNonNull(onDone, "onDone");
         checkOperation(fd, buffer, 0);
         if (poller.isTerminated()) {
@@ -233,6 +279,7 @@ public final class IoRoute {
         }
         BackgroundOperation op = new BackgroundOperation(fd, RingConstants.OP_SEND, buffer.address(),
                 length(buffer), onDone);
+        op.onFixedFile(file);
         poller.startOperation(op);
         return new BackgroundSend(poller, op, closed, failure);
     }
@@ -255,7 +302,7 @@ public final class IoRoute {
      */
     public int read(int fd, MemorySegment buffer, long position) {
         checkOperation(fd, buffer, 0);
-        return run(fd, RingConstants.OP_READ, buffer.address(), length(buffer), position, 0, 0L);
+        return run(fd, null, RingConstants.OP_READ, buffer.address(), length(buffer), position, 0, 0L);
     }
 
     /**
@@ -268,7 +315,7 @@ public final class IoRoute {
      */
     public int write(int fd, MemorySegment buffer, long position) {
         checkOperation(fd, buffer, 0);
-        return run(fd, RingConstants.OP_WRITE, buffer.address(), length(buffer), position, 0, 0L);
+        return run(fd, null, RingConstants.OP_WRITE, buffer.address(), length(buffer), position, 0, 0L);
     }
 
     /**
@@ -283,7 +330,7 @@ public final class IoRoute {
      */
     public int readVector(int fd, MemorySegment iovecs, int count, long position) {
         checkOperation(fd, iovecs, 0);
-        return run(fd, RingConstants.OP_READV, iovecs.address(), count, position, 0, 0L);
+        return run(fd, null, RingConstants.OP_READV, iovecs.address(), count, position, 0, 0L);
     }
 
     /**
@@ -297,7 +344,7 @@ public final class IoRoute {
      */
     public int writeVector(int fd, MemorySegment iovecs, int count, long position) {
         checkOperation(fd, iovecs, 0);
-        return run(fd, RingConstants.OP_WRITEV, iovecs.address(), count, position, 0, 0L);
+        return run(fd, null, RingConstants.OP_WRITEV, iovecs.address(), count, position, 0, 0L);
     }
 
     /**
@@ -309,7 +356,7 @@ public final class IoRoute {
      */
     public int sync(int fd, boolean dataOnly) {
         checkOperation(fd, MemorySegment.NULL, 0);
-        return run(fd, RingConstants.OP_FSYNC, 0L, 0, 0L, dataOnly ? RingConstants.FSYNC_DATASYNC : 0, 0L);
+        return run(fd, null, RingConstants.OP_FSYNC, 0L, 0, 0L, dataOnly ? RingConstants.FSYNC_DATASYNC : 0, 0L);
     }
 
     /**
@@ -321,7 +368,7 @@ public final class IoRoute {
      */
     public int truncate(int fd, long length) {
         checkOperation(fd, MemorySegment.NULL, 0);
-        return run(fd, RingConstants.OP_FTRUNCATE, 0L, 0, length, 0, 0L);
+        return run(fd, null, RingConstants.OP_FTRUNCATE, 0L, 0, length, 0, 0L);
     }
 
     /**
@@ -336,7 +383,7 @@ public final class IoRoute {
      */
     public int open(MemorySegment path, int flags, int mode) {
         checkOperation(0, path, 0);
-        return run(AT_FDCWD, RingConstants.OP_OPENAT, path.address(), mode, 0L, flags, 0L);
+        return run(AT_FDCWD, null, RingConstants.OP_OPENAT, path.address(), mode, 0L, flags, 0L);
     }
 
     /** {@return the exception for a {@link IoStatus#CLOSED} outcome: the scheduler closed, or why a poller failed} */
@@ -349,13 +396,14 @@ public final class IoRoute {
         return "IoRoute[" + poller.carrierThread().getName() + (operations ? ", ring operations" : "") + "]";
     }
 
-    private int operation(int fd, byte opcode, MemorySegment buffer, long timeoutNanos) {
+    private int operation(int fd, FixedFile file, byte opcode, MemorySegment buffer, long timeoutNanos) {
         checkOperation(fd, buffer, timeoutNanos);
-        return run(fd, opcode, buffer.address(), length(buffer), 0L, 0, timeoutNanos);
+        return run(fd, file, opcode, buffer.address(), length(buffer), 0L, 0, timeoutNanos);
     }
 
     /** One ring operation of the calling thread, its arguments checked: its outcome as a value. */
-    private int run(int fd, byte opcode, long address, int length, long offset, int opFlags, long timeoutNanos) {
+    private int run(int fd, FixedFile file, byte opcode, long address, int length, long offset, int opFlags,
+                    long timeoutNanos) {
         if (poller.isTerminated()) {
             return IoStatus.CLOSED;
         }
@@ -365,6 +413,7 @@ public final class IoRoute {
         RingOperation op = opcode == RingConstants.OP_SEND
                 ? RingOperation.sendOfCurrentThread(fd, address, length, timeoutNanos == 0)
                 : RingOperation.ofCurrentThread(fd, opcode, address, length, offset, opFlags);
+        op.onFixedFile(file);
         if (poller.runOperation(op, timeoutNanos) == Completion.CLOSED) {
             return IoStatus.CLOSED;
         }

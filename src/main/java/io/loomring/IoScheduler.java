@@ -8,6 +8,7 @@ import io.loomring.ffm.IoUringSyscalls;
 import io.loomring.poller.BlockingPool;
 import io.loomring.poller.PollerCounters;
 import io.loomring.poller.VirtualThreads;
+import io.loomring.poller.uring.RingLevers;
 import io.loomring.poller.uring.SendZeroCopy;
 import io.loomring.ring.RingConstants;
 import java.io.IOException;
@@ -575,6 +576,10 @@ public final class IoScheduler implements AutoCloseable {
         private boolean multishotAccept = propertyModes.multishotAccept();
         private boolean sendZeroCopy;
         private int sendZeroCopyThreshold = SendZeroCopy.DEFAULT_THRESHOLD;
+        /** The system properties' registered-file slots (0: off): where the switch starts from. */
+        private final int propertyFixedFileSlots = RingLevers.fromSystemProperties().fixedFileSlots();
+        private boolean fixedFiles = propertyFixedFileSlots > 0;
+        private int fixedFileSlots = fixedFiles ? propertyFixedFileSlots : RingLevers.DEFAULT_FIXED_FILE_SLOTS;
         private Executor subPollerScheduler;
 
         private Builder() {}
@@ -674,6 +679,41 @@ public final class IoScheduler implements AutoCloseable {
          */
         public Builder sendZeroCopyThreshold(int bytes) {
             this.sendZeroCopyThreshold = new SendZeroCopy(true, bytes).threshold(); // checks the range
+            return this;
+        }
+
+        /**
+         * Whether each carrier's ring registers the files of the sockets it serves
+         * ({@code IORING_REGISTER_FILES}, Linux 5.5+; io_uring only): their requests then skip the
+         * kernel's fd lookup. A socket takes a slot of one carrier's table at its first operation
+         * there and gives it back when it closes (two {@code io_uring_register} calls per socket;
+         * a close from a thread the carrier does not carry waits for the carrier); a socket whose
+         * carrier's table is full, or whose threads run on another carrier, uses its plain fd.
+         * Sub-pollers' rings do not register files. Default false, or the system property
+         * {@code loomring.fixedFiles=true}.
+         *
+         * @param enabled whether carriers' rings register their sockets' files
+         * @return this builder
+         */
+        public Builder fixedFiles(boolean enabled) {
+            this.fixedFiles = enabled;
+            return this;
+        }
+
+        /**
+         * The registered-file slots of each carrier's ring when {@link #fixedFiles} is on (the
+         * kernel keeps 8 bytes a slot). Default 4096, or the system property
+         * {@code loomring.fixedFileSlots}.
+         *
+         * @param slots slots per carrier ring
+         * @return this builder
+         * @throws IllegalArgumentException unless in [1, 1048576]
+         */
+        public Builder fixedFileSlots(int slots) {
+            if (slots < 1) {
+                throw new IllegalArgumentException("fixedFileSlots must be in [1, 1048576]: " + slots);
+            }
+            this.fixedFileSlots = new RingLevers(SendZeroCopy.OFF, slots).fixedFileSlots(); // checks the range
             return this;
         }
 
@@ -790,7 +830,8 @@ public final class IoScheduler implements AutoCloseable {
         public IoScheduler build() {
             BackendSelector.Selection selection = BackendSelector.select(backend, "the builder", ringEntries,
                     syscalls, epollSyscalls, carriers, subPollers, cooperativeTaskRun,
-                    new SendZeroCopy(sendZeroCopy, sendZeroCopyThreshold), subPollerScheduler);
+                    new RingLevers(new SendZeroCopy(sendZeroCopy, sendZeroCopyThreshold), fixedFiles ? fixedFileSlots : 0),
+                    subPollerScheduler);
             return new IoScheduler(new SchedulerSettings(selection,
                     new SocketModes(completionIo, writeBehind, multishotReceive, multishotAccept), balanceCarriers), false);
         }

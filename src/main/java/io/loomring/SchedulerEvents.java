@@ -80,6 +80,7 @@ final class SchedulerEvents {
             event.armedAwaits = stats.armed();
             event.resubmitted = stats.resubmitted();
             event.receiveBuffersHeld = stats.receiveBuffersHeld();
+            event.fixedFiles = stats.fixedFiles();
             event.carriers = r.group.size();
             event.carriedThreads = carried;
             event.carriedThreadMoves = r.group.moves();

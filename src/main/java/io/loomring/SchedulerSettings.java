@@ -2,7 +2,7 @@ package io.loomring;
 
 import io.loomring.ffm.EpollSyscalls;
 import io.loomring.ffm.IoUringSyscalls;
-import io.loomring.poller.uring.SendZeroCopy;
+import io.loomring.poller.uring.RingLevers;
 import java.io.UncheckedIOException;
 
 /**
@@ -10,8 +10,8 @@ import java.io.UncheckedIOException;
  * properties {@code loomring.backend}, {@code loomring.carriers}, {@code loomring.subPollers},
  * {@code loomring.cooperativeTaskRun}, {@code loomring.socketIo}, {@code loomring.writeBehind},
  * {@code loomring.balanceCarriers}, {@code loomring.multishotReceive}, {@code loomring.multishotAccept},
- * {@code loomring.sendZeroCopy} and
- * {@code loomring.sendZeroCopyThreshold}.
+ * {@code loomring.sendZeroCopy}, {@code loomring.sendZeroCopyThreshold}, {@code loomring.fixedFiles}
+ * and {@code loomring.fixedFileSlots}.
  * Also the ranges and defaults the builder checks against.
  *
  * @param selection    the started pollers and the backend they run
@@ -29,11 +29,9 @@ record SchedulerSettings(BackendSelector.Selection selection, SocketModes socket
         int carriers = checkCarriers(Integer.getInteger("loomring.carriers", defaultCarriers()));
         int subPollers = checkSubPollers(Integer.getInteger("loomring.subPollers", defaultSubPollers()));
         boolean cooperative = !"false".equals(System.getProperty("loomring.cooperativeTaskRun", "true"));
-        SendZeroCopy zeroCopy = new SendZeroCopy("true".equals(System.getProperty("loomring.sendZeroCopy", "false")),
-                Integer.getInteger("loomring.sendZeroCopyThreshold", SendZeroCopy.DEFAULT_THRESHOLD));
         BackendSelector.Selection selection = BackendSelector.select(backend, "loomring.backend=" + property,
                 BackendSelector.DEFAULT_ENTRIES, IoUringSyscalls.kernel(), EpollSyscalls.kernel(), carriers,
-                subPollers, cooperative, zeroCopy);
+                subPollers, cooperative, RingLevers.fromSystemProperties());
         return new SchedulerSettings(selection, SocketModes.fromSystemProperties(),
                 !"false".equals(System.getProperty("loomring.balanceCarriers", "true")));
     }

@@ -17,8 +17,10 @@ package io.loomring;
  * @param receiveBuffersHeld provided buffers holding bytes that sockets have not read yet
  *                           (multishot receives, {@link IoScheduler.Builder#multishotReceive}); a
  *                           gauge
+ * @param fixedFiles         sockets whose file a carrier's ring holds in its registered-file table
+ *                           ({@link IoScheduler.Builder#fixedFiles}); a gauge
  */
 public record Stats(long enters, long submitted, long completions, long staleCompletions,
                     long wakeupSignals, long overflowFlushes, long armed, long resubmitted,
-                    long receiveBuffersHeld) {
+                    long receiveBuffersHeld, long fixedFiles) {
 }

@@ -61,6 +61,10 @@ public final class SchedulerStatisticsEvent extends jdk.jfr.Event {
     @Description("Provided buffers holding bytes no thread has read yet (multishot receives)")
     public long receiveBuffersHeld;
 
+    @Label("Fixed Files")
+    @Description("Sockets whose file a carrier's ring holds in its registered-file table")
+    public long fixedFiles;
+
     @Label("Carriers")
     public int carriers;
 

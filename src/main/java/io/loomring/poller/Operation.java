@@ -26,6 +26,8 @@ public abstract sealed class Operation extends Completion
     private final boolean mayZeroCopy;
     /** The CQE result, written before the CAS to READY (which publishes it). */
     private int result;
+    /** The socket's registered-file place, set before the start; null for an fd nobody releases. */
+    private FixedFile fixedFile;
 
     /** Poller-owned: an ASYNC_CANCEL for this operation is in the ring (ask only once). */
     boolean cancelSubmitted;
@@ -82,6 +84,22 @@ public abstract sealed class Operation extends Completion
     /** The result (bytes, or a negative errno), once {@link #READY}. */
     public final int result() {
         return result;
+    }
+
+    /**
+     * Before the start: the fd belongs to a socket whose owner {@linkplain FixedFile#release releases}
+     * {@code file} before closing it, so a carrier's ring may run this operation on a registered file.
+     *
+     * @return this operation
+     */
+    public final Operation onFixedFile(FixedFile file) {
+        this.fixedFile = file;
+        return this;
+    }
+
+    /** The socket's registered-file place, or null (the plain fd only). */
+    public final FixedFile fixedFile() {
+        return fixedFile;
     }
 
     /** True when {@code cancel(fd)} cancelled it (read once the outcome is decided). */

@@ -8,8 +8,28 @@ import java.io.IOException;
  * asking a capability flag on every call.
  */
 public abstract class OperationBackend extends PollerBackend {
+    /** The poller that runs this backend, set once when it is made: what a {@link FixedFile} names. */
+    private Poller poller;
+
     /** For subclasses. */
     protected OperationBackend() {}
+
+    void runBy(Poller poller) {
+        this.poller = poller;
+    }
+
+    /** The poller that runs this backend. */
+    protected final Poller poller() {
+        return poller;
+    }
+
+    /**
+     * Empties the registered-file slot {@code file} holds in this ring (its socket is closing).
+     * Only a backend that claims files has any.
+     */
+    protected void releaseFile(FixedFile file) throws IOException {
+        throw new IllegalStateException("this backend registers no files");
+    }
 
     /** Queues a pending operation in the ring (submitted at the next {@link #submitAndReap}). */
     protected abstract void start(Operation op) throws IOException;

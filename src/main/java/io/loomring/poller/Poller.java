@@ -74,6 +74,9 @@ public final class Poller implements Executor {
     public Poller(PollerBackend backend, int index, Poller master, Executor subPollerScheduler) {
         this.backend = backend;
         this.operations = backend instanceof OperationBackend o ? o : null;
+        if (operations != null) {
+            operations.runBy(this);
+        }
         String name = "loomring-" + backend.name() + (master == null ? "-poller-" : "-subpoller-") + index;
         this.loop = master == null
                 ? new CarrierLoop(this, name)
@@ -301,6 +304,26 @@ public final class Poller implements Executor {
             return;
         }
         Request.FdCancel request = new Request.FdCancel(fd);
+        if (inbox.offer(request)) {
+            request.awaitDone(this);
+        }
+    }
+
+    /**
+     * Empties the registered-file slot {@code file} holds in this carrier's ring (see
+     * {@link FixedFile#release}); returns once it is empty, or the poller has terminated (its ring
+     * and table are gone). A thread this carrier carries does so at once; any other waits for the
+     * carrier.
+     */
+    void releaseFile(FixedFile file) {
+        if (terminated) {
+            return;
+        }
+        if (isCurrent()) {
+            runInline(() -> operations.releaseFile(file));
+            return;
+        }
+        Request.FileRelease request = new Request.FileRelease(file);
         if (inbox.offer(request)) {
             request.awaitDone(this);
         }

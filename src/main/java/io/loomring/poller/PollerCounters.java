@@ -41,7 +41,9 @@ public final class PollerCounters {
     public static final int ZERO_COPY_REFUSED = 12;
     /** Connections reset to end a cancelled {@code SEND_ZC} whose bytes the kernel had taken. */
     public static final int ZERO_COPY_RESETS = 13;
-    private static final int COUNT = 14;
+    /** Gauge: sockets whose file the ring holds in its registered-file table now. */
+    public static final int FIXED_FILES = 14;
+    private static final int COUNT = 15;
 
     private static final VarHandle ELEMENT = MethodHandles.arrayElementVarHandle(long[].class);
     private final long[] values = new long[COUNT];

@@ -41,6 +41,13 @@ final class RequestDispatcher {
                     pendingCancels.add(c); // first: if cancelFd throws, terminate() still releases the caller
                     backend.cancelFd(c.fd());
                 }
+                case Request.FileRelease c -> {
+                    try {
+                        operations.releaseFile(c.file()); // done at once: the kernel call is synchronous
+                    } finally {
+                        c.finish();
+                    }
+                }
             }
         }
         return any;
@@ -101,7 +108,7 @@ final class RequestDispatcher {
                 case Request.Continuation c -> Poller.orphan(c.task());
                 case Completion c -> c.complete(Completion.CLOSED);
                 case Request.OperationCancel c -> { } // its operation was armed before it: releaseAll decided it
-                case Request.FdCancel c -> c.finish();
+                case Request.Awaited c -> c.finish();
             }
         }
         finishCancels();

@@ -38,6 +38,8 @@ public final class IoUring implements AutoCloseable {
 
     private final IoUringSyscalls sys;
     private final Arena arena = Arena.ofShared();
+    /** {@link #updateFile}'s argument, made once by {@link #registerFiles}: every update reuses it. */
+    private MemorySegment fileUpdate;
     private final int ringFd;
     private final int setupFlags;
     private final int features;
@@ -298,6 +300,42 @@ public final class IoUring implements AutoCloseable {
         MemorySegment reg = arena.allocate(40, 8);
         reg.set(ValueLayout.JAVA_SHORT, 12, (short) group);
         sys.register(ringFd, UNREGISTER_PBUF_RING, reg, 1);
+    }
+
+    /**
+     * Registers a table of {@code slots} empty file slots ({@code IORING_REGISTER_FILES} with
+     * {@code -1} entries, 5.5); the calling thread must be the submitter. Slots are then filled and
+     * emptied one at a time with {@link #updateFile}.
+     *
+     * @return 0, or the kernel's {@code -errno} ({@code -EMFILE} above {@code RLIMIT_NOFILE})
+     */
+    public long registerFiles(int slots) {
+        try (Arena scratch = Arena.ofConfined()) {
+            MemorySegment fds = scratch.allocate(4L * slots, 4);
+            fds.fill((byte) -1); // every int -1: an empty slot
+            long r = sys.register(ringFd, REGISTER_FILES, fds, slots);
+            if (r >= 0) {
+                fileUpdate = arena.allocate(24, 8); // struct io_uring_files_update, then the fd
+            }
+            return r < 0 ? r : 0;
+        }
+    }
+
+    /**
+     * Puts {@code fd} into slot {@code slot} of the table {@link #registerFiles} made, or empties it
+     * ({@code fd} -1): the table's reference to the file it held is dropped once no request in
+     * flight uses it. The calling thread must be the submitter.
+     *
+     * @return 0, or the kernel's {@code -errno}
+     */
+    public long updateFile(int slot, int fd) {
+        MemorySegment u = fileUpdate;
+        u.set(ValueLayout.JAVA_INT, 0, slot);                  // offset
+        u.set(ValueLayout.JAVA_INT, 4, 0);                     // resv
+        u.set(ValueLayout.JAVA_INT, 16, fd);
+        u.set(ValueLayout.JAVA_LONG, 8, u.address() + 16);     // fds: the one int after the struct
+        long r = sys.register(ringFd, REGISTER_FILES_UPDATE, u, 1);
+        return r < 0 ? r : 0;
     }
 
     /**

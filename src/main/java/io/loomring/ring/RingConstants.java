@@ -96,6 +96,8 @@ public final class RingConstants {
     public static final byte IOSQE_CQE_SKIP_SUCCESS = 1 << 6;
     /** {@code IOSQE_BUFFER_SELECT}: the kernel picks the buffer from the SQE's buffer group. */
     public static final byte IOSQE_BUFFER_SELECT = 1 << 5;
+    /** {@code IOSQE_FIXED_FILE}: the SQE's fd is a slot of the ring's registered-file table. */
+    public static final byte IOSQE_FIXED_FILE = 1;
 
     // recv/send ioprio flags
     /** {@code IORING_RECV_MULTISHOT} (6.0): one RECV posts a completion per arrival until it ends. */
@@ -125,6 +127,10 @@ public final class RingConstants {
     public static final int ENTER_NO_IOWAIT = 0x80;
 
     // register opcodes
+    /** {@code IORING_REGISTER_FILES} (5.1): a table of files; {@code -1} entries are empty slots (5.5). */
+    public static final int REGISTER_FILES = 2;
+    /** {@code IORING_REGISTER_FILES_UPDATE} (5.5): puts fds (or {@code -1}: empty) into slots, {@code io_uring_files_update}. */
+    public static final int REGISTER_FILES_UPDATE = 6;
     public static final int REGISTER_RING_FDS = 20;
     /** {@code IORING_REGISTER_PROBE} (5.6): which opcodes this kernel supports. */
     public static final int REGISTER_PROBE = 8;

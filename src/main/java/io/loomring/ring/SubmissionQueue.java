@@ -171,6 +171,17 @@ public final class SubmissionQueue {
     }
 
     /**
+     * Turns the entry prepared last into one on a registered file: its fd field becomes
+     * {@code slot} of the ring's file table, and the kernel looks no fd up for it.
+     */
+    public void useFixedFile(int slot) {
+        long sqe = (long) ((localTail - 1) & mask) * SQE_SIZE;
+        sqes.set(ValueLayout.JAVA_INT, sqe + RingConstants.SQE_FD, slot);
+        byte flags = sqes.get(ValueLayout.JAVA_BYTE, sqe + RingConstants.SQE_FLAGS);
+        sqes.set(ValueLayout.JAVA_BYTE, sqe + RingConstants.SQE_FLAGS, (byte) (flags | RingConstants.IOSQE_FIXED_FILE));
+    }
+
+    /**
      * Makes every prepared entry visible to the kernel (release store of the tail).
      *
      * @return how many entries the kernel has not consumed yet (the {@code to_submit} for enter)

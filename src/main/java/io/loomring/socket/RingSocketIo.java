@@ -147,7 +147,8 @@ public final class RingSocketIo {
                 throw new SocketTimeoutException(timeoutMessage);
             }
         }
-        int r = receive ? route.receive(fd.fd(), buffer, timeoutNanos) : route.send(fd.fd(), buffer, timeoutNanos);
+        int r = receive ? route.receive(fd.fd(), fd.fixedFile(), buffer, timeoutNanos)
+                : route.send(fd.fd(), fd.fixedFile(), buffer, timeoutNanos);
         if (IoStatus.isStatus(r)) {
             throw fd.statusException(route, r, timeoutMessage);
         }

@@ -57,6 +57,7 @@ final class RunningMultishot<M extends Multishot> {
     M start(IoRoute route, BiFunction<Integer, Runnable, M> make) throws IOException {
         fd.begin();
         M m = make.apply(fd.fd(), ended);
+        m.onFixedFile(fd.fixedFile());
         current = m;
         route.startMultishot(m);
         return m;

@@ -7,6 +7,7 @@ import io.loomring.IoScheduler;
 import io.loomring.ffm.Errno;
 import io.loomring.ffm.LibC;
 import io.loomring.ffm.Native;
+import io.loomring.poller.FixedFile;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -64,6 +65,8 @@ public final class SocketFd {
     @SuppressWarnings("this-escape") // only registered with the cleaner at its first allocation
     private final SocketMemory memory = new SocketMemory(this);
     private final ReentrantLock closeLock = new ReentrantLock();
+    /** Where a carrier's ring may hold the fd's file; emptied by close before {@code close(2)}. */
+    private final FixedFile fixedFile = new FixedFile();
     @SuppressWarnings("unused")
     private volatile int ops;
     private volatile Thread closer;
@@ -107,6 +110,14 @@ public final class SocketFd {
 
     public IoScheduler scheduler() {
         return scheduler;
+    }
+
+    /**
+     * The fd's place in a carrier ring's registered-file table, for the ring operations of this
+     * socket: close releases it before the fd closes (see {@link FixedFile}).
+     */
+    public FixedFile fixedFile() {
+        return fixedFile;
     }
 
     /** The socket's native buffers (take them only inside an operation, see {@link SocketMemory}). */
@@ -276,6 +287,7 @@ public final class SocketFd {
             if (onClosed != null) {
                 onClosed.run();
             }
+            fixedFile.release(); // a registered file would keep the connection open past close(2)
             int r = LibC.close(Native.threadCaptureState(), fd);
             if (r < 0 && r != -Errno.EINTR) {
                 throw new SocketException("close(" + fd + ") failed: " + SocketErrors.describe(-r));

@@ -80,7 +80,7 @@ public final class WriteBehind {
     private void submit(IoRoute route, int from, int len) throws IOException {
         fd.begin(); // ended by sendDone, once the kernel is done with the fd
         try {
-            pending = route.sendInBackground(fd.fd(), buffer.asSlice(from, len), onDone);
+            pending = route.sendInBackground(fd.fd(), fd.fixedFile(), buffer.asSlice(from, len), onDone);
         } catch (IOException | RuntimeException e) {
             fd.endBackground();
             throw e;

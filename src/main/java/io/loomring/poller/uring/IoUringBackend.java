@@ -12,6 +12,7 @@ import io.loomring.ffm.Sockets;
 import io.loomring.poller.Await;
 import io.loomring.poller.BackgroundOperation;
 import io.loomring.poller.Completion;
+import io.loomring.poller.FixedFile;
 import io.loomring.poller.Multishot;
 import io.loomring.poller.Operation;
 import io.loomring.poller.OperationBackend;
@@ -62,6 +63,10 @@ public final class IoUringBackend extends OperationBackend {
     private final Multishots multishots = new Multishots();
     /** SEND_ZC, when asked for: which sends go zero-copy, and their two CQEs. */
     private final ZeroCopySends zeroCopy;
+    /** Registered-file slots asked for per ring (0: none). */
+    private final int fixedFileSlots;
+    /** Registered files (carriers' rings only, made at open): the sockets' table slots. */
+    private FixedFiles fixedFiles;
     /** What {@link #reap} submits again once the completion queue is drained. */
     private final Resubmissions resubmissions = new Resubmissions(counters);
     /** Ring operations (RECV, SEND) in the kernel now. */
@@ -71,14 +76,15 @@ public final class IoUringBackend extends OperationBackend {
      * @param sys                the syscall layer (the kernel, or a test's fault injector)
      * @param entries            SQ entries
      * @param cooperativeTaskRun for a sub-poller's ring, ask for COOP_TASKRUN (see below)
-     * @param sendZeroCopy       whether (and from how many bytes) sends go as SEND_ZC
+     * @param levers             the kernel levers asked for (SEND_ZC, registered files)
      */
-    public IoUringBackend(IoUringSyscalls sys, int entries, boolean cooperativeTaskRun, SendZeroCopy sendZeroCopy) {
+    public IoUringBackend(IoUringSyscalls sys, int entries, boolean cooperativeTaskRun, RingLevers levers) {
         this.sys = sys;
         this.entries = entries;
         this.cooperativeTaskRun = cooperativeTaskRun;
         this.fallback = new EpollFallback(counters, EpollSyscalls.kernel());
-        this.zeroCopy = new ZeroCopySends(sendZeroCopy, sys, counters);
+        this.zeroCopy = new ZeroCopySends(levers.sendZeroCopy(), sys, counters);
+        this.fixedFileSlots = levers.fixedFileSlots();
     }
 
     /** The ring (for diagnostics: setup flags, features). */
@@ -86,9 +92,9 @@ public final class IoUringBackend extends OperationBackend {
         return ring;
     }
 
-    /** The optional features in use, for logs: the ring's, and SEND_ZC when asked for. */
+    /** The optional features in use, for logs: the ring's, and SEND_ZC and registered files when asked for. */
     public String describe() {
-        return ring.describe() + zeroCopy.describe();
+        return ring.describe() + zeroCopy.describe() + fixedFiles.describe();
     }
 
     @Override
@@ -108,6 +114,9 @@ public final class IoUringBackend extends OperationBackend {
     @Override
     protected void open(int wakeFd, boolean subPoller) throws IOException {
         ring = new IoUring(sys, entries, subPoller, cooperativeTaskRun);
+        // A sub-poller's ring serves threads that move between rings: its sockets use plain fds.
+        fixedFiles = new FixedFiles(subPoller ? 0 : fixedFileSlots, counters);
+        fixedFiles.open(ring);
         if (!subPoller) {
             ring.registerRingFd();
         }
@@ -137,6 +146,7 @@ public final class IoUringBackend extends OperationBackend {
             startMultishot(m);
             return;
         }
+        int fileSlot = fixedFiles.slotOf(op, poller(), ring);
         long userData = slots.acquire(op);
         operations++;
         int flags = op.opcode() != RingConstants.OP_SEND ? op.opFlags()
@@ -145,6 +155,9 @@ public final class IoUringBackend extends OperationBackend {
                 : sq.prepare(op.opcode(), op.fd(), op.address(), op.length(), op.offset(), flags, userData);
         if (!queued) {
             throw new IllegalStateException("SQ full right after making room");
+        }
+        if (fileSlot >= 0) {
+            sq.useFixedFile(fileSlot);
         }
         updateArmed();
     }
@@ -155,12 +168,21 @@ public final class IoUringBackend extends OperationBackend {
             m.completeOperation(-Errno.EOPNOTSUPP);
             return;
         }
+        int fileSlot = fixedFiles.slotOf(m, poller(), ring);
         long userData = slots.acquire(m);
         operations++;
         if (!multishots.queue(sq, m, userData)) {
             throw new IllegalStateException("SQ full right after making room");
         }
+        if (fileSlot >= 0) {
+            sq.useFixedFile(fileSlot);
+        }
         updateArmed();
+    }
+
+    @Override
+    protected void releaseFile(FixedFile file) {
+        fixedFiles.release(file, poller(), ring);
     }
 
     @Override
