@@ -31,12 +31,12 @@ final class FaultySyscalls {
         final AtomicInteger refusals = new AtomicInteger();
 
         @Override
-        public long setup(int entries, MemorySegment params) {
+        public long setup(MemorySegment capture, int entries, MemorySegment params) {
             setupCalls.incrementAndGet();
             if (setupErrno != 0) {
                 return -setupErrno;
             }
-            long fd = kernel.setup(entries, params);
+            long fd = kernel.setup(capture, entries, params);
             if (fd >= 0) {
                 int features = params.get(ValueLayout.JAVA_INT, RingConstants.PARAMS_FEATURES);
                 params.set(ValueLayout.JAVA_INT, RingConstants.PARAMS_FEATURES, features & keepFeatures);
@@ -51,7 +51,8 @@ final class FaultySyscalls {
         volatile RuntimeException enterThrows;
 
         @Override
-        public long enter(int fd, int toSubmit, int minComplete, int flags, MemorySegment arg, long argSize) {
+        public long enter(MemorySegment capture, int fd, int toSubmit, int minComplete, int flags, MemorySegment arg,
+                          long argSize) {
             RuntimeException x = enterThrows;
             if (x != null) {
                 throw x;
@@ -61,7 +62,7 @@ final class FaultySyscalls {
                 return -once;
             }
             int e = enterErrno;
-            return e != 0 ? -e : kernel.enter(fd, toSubmit, minComplete, flags, arg, argSize);
+            return e != 0 ? -e : kernel.enter(capture, fd, toSubmit, minComplete, flags, arg, argSize);
         }
 
         /** {@code io_uring_register} throws this instead of calling the kernel, if non-null. */
@@ -72,7 +73,7 @@ final class FaultySyscalls {
         volatile int refusedRegisterErrno;
 
         @Override
-        public long register(int fd, int opcode, MemorySegment arg, int nrArgs) {
+        public long register(MemorySegment capture, int fd, int opcode, MemorySegment arg, int nrArgs) {
             RuntimeException x = registerThrows;
             if (x != null) {
                 throw x;
@@ -80,7 +81,7 @@ final class FaultySyscalls {
             if (opcode == refusedRegisterOpcode && refusedRegisterErrno != 0) {
                 return -refusedRegisterErrno;
             }
-            return kernel.register(fd, opcode, arg, nrArgs);
+            return kernel.register(capture, fd, opcode, arg, nrArgs);
         }
 
         /** SEND_ZC requests go with an undefined opcode, so the kernel answers -EINVAL as one older than 6.0. */
@@ -108,33 +109,33 @@ final class FaultySyscalls {
         volatile int waitErrno;
 
         @Override
-        public int create(int flags) {
-            return kernel.create(flags);
+        public int create(MemorySegment capture, int flags) {
+            return kernel.create(capture, flags);
         }
 
         /** {@code epoll_ctl} throws this instead of calling the kernel, if non-null. */
         volatile RuntimeException ctlThrows;
 
         @Override
-        public int ctl(int epfd, int op, int fd, MemorySegment event) {
+        public int ctl(MemorySegment capture, int epfd, int op, int fd, MemorySegment event) {
             RuntimeException x = ctlThrows;
             if (x != null) {
                 throw x;
             }
-            return kernel.ctl(epfd, op, fd, event);
+            return kernel.ctl(capture, epfd, op, fd, event);
         }
 
         /** {@code epoll_wait} throws this instead of calling the kernel, if non-null. */
         volatile RuntimeException waitThrows;
 
         @Override
-        public int await(int epfd, MemorySegment events, int maxEvents, int timeoutMillis) {
+        public int await(MemorySegment capture, int epfd, MemorySegment events, int maxEvents, int timeoutMillis) {
             RuntimeException x = waitThrows;
             if (x != null) {
                 throw x;
             }
             int e = waitErrno;
-            return e != 0 ? -e : kernel.await(epfd, events, maxEvents, timeoutMillis);
+            return e != 0 ? -e : kernel.await(capture, epfd, events, maxEvents, timeoutMillis);
         }
     }
 }

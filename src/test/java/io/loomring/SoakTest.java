@@ -3,6 +3,7 @@ package io.loomring;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.loomring.poller.PollerCounters;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.channels.AsynchronousCloseException;
@@ -146,6 +147,7 @@ class SoakTest {
                     "every outcome was exercised");
 
             await().atMost(Duration.ofSeconds(10)).until(() -> io.stats().armed() == 0);
+            assertEquals(0, io.pollerCounter(PollerCounters.INLINE_OVERLAPS), "a carried thread left its carrier mid-way");
             assertServesFreshAwaits(io);
         } finally {
             io.close(); // wakes any worker still parked after a failure

@@ -8,17 +8,18 @@ import java.lang.foreign.MemorySegment;
  * {@link #kernel()}.
  *
  * <p>Every method returns the kernel's result: non-negative on success, {@code -errno} on failure.
- * The errno is captured per calling thread.
+ * The errno is captured in the caller's {@code capture} segment: a poller passes its own (see
+ * {@link IoUringSyscalls} for why).
  */
 public interface EpollSyscalls {
     /** {@code epoll_create1(flags)}: the new epoll fd, or {@code -errno}. */
-    int create(int flags);
+    int create(MemorySegment capture, int flags);
 
     /** {@code epoll_ctl(epfd, op, fd, event)}; {@code event} holds one packed {@code epoll_event}. */
-    int ctl(int epfd, int op, int fd, MemorySegment event);
+    int ctl(MemorySegment capture, int epfd, int op, int fd, MemorySegment event);
 
     /** {@code epoll_wait(epfd, events, maxEvents, timeoutMillis)}: the number of events, or {@code -errno}. */
-    int await(int epfd, MemorySegment events, int maxEvents, int timeoutMillis);
+    int await(MemorySegment capture, int epfd, MemorySegment events, int maxEvents, int timeoutMillis);
 
     /** The real system calls. */
     static EpollSyscalls kernel() {
@@ -26,22 +27,22 @@ public interface EpollSyscalls {
     }
 }
 
-/** The real epoll calls through {@link Epoll}, errno captured in the calling thread's segment. */
+/** The real epoll calls through {@link Epoll}, errno captured in the caller's segment. */
 final class KernelEpollSyscalls implements EpollSyscalls {
     static final KernelEpollSyscalls INSTANCE = new KernelEpollSyscalls();
 
     @Override
-    public int create(int flags) {
-        return Epoll.create(Native.threadCaptureState(), flags);
+    public int create(MemorySegment capture, int flags) {
+        return Epoll.create(capture, flags);
     }
 
     @Override
-    public int ctl(int epfd, int op, int fd, MemorySegment event) {
-        return Epoll.ctl(Native.threadCaptureState(), epfd, op, fd, event);
+    public int ctl(MemorySegment capture, int epfd, int op, int fd, MemorySegment event) {
+        return Epoll.ctl(capture, epfd, op, fd, event);
     }
 
     @Override
-    public int await(int epfd, MemorySegment events, int maxEvents, int timeoutMillis) {
-        return Epoll.await(Native.threadCaptureState(), epfd, events, maxEvents, timeoutMillis);
+    public int await(MemorySegment capture, int epfd, MemorySegment events, int maxEvents, int timeoutMillis) {
+        return Epoll.await(capture, epfd, events, maxEvents, timeoutMillis);
     }
 }

@@ -8,6 +8,10 @@ import java.lang.foreign.MemorySegment;
  * profile); production code uses {@link #kernel()}.
  *
  * <p>Every method returns the kernel's result: non-negative on success, {@code -errno} on failure.
+ * The errno is captured in the caller's {@code capture} segment ({@link Native#newCaptureState}):
+ * a ring passes its own, so a carried virtual thread that runs the ring's calls on its carrier
+ * never allocates one (a first allocation can wait for a lock, and a virtual thread waiting for a
+ * lock leaves its carrier, in the middle of the poller's work).
  */
 public interface IoUringSyscalls {
     /** x86_64 (and generic) syscall numbers. */
@@ -16,13 +20,14 @@ public interface IoUringSyscalls {
     long SYS_IO_URING_REGISTER = 427;
 
     /** {@code io_uring_setup(entries, params)}: the ring fd, or {@code -errno}. */
-    long setup(int entries, MemorySegment params);
+    long setup(MemorySegment capture, int entries, MemorySegment params);
 
     /** {@code io_uring_enter(fd, to_submit, min_complete, flags, arg, argsz)}. */
-    long enter(int fd, int toSubmit, int minComplete, int flags, MemorySegment arg, long argSize);
+    long enter(MemorySegment capture, int fd, int toSubmit, int minComplete, int flags, MemorySegment arg,
+               long argSize);
 
     /** {@code io_uring_register(fd, opcode, arg, nr_args)}. */
-    long register(int fd, int opcode, MemorySegment arg, int nrArgs);
+    long register(MemorySegment capture, int fd, int opcode, MemorySegment arg, int nrArgs);
 
     /**
      * Test seam, not a system call: true makes the poller submit the {@code POLL_ADD} for
@@ -50,25 +55,26 @@ public interface IoUringSyscalls {
     }
 }
 
-/** Raw syscalls through libc's variadic {@code syscall}, errno captured per calling thread. */
+/** Raw syscalls through libc's variadic {@code syscall}, errno captured in the caller's segment. */
 final class KernelIoUringSyscalls implements IoUringSyscalls {
     static final KernelIoUringSyscalls INSTANCE = new KernelIoUringSyscalls();
 
     @Override
-    public long setup(int entries, MemorySegment params) {
-        return LibC.syscall(Native.threadCaptureState(), SYS_IO_URING_SETUP, entries, params.address(),
+    public long setup(MemorySegment capture, int entries, MemorySegment params) {
+        return LibC.syscall(capture, SYS_IO_URING_SETUP, entries, params.address(),
                 0, 0, 0, 0);
     }
 
     @Override
-    public long enter(int fd, int toSubmit, int minComplete, int flags, MemorySegment arg, long argSize) {
-        return LibC.syscall(Native.threadCaptureState(), SYS_IO_URING_ENTER, fd, toSubmit, minComplete,
+    public long enter(MemorySegment capture, int fd, int toSubmit, int minComplete, int flags, MemorySegment arg,
+                      long argSize) {
+        return LibC.syscall(capture, SYS_IO_URING_ENTER, fd, toSubmit, minComplete,
                 flags, arg.address(), argSize);
     }
 
     @Override
-    public long register(int fd, int opcode, MemorySegment arg, int nrArgs) {
-        return LibC.syscall(Native.threadCaptureState(), SYS_IO_URING_REGISTER, fd, opcode,
+    public long register(MemorySegment capture, int fd, int opcode, MemorySegment arg, int nrArgs) {
+        return LibC.syscall(capture, SYS_IO_URING_REGISTER, fd, opcode,
                 arg.address(), nrArgs, 0, 0);
     }
 }

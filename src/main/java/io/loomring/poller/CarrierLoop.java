@@ -193,6 +193,7 @@ final class CarrierLoop extends PollerLoop {
                 continue;
             }
             runCarried();
+            poller.checkNoInlineOpen();
             poller.rethrowInlineFailure();
             if (!runQueue.isEmpty()) {
                 backend.submitAndReap(false);

@@ -1,5 +1,6 @@
 package io.loomring.poller;
 
+import io.loomring.ring.SpinLock;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -9,7 +10,9 @@ import java.util.concurrent.locks.LockSupport;
  * a submission nor a re-arm in the kernel.
  *
  * <p>Threads: the poller thread {@linkplain #push queues} results and decides the final outcome;
- * the consumer takes them, from any thread. The queue is guarded by this object's monitor. Every
+ * the consumer takes them, from any thread. The queue is guarded by a {@link SpinLock}, not a
+ * monitor: the poller's side may run on a carried thread, which must not leave its carrier there
+ * (see {@link SpinLock}). Every
  * result is queued before the final completion decides the outcome, so a consumer that sees the
  * outcome decided and the queue empty has had every result.
  *
@@ -20,7 +23,9 @@ public abstract sealed class Multishot extends Operation permits MultishotReceiv
     private final Runnable onEnded;
     /** The consumer while it waits for a result or the end. */
     private volatile Thread waiter;
-    /** Queued results, oldest first; guarded by {@code this}. */
+    /** Guards the queue below. */
+    private final SpinLock queueLock = new SpinLock();
+    /** Queued results, oldest first; guarded by {@link #queueLock}. */
     private long[] items = new long[8];
     private int first;
     private int count;
@@ -37,7 +42,8 @@ public abstract sealed class Multishot extends Operation permits MultishotReceiv
      */
     final int push(long item) {
         int queued;
-        synchronized (this) {
+        queueLock.lock();
+        try {
             if (count == items.length) {
                 long[] grown = new long[items.length * 2];
                 for (int i = 0; i < count; i++) {
@@ -49,25 +55,58 @@ public abstract sealed class Multishot extends Operation permits MultishotReceiv
             items[(first + count) % items.length] = item;
             count++;
             queued = count;
+        } finally {
+            queueLock.unlock();
         }
         wakeConsumer();
         return queued;
     }
 
-    /** The oldest result; call only while {@link #queued()} is positive. */
-    final synchronized long peek() {
-        return items[first];
+    /** The oldest result, or -1 when none is queued (results are never negative). */
+    final long peek() {
+        queueLock.lock();
+        try {
+            return count == 0 ? -1 : items[first];
+        } finally {
+            queueLock.unlock();
+        }
     }
 
-    /** Removes the oldest result. */
-    final synchronized void remove() {
-        first = (first + 1) % items.length;
-        count--;
+    /** Removes the oldest result; only after {@link #peek} returned it. */
+    final void remove() {
+        queueLock.lock();
+        try {
+            first = (first + 1) % items.length;
+            count--;
+        } finally {
+            queueLock.unlock();
+        }
+    }
+
+    /** Removes and returns the oldest result, or -1 when none is queued. */
+    final long poll() {
+        queueLock.lock();
+        try {
+            if (count == 0) {
+                return -1;
+            }
+            long item = items[first];
+            first = (first + 1) % items.length;
+            count--;
+            return item;
+        } finally {
+            queueLock.unlock();
+        }
     }
 
     /** How many results are queued. */
-    public final synchronized int queued() {
-        return count;
+    public final int queued() {
+        queueLock.lock();
+        try {
+            return count;
+        } finally {
+            queueLock.unlock();
+        }
     }
 
     /**

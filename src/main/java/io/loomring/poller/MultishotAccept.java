@@ -34,13 +34,8 @@ public final class MultishotAccept extends Multishot {
     }
 
     /** Acceptor: the oldest accepted fd, now the caller's, or -1 when none is queued. */
-    public synchronized int take() {
-        if (queued() == 0) {
-            return -1;
-        }
-        int fd = (int) peek();
-        remove();
-        return fd;
+    public int take() {
+        return (int) poll();
     }
 
     /** Closes every fd still queued. */

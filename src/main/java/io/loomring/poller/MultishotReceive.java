@@ -3,6 +3,8 @@ package io.loomring.poller;
 import io.loomring.ring.BufferRing;
 import io.loomring.ring.RingConstants;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * A multishot {@code RECV} on one socket: it posts a completion for every arrival of bytes, each in
@@ -16,8 +18,18 @@ public final class MultishotReceive extends Multishot {
     private volatile BufferRing buffers;
     /** The poller's counters, where the buffers held are counted. */
     private volatile PollerCounters counters;
-    /** Bytes queued and not yet taken; guarded by {@code this}. */
-    private long queuedBytes;
+    private static final VarHandle QUEUED_BYTES;
+
+    static {
+        try {
+            QUEUED_BYTES = MethodHandles.lookup().findVarHandle(MultishotReceive.class, "queuedBytes", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Bytes queued and not yet taken: added by the poller, taken by the reader (atomically). */
+    private volatile long queuedBytes;
     /** Bytes of the first chunk already taken (reader only). */
     private int taken;
 
@@ -43,9 +55,7 @@ public final class MultishotReceive extends Multishot {
      * @return how many chunks are queued now
      */
     public int deliver(int bid, int length) {
-        synchronized (this) {
-            queuedBytes += length;
-        }
+        QUEUED_BYTES.getAndAdd(this, (long) length);
         counters.addShared(PollerCounters.RECEIVE_BUFFERS_HELD, 1);
         return push((long) bid << 32 | (length & 0xFFFF_FFFFL));
     }
@@ -56,7 +66,7 @@ public final class MultishotReceive extends Multishot {
     }
 
     /** Bytes queued and not yet taken. */
-    public synchronized long queuedBytes() {
+    public long queuedBytes() {
         return queuedBytes;
     }
 
@@ -68,8 +78,8 @@ public final class MultishotReceive extends Multishot {
      */
     public int take(MemorySegment dst, long dstOffset, int length) {
         int done = 0;
-        while (done < length && queued() > 0) {
-            long chunk = peek();
+        long chunk;
+        while (done < length && (chunk = peek()) >= 0) {
             int bid = (int) (chunk >>> 32);
             int size = (int) chunk;
             int n = Math.min(size - taken, length - done);
@@ -77,9 +87,7 @@ public final class MultishotReceive extends Multishot {
             buffers.copy(bid, taken, dst, dstOffset + done, n);
             done += n;
             taken += n;
-            synchronized (this) {
-                queuedBytes -= n;
-            }
+            QUEUED_BYTES.getAndAdd(this, (long) -n);
             if (taken == size) {
                 remove();
                 taken = 0;
@@ -92,13 +100,10 @@ public final class MultishotReceive extends Multishot {
     /** Hands every queued buffer back to the ring without reading it. */
     @Override
     public void discard() {
-        while (queued() > 0) {
-            recycle((int) (peek() >>> 32));
-            remove();
+        for (long chunk; (chunk = poll()) >= 0; ) {
+            recycle((int) (chunk >>> 32));
         }
-        synchronized (this) {
-            queuedBytes = 0;
-        }
+        queuedBytes = 0;
         taken = 0;
     }
 

@@ -53,6 +53,11 @@ public final class Poller implements Executor {
     private volatile Throwable failure;
 
     /** A failure of a request run inline by a carried thread; the loop rethrows it. */
+    /**
+     * The carried thread inside an inline action now, or null. Carrier thread only (a carried
+     * thread runs on it): a plain field, read only to count overlaps.
+     */
+    private Thread inlineThread;
     private Throwable inlineFailure;
 
     /**
@@ -206,11 +211,7 @@ public final class Poller implements Executor {
      */
     public void submit(Completion c) {
         if (!terminated && isCurrent()) {
-            try {
-                dispatcher.handle(c);
-            } catch (Throwable t) {
-                failInline(t);
-            }
+            runInline(() -> dispatcher.handle(c));
             if (terminated) {
                 c.complete(Completion.CLOSED);
             }
@@ -428,12 +429,30 @@ public final class Poller implements Executor {
         }
     }
 
-    /** A poller-thread action run by a carried thread; a failure stops the poller as in the loop. */
+    /**
+     * A poller-thread action run by a carried thread; a failure stops the poller as in the loop.
+     * The thread must not leave its carrier inside (no parking, no contended monitor: see
+     * {@code ring.SpinLock}), or the carrier would run another thread, or its own loop, over the
+     * half-done work; {@link PollerCounters#INLINE_OVERLAPS} counts any time that happened.
+     */
     private void runInline(KernelAction action) {
+        if (inlineThread != null) {
+            backend.counters.add(PollerCounters.INLINE_OVERLAPS, 1);
+        }
+        inlineThread = Thread.currentThread();
         try {
             action.run();
         } catch (Throwable t) {
             failInline(t);
+        } finally {
+            inlineThread = null;
+        }
+    }
+
+    /** The loop, between carried threads: a thread left its carrier inside an inline action. */
+    void checkNoInlineOpen() {
+        if (inlineThread != null) {
+            backend.counters.add(PollerCounters.INLINE_OVERLAPS, 1);
         }
     }
 

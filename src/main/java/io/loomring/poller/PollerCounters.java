@@ -43,7 +43,13 @@ public final class PollerCounters {
     public static final int ZERO_COPY_RESETS = 13;
     /** Gauge: sockets whose file the ring holds in its registered-file table now. */
     public static final int FIXED_FILES = 14;
-    private static final int COUNT = 15;
+    /**
+     * Times a carrier found a carried thread's inline action still open when another thread (or
+     * its own loop) reached the poller's state: the thread had left its carrier inside it. Always 0
+     * unless something in those actions parks (what the soak tests check).
+     */
+    public static final int INLINE_OVERLAPS = 15;
+    private static final int COUNT = 16;
 
     private static final VarHandle ELEMENT = MethodHandles.arrayElementVarHandle(long[].class);
     private final long[] values = new long[COUNT];

@@ -17,6 +17,12 @@ import java.lang.foreign.ValueLayout;
 final class WakeupEventFd {
     /** Eight bytes holding 1: what a signal writes. Shared by all pollers, never freed. */
     private static final MemorySegment ONE = Arena.global().allocateFrom(ValueLayout.JAVA_LONG, 1L);
+    /**
+     * Where every signal's errno goes, whatever the thread: nobody reads it (a signal that fails has
+     * nothing to do), and a thread's own segment would be allocated at its first signal, which a
+     * carried thread may send in the middle of its carrier's work (see {@code IoUringSyscalls}).
+     */
+    private static final MemorySegment SIGNAL_ERRNO = Native.newCaptureState(Arena.global());
 
     private final PollerCounters counters;
     /** Volatile: written by the poller's side, read by signalling threads. -1 when closed. */
@@ -41,7 +47,7 @@ final class WakeupEventFd {
         counters.addShared(PollerCounters.WAKEUPS, 1);
         int f = fd;
         if (f >= 0) {
-            LibC.write(Native.threadCaptureState(), f, ONE, 8);
+            LibC.write(SIGNAL_ERRNO, f, ONE, 8);
         }
     }
 

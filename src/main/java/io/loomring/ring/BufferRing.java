@@ -4,7 +4,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A provided-buffer ring ({@code IORING_REGISTER_PBUF_RING}, 5.19): {@code entries} buffers of
@@ -18,8 +17,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * own head and never writes the entries.
  *
  * <p>Buffers are handed back by whichever thread consumed them (the reading thread, on any carrier,
- * or a closing one), so {@link #recycle} takes a lock: the entry and the tail are written by one
- * producer at a time. A buffer must not be read once handed back: the kernel may fill it at once.
+ * or a closing one, and the poller itself), so {@link #recycle} takes a {@link SpinLock}: the entry
+ * and the tail are written by one producer at a time. A buffer must not be read once handed back:
+ * the kernel may fill it at once.
  *
  * <p>The memory belongs to an automatic arena: it stays valid while anything still holds this
  * object (a socket with bytes queued in its buffers), even after the ring that used it closed, so
@@ -37,7 +37,7 @@ public final class BufferRing {
     private final int bufferSize;
     private final MemorySegment ring;
     private final MemorySegment buffers;
-    private final ReentrantLock lock = new ReentrantLock();
+    private final SpinLock lock = new SpinLock();
     /** Entries added so far (mod 2^16 in the ring's tail); under {@link #lock}. */
     private int tail;
 

@@ -38,6 +38,11 @@ public final class IoUring implements AutoCloseable {
 
     private final IoUringSyscalls sys;
     private final Arena arena = Arena.ofShared();
+    /**
+     * errno of this ring's calls: its owner's thread makes them one at a time, perhaps as a carried
+     * virtual thread, which must not allocate a segment of its own there (see {@link IoUringSyscalls}).
+     */
+    private final MemorySegment capture = Native.newCaptureState(arena);
     /** {@link #updateFile}'s argument, made once by {@link #registerFiles}: every update reuses it. */
     private MemorySegment fileUpdate;
     private final int ringFd;
@@ -100,7 +105,7 @@ public final class IoUring implements AutoCloseable {
                 flags = SETUP_CQSIZE | SETUP_CLAMP | optional;
                 params.set(ValueLayout.JAVA_INT, PARAMS_CQ_ENTRIES, Math.max(2, entries * 2));
                 params.set(ValueLayout.JAVA_INT, PARAMS_FLAGS, flags);
-                fd = sys.setup(entries, params);
+                fd = sys.setup(capture, entries, params);
                 if (fd != -Errno.EINVAL) {
                     break;
                 }
@@ -115,7 +120,6 @@ public final class IoUring implements AutoCloseable {
         this.ringFd = (int) fd;
         this.setupFlags = flags;
         this.features = params.get(ValueLayout.JAVA_INT, PARAMS_FEATURES);
-        MemorySegment capture = Native.threadCaptureState();
         try {
             int required = FEAT_SINGLE_MMAP | FEAT_NODROP | FEAT_EXT_ARG;
             if ((features & required) != required) {
@@ -237,7 +241,7 @@ public final class IoUring implements AutoCloseable {
         MemorySegment limits = arena.allocate(8, 4);
         limits.set(ValueLayout.JAVA_INT, 0, bounded);
         limits.set(ValueLayout.JAVA_INT, 4, 0); // 0: the unbounded limit stays as it is
-        return sys.register(ringFd, REGISTER_IOWQ_MAX_WORKERS, limits, 2) >= 0;
+        return sys.register(capture, ringFd, REGISTER_IOWQ_MAX_WORKERS, limits, 2) >= 0;
     }
 
     /**
@@ -250,7 +254,7 @@ public final class IoUring implements AutoCloseable {
         // struct io_uring_probe: last_op (u8), ops_len (u8), 14 reserved bytes, then 256 entries of
         // struct io_uring_probe_op {u8 op, u8 resv, u16 flags, u32 resv2}.
         MemorySegment probe = arena.allocate(16 + 256 * 8, 8);
-        if (sys.register(ringFd, REGISTER_PROBE, probe, 256) < 0) {
+        if (sys.register(capture, ringFd, REGISTER_PROBE, probe, 256) < 0) {
             return false;
         }
         int lastOp = Byte.toUnsignedInt(probe.get(ValueLayout.JAVA_BYTE, 0));
@@ -272,7 +276,7 @@ public final class IoUring implements AutoCloseable {
         MemorySegment update = arena.allocate(16, 8);
         update.set(ValueLayout.JAVA_INT, 0, -1); // offset: let the kernel pick
         update.set(ValueLayout.JAVA_LONG, 8, ringFd);
-        long r = sys.register(ringFd, REGISTER_RING_FDS, update, 1);
+        long r = sys.register(capture, ringFd, REGISTER_RING_FDS, update, 1);
         if (r != 1) {
             return false;
         }
@@ -291,7 +295,7 @@ public final class IoUring implements AutoCloseable {
         reg.set(ValueLayout.JAVA_LONG, 0, buffers.ringMemory().address());
         reg.set(ValueLayout.JAVA_INT, 8, buffers.entries());
         reg.set(ValueLayout.JAVA_SHORT, 12, (short) buffers.group());
-        long r = sys.register(ringFd, REGISTER_PBUF_RING, reg, 1);
+        long r = sys.register(capture, ringFd, REGISTER_PBUF_RING, reg, 1);
         return r < 0 ? r : 0;
     }
 
@@ -299,7 +303,7 @@ public final class IoUring implements AutoCloseable {
     public void unregisterBufferRing(int group) {
         MemorySegment reg = arena.allocate(40, 8);
         reg.set(ValueLayout.JAVA_SHORT, 12, (short) group);
-        sys.register(ringFd, UNREGISTER_PBUF_RING, reg, 1);
+        sys.register(capture, ringFd, UNREGISTER_PBUF_RING, reg, 1);
     }
 
     /**
@@ -313,7 +317,7 @@ public final class IoUring implements AutoCloseable {
         try (Arena scratch = Arena.ofConfined()) {
             MemorySegment fds = scratch.allocate(4L * slots, 4);
             fds.fill((byte) -1); // every int -1: an empty slot
-            long r = sys.register(ringFd, REGISTER_FILES, fds, slots);
+            long r = sys.register(capture, ringFd, REGISTER_FILES, fds, slots);
             if (r >= 0) {
                 fileUpdate = arena.allocate(24, 8); // struct io_uring_files_update, then the fd
             }
@@ -334,7 +338,7 @@ public final class IoUring implements AutoCloseable {
         u.set(ValueLayout.JAVA_INT, 4, 0);                     // resv
         u.set(ValueLayout.JAVA_INT, 16, fd);
         u.set(ValueLayout.JAVA_LONG, 8, u.address() + 16);     // fds: the one int after the struct
-        long r = sys.register(ringFd, REGISTER_FILES_UPDATE, u, 1);
+        long r = sys.register(capture, ringFd, REGISTER_FILES_UPDATE, u, 1);
         return r < 0 ? r : 0;
     }
 
@@ -345,7 +349,8 @@ public final class IoUring implements AutoCloseable {
      * @return what the kernel returned: entries consumed, or {@code -errno} (EINTR, EBADR, ...)
      */
     public long enter(int toSubmit, int minComplete) {
-        return sys.enter(enterFd, toSubmit, minComplete, enterFlags | ENTER_GETEVENTS, MemorySegment.NULL, 0);
+        return sys.enter(capture, enterFd, toSubmit, minComplete, enterFlags | ENTER_GETEVENTS,
+                MemorySegment.NULL, 0);
     }
 
     /**
@@ -360,8 +365,13 @@ public final class IoUring implements AutoCloseable {
         getEventsArg.set(ValueLayout.JAVA_INT, 8, 8);       // sigmask_sz (_NSIG / 8)
         getEventsArg.set(ValueLayout.JAVA_INT, 12, 0);      // pad / min_wait_usec
         getEventsArg.set(ValueLayout.JAVA_LONG, 16, timespec.address());
-        return sys.enter(enterFd, toSubmit, minComplete, enterFlags | ENTER_GETEVENTS | ENTER_EXT_ARG,
+        return sys.enter(capture, enterFd, toSubmit, minComplete, enterFlags | ENTER_GETEVENTS | ENTER_EXT_ARG,
                 getEventsArg, GETEVENTS_ARG_SIZE);
+    }
+
+    /** The segment this ring's calls capture errno in, for other calls its owner makes on the poller's behalf. */
+    public MemorySegment capture() {
+        return capture;
     }
 
     /** Unmaps the rings and closes the ring fd (which also unregisters it). Idempotent. */
@@ -371,7 +381,6 @@ public final class IoUring implements AutoCloseable {
             return;
         }
         closed = true;
-        MemorySegment capture = Native.threadCaptureState();
         LibC.munmap(capture, sqesAddress, sqesSize);
         LibC.munmap(capture, ringAddress, ringSize);
         LibC.close(capture, ringFd);

@@ -68,6 +68,11 @@ public final class EpollInterest extends BackendAccess implements AutoCloseable 
     private final PollerCounters counters;
     private final int epfd;
     private final Arena arena = Arena.ofShared();
+    /**
+     * errno of this set's calls, made by the poller's thread or a thread it carries, which must not
+     * allocate a segment of its own there (see {@code IoUringSyscalls}).
+     */
+    private final MemorySegment capture;
     private final MemorySegment ctlEvent;
     private final MemorySegment events;
     private final int maxEvents;
@@ -82,6 +87,7 @@ public final class EpollInterest extends BackendAccess implements AutoCloseable 
         this.epfd = epfd;
         this.maxEvents = maxEvents;
         this.ctlEvent = arena.allocate(Epoll.EVENT_SIZE, 8);
+        this.capture = Native.newCaptureState(arena);
         this.events = arena.allocate(Epoll.EVENT_SIZE * maxEvents, 8);
     }
 
@@ -92,7 +98,10 @@ public final class EpollInterest extends BackendAccess implements AutoCloseable 
      * @throws IOException when {@code epoll_create1} fails
      */
     public static EpollInterest open(EpollSyscalls sys, PollerCounters counters, int maxEvents) throws IOException {
-        int fd = sys.create(LibC.O_CLOEXEC);
+        int fd;
+        try (Arena once = Arena.ofConfined()) { // not the thread's own: the caller may be a carried thread
+            fd = sys.create(Native.newCaptureState(once), LibC.O_CLOEXEC);
+        }
         if (fd < 0) {
             throw new IOException("epoll_create1 failed: " + Errno.describe(-fd));
         }
@@ -197,7 +206,7 @@ public final class EpollInterest extends BackendAccess implements AutoCloseable 
      * @throws IOException when {@code epoll_wait} fails (other than EINTR)
      */
     public int poll(boolean wait, TagHandler tags) throws IOException {
-        int n = sys.await(epfd, events, maxEvents, wait ? -1 : 0); // epoll_wait's own spelling, in ms
+        int n = sys.await(capture, epfd, events, maxEvents, wait ? -1 : 0); // epoll_wait's own spelling, in ms
         counters.add(PollerCounters.ENTERS, 1);
         if (n < 0) {
             if (n == -Errno.EINTR) {
@@ -223,7 +232,7 @@ public final class EpollInterest extends BackendAccess implements AutoCloseable 
     public void close() {
         if (!closed) {
             closed = true;
-            LibC.close(Native.threadCaptureState(), epfd);
+            LibC.close(capture, epfd);
             arena.close();
         }
     }
@@ -373,6 +382,6 @@ public final class EpollInterest extends BackendAccess implements AutoCloseable 
         Epoll.setEvent(ctlEvent, 0, op == Epoll.EPOLL_CTL_ADD || op == Epoll.EPOLL_CTL_MOD
                 ? mask | (GenerationKey.isTag(data) ? 0 : Epoll.EPOLLONESHOT) : 0, data);
         counters.add(PollerCounters.SUBMITTED, 1);
-        return sys.ctl(epfd, op, fd, ctlEvent);
+        return sys.ctl(capture, epfd, op, fd, ctlEvent);
     }
 }

@@ -5,7 +5,6 @@ import static io.loomring.ring.RingConstants.CQE_F_NOTIF;
 
 import io.loomring.ffm.Errno;
 import io.loomring.ffm.IoUringSyscalls;
-import io.loomring.ffm.Native;
 import io.loomring.ffm.Sockets;
 import io.loomring.poller.BackendAccess;
 import io.loomring.poller.Operation;
@@ -77,6 +76,8 @@ final class ZeroCopySends extends BackendAccess {
     private final PollerCounters counters;
     /** The kernel has the opcode (probed at open). */
     private boolean supported;
+    /** The ring's errno segment, for the reset's {@code connect} (see {@code IoUringSyscalls}). */
+    private MemorySegment capture;
     /** Sends go zero-copy: asked for, supported, and not refused with EINVAL since. */
     private boolean on;
     /** The ioprio flags: REPORT_USAGE until the kernel refuses it. */
@@ -90,6 +91,7 @@ final class ZeroCopySends extends BackendAccess {
 
     /** Probes the kernel (once the ring is set up). */
     void open(IoUring ring) {
+        capture = ring.capture();
         supported = settings.enabled() && ring.supportsOpcode(RingConstants.OP_SEND_ZC);
         on = supported;
     }
@@ -198,7 +200,7 @@ final class ZeroCopySends extends BackendAccess {
      * The fd is still open: whoever started the send holds it until its decision.
      */
     private void reset(Operation op) {
-        Sockets.connect(Native.threadCaptureState(), op.fd(), UNSPECIFIED, (int) UNSPECIFIED.byteSize());
+        Sockets.connect(capture, op.fd(), UNSPECIFIED, (int) UNSPECIFIED.byteSize());
         setZeroCopyStage(op, RESET);
         counters.add(PollerCounters.ZERO_COPY_RESETS, 1);
     }
