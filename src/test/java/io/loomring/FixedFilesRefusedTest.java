@@ -35,7 +35,7 @@ class FixedFilesRefusedTest {
     @Test
     void aRefusedSlotLeavesThatSocketOnItsPlainFd() throws Exception {
         String reason = echoOnce(RingConstants.REGISTER_FILES_UPDATE, Errno.EBADF);
-        assertTrue(reason.contains("registered files (16 slots)"), reason);
+        assertTrue(reason.contains("registered files, 16 slots"), reason);
     }
 
     /** One echo through a carried server socket with {@code opcode} refused; the backend's reason. */

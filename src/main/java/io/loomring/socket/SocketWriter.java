@@ -35,6 +35,8 @@ public final class SocketWriter {
     private final RingSocketIo ring;
     /** The write still in the ring, in completion mode (under the lock). */
     private final WriteBehind writeBehind;
+    /** A gathering write's heap buffers, copied for one sendmsg beside its direct ones (under the lock). */
+    private final StagedBuffers staged;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile long timeoutNanos;
     private volatile boolean shutdown;
@@ -51,6 +53,7 @@ public final class SocketWriter {
         this.connector = connector;
         this.ring = ring;
         this.writeBehind = new WriteBehind(fd);
+        this.staged = new StagedBuffers(fd);
     }
 
     /** How long a write may go without progress, in nanoseconds; 0 for no limit. */
@@ -126,7 +129,10 @@ public final class SocketWriter {
      * Gathering write of everything in the buffers: {@code sendmsg} when all are direct; with heap
      * buffers among them, up to {@link #GATHER_LIMIT} bytes copied into one array and sent as one
      * (one TCP segment where the buffers would have made several: a framework's direct header
-     * buffer and heap body), one buffer after the other beyond that. Returns the bytes written.
+     * buffer and heap body); beyond that, when the heap ones hold at most
+     * {@link StagedBuffers#LIMIT} bytes, those copied into native memory and everything sent with
+     * one {@code sendmsg} (a heap head and a large direct body), else one buffer after the other.
+     * Returns the bytes written.
      */
     public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
         return write(srcs, offset, length, true);
@@ -159,6 +165,13 @@ public final class SocketWriter {
                 long remaining = Iovecs.remaining(srcs, offset, offset + length);
                 if (remaining <= GATHER_LIMIT) {
                     return writeGathered(srcs, offset, offset + length, (int) remaining, blocking);
+                }
+                long heap = StagedBuffers.heapRemaining(srcs, offset, offset + length);
+                if (heap <= StagedBuffers.LIMIT) {
+                    ByteBuffer[] sent = staged.stage(srcs, offset, offset + length, (int) heap);
+                    long n = writeVectored(sent, 0, sent.length, blocking);
+                    StagedBuffers.advance(srcs, offset, offset + length, sent);
+                    return n;
                 }
                 long total = 0;
                 for (int i = offset; i < offset + length; i++) {

@@ -42,7 +42,7 @@ class FixedFileTest {
         io = IoScheduler.builder().backend(Backend.IO_URING).carriers(1).fixedFiles(true).fixedFileSlots(slots)
                 .multishotReceive(multishot).multishotAccept(multishot).build();
         Assumptions.assumeTrue(io.carriesThreads(), io.carrierReason());
-        assertTrue(io.backendReason().contains("registered files (" + slots + " slots)"), io.backendReason());
+        assertTrue(io.backendReason().contains("registered files, " + slots + " slots"), io.backendReason());
         server = TcpServerSocket.bind(Loopback.anyPortV4(), 64, false, io);
     }
 

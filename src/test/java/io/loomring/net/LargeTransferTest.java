@@ -126,4 +126,45 @@ class LargeTransferTest {
             }
         }
     }
+    @ParameterizedTest
+    @MethodSource("io.loomring.net.Loopback#backends")
+    void gatheringWriteOfSmallHeapAndLargeDirectBuffers(Backend backend) throws Exception {
+        // Heap heads between direct bodies, more than 64 KiB in all: the heap bytes are staged in
+        // native memory and everything leaves with sendmsg; read back in order, positions moved.
+        // The second write has more heap bytes than a stage takes: one buffer after the other.
+        for (int heapSize : new int[] {150, 9000}) {
+            try (IoScheduler io = Loopback.scheduler(backend);
+                 ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+                 TcpServerSocket server = TcpServerSocket.bind(Loopback.anyPortV4(), 16, false, io);
+                 TcpSocket c = TcpSocket.connect(server.localAddress(), LONG, io);
+                 TcpSocket s = server.accept(LONG)) {
+                ByteBuffer[] parts = new ByteBuffer[6];
+                long offset = 0;
+                for (int i = 0; i < parts.length; i++) {
+                    int size = i % 2 == 0 ? heapSize : 64 * 1024 + 3 * i;
+                    parts[i] = i % 2 == 0 ? ByteBuffer.allocate(size) : ByteBuffer.allocateDirect(size);
+                    for (int j = 0; j < size; j++) {
+                        parts[i].put(pattern(offset++));
+                    }
+                    parts[i].flip();
+                }
+                final long expected = offset;
+                Future<Long> writer = pool.submit(() -> c.write(parts));
+                byte[] into = new byte[7000];
+                long got = 0;
+                while (got < expected) {
+                    int n = s.read(into, 0, into.length);
+                    assertTrue(n > 0);
+                    for (int j = 0; j < n; j++) {
+                        assertEquals(pattern(got), into[j], "byte " + got);
+                        got++;
+                    }
+                }
+                assertEquals(expected, writer.get(LONG.toSeconds(), TimeUnit.SECONDS));
+                for (ByteBuffer p : parts) {
+                    assertFalse(p.hasRemaining());
+                }
+            }
+        }
+    }
 }

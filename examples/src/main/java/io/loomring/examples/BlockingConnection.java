@@ -27,6 +27,15 @@ public interface BlockingConnection extends ByteChannel {
     @Override
     int write(ByteBuffer src) throws IOException;
 
+    /**
+     * Writes all of {@code head}, then all of {@code body}. By default one write after the other;
+     * a Loomring socket gathers both into one call ({@link TcpSocket#write(ByteBuffer[])}).
+     */
+    default void write(ByteBuffer head, ByteBuffer body) throws IOException {
+        write(head);
+        write(body);
+    }
+
     /** Sends FIN; reads still work. */
     void shutdownOutput() throws IOException;
 
@@ -52,6 +61,11 @@ public interface BlockingConnection extends ByteChannel {
             @Override
             public int write(ByteBuffer src) throws IOException {
                 return socket.write(src);
+            }
+
+            @Override
+            public void write(ByteBuffer head, ByteBuffer body) throws IOException {
+                socket.write(new ByteBuffer[] {head, body});
             }
 
             @Override

@@ -41,9 +41,9 @@ final class FixedFiles {
             return "";
         }
         if (free == null) {
-            return ", registered files refused (" + Errno.describe((int) -refusal) + ")";
+            return ", registered files refused: " + Errno.describe((int) -refusal);
         }
-        return ", registered files (" + capacity + " slots)";
+        return ", registered files, " + capacity + " slots";
     }
 
     /**

@@ -17,8 +17,11 @@ import java.util.Objects;
  * A minimal HTTP/1.1 server: {@code GET /} answers {@code Hello, World!} in plain text,
  * {@code GET /big} a large response, the {@link #bigBody() 64 KiB of text} built once at start-up,
  * other paths 404. Connections stay open (keep-alive) and may pipeline: every complete request in
- * the input buffer is answered, and the answers leave in one write (a {@code /big} body in one of
- * its own, straight from its array, after the heads before it). A request head must fit in
+ * the input buffer is answered, and the answers leave in one write (with a {@code /big} body,
+ * which does not fit in the output buffer, as the second buffer of a gathering write: on a Loomring
+ * socket the body's direct copy, sent from where it is in the same call as the heads before it, as
+ * Netty sends a direct buffer; on the JDK's stream sockets, which do not gather, the heads and
+ * then the body's array). A request head must fit in
  * {@link #MAX_HEAD} bytes, so a connection never holds more memory than its two buffers.
  *
  * <p>Nor does it hold its file descriptor for ever ({@link ReadTimeouts}): a request (head and
@@ -58,6 +61,9 @@ public final class HttpHandler implements ConnectionHandler {
     private static final byte[] HELLO = ascii("Hello, World!");
     private static final byte[] OK = ascii(statusAndLength(200, "OK", HELLO.length));
     private static final byte[] BIG = bigBody();
+    /** {@link #BIG} in native memory, for connections that gather a heap head and a direct body. */
+    private static final ByteBuffer BIG_DIRECT =
+            ByteBuffer.allocateDirect(BIG_LENGTH).put(BIG).flip().asReadOnlyBuffer();
     private static final byte[] BIG_OK = ascii(statusAndLength(200, "OK", BIG.length));
     private static final byte[] NOT_FOUND = ascii(statusAndLength(404, "Not Found", 0));
     private static final byte[] METHOD_NOT_ALLOWED =
@@ -81,7 +87,7 @@ public final class HttpHandler implements ConnectionHandler {
 
     @Override
     public void handle(TcpSocket socket) throws IOException {
-        handle(BlockingConnection.of(socket));
+        serve(BlockingConnection.of(socket), true);
     }
 
     /**
@@ -92,6 +98,11 @@ public final class HttpHandler implements ConnectionHandler {
      * @throws IOException when the connection fails
      */
     public void handle(BlockingConnection socket) throws IOException {
+        serve(socket, false);
+    }
+
+    /** As {@link #handle(BlockingConnection)}; with {@code directBodies}, large bodies go from native memory. */
+    private void serve(BlockingConnection socket, boolean directBodies) throws IOException {
         byte[] in = new byte[MAX_HEAD];
         int start = 0; // the unparsed bytes are in[start, end)
         int end = 0;
@@ -132,8 +143,9 @@ public final class HttpHandler implements ConnectionHandler {
                 }
                 byte[] body = respond(request, out);
                 if (body != null) { // too large for the buffer: the head and what came before, then the body
-                    flush(socket, out);
-                    socket.write(ByteBuffer.wrap(body));
+                    ByteBuffer b = directBodies && body == BIG ? BIG_DIRECT.duplicate() : ByteBuffer.wrap(body);
+                    socket.write(out.flip(), b);
+                    out.clear();
                 }
                 if (!request.keepAlive()) {
                     flush(socket, out);
