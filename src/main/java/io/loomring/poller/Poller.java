@@ -52,12 +52,12 @@ public final class Poller implements Executor {
     private volatile boolean terminated;
     private volatile Throwable failure;
 
-    /** A failure of a request run inline by a carried thread; the loop rethrows it. */
     /**
      * The carried thread inside an inline action now, or null. Carrier thread only (a carried
      * thread runs on it): a plain field, read only to count overlaps.
      */
     private Thread inlineThread;
+    /** A failure of a request run inline by a carried thread; the loop rethrows it. */
     private Throwable inlineFailure;
 
     /**
