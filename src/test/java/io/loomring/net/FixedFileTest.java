@@ -93,54 +93,41 @@ class FixedFileTest {
     @Test
     void aCloseOnTheCarrierEndsTheConnectionAndFreesTheSlot() throws Exception {
         open(16, false);
-        try (Socket c = client()) {
-            CompletableFuture<TcpSocket> served = acceptAndEchoOnce();
-            assertEquals("ping", roundTrip(c, "ping"));
-            TcpSocket s = OnThread.get(served);
-            assertEquals(1, io.stats().fixedFiles(), "the served socket holds a slot");
-            OnThread.get(OnThread.start(carried(), () -> {
-                s.close();
-                return null;
-            }));
-            assertEndOfStream(c);
-            assertEquals(0, io.stats().fixedFiles());
-        }
+        serveOnceThenClose("ping", carried());
     }
 
     @Test
     void aCloseFromAThreadTheCarrierDoesNotCarryEndsTheConnection() throws Exception {
         open(16, false);
-        try (Socket c = client()) {
-            CompletableFuture<TcpSocket> served = acceptAndEchoOnce();
-            assertEquals("ping", roundTrip(c, "ping"));
-            TcpSocket s = OnThread.get(served);
-            OnThread.get(OnThread.start(Thread.ofPlatform().daemon().factory(), () -> {
-                s.close(); // the carrier empties the slot; this thread waits for it
-                return null;
-            }));
-            assertEquals(0, io.stats().fixedFiles());
-            assertEndOfStream(c);
-        }
+        serveOnceThenClose("ping", Thread.ofPlatform().daemon().factory()); // it waits for the carrier
     }
 
     @Test
     void slotsAreTakenAgainAfterCloseAndEachConnectionGetsItsOwnBytes() throws Exception {
         open(2, false);
         for (int i = 0; i < 20; i++) { // fd numbers and slots are reused from one round to the next
-            try (Socket c = client()) {
-                CompletableFuture<TcpSocket> served = acceptAndEchoOnce();
-                String line = "round-" + i;
-                assertEquals(line, roundTrip(c, line));
-                TcpSocket s = OnThread.get(served);
-                assertEquals(1, io.stats().fixedFiles());
-                OnThread.get(OnThread.start(carried(), () -> {
-                    s.close();
-                    return null;
-                }));
-                assertEndOfStream(c);
-            }
+            serveOnceThenClose("round-" + i, carried());
         }
-        assertEquals(0, io.stats().fixedFiles());
+    }
+
+    /**
+     * A plain client sends {@code line}; a carried thread accepts and echoes it (its socket takes a
+     * slot); a thread of {@code closer} closes the served socket: the client sees the end of the
+     * stream, and the slot is free again.
+     */
+    private void serveOnceThenClose(String line, ThreadFactory closer) throws Exception {
+        try (Socket c = client()) {
+            CompletableFuture<TcpSocket> served = acceptAndEchoOnce();
+            assertEquals(line, roundTrip(c, line));
+            TcpSocket s = OnThread.get(served);
+            assertEquals(1, io.stats().fixedFiles(), "the served socket holds a slot");
+            OnThread.get(OnThread.start(closer, () -> {
+                s.close();
+                return null;
+            }));
+            assertEquals(0, io.stats().fixedFiles());
+            assertEndOfStream(c);
+        }
     }
 
     @Test

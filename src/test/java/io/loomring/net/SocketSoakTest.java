@@ -1,12 +1,12 @@
 package io.loomring.net;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.loomring.Backend;
 import io.loomring.Counters;
 import io.loomring.Fds;
 import io.loomring.IoScheduler;
+import io.loomring.SoakTally;
 import io.loomring.TestBackends;
 import io.loomring.poller.PollerCounters;
 import java.io.IOException;
@@ -25,7 +25,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -48,11 +47,7 @@ class SocketSoakTest {
     private static final long SECONDS = Long.getLong("loomring.soak.seconds", 10);
     private static final Duration CONNECT = Duration.ofSeconds(10);
 
-    private final Queue<String> failures = new ConcurrentLinkedQueue<>();
-    private final LongAdder echoes = new LongAdder();
-    private final LongAdder asyncCloses = new LongAdder();
-    private final LongAdder interrupts = new LongAdder();
-    private final LongAdder timeouts = new LongAdder();
+    private final SoakTally tally = new SoakTally();
     /** The silent server's ends of its connections, which never send. */
     private final Queue<TcpSocket> silentPeers = new ConcurrentLinkedQueue<>();
 
@@ -81,22 +76,20 @@ class SocketSoakTest {
                 long joinBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(SECONDS + 60);
                 for (Thread w : workers) {
                     w.join(Duration.ofNanos(Math.max(1, joinBy - System.nanoTime())));
-                    check(!w.isAlive(), "worker " + w.getName() + " never finished");
+                    tally.check(!w.isAlive(), "worker " + w.getName() + " never finished");
                 }
-                assertTrue(failures.isEmpty(), failures.size() + " failures, first: " + failures.stream().limit(10).toList());
-                assertTrue(echoes.sum() > 0 && asyncCloses.sum() > 0 && interrupts.sum() > 0 && timeouts.sum() > 0,
-                        "every action ran: echoes=" + echoes + " asyncCloses=" + asyncCloses + " interrupts="
-                                + interrupts + " timeouts=" + timeouts);
+                tally.assertNoFailures("the run");
+                tally.assertEveryActionRan();
                 assertEquals(3, echoRounds(io, echo.localAddress(), 3), "the server still answers");
                 assertEquals(0, Counters.of(io, PollerCounters.INLINE_OVERLAPS), "a carried thread left its carrier mid-way");
             } finally {
                 echo.close(); // ends the accept loops
                 silent.close();
                 serving.shutdownNow(); // interrupts the echoes, which closes their sockets
-                check(serving.awaitTermination(20, TimeUnit.SECONDS), "the server's threads never ended");
+                tally.check(serving.awaitTermination(20, TimeUnit.SECONDS), "the server's threads never ended");
                 silentPeers.forEach(SocketSoakTest::closeQuietly);
             }
-            assertTrue(failures.isEmpty(), "after the run: " + failures.stream().limit(10).toList());
+            tally.assertNoFailures("after the run");
             Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
                 assertEquals(0, io.stats().armed(), "awaits left armed");
                 assertEquals(0, io.stats().receiveBuffersHeld(), "provided buffers still held");
@@ -150,27 +143,12 @@ class SocketSoakTest {
     }
 
     private void work(IoScheduler io, InetSocketAddress echo, InetSocketAddress silent, long deadline) {
-        ThreadLocalRandom r = ThreadLocalRandom.current();
-        while (System.nanoTime() < deadline) {
-            int action = r.nextInt(100);
-            try {
-                if (action < 70) {
-                    int rounds = 1 + r.nextInt(5);
-                    check(echoRounds(io, echo, rounds) == rounds, "echo rounds");
-                    echoes.increment();
-                } else if (action < 80) {
-                    asyncClose(io, silent);
-                } else if (action < 88) {
-                    interrupt(io, silent);
-                } else if (action < 95) {
-                    timeout(io, silent);
-                } else {
-                    dropHalfway(io, echo);
-                }
-            } catch (Throwable t) {
-                failures.add(Thread.currentThread().getName() + " action " + action + ": " + t);
-            }
-        }
+        tally.work(deadline, () -> {
+            int rounds = 1 + ThreadLocalRandom.current().nextInt(5);
+            tally.check(echoRounds(io, echo, rounds) == rounds, "echo rounds");
+            tally.echoes.increment();
+        }, () -> asyncClose(io, silent), () -> interrupt(io, silent), () -> timeout(io, silent),
+                () -> dropHalfway(io, echo));
     }
 
     /** Echoes {@code rounds} messages of up to 20 KiB, each checked; returns the rounds done. */
@@ -201,18 +179,18 @@ class SocketSoakTest {
     private void asyncClose(IoScheduler io, InetSocketAddress silent) throws Exception {
         TcpSocket c = TcpSocket.connect(silent, CONNECT, io);
         Thread closer = Thread.ofVirtual().start(() -> {
-            sleepMillis(1 + ThreadLocalRandom.current().nextInt(5));
+            SoakTally.sleepMillis(1 + ThreadLocalRandom.current().nextInt(5));
             closeQuietly(c);
         });
         try {
             c.read(new byte[16], 0, 16);
-            failures.add("a read on a silent connection returned");
+            tally.fail("a read on a silent connection returned");
         } catch (ClosedChannelException e) { // AsynchronousCloseException during the read, or closed before it
-            check(!(e instanceof ClosedByInterruptException), "not interrupted, yet " + e);
-            asyncCloses.increment();
+            tally.check(!(e instanceof ClosedByInterruptException), "not interrupted, yet " + e);
+            tally.asyncCloses.increment();
         }
         closer.join();
-        check(!c.isOpen(), "socket still open after close");
+        tally.check(!c.isOpen(), "socket still open after close");
     }
 
     /** A read on a silent connection, its thread interrupted: ClosedByInterruptException, socket closed. */
@@ -220,16 +198,16 @@ class SocketSoakTest {
         try (TcpSocket c = TcpSocket.connect(silent, CONNECT, io)) {
             Thread me = Thread.currentThread();
             Thread interrupter = Thread.ofVirtual().start(() -> {
-                sleepMillis(1 + ThreadLocalRandom.current().nextInt(5));
+                SoakTally.sleepMillis(1 + ThreadLocalRandom.current().nextInt(5));
                 me.interrupt();
             });
             try {
                 c.read(new byte[16], 0, 16);
-                failures.add("a read on a silent connection returned");
+                tally.fail("a read on a silent connection returned");
             } catch (ClosedByInterruptException e) {
-                check(Thread.currentThread().isInterrupted(), "interrupt status cleared");
-                check(!c.isOpen(), "interrupted socket still open");
-                interrupts.increment();
+                tally.check(Thread.currentThread().isInterrupted(), "interrupt status cleared");
+                tally.check(!c.isOpen(), "interrupted socket still open");
+                tally.interrupts.increment();
             }
             Thread.interrupted(); // before the join, which an interrupt status would end at once
             interrupter.join();
@@ -242,19 +220,20 @@ class SocketSoakTest {
             c.setReadTimeout(Duration.ofMillis(1 + ThreadLocalRandom.current().nextInt(20)));
             try {
                 c.read(new byte[16], 0, 16);
-                failures.add("a timed read on a silent connection returned");
+                tally.fail("a timed read on a silent connection returned");
             } catch (SocketTimeoutException e) {
-                check(c.isOpen(), "a timeout closed the socket");
-                timeouts.increment();
+                tally.check(c.isOpen(), "a timeout closed the socket");
+                tally.timeouts.increment();
             }
         }
     }
 
     /** Writes and closes without reading the echo: the server sees its peer go. */
-    private static void dropHalfway(IoScheduler io, InetSocketAddress server) throws IOException {
+    private void dropHalfway(IoScheduler io, InetSocketAddress server) throws IOException {
         try (TcpSocket c = TcpSocket.connect(server, CONNECT, io)) {
             byte[] junk = new byte[1 + ThreadLocalRandom.current().nextInt(100_000)];
             c.write(junk, 0, junk.length);
+            tally.dropped.increment();
         }
     }
 
@@ -263,20 +242,6 @@ class SocketSoakTest {
             s.close();
         } catch (IOException e) {
             // closing anyway
-        }
-    }
-
-    private void check(boolean ok, String what) {
-        if (!ok) {
-            failures.add(Thread.currentThread().getName() + ": " + what);
-        }
-    }
-
-    private static void sleepMillis(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

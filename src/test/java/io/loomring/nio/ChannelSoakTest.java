@@ -1,12 +1,12 @@
 package io.loomring.nio;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.loomring.Backend;
 import io.loomring.Counters;
 import io.loomring.Fds;
 import io.loomring.IoScheduler;
+import io.loomring.SoakTally;
 import io.loomring.TestBackends;
 import io.loomring.poller.PollerCounters;
 import java.io.IOException;
@@ -28,7 +28,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -47,12 +46,7 @@ class ChannelSoakTest {
     private static final int WORKERS = 200;
     private static final long SECONDS = Long.getLong("loomring.soak.seconds", 10);
 
-    private final Queue<String> failures = new ConcurrentLinkedQueue<>();
-    private final LongAdder echoes = new LongAdder();
-    private final LongAdder asyncCloses = new LongAdder();
-    private final LongAdder interrupts = new LongAdder();
-    private final LongAdder timeouts = new LongAdder();
-    private final LongAdder dropped = new LongAdder();
+    private final SoakTally tally = new SoakTally();
     /** The silent server's ends of its connections, which never send. */
     private final Queue<SocketChannel> silentPeers = new ConcurrentLinkedQueue<>();
 
@@ -81,19 +75,17 @@ class ChannelSoakTest {
                 // closing; the silent server keeps up to 2 * WORKERS ends (drainSilent).
                 long fdBound = fdsBefore + 6L * WORKERS + 64;
                 while (System.nanoTime() < deadline) {
-                    check(Fds.openFdCount() <= fdBound, "fds grew past " + fdBound + ": " + Fds.openFdCount());
+                    tally.check(Fds.openFdCount() <= fdBound, "fds grew past " + fdBound + ": " + Fds.openFdCount());
                     drainSilent(silent);
                     Thread.sleep(100);
                 }
                 long joinBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                 for (Thread w : workers) {
                     w.join(Duration.ofNanos(Math.max(1, joinBy - System.nanoTime())));
-                    check(!w.isAlive(), "worker " + w.getName() + " never finished");
+                    tally.check(!w.isAlive(), "worker " + w.getName() + " never finished");
                 }
-                assertTrue(failures.isEmpty(), failures.size() + " failures, first: " + failures.stream().limit(10).toList());
-                assertTrue(echoes.sum() > 0 && asyncCloses.sum() > 0 && interrupts.sum() > 0 && timeouts.sum() > 0,
-                        "every action ran: echoes=" + echoes + " asyncCloses=" + asyncCloses + " interrupts="
-                                + interrupts + " timeouts=" + timeouts + " dropped=" + dropped);
+                tally.assertNoFailures("the run");
+                tally.assertEveryActionRan();
                 for (SocketAddress server : echoServers) {
                     assertEquals(3, echoRounds(provider, server, 3), "server still answers: " + server);
                 }
@@ -114,26 +106,12 @@ class ChannelSoakTest {
 
     private void work(LoomringSelectorProvider provider, SocketAddress[] echoServers, SocketAddress silent, long deadline) {
         ThreadLocalRandom r = ThreadLocalRandom.current();
-        while (System.nanoTime() < deadline) {
-            int action = r.nextInt(100);
-            try {
-                if (action < 70) {
-                    int rounds = 1 + r.nextInt(5);
-                    check(echoRounds(provider, echoServers[r.nextInt(2)], rounds) == rounds, "echo rounds");
-                    echoes.increment();
-                } else if (action < 80) {
-                    asyncClose(provider, silent);
-                } else if (action < 88) {
-                    interrupt(provider, silent);
-                } else if (action < 95) {
-                    adaptorTimeout(provider, silent);
-                } else {
-                    dropHalfway(provider, echoServers[r.nextInt(2)]);
-                }
-            } catch (Throwable t) {
-                failures.add(Thread.currentThread().getName() + " action " + action + ": " + t);
-            }
-        }
+        tally.work(deadline, () -> {
+            int rounds = 1 + r.nextInt(5);
+            tally.check(echoRounds(provider, echoServers[r.nextInt(2)], rounds) == rounds, "echo rounds");
+            tally.echoes.increment();
+        }, () -> asyncClose(provider, silent), () -> interrupt(provider, silent), () -> adaptorTimeout(provider, silent),
+                () -> dropHalfway(provider, echoServers[r.nextInt(2)]));
     }
 
     /** Echoes {@code rounds} messages, each checked; returns the rounds done. */
@@ -166,24 +144,24 @@ class ChannelSoakTest {
         SocketChannel c = provider.openSocketChannel();
         c.connect(silent);
         Thread closer = Thread.ofVirtual().start(() -> {
-            sleepMillis(1 + ThreadLocalRandom.current().nextInt(5));
+            SoakTally.sleepMillis(1 + ThreadLocalRandom.current().nextInt(5));
             try {
                 c.close();
             } catch (IOException e) {
-                failures.add("close failed: " + e);
+                tally.fail("close failed: " + e);
             }
         });
         try {
             c.read(ByteBuffer.allocate(16));
-            failures.add("a read on a silent connection returned");
+            tally.fail("a read on a silent connection returned");
         } catch (AsynchronousCloseException e) {
-            check(!(e instanceof ClosedByInterruptException), "not interrupted, yet " + e);
-            asyncCloses.increment();
+            tally.check(!(e instanceof ClosedByInterruptException), "not interrupted, yet " + e);
+            tally.asyncCloses.increment();
         } catch (java.nio.channels.ClosedChannelException e) {
-            asyncCloses.increment(); // closed before the read began
+            tally.asyncCloses.increment(); // closed before the read began
         }
         closer.join();
-        check(!c.isOpen(), "channel still open after close");
+        tally.check(!c.isOpen(), "channel still open after close");
     }
 
     /** A read on a silent connection, its thread interrupted: ClosedByInterruptException, channel closed. */
@@ -192,16 +170,16 @@ class ChannelSoakTest {
             c.connect(silent);
             Thread me = Thread.currentThread();
             Thread interrupter = Thread.ofVirtual().start(() -> {
-                sleepMillis(1 + ThreadLocalRandom.current().nextInt(5));
+                SoakTally.sleepMillis(1 + ThreadLocalRandom.current().nextInt(5));
                 me.interrupt();
             });
             try {
                 c.read(ByteBuffer.allocate(16));
-                failures.add("a read on a silent connection returned");
+                tally.fail("a read on a silent connection returned");
             } catch (ClosedByInterruptException e) {
-                check(Thread.currentThread().isInterrupted(), "interrupt status cleared");
-                check(!c.isOpen(), "interrupted channel still open");
-                interrupts.increment();
+                tally.check(Thread.currentThread().isInterrupted(), "interrupt status cleared");
+                tally.check(!c.isOpen(), "interrupted channel still open");
+                tally.interrupts.increment();
             }
             Thread.interrupted(); // before the join, which an interrupt status would end at once
             interrupter.join();
@@ -216,10 +194,10 @@ class ChannelSoakTest {
             s.setSoTimeout(1 + ThreadLocalRandom.current().nextInt(20));
             try {
                 s.getInputStream().read();
-                failures.add("an adaptor read on a silent connection returned");
+                tally.fail("an adaptor read on a silent connection returned");
             } catch (SocketTimeoutException e) {
-                check(c.isOpen(), "a timeout closed the channel");
-                timeouts.increment();
+                tally.check(c.isOpen(), "a timeout closed the channel");
+                tally.timeouts.increment();
             }
         }
     }
@@ -229,7 +207,7 @@ class ChannelSoakTest {
         try (SocketChannel c = provider.openSocketChannel()) {
             c.connect(server);
             c.write(ByteBuffer.wrap(new byte[1 + ThreadLocalRandom.current().nextInt(100_000)]));
-            dropped.increment();
+            tally.dropped.increment();
         }
     }
 
@@ -243,20 +221,6 @@ class ChannelSoakTest {
         // The oldest accepted ends belong to actions long finished (a worker holds one at a time).
         while (silentPeers.size() > 2 * WORKERS) {
             silentPeers.poll().close();
-        }
-    }
-
-    private void check(boolean ok, String what) {
-        if (!ok) {
-            failures.add(Thread.currentThread().getName() + ": " + what);
-        }
-    }
-
-    private static void sleepMillis(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }
