@@ -193,8 +193,8 @@ final class CarrierLoop extends PollerLoop {
                 continue;
             }
             runCarried();
-            poller.checkNoInlineOpen();
-            poller.rethrowInlineFailure();
+            poller.inline().checkNoneOpen();
+            poller.inline().rethrowFailure();
             if (!runQueue.isEmpty()) {
                 backend.submitAndReap(false);
                 continue;

@@ -52,13 +52,8 @@ public final class Poller implements Executor {
     private volatile boolean terminated;
     private volatile Throwable failure;
 
-    /**
-     * The carried thread inside an inline action now, or null. Carrier thread only (a carried
-     * thread runs on it): a plain field, read only to count overlaps.
-     */
-    private Thread inlineThread;
-    /** A failure of a request run inline by a carried thread; the loop rethrows it. */
-    private Throwable inlineFailure;
+    /** What carried threads run of this poller's work themselves, on the carrier's thread. */
+    private final InlineActions inline;
 
     /**
      * A carrier: a platform thread of its own, which carries virtual threads.
@@ -89,6 +84,7 @@ public final class Poller implements Executor {
         this.wakeup = new WakeupEventFd(backend.counters);
         this.inbox = new Inbox(wakeup::signal);
         this.dispatcher = new RequestDispatcher(backend, operations, loop instanceof CarrierLoop c ? c : null);
+        this.inline = new InlineActions(backend.counters, () -> stopRequested = true);
     }
 
     /**
@@ -211,7 +207,7 @@ public final class Poller implements Executor {
      */
     public void submit(Completion c) {
         if (!terminated && isCurrent()) {
-            runInline(() -> dispatcher.handle(c));
+            inline.run(() -> dispatcher.handle(c));
             if (terminated) {
                 c.complete(Completion.CLOSED);
             }
@@ -284,7 +280,7 @@ public final class Poller implements Executor {
      */
     public void flush() {
         if (!terminated && isCurrent()) {
-            runInline(() -> backend.submitAndReap(false));
+            inline.run(() -> backend.submitAndReap(false));
         }
     }
 
@@ -298,7 +294,7 @@ public final class Poller implements Executor {
             return;
         }
         if (isCurrent()) {
-            runInline(() -> {
+            inline.run(() -> {
                 backend.cancelFd(fd);
                 backend.submitAndReap(false); // submit the removals now, as a queued cancel would
             });
@@ -321,7 +317,7 @@ public final class Poller implements Executor {
             return;
         }
         if (isCurrent()) {
-            runInline(() -> operations.releaseFile(file));
+            inline.run(() -> operations.releaseFile(file));
             return;
         }
         Request.FileRelease request = new Request.FileRelease(file);
@@ -403,11 +399,9 @@ public final class Poller implements Executor {
         }
     }
 
-    /** A request run inline by a carried thread failed: rethrown here, in the loop. */
-    void rethrowInlineFailure() throws Throwable {
-        if (inlineFailure != null) {
-            throw inlineFailure;
-        }
+    /** For the carrier's loop: the inline actions' overlaps and failures. */
+    InlineActions inline() {
+        return inline;
     }
 
     /** Runs {@code task} on the common pool: a continuation whose carrier has terminated. */
@@ -423,50 +417,12 @@ public final class Poller implements Executor {
             return; // termination cancels and reaps every operation itself
         }
         if (isCurrent()) {
-            runInline(() -> dispatcher.cancel(op));
+            inline.run(() -> dispatcher.cancel(op));
         } else {
             inbox.offer(new Request.OperationCancel(op)); // refused only once closing, which cancels it too
         }
     }
 
-    /**
-     * A poller-thread action run by a carried thread; a failure stops the poller as in the loop.
-     * The thread must not leave its carrier inside (no parking, no contended monitor: see
-     * {@code ring.SpinLock}), or the carrier would run another thread, or its own loop, over the
-     * half-done work; {@link PollerCounters#INLINE_OVERLAPS} counts any time that happened.
-     */
-    private void runInline(KernelAction action) {
-        if (inlineThread != null) {
-            backend.counters.add(PollerCounters.INLINE_OVERLAPS, 1);
-        }
-        inlineThread = Thread.currentThread();
-        try {
-            action.run();
-        } catch (Throwable t) {
-            failInline(t);
-        } finally {
-            inlineThread = null;
-        }
-    }
-
-    /** The loop, between carried threads: a thread left its carrier inside an inline action. */
-    void checkNoInlineOpen() {
-        if (inlineThread != null) {
-            backend.counters.add(PollerCounters.INLINE_OVERLAPS, 1);
-        }
-    }
-
-    private void failInline(Throwable t) {
-        if (inlineFailure == null) {
-            inlineFailure = t;
-        }
-        stopRequested = true;
-    }
-
-    @FunctionalInterface
-    private interface KernelAction {
-        void run() throws IOException;
-    }
 
     /** Creates the wakeup eventfd and the backend's kernel object; undoes both if that fails. */
     private void openKernel() throws IOException {
