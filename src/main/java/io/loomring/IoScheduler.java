@@ -577,7 +577,7 @@ public final class IoScheduler implements AutoCloseable {
         private boolean sendZeroCopy;
         private int sendZeroCopyThreshold = SendZeroCopy.DEFAULT_THRESHOLD;
         /** The system properties' registered-file slots (0: off): where the switch starts from. */
-        private final int propertyFixedFileSlots = RingLevers.fromSystemProperties().fixedFileSlots();
+        private final int propertyFixedFileSlots = RingLevers.fixedFileSlotsFromSystemProperties();
         private boolean fixedFiles = propertyFixedFileSlots > 0;
         private int fixedFileSlots = fixedFiles ? propertyFixedFileSlots : RingLevers.DEFAULT_FIXED_FILE_SLOTS;
         private Executor subPollerScheduler;

@@ -43,6 +43,24 @@ public final class SocketMemory {
         return MemorySegment.ofAddress(address).reinterpret(size);
     }
 
+    /**
+     * {@code block} when it holds {@code needed} bytes; else a new block of the next power of two
+     * that does (at least {@code least} bytes), {@code block} freed (no request may use it any
+     * more). A buffer grown so stays as small as the socket's largest use: many connections that
+     * only ever move short messages keep short buffers.
+     *
+     * @param block the block to grow, or null
+     */
+    public MemorySegment grow(MemorySegment block, long needed, long least) {
+        if (block != null && block.byteSize() >= needed) {
+            return block;
+        }
+        if (block != null) {
+            free(block);
+        }
+        return allocate(Math.max(least, Long.highestOneBit(Math.max(1, needed - 1)) << 1));
+    }
+
     /** Frees one block before the socket closes (one that no request uses any more). */
     public void free(MemorySegment block) {
         boolean owned;

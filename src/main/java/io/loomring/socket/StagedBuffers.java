@@ -40,12 +40,7 @@ final class StagedBuffers {
      * @param heapBytes {@link #heapRemaining} of the same buffers, at most {@link #LIMIT}
      */
     ByteBuffer[] stage(ByteBuffer[] buffers, int from, int to, int heapBytes) {
-        if (stage == null || stage.byteSize() < heapBytes) {
-            if (stage != null) {
-                fd.memory().free(stage); // nothing in flight uses it: sendmsg returned
-            }
-            stage = fd.memory().allocate(Math.max(MIN_STAGE, Integer.highestOneBit(Math.max(1, heapBytes - 1)) << 1));
-        }
+        stage = fd.memory().grow(stage, heapBytes, MIN_STAGE); // nothing in flight uses it: sendmsg returned
         ByteBuffer[] sent = new ByteBuffer[to - from];
         long at = 0;
         for (int i = from; i < to; i++) {

@@ -64,15 +64,10 @@ public final class WriteBehind {
         if (pending != null) {
             throw new IllegalStateException("a send is still in flight");
         }
-        if (buffer == null || buffer.byteSize() < len) {
-            // Grown to the next power of two that holds the write, up to BUFFER_SIZE: 16 KiB for
-            // each of many connections that send short responses would be mostly unused.
-            int size = Math.max(MIN_BUFFER, Integer.highestOneBit(len - 1) << 1);
-            if (buffer != null) {
-                fd.memory().free(buffer); // no send in flight: the kernel is done with it
-            }
-            buffer = fd.memory().allocate(Math.min(size, BUFFER_SIZE));
-        }
+        // Grown to the next power of two that holds the write (len <= BUFFER_SIZE, a power of two):
+        // 16 KiB for each of many connections that send short responses would be mostly unused.
+        // No send is in flight: the kernel is done with the old one.
+        buffer = fd.memory().grow(buffer, len, MIN_BUFFER);
         MemorySegment.copy(src, 0, buffer, 0, len);
         submit(route, 0, len);
     }

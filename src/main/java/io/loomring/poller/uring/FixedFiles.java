@@ -52,13 +52,13 @@ final class FixedFiles {
      */
     int slotOf(Operation op, Poller poller, IoUring ring) {
         FixedFile file = op.fixedFile();
-        if (file == null || capacity == 0) {
+        if (file == null || free == null) { // no file to register, or no table (off, or refused)
             return -1;
         }
         if (file.heldBy(poller)) {
             return file.slot();
         }
-        if (free == null || !file.unclaimed() || freeCount == 0) {
+        if (!file.unclaimed() || freeCount == 0) {
             return -1;
         }
         int slot = free[freeCount - 1];

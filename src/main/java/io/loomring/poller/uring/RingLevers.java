@@ -31,8 +31,15 @@ public record RingLevers(SendZeroCopy sendZeroCopy, int fixedFileSlots) {
     public static RingLevers fromSystemProperties() {
         SendZeroCopy zeroCopy = new SendZeroCopy("true".equals(System.getProperty("loomring.sendZeroCopy", "false")),
                 Integer.getInteger("loomring.sendZeroCopyThreshold", SendZeroCopy.DEFAULT_THRESHOLD));
-        boolean fixed = "true".equals(System.getProperty("loomring.fixedFiles", "false"));
-        return new RingLevers(zeroCopy, fixed
-                ? Integer.getInteger("loomring.fixedFileSlots", DEFAULT_FIXED_FILE_SLOTS) : 0);
+        return new RingLevers(zeroCopy, fixedFileSlotsFromSystemProperties());
+    }
+
+    /**
+     * The registered-file slots {@code loomring.fixedFiles} and {@code loomring.fixedFileSlots}
+     * ask for: 0 unless {@code loomring.fixedFiles=true}.
+     */
+    public static int fixedFileSlotsFromSystemProperties() {
+        return "true".equals(System.getProperty("loomring.fixedFiles", "false"))
+                ? Integer.getInteger("loomring.fixedFileSlots", DEFAULT_FIXED_FILE_SLOTS) : 0;
     }
 }
