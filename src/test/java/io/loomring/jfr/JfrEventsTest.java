@@ -1,5 +1,6 @@
 package io.loomring.jfr;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -28,6 +29,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import jdk.jfr.Configuration;
@@ -201,16 +203,24 @@ class JfrEventsTest {
             recording.start();
             try (TcpServerSocket server = TcpServerSocket.bind(new InetSocketAddress("127.0.0.1", 0), 16, false, io)) {
                 serverPort = server.localAddress().getPort();
+                CountDownLatch reading = new CountDownLatch(1);
+                Thread client = Thread.currentThread();
                 Thread peer = Thread.ofVirtual().start(() -> {
                     try (TcpSocket s = server.accept()) {
-                        Thread.sleep(100); // the client's read waits for this
+                        // The 100 ms count from when the client waits in its read, not from the
+                        // accept: a client slow to return from connect would shorten its wait.
+                        reading.await();
+                        await().until(() -> client.getState() == Thread.State.WAITING
+                                || client.getState() == Thread.State.TIMED_WAITING);
+                        Thread.sleep(100);
                         s.write(new byte[7], 0, 7);
                     } catch (IOException | InterruptedException e) {
                         throw new IllegalStateException(e);
                     }
                 });
-                try (TcpSocket client = TcpSocket.connect(server.localAddress(), Duration.ZERO, io)) {
-                    assertEquals(7, client.read(new byte[7], 0, 7));
+                try (TcpSocket socket = TcpSocket.connect(server.localAddress(), Duration.ZERO, io)) {
+                    reading.countDown();
+                    assertEquals(7, socket.read(new byte[7], 0, 7));
                 }
                 peer.join();
             }
