@@ -580,6 +580,7 @@ public final class IoScheduler implements AutoCloseable {
         private final int propertyFixedFileSlots = RingLevers.fixedFileSlotsFromSystemProperties();
         private boolean fixedFiles = propertyFixedFileSlots > 0;
         private int fixedFileSlots = fixedFiles ? propertyFixedFileSlots : RingLevers.DEFAULT_FIXED_FILE_SLOTS;
+        private boolean incrementalReceiveBuffers = RingLevers.incrementalBuffersFromSystemProperties();
         private Executor subPollerScheduler;
 
         private Builder() {}
@@ -701,6 +702,21 @@ public final class IoScheduler implements AutoCloseable {
         }
 
         /**
+         * Whether the kernel fills the provided buffers of multishot receives a receive at a time
+         * ({@code IOU_PBUF_RING_INC}, Linux 6.12+; io_uring only) instead of taking a whole buffer
+         * for each receive: small messages then share a buffer, which goes back to the kernel once
+         * every socket has read its part. A kernel without it takes whole buffers. Default false,
+         * or the system property {@code loomring.incrementalReceiveBuffers=true}.
+         *
+         * @param enabled whether provided buffers are filled incrementally
+         * @return this builder
+         */
+        public Builder incrementalReceiveBuffers(boolean enabled) {
+            this.incrementalReceiveBuffers = enabled;
+            return this;
+        }
+
+        /**
          * The registered-file slots of each carrier's ring when {@link #fixedFiles} is on (the
          * kernel keeps 8 bytes a slot). Default 4096, or the system property
          * {@code loomring.fixedFileSlots}.
@@ -713,7 +729,7 @@ public final class IoScheduler implements AutoCloseable {
             if (slots < 1) {
                 throw new IllegalArgumentException("fixedFileSlots must be in [1, 1048576]: " + slots);
             }
-            this.fixedFileSlots = new RingLevers(SendZeroCopy.OFF, slots).fixedFileSlots(); // checks the range
+            this.fixedFileSlots = new RingLevers(SendZeroCopy.OFF, slots, false).fixedFileSlots(); // checks the range
             return this;
         }
 
@@ -830,7 +846,8 @@ public final class IoScheduler implements AutoCloseable {
         public IoScheduler build() {
             BackendSelector.Selection selection = BackendSelector.select(backend, "the builder", ringEntries,
                     syscalls, epollSyscalls, carriers, subPollers, cooperativeTaskRun,
-                    new RingLevers(new SendZeroCopy(sendZeroCopy, sendZeroCopyThreshold), fixedFiles ? fixedFileSlots : 0),
+                    new RingLevers(new SendZeroCopy(sendZeroCopy, sendZeroCopyThreshold), fixedFiles ? fixedFileSlots : 0,
+                            incrementalReceiveBuffers),
                     subPollerScheduler);
             return new IoScheduler(new SchedulerSettings(selection,
                     new SocketModes(completionIo, writeBehind, multishotReceive, multishotAccept), balanceCarriers), false);

@@ -466,6 +466,11 @@ public final class TcpSocket implements ByteChannel, ScatteringByteChannel, Gath
         return core.fd();
     }
 
+    /** Bytes a multishot receive holds for this socket in its ring's buffers, not yet read (for tests). */
+    long bytesInRingBuffers() {
+        return core.reader().queuedBytes();
+    }
+
     /**
      * Closes the socket: wakes threads blocked in it with {@link AsynchronousCloseException},
      * waits until they have left their syscalls, then closes the fd. Idempotent.

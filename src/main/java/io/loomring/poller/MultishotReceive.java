@@ -9,16 +9,18 @@ import java.lang.invoke.VarHandle;
 /**
  * A multishot {@code RECV} on one socket: it posts a completion for every arrival of bytes, each in
  * a buffer of the ring's {@link BufferRing}, until it ends (end of stream, an error, a cancel, its
- * byte limit, or no free buffer). Each queued result is a chunk, {@code bid << 32 | length}; the
- * socket's reader copies the bytes out, oldest first, and hands each emptied buffer back to the
- * ring (see {@link Multishot} for who does what).
+ * byte limit, or no free buffer). Each queued result is a chunk, {@code bid << 48 | offset << 24 |
+ * length} (a buffer filled incrementally holds chunks at several offsets, see {@link BufferRing});
+ * the socket's reader copies the bytes out, oldest first, and releases each chunk it empties, which
+ * hands its buffer back to the ring once nothing else holds it (see {@link Multishot} for who does
+ * what).
  */
 public final class MultishotReceive extends Multishot {
     /** The ring the buffers come from; written by the poller before the first chunk is queued. */
     private volatile BufferRing buffers;
-    /** The poller's counters, where the buffers held are counted. */
-    private volatile PollerCounters counters;
     private static final VarHandle QUEUED_BYTES;
+    /** A chunk's offset and length: 24 bits each. */
+    private static final int CHUNK_FIELD = (1 << 24) - 1;
 
     static {
         try {
@@ -43,26 +45,32 @@ public final class MultishotReceive extends Multishot {
         super(fd, RingConstants.OP_RECV, 0, onEnded);
     }
 
-    /** Poller: the ring its buffers come from and the counters of its poller, set when it is started. */
-    public void useBuffers(BufferRing ring, PollerCounters counters) {
+    /** Poller: the ring its buffers come from, set when it is started. */
+    public void useBuffers(BufferRing ring) {
         this.buffers = ring;
-        this.counters = counters;
     }
 
     /**
      * Poller: queues a chunk of {@code length} bytes in buffer {@code bid} and wakes the reader.
      *
+     * @param kernelKeeps the completion carried {@code F_BUF_MORE}: the kernel goes on filling the
+     *                    buffer after these bytes
      * @return how many chunks are queued now
      */
-    public int deliver(int bid, int length) {
+    public int deliver(int bid, int length, boolean kernelKeeps) {
+        int offset = buffers.chunk(bid, length);
+        if (!kernelKeeps) {
+            buffers.kernelDone(bid);
+        }
         QUEUED_BYTES.getAndAdd(this, (long) length);
-        counters.addShared(PollerCounters.RECEIVE_BUFFERS_HELD, 1);
-        return push((long) bid << 32 | (length & 0xFFFF_FFFFL));
+        return push((long) bid << 48 | (long) offset << 24 | length);
     }
 
-    /** Poller: a buffer the kernel took for a completion without bytes goes straight back. */
-    public void returnUnused(int bid) {
-        buffers.recycle(bid);
+    /** Poller: a completion without bytes named buffer {@code bid}; it goes back unless the kernel keeps it. */
+    public void returnUnused(int bid, boolean kernelKeeps) {
+        if (!kernelKeeps) {
+            buffers.kernelDone(bid);
+        }
     }
 
     /** Bytes queued and not yet taken. */
@@ -80,18 +88,18 @@ public final class MultishotReceive extends Multishot {
         int done = 0;
         long chunk;
         while (done < length && (chunk = peek()) >= 0) {
-            int bid = (int) (chunk >>> 32);
-            int size = (int) chunk;
+            int bid = bid(chunk);
+            int size = (int) chunk & CHUNK_FIELD;
             int n = Math.min(size - taken, length - done);
-            // Copy first, hand back after: once back in the ring the kernel may fill it at once.
-            buffers.copy(bid, taken, dst, dstOffset + done, n);
+            // Copy first, release after: once back in the ring the kernel may fill it at once.
+            buffers.copy(bid, ((int) (chunk >>> 24) & CHUNK_FIELD) + taken, dst, dstOffset + done, n);
             done += n;
             taken += n;
             QUEUED_BYTES.getAndAdd(this, (long) -n);
             if (taken == size) {
                 remove();
                 taken = 0;
-                recycle(bid);
+                buffers.release(bid);
             }
         }
         return done;
@@ -101,14 +109,13 @@ public final class MultishotReceive extends Multishot {
     @Override
     public void discard() {
         for (long chunk; (chunk = poll()) >= 0; ) {
-            recycle((int) (chunk >>> 32));
+            buffers.release(bid(chunk));
         }
         queuedBytes = 0;
         taken = 0;
     }
 
-    private void recycle(int bid) {
-        buffers.recycle(bid);
-        counters.addShared(PollerCounters.RECEIVE_BUFFERS_HELD, -1);
+    private static int bid(long chunk) {
+        return (int) (chunk >>> 48);
     }
 }

@@ -4,6 +4,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.function.IntConsumer;
 
 /**
  * A provided-buffer ring ({@code IORING_REGISTER_PBUF_RING}, 5.19): {@code entries} buffers of
@@ -16,10 +18,21 @@ import java.lang.invoke.VarHandle;
  * so a kernel that loads the tail with acquire sees the whole entry. The kernel consumes from its
  * own head and never writes the entries.
  *
- * <p>Buffers are handed back by whichever thread consumed them (the reading thread, on any carrier,
- * or a closing one, and the poller itself), so {@link #recycle} takes a {@link SpinLock}: the entry
- * and the tail are written by one producer at a time. A buffer must not be read once handed back:
- * the kernel may fill it at once.
+ * <p>Registered <em>incremental</em> ({@code IOU_PBUF_RING_INC}, 6.12), the kernel fills a buffer
+ * a receive at a time: each completion takes only its bytes, at the end of the previous ones, and
+ * says with {@code IORING_CQE_F_BUF_MORE} that it keeps the rest for the next receive, of any
+ * socket. The kernel does not say where a completion's bytes start; they follow the previous
+ * completion's with that buffer, in completion order, so the poller, which reaps every completion
+ * in that order, counts the offsets ({@link #chunk}). Without the flag every completion ends the
+ * kernel's use, and the offset is always 0: one code path serves both.
+ *
+ * <p>A buffer goes back once the kernel is done with it ({@link #kernelDone}) and every chunk of it
+ * has been read or discarded ({@link #release}): an atomic count per buffer, two per unread chunk
+ * and one while the kernel holds it, and whoever takes it to zero puts the buffer back. Chunks of
+ * one buffer may belong to different sockets, read by different threads (the reading thread, on
+ * any carrier, or a closing one, and the poller itself), so putting back takes a {@link SpinLock}:
+ * the entry and the tail are written by one producer at a time. A buffer must not be read once
+ * handed back: the kernel may fill it at once.
  *
  * <p>The memory belongs to an automatic arena: it stays valid while anything still holds this
  * object (a socket with bytes queued in its buffers), even after the ring that used it closed, so
@@ -30,6 +43,8 @@ public final class BufferRing {
     private static final long ENTRY_SIZE = 16;
     private static final long TAIL_OFFSET = 14;
     private static final long PAGE = 4096;
+    /** The largest buffer: a chunk's offset and length each fit in 24 bits. */
+    public static final int MAX_BUFFER_SIZE = 1 << 23;
 
     private final int group;
     private final int entries;
@@ -40,6 +55,12 @@ public final class BufferRing {
     private final SpinLock lock = new SpinLock();
     /** Entries added so far (mod 2^16 in the ring's tail); under {@link #lock}. */
     private int tail;
+    /** Per buffer: 2 per unread chunk, plus 1 while the kernel holds it; 0 puts it back. */
+    private final AtomicIntegerArray holds;
+    /** Per buffer: where the kernel's next bytes go (poller only). */
+    private final int[] nextOffset;
+    /** Told +1 when a buffer gets its first unread chunk, -1 when its last one is released. */
+    private final IntConsumer heldChanged;
 
     /**
      * Allocates the ring and its buffers and puts every buffer in it; registering it with a ring
@@ -50,11 +71,20 @@ public final class BufferRing {
      * @param bufferSize bytes per buffer
      */
     public BufferRing(int group, int entries, int bufferSize) {
+        this(group, entries, bufferSize, delta -> { });
+    }
+
+    /**
+     * As {@link #BufferRing(int, int, int)}, telling {@code heldChanged} how many buffers hold
+     * unread chunks: +1 when a buffer gets its first, -1 when its last one is released (on the
+     * releasing thread: short, never blocking).
+     */
+    public BufferRing(int group, int entries, int bufferSize, IntConsumer heldChanged) {
         if (entries <= 0 || entries > 32768 || Integer.bitCount(entries) != 1) {
             throw new IllegalArgumentException("entries must be a power of two in [1, 32768]: " + entries);
         }
-        if (bufferSize <= 0) {
-            throw new IllegalArgumentException("bufferSize must be positive: " + bufferSize);
+        if (bufferSize <= 0 || bufferSize > MAX_BUFFER_SIZE) {
+            throw new IllegalArgumentException("bufferSize must be in [1, " + MAX_BUFFER_SIZE + "]: " + bufferSize);
         }
         this.group = group;
         this.entries = entries;
@@ -63,6 +93,9 @@ public final class BufferRing {
         Arena arena = Arena.ofAuto();
         this.ring = arena.allocate(entries * ENTRY_SIZE, PAGE); // the kernel wants it page-aligned
         this.buffers = arena.allocate((long) entries * bufferSize, PAGE);
+        this.holds = new AtomicIntegerArray(entries);
+        this.nextOffset = new int[entries];
+        this.heldChanged = heldChanged;
         for (int bid = 0; bid < entries; bid++) {
             put(bid);
         }
@@ -99,11 +132,51 @@ public final class BufferRing {
         MemorySegment.copy(buffers, (long) bid * bufferSize + offset, dst, dstOffset, length);
     }
 
-    /** Hands buffer {@code bid} back to the kernel; its bytes must have been copied out first. */
-    public void recycle(int bid) {
-        if (bid < 0 || bid >= entries) {
-            throw new IllegalArgumentException("no such buffer: " + bid);
+    /**
+     * Poller: a completion put {@code length} bytes in buffer {@code bid}; the chunk holds the buffer
+     * until {@link #release}d. Call in completion order.
+     *
+     * @return where in the buffer the bytes start
+     */
+    public int chunk(int bid, int length) {
+        int offset = nextOffset[bid];
+        if (length <= 0 || offset + length > bufferSize) {
+            throw new IllegalStateException("a receive of " + length + " bytes at " + offset + " of buffer "
+                    + bid + " (" + bufferSize + " B): completions seen out of the kernel's order");
         }
+        nextOffset[bid] = offset + length;
+        if (holds.getAndAdd(bid, 2) < 2) {
+            heldChanged.accept(1);
+        }
+        return offset;
+    }
+
+    /** Poller: a completion with buffer {@code bid} did not carry {@code F_BUF_MORE}: the kernel is done with it. */
+    public void kernelDone(int bid) {
+        nextOffset[bid] = 0; // the kernel fills it again only once it is back, from its start
+        drop(bid, 1);
+    }
+
+    /** A chunk of buffer {@code bid} was read or discarded; its bytes must have been copied out first. */
+    public void release(int bid) {
+        if (drop(bid, 2) < 2) {
+            heldChanged.accept(-1);
+        }
+    }
+
+    /** @return the holds left */
+    private int drop(int bid, int n) {
+        int left = holds.addAndGet(bid, -n);
+        if (left == 0) {
+            putBack(bid);
+        } else if (left < 0) {
+            throw new IllegalStateException("buffer " + bid + " released more often than held");
+        }
+        return left;
+    }
+
+    /** Hands buffer {@code bid} back to the kernel. */
+    private void putBack(int bid) {
         lock.lock();
         try {
             put(bid);
@@ -120,6 +193,7 @@ public final class BufferRing {
         ring.set(ValueLayout.JAVA_LONG, entry, buffers.address() + (long) bid * bufferSize);
         ring.set(ValueLayout.JAVA_INT, entry + 8, bufferSize);
         ring.set(ValueLayout.JAVA_SHORT, entry + 12, (short) bid);
+        holds.set(bid, 1); // the kernel's, until a completion without F_BUF_MORE
         tail++;
     }
 

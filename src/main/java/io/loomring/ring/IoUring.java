@@ -288,13 +288,17 @@ public final class IoUring implements AutoCloseable {
     /**
      * Registers {@code buffers} with this ring (5.19); the calling thread must be the submitter.
      *
-     * @return 0, or the kernel's {@code -errno} ({@code -EINVAL} before 5.19)
+     * @param incremental the kernel fills each buffer a receive at a time ({@code IOU_PBUF_RING_INC},
+     *                    6.12), see {@link BufferRing}
+     * @return 0, or the kernel's {@code -errno} ({@code -EINVAL} before 5.19, or before 6.12 when
+     *         incremental)
      */
-    public long registerBufferRing(BufferRing buffers) {
+    public long registerBufferRing(BufferRing buffers, boolean incremental) {
         MemorySegment reg = arena.allocate(40, 8); // struct io_uring_buf_reg
         reg.set(ValueLayout.JAVA_LONG, 0, buffers.ringMemory().address());
         reg.set(ValueLayout.JAVA_INT, 8, buffers.entries());
         reg.set(ValueLayout.JAVA_SHORT, 12, (short) buffers.group());
+        reg.set(ValueLayout.JAVA_SHORT, 14, (short) (incremental ? PBUF_RING_INC : 0));
         long r = sys.register(capture, ringFd, REGISTER_PBUF_RING, reg, 1);
         return r < 0 ? r : 0;
     }

@@ -140,6 +140,8 @@ public final class RingConstants {
     public static final int REGISTER_PBUF_RING = 22;
     /** {@code IORING_UNREGISTER_PBUF_RING}. */
     public static final int UNREGISTER_PBUF_RING = 23;
+    /** {@code IOU_PBUF_RING_INC} (6.12): the buffers of the ring are filled a receive at a time. */
+    public static final int PBUF_RING_INC = 2;
 
     // sq ring flags
     public static final int SQ_NEED_WAKEUP = 1;
@@ -154,6 +156,8 @@ public final class RingConstants {
     public static final int CQE_BUFFER_SHIFT = 16;
     /** A SEND_ZC's notification CQE: the kernel no longer uses the send's buffer. */
     public static final int CQE_F_NOTIF = 8;
+    /** {@code IORING_CQE_F_BUF_MORE} (6.12): the kernel keeps filling this completion's (incremental) buffer. */
+    public static final int CQE_F_BUF_MORE = 16;
 
     /** The largest ring the kernel accepts (IORING_MAX_ENTRIES). */
     public static final int MAX_ENTRIES = 32768;

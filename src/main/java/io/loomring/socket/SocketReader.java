@@ -66,6 +66,11 @@ public final class SocketReader {
         }
     }
 
+    /** Bytes a multishot receive holds in the ring's buffers, not yet read. */
+    public long queuedBytes() {
+        return multishot.queuedBytes();
+    }
+
     /** The socket has closed and nobody reads any more: buffers a multishot receive held go back. */
     void afterClose() {
         multishot.discard();

@@ -37,12 +37,12 @@ class MultishotCompletionModeTest extends CompletionModeTest {
         return super.builder().multishotReceive(true).multishotAccept(false); // armed() counts this socket's requests only
     }
 
-    private long held() {
+    long held() {
         return io.stats().receiveBuffersHeld();
     }
 
     /** A connected pair: the client (platform thread side) and the accepted peer. */
-    private TcpSocket[] pair() throws Exception {
+    TcpSocket[] pair() throws Exception {
         CompletableFuture<TcpSocket> accepted = onCarrier(server::accept);
         TcpSocket client = TcpSocket.connect(server.localAddress(), Duration.ofSeconds(10), io);
         return new TcpSocket[] {client, get(accepted)};

@@ -60,7 +60,7 @@ public final class IoUringBackend extends OperationBackend {
     private CompletionQueue cq;
     private RingWakeup wakeup;
     private final EpollFallback fallback;
-    private final Multishots multishots = new Multishots();
+    private final Multishots multishots;
     /** SEND_ZC, when asked for: which sends go zero-copy, and their two CQEs. */
     private final ZeroCopySends zeroCopy;
     /** Registered-file slots asked for per ring (0: none). */
@@ -85,6 +85,7 @@ public final class IoUringBackend extends OperationBackend {
         this.fallback = new EpollFallback(counters, EpollSyscalls.kernel());
         this.zeroCopy = new ZeroCopySends(levers.sendZeroCopy(), sys, counters);
         this.fixedFileSlots = levers.fixedFileSlots();
+        this.multishots = new Multishots(levers.incrementalBuffers());
     }
 
     /** The ring (for diagnostics: setup flags, features). */
@@ -92,9 +93,12 @@ public final class IoUringBackend extends OperationBackend {
         return ring;
     }
 
-    /** The optional features in use, for logs: the ring's, and SEND_ZC and registered files when asked for. */
+    /**
+     * The optional features in use, for logs: the ring's, and SEND_ZC, registered files and
+     * incremental provided buffers when asked for.
+     */
     public String describe() {
-        return ring.describe() + zeroCopy.describe() + fixedFiles.describe();
+        return ring.describe() + zeroCopy.describe() + fixedFiles.describe() + multishots.describe();
     }
 
     @Override

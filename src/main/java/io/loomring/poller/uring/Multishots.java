@@ -34,10 +34,25 @@ final class Multishots {
     /** Accepted connections a listening socket may hold untaken before its multishot accept stops. */
     static final int MAX_QUEUED_ACCEPTS = 64;
 
-    private final ProvidedBuffers buffers = new ProvidedBuffers();
+    private final ProvidedBuffers buffers;
     private volatile boolean acceptRefused;
     /** Requests that hold too much, to cancel after the reap. */
     private final ArrayList<Multishot> overfull = new ArrayList<>();
+
+    /** @param incrementalBuffers ask for provided buffers the kernel fills a receive at a time */
+    Multishots(boolean incrementalBuffers) {
+        this.buffers = new ProvidedBuffers(incrementalBuffers);
+    }
+
+    /** For the backend's description: what was asked of the provided buffers beyond the defaults. */
+    String describe() {
+        return buffers.describe();
+    }
+
+    /** True once the ring's provided buffers are registered incremental. */
+    boolean incrementalBuffers() {
+        return buffers.incremental();
+    }
 
     boolean receiveRefused() {
         return buffers.refused();
@@ -54,9 +69,9 @@ final class Multishots {
     boolean admit(Multishot m, IoUring ring, PollerCounters counters) {
         return switch (m) {
             case MultishotReceive r -> {
-                BufferRing b = buffers.buffers(ring);
+                BufferRing b = buffers.buffers(ring, counters);
                 if (b != null) {
-                    r.useBuffers(b, counters);
+                    r.useBuffers(b);
                 }
                 yield b != null;
             }
@@ -82,9 +97,10 @@ final class Multishots {
             case MultishotReceive r -> {
                 if ((flags & RingConstants.CQE_F_BUFFER) != 0) {
                     int bid = flags >>> RingConstants.CQE_BUFFER_SHIFT;
+                    boolean kernelKeeps = (flags & RingConstants.CQE_F_BUF_MORE) != 0;
                     if (res <= 0) {
-                        r.returnUnused(bid); // a buffer taken for no bytes: straight back
-                    } else if (r.deliver(bid, res) == ProvidedBuffers.MAX_QUEUED) {
+                        r.returnUnused(bid, kernelKeeps); // a buffer taken for no bytes
+                    } else if (r.deliver(bid, res, kernelKeeps) == ProvidedBuffers.MAX_QUEUED) {
                         overfull.add(r);
                     }
                 }

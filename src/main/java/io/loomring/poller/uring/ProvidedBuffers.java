@@ -1,5 +1,6 @@
 package io.loomring.poller.uring;
 
+import io.loomring.poller.PollerCounters;
 import io.loomring.ring.BufferRing;
 import io.loomring.ring.IoUring;
 
@@ -9,7 +10,10 @@ import io.loomring.ring.IoUring;
  * <p>The buffer ring is registered at the first multishot receive, so a ring that never runs one
  * costs no memory. Its size is the ring's whole receive memory, whatever the number of sockets:
  * {@code loomring.receiveBuffers} buffers (256) of {@code loomring.receiveBufferSize} bytes
- * (4096).
+ * (4096). With incremental buffers asked for ({@link RingLevers#incrementalBuffers()}), on kernels
+ * that have them (6.12), the kernel fills each buffer a receive at a time instead of taking a whole buffer per receive
+ * ({@code IOU_PBUF_RING_INC}, see {@link BufferRing}); a kernel that refuses it gets the ring
+ * registered whole-buffer.
  *
  * <p>A socket whose reader does not keep up must not take the buffers the others need. Each
  * multishot receive ends after {@link #MAX_QUEUED} buffers' worth of bytes (the kernel's limit,
@@ -33,22 +37,47 @@ final class ProvidedBuffers {
     static final int MAX_QUEUED = 16;
     static final int GROUP = 0;
 
+    /** Incremental buffers asked for. */
+    private final boolean askIncremental;
     private BufferRing buffers;
+    /** The kernel fills the buffers incrementally. */
+    private volatile boolean incremental;
     /** The kernel refused the byte limit: receives go without it. */
     private boolean noLimit;
     /** Set once the kernel refused: read by any thread choosing its read path. */
     private volatile boolean refused;
+
+    ProvidedBuffers(boolean incremental) {
+        this.askIncremental = incremental;
+    }
+
+    /** For the backend's description. */
+    String describe() {
+        return askIncremental ? ", provided buffers filled incrementally where the kernel can (6.12+)" : "";
+    }
+
+    /** True once the ring's buffers are registered incremental. */
+    boolean incremental() {
+        return incremental;
+    }
 
     /** True once this ring refuses multishot receives. */
     boolean refused() {
         return refused;
     }
 
-    /** The buffer ring, registered with {@code ring} on first use; null where the kernel refuses. */
-    BufferRing buffers(IoUring ring) {
+    /**
+     * The buffer ring, registered with {@code ring} on first use; null where the kernel refuses.
+     * The buffers holding unread bytes are counted in {@code counters}.
+     */
+    BufferRing buffers(IoUring ring, PollerCounters counters) {
         if (buffers == null && !refused) {
-            BufferRing b = new BufferRing(GROUP, ENTRIES, BUFFER_SIZE);
-            if (ring.registerBufferRing(b) == 0) {
+            BufferRing b = new BufferRing(GROUP, ENTRIES, BUFFER_SIZE,
+                    delta -> counters.addShared(PollerCounters.RECEIVE_BUFFERS_HELD, delta));
+            if (askIncremental && ring.registerBufferRing(b, true) == 0) {
+                incremental = true;
+                buffers = b;
+            } else if (ring.registerBufferRing(b, false) == 0) {
                 buffers = b;
             } else {
                 refused = true;

@@ -32,6 +32,8 @@ public class BufferReturnedBeforeCopyTest {
 
     public BufferReturnedBeforeCopyTest() {
         bid = kernel.fillNext((byte) 1, BYTES);
+        ring.chunk(bid, BYTES);
+        ring.kernelDone(bid);
     }
 
     @Actor
@@ -41,7 +43,7 @@ public class BufferReturnedBeforeCopyTest {
 
     @Actor
     public void reader(II_Result r) {
-        ring.recycle(bid); // too early: the kernel may fill it before the copy below
+        ring.release(bid); // too early: the kernel may fill it before the copy below
         ring.copy(bid, 0, dst, 0, BYTES);
         boolean ones = true;
         for (int i = 0; i < BYTES; i++) {

@@ -1,7 +1,6 @@
 package io.loomring.jcstress.tests;
 
 import io.loomring.poller.MultishotReceive;
-import io.loomring.poller.PollerCounters;
 import io.loomring.ring.BufferRing;
 import io.loomring.ring.SimulatedBufferKernel;
 import java.lang.foreign.MemorySegment;
@@ -41,8 +40,8 @@ public class BufferReturnTest {
 
     public BufferReturnTest() {
         int bid = kernel.fillNext((byte) 1, BYTES);
-        receive.useBuffers(ring, new PollerCounters());
-        receive.deliver(bid, BYTES);
+        receive.useBuffers(ring);
+        receive.deliver(bid, BYTES, false);
     }
 
     @Actor
