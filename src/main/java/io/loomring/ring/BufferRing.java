@@ -16,7 +16,8 @@ import java.util.function.IntConsumer;
  * the application is its producer: it writes an entry at {@code tail & mask} and then stores the
  * 16-bit tail (which overlays the first entry's {@code resv}, at byte 14) with <em>release</em>,
  * so a kernel that loads the tail with acquire sees the whole entry. The kernel consumes from its
- * own head and never writes the entries.
+ * own head; it writes only the entry it is filling incrementally (its address and length move on),
+ * never one at the tail, where the application writes.
  *
  * <p>Registered <em>incremental</em> ({@code IOU_PBUF_RING_INC}, 6.12), the kernel fills a buffer
  * a receive at a time: each completion takes only its bytes, at the end of the previous ones, and
