@@ -190,7 +190,10 @@ final class ZeroCopySends extends BackendAccess {
             return;
         }
         on = false;
-        LOG.log(System.Logger.Level.INFO, "Loomring: the kernel refuses SEND_ZC (EINVAL); this ring sends with SEND");
+        // Not here: this may run inline on a carried thread, and a logger's handlers take monitors,
+        // whose wait would unmount the thread over half-done poller work (docs/reliability.md).
+        Thread.ofPlatform().daemon().name("loomring-log").start(() -> LOG.log(System.Logger.Level.INFO,
+                "Loomring: the kernel refuses SEND_ZC (EINVAL); this ring sends with SEND"));
     }
 
     /**
