@@ -412,12 +412,24 @@ final class LoomringFileChannel extends FileChannel {
         }
     }
 
+    /** The JDK's rule: an interrupt closes the channel before the call throws. */
+    private void closeAfterInterrupt() {
+        try {
+            close();
+        } catch (IOException e) {
+            // closed either way
+        }
+    }
+
     private long result(long r) throws IOException {
         if (r >= 0) {
             return r;
         }
         int status = (int) r;
         if (status == IoStatus.INTERRUPTED) {
+            // The channel may still be open: Thread.interrupt() wakes a platform thread before it
+            // looks for the channel's interrupt handler, which end() may have removed by then.
+            closeAfterInterrupt();
             throw new ClosedByInterruptException();
         }
         if (status == IoStatus.CANCELLED) {
