@@ -49,11 +49,6 @@ final class Multishots {
         return buffers.describe();
     }
 
-    /** True once the ring's provided buffers are registered incremental. */
-    boolean incrementalBuffers() {
-        return buffers.incremental();
-    }
-
     boolean receiveRefused() {
         return buffers.refused();
     }

@@ -11,9 +11,9 @@ import io.loomring.ring.IoUring;
  * costs no memory. Its size is the ring's whole receive memory, whatever the number of sockets:
  * {@code loomring.receiveBuffers} buffers (256) of {@code loomring.receiveBufferSize} bytes
  * (4096). With incremental buffers asked for ({@link RingLevers#incrementalBuffers()}), on kernels
- * that have them (6.12), the kernel fills each buffer a receive at a time instead of taking a whole buffer per receive
- * ({@code IOU_PBUF_RING_INC}, see {@link BufferRing}); a kernel that refuses it gets the ring
- * registered whole-buffer.
+ * that have them (6.12), the kernel fills each buffer a receive at a time instead of taking a
+ * whole buffer per receive ({@code IOU_PBUF_RING_INC}, see {@link BufferRing}); a kernel that
+ * refuses them gets the ring registered whole-buffer.
  *
  * <p>A socket whose reader does not keep up must not take the buffers the others need. Each
  * multishot receive ends after {@link #MAX_QUEUED} buffers' worth of bytes (the kernel's limit,
@@ -40,8 +40,6 @@ final class ProvidedBuffers {
     /** Incremental buffers asked for. */
     private final boolean askIncremental;
     private BufferRing buffers;
-    /** The kernel fills the buffers incrementally. */
-    private volatile boolean incremental;
     /** The kernel refused the byte limit: receives go without it. */
     private boolean noLimit;
     /** Set once the kernel refused: read by any thread choosing its read path. */
@@ -54,11 +52,6 @@ final class ProvidedBuffers {
     /** For the backend's description. */
     String describe() {
         return askIncremental ? ", provided buffers filled incrementally where the kernel can (6.12+)" : "";
-    }
-
-    /** True once the ring's buffers are registered incremental. */
-    boolean incremental() {
-        return incremental;
     }
 
     /** True once this ring refuses multishot receives. */
@@ -74,10 +67,8 @@ final class ProvidedBuffers {
         if (buffers == null && !refused) {
             BufferRing b = new BufferRing(GROUP, ENTRIES, BUFFER_SIZE,
                     delta -> counters.addShared(PollerCounters.RECEIVE_BUFFERS_HELD, delta));
-            if (askIncremental && ring.registerBufferRing(b, true) == 0) {
-                incremental = true;
-                buffers = b;
-            } else if (ring.registerBufferRing(b, false) == 0) {
+            if (askIncremental && ring.registerBufferRing(b, true) == 0
+                    || ring.registerBufferRing(b, false) == 0) {
                 buffers = b;
             } else {
                 refused = true;
