@@ -58,10 +58,7 @@ public final class MultishotReceive extends Multishot {
      * @return how many chunks are queued now
      */
     public int deliver(int bid, int length, boolean kernelKeeps) {
-        int offset = buffers.chunk(bid, length);
-        if (!kernelKeeps) {
-            buffers.kernelDone(bid);
-        }
+        int offset = buffers.chunk(bid, length, kernelKeeps);
         QUEUED_BYTES.getAndAdd(this, (long) length);
         return push((long) bid << 48 | (long) offset << 24 | length);
     }

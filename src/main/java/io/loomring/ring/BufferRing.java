@@ -27,7 +27,8 @@ import java.util.function.IntConsumer;
  * in that order, counts the offsets ({@link #chunk}). Without the flag every completion ends the
  * kernel's use, and the offset is always 0: one code path serves both.
  *
- * <p>A buffer goes back once the kernel is done with it ({@link #kernelDone}) and every chunk of it
+ * <p>A buffer goes back once the kernel is done with it (a {@link #chunk} without
+ * {@code F_BUF_MORE}, or {@link #kernelDone}) and every chunk of it
  * has been read or discarded ({@link #release}): an atomic count per buffer, two per unread chunk
  * and one while the kernel holds it, and whoever takes it to zero puts the buffer back. Chunks of
  * one buffer may belong to different sockets, read by different threads (the reading thread, on
@@ -137,22 +138,29 @@ public final class BufferRing {
      * Poller: a completion put {@code length} bytes in buffer {@code bid}; the chunk holds the buffer
      * until {@link #release}d. Call in completion order.
      *
+     * @param kernelKeeps the completion carried {@code F_BUF_MORE}: the kernel goes on filling the
+     *                    buffer after these bytes; else it is done with it (as {@link #kernelDone})
      * @return where in the buffer the bytes start
      */
-    public int chunk(int bid, int length) {
+    public int chunk(int bid, int length, boolean kernelKeeps) {
         int offset = nextOffset[bid];
         if (length <= 0 || offset + length > bufferSize) {
             throw new IllegalStateException("a receive of " + length + " bytes at " + offset + " of buffer "
                     + bid + " (" + bufferSize + " B): completions seen out of the kernel's order");
         }
-        nextOffset[bid] = offset + length;
-        if (holds.getAndAdd(bid, 2) < 2) {
+        // The chunk's hold, less the kernel's when this was its last use: one atomic add, and the
+        // kernel's hold (1) was still there, so the count cannot reach 0 here.
+        nextOffset[bid] = kernelKeeps ? offset + length : 0;
+        if (holds.getAndAdd(bid, kernelKeeps ? 2 : 1) < 2) {
             heldChanged.accept(1);
         }
         return offset;
     }
 
-    /** Poller: a completion with buffer {@code bid} did not carry {@code F_BUF_MORE}: the kernel is done with it. */
+    /**
+     * Poller: a completion without bytes named buffer {@code bid} and did not carry
+     * {@code F_BUF_MORE}: the kernel is done with it.
+     */
     public void kernelDone(int bid) {
         nextOffset[bid] = 0; // the kernel fills it again only once it is back, from its start
         drop(bid, 1);

@@ -32,8 +32,7 @@ public class BufferReturnedBeforeCopyTest {
 
     public BufferReturnedBeforeCopyTest() {
         bid = kernel.fillNext((byte) 1, BYTES);
-        ring.chunk(bid, BYTES);
-        ring.kernelDone(bid);
+        ring.chunk(bid, BYTES, false);
     }
 
     @Actor

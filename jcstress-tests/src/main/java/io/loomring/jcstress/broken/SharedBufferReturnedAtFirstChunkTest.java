@@ -32,8 +32,7 @@ public class SharedBufferReturnedAtFirstChunkTest {
 
     public SharedBufferReturnedAtFirstChunkTest() {
         bid = kernel.fillNext((byte) 1, 2 * HALF);
-        ring.chunk(bid, HALF); // socket A's chunk; socket B's is not counted
-        ring.kernelDone(bid);
+        ring.chunk(bid, HALF, false); // socket A's chunk; socket B's is not counted
     }
 
     @Actor
