@@ -5,6 +5,7 @@ import io.loomring.ffm.Epoll;
 import io.loomring.ffm.Errno;
 import io.loomring.ffm.LibC;
 import io.loomring.ffm.Native;
+import io.loomring.ffm.Poll;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.ClosedChannelException;
@@ -37,6 +38,8 @@ final class EpollSet {
     private final MemorySegment events;
     private final MemorySegment ctlEvent;
     private boolean closed; // guarded by this
+    /** {@code epoll_ctl} calls on keys so far, for tests of what an interest change costs; guarded by this. */
+    private long keyCtls;
 
     private EpollSet(int epfd, EventFd wakeupFd, long memory) {
         this.epfd = epfd;
@@ -99,38 +102,112 @@ final class EpollSet {
     }
 
     /**
-     * Makes the kernel watch {@code key}'s fd for {@code pollEvents} (0: not at all), adding,
-     * modifying or deleting it; nothing once the key is dropped or this set is closed.
+     * Makes the kernel watch {@code key}'s fd for {@code pollEvents} (its interest; 0: not at all),
+     * with as few {@code epoll_ctl} calls as selector-driven servers allow; nothing once the key is
+     * dropped or this set is closed. Such servers take read interest away when a key is selected
+     * and give it back once their handler has read the request and found no more. Two rules save
+     * the calls that pair would cost:
+     * <ul>
+     *   <li>Read interest taken away is kept in the kernel: by the time it comes back the fd is
+     *       mostly not readable, and nothing was to be done. Should the fd be readable meanwhile
+     *       (the handler slower than the selector), the select that sees the event finds it
+     *       unwanted and narrows the watch then ({@link #narrow}), which is what the eager change
+     *       would have cost. Dropped writability is applied at once: a socket is writable nearly
+     *       always, so a kept {@code POLLOUT} would end the next wait for nothing.
+     *   <li>A key that had such an unwanted event is watched one-shot from then on
+     *       ({@code EPOLLONESHOT}): its next event disarms it in the kernel, so taking interest
+     *       away costs nothing and giving it back one call, against two when the unwanted event
+     *       comes every time. A disarmed key whose interest stays is re-armed at the next select
+     *       (as level-triggering wants), and level-triggered again, since that costs it nothing per
+     *       event.
+     * </ul>
      *
      * @throws IOException if the kernel refuses to add or modify the fd
      */
-    synchronized void update(LoomringSelectionKey key, int pollEvents) throws IOException {
-        if (closed || key.dropped || pollEvents == key.kernelEvents) {
+    synchronized void apply(LoomringSelectionKey key, int pollEvents) throws IOException {
+        if (closed || key.dropped) {
             return;
         }
-        int op = key.kernelEvents == 0 ? Epoll.EPOLL_CTL_ADD
-                : pollEvents == 0 ? Epoll.EPOLL_CTL_DEL : Epoll.EPOLL_CTL_MOD;
-        int r = ctl(op, key.fdNumber, pollEvents, key.id);
+        if (key.inSet && key.kernelEvents == 0) { // one-shot, disarmed by its last event
+            if (pollEvents == 0) {
+                key.idleSinceEvent = true;
+                return;
+            }
+            key.oneShot = key.idleSinceEvent; // interest stayed: level-triggered is cheaper for it
+            set(key, Epoll.EPOLL_CTL_MOD, pollEvents);
+            return;
+        }
+        int dropped = key.kernelEvents & ~pollEvents;
+        if (pollEvents == key.kernelEvents || (dropped == Poll.POLLIN && (pollEvents & ~key.kernelEvents) == 0)) {
+            return;
+        }
+        set(key, !key.inSet ? Epoll.EPOLL_CTL_ADD : pollEvents == 0 ? Epoll.EPOLL_CTL_DEL : Epoll.EPOLL_CTL_MOD, pollEvents);
+    }
+
+    /**
+     * Records that {@code key}'s fd had an event in the last wait: a one-shot entry is disarmed by
+     * it.
+     *
+     * @return true when it was, and the key must pass {@link #apply} at the next select
+     */
+    synchronized boolean delivered(LoomringSelectionKey key) {
+        if (!key.oneShot || !key.inSet || key.dropped || key.kernelEvents == 0) {
+            return false;
+        }
+        key.kernelEvents = 0;
+        key.idleSinceEvent = false;
+        return true;
+    }
+
+    /**
+     * Makes the kernel stop watching for what {@code key} no longer wants ({@code pollEvents}, its
+     * current interest) after an event of it came that its interest does not select, and watches
+     * it one-shot from then on.
+     *
+     * @return true when the kernel watched more than {@code pollEvents} (the event came of that
+     *     and means nothing), false when the watch was exact (or the key is gone)
+     * @throws IOException if the kernel refuses to modify the fd
+     */
+    synchronized boolean narrow(LoomringSelectionKey key, int pollEvents) throws IOException {
+        if (closed || key.dropped || (key.kernelEvents & ~pollEvents) == 0) {
+            return false;
+        }
+        key.oneShot = true;
+        set(key, pollEvents == 0 ? Epoll.EPOLL_CTL_DEL : Epoll.EPOLL_CTL_MOD, pollEvents);
+        return true;
+    }
+
+    private void set(LoomringSelectionKey key, int op, int pollEvents) throws IOException {
+        keyCtls++;
+        int flags = key.oneShot && op != Epoll.EPOLL_CTL_DEL ? Epoll.EPOLLONESHOT : 0;
+        int r = ctl(op, key.fdNumber, pollEvents | flags, key.id);
         if (r < 0 && op != Epoll.EPOLL_CTL_DEL) {
             throw new IOException("epoll_ctl(" + (op == Epoll.EPOLL_CTL_ADD ? "ADD" : "MOD") + ", fd "
                     + key.fdNumber + ") failed: " + Errno.describe(-r));
         }
         key.kernelEvents = pollEvents;
+        key.inSet = op != Epoll.EPOLL_CTL_DEL;
     }
 
     /**
      * Removes {@code key}'s fd from the set for good: its channel is about to close the fd, or the
-     * key is deregistered. Idempotent; later {@link #update}s of the key do nothing.
+     * key is deregistered. Idempotent; later {@link #apply}s of the key do nothing.
      */
     synchronized void drop(LoomringSelectionKey key) {
         if (key.dropped) {
             return;
         }
         key.dropped = true;
-        if (!closed && key.kernelEvents != 0) {
+        if (!closed && key.inSet) {
             ctl(Epoll.EPOLL_CTL_DEL, key.fdNumber, 0, 0); // ENOENT and the like: already gone
         }
         key.kernelEvents = 0;
+        key.inSet = false;
+    }
+
+    /** The {@code epoll_ctl} calls made for keys so far. */
+    synchronized long keyCtls() {
+        return keyCtls;
     }
 
     /**
@@ -170,7 +247,8 @@ final class EpollSet {
     }
 
     private int ctl(int op, int fd, int pollEvents, long data) {
-        // poll(2) and epoll share the bit values of IN, OUT, ERR and HUP; no EPOLLET: level-triggered.
+        // poll(2) and epoll share the bit values of IN, OUT, ERR and HUP; no EPOLLET: level-triggered
+        // (or one-shot, which the selector re-arms while the interest stays).
         Epoll.setEvent(ctlEvent, 0, pollEvents, data);
         return Epoll.ctl(Native.threadCaptureState(), epfd, op, fd, ctlEvent);
     }

@@ -40,8 +40,14 @@ final class LoomringSelectionKey extends AbstractSelectionKey implements Channel
 
     /** The id in the selector's {@link KeyTable} and epoll events; -1 until first added. Selecting thread. */
     long id = -1;
-    /** The poll events the epoll set holds for this fd now (0: not in it). Guarded by the {@link EpollSet}. */
+    /** The poll events the epoll set will report for this fd (0: none). Guarded by the {@link EpollSet}. */
     int kernelEvents;
+    /** True while the fd is in the epoll set (armed, or one-shot and disarmed by its last event). Guarded by the {@link EpollSet}. */
+    boolean inSet;
+    /** True when the fd's entry is (or is next added) one-shot. Guarded by the {@link EpollSet}. */
+    boolean oneShot;
+    /** One-shot and disarmed: a select saw the key without interest since its event. Guarded by the {@link EpollSet}. */
+    boolean idleSinceEvent;
     /** True once the fd left the epoll set for good. Guarded by the {@link EpollSet}. */
     boolean dropped;
 

@@ -10,6 +10,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.spi.AbstractSelectableChannel;
 import java.nio.channels.spi.AbstractSelector;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -23,6 +24,14 @@ import java.util.function.Consumer;
  * semantics: a select deregisters cancelled keys, applies queued interest changes, waits, again
  * deregisters the keys cancelled meanwhile, then updates ready sets (a key already selected gains
  * the new ready ops, another is added with them; the count is of keys updated).
+ *
+ * <p>What reaches the kernel is less than the interest changes: most selector loops take read
+ * interest away and give it back once per request, and {@link EpollSet#apply} saves the
+ * {@code epoll_ctl} calls that would cost (read interest kept until an event shows it unwanted,
+ * one-shot entries for keys whose handlers are slower than the selector). An event the interest
+ * does not select is then not a key's event: the select goes on waiting, as if the kernel had
+ * never reported it. A one-shot entry its event disarmed is re-armed by the next select while the
+ * interest stays, so every select still reports a key that is ready, as level-triggering does.
  *
  * <p>Where it waits ({@link SelectWait}): a virtual thread parks on the epoll fd through the
  * scheduler, so it holds no carrier while it waits; a platform thread blocks in {@code epoll_wait}.
@@ -45,6 +54,8 @@ final class LoomringSelector extends AbstractSelector {
     private final Set<SelectionKey> publicSelectedKeys = new UngrowableSet<>(selectedKeys);
     /** Keys whose interest set changed since the last select; guarded by itself. */
     private final ArrayDeque<LoomringSelectionKey> updates = new ArrayDeque<>();
+    /** Keys whose one-shot entry the last wait disarmed; the next select re-arms those still interested. Selecting thread. */
+    private final ArrayList<LoomringSelectionKey> rearm = new ArrayList<>();
     private boolean inSelect; // guarded by this
     /** Whether the last {@link #processEvents} saw an event of a key (not only the eventfd's); guarded by this. */
     private boolean sawKeyEvents;
@@ -220,13 +231,21 @@ final class LoomringSelector extends AbstractSelector {
                 kernel.drainSignals();
                 continue;
             }
-            sawKeyEvents = true;
             LoomringSelectionKey k = table.get(data);
             if (k == null || !k.isValid()) {
+                sawKeyEvents = true;
                 continue; // deregistered or cancelled since the fd was added
             }
             int interest = k.currentInterestOps();
             int ready = k.fd.readyOps(kernel.mask(i), interest);
+            boolean disarmed = kernel.delivered(k);
+            if (disarmed) {
+                rearm.add(k);
+            }
+            if ((ready & interest) == 0 && (disarmed || kernel.narrow(k, pollEvents(k, interest)))) {
+                continue; // what the kernel still watched for after the interest dropped it
+            }
+            sawKeyEvents = true;
             updated += updateReadySet(k, ready, interest, action);
         }
         return updated;
@@ -260,6 +279,12 @@ final class LoomringSelector extends AbstractSelector {
     }
 
     private void processUpdateQueue() throws IOException {
+        for (LoomringSelectionKey k : rearm) {
+            if (k.isValid()) {
+                kernel.apply(k, pollEvents(k, k.currentInterestOps()));
+            }
+        }
+        rearm.clear();
         for (;;) {
             LoomringSelectionKey k;
             synchronized (updates) {
@@ -271,13 +296,16 @@ final class LoomringSelector extends AbstractSelector {
             if (!k.isValid()) {
                 continue; // cancelled: its deregistration removes it from the kernel
             }
-            int ops = k.currentInterestOps();
-            int events = ops == 0 ? 0 : k.fd.pollEvents(ops);
+            int events = pollEvents(k, k.currentInterestOps());
             if (k.id < 0 && events != 0) {
                 k.id = table.add(k);
             }
-            kernel.update(k, events);
+            kernel.apply(k, events);
         }
+    }
+
+    private static int pollEvents(LoomringSelectionKey k, int ops) {
+        return ops == 0 ? 0 : k.fd.pollEvents(ops);
     }
 
     private void processDeregisterQueue() {
@@ -304,6 +332,11 @@ final class LoomringSelector extends AbstractSelector {
         }
         k.fd.keys().remove(k);
         deregister(k);
+    }
+
+    /** The {@code epoll_ctl} calls this selector made for its keys, for tests of what interest changes cost. */
+    long kernelCtls() {
+        return kernel.keyCtls();
     }
 
     private void ensureOpen() {
