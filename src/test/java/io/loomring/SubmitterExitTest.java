@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Kernel requests outlive the platform thread that submitted them. A sub-poller submits from
@@ -133,11 +134,13 @@ class SubmitterExitTest {
         }
     }
 
-    @Test
-    void aMultishotReceiveWhoseSubmitterRetiresGoesOnDeliveringEveryByteOnce() throws Exception {
+    @ParameterizedTest(name = "incremental buffers {0}")
+    @ValueSource(booleans = {false, true})
+    void aMultishotReceiveWhoseSubmitterRetiresGoesOnDeliveringEveryByteOnce(boolean incremental) throws Exception {
         TestBackends.assumeAvailable(Backend.IO_URING);
         try (IoScheduler io = IoScheduler.builder().backend(Backend.IO_URING).carriers(1).subPollers(1)
-                .subPollerScheduler(retiring).multishotReceive(true).build(); ServerSocket server = listen()) {
+                .subPollerScheduler(retiring).multishotReceive(true).incrementalReceiveBuffers(incremental).build();
+                ServerSocket server = listen()) {
             try (Connection c = connect(io, server)) {
                 OutputStream out = c.peer().getOutputStream();
                 TcpSocket socket = c.socket();

@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +48,53 @@ class MultishotCompletionModeTest extends CompletionModeTest {
         CompletableFuture<TcpSocket> accepted = onCarrier(server::accept);
         TcpSocket client = TcpSocket.connect(server.localAddress(), Duration.ofSeconds(10), io);
         return new TcpSocket[] {client, get(accepted)};
+    }
+
+    /**
+     * The first receives of a fresh scheduler, from many threads at once: each ring sets up its
+     * buffers once, whichever read comes first, and every thread reads exactly its own bytes.
+     */
+    @Test
+    void firstReadsFromManyThreadsAtOnceEachGetTheirOwnBytes() throws Exception {
+        int threads = 16;
+        List<TcpSocket[]> pairs = new ArrayList<>();
+        try {
+            for (int i = 0; i < threads; i++) {
+                pairs.add(pair());
+            }
+            CyclicBarrier start = new CyclicBarrier(threads);
+            List<CompletableFuture<byte[]>> reads = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                TcpSocket peer = pairs.get(i)[1];
+                reads.add(onCarrier(() -> {
+                    start.await(10, TimeUnit.SECONDS);
+                    byte[] b = new byte[3000];
+                    int off = 0;
+                    while (off < b.length) {
+                        off += peer.read(b, off, b.length - off);
+                    }
+                    return b;
+                }));
+            }
+            for (int i = 0; i < threads; i++) {
+                pairs.get(i)[0].write(ByteBuffer.wrap(ownBytes(i)));
+            }
+            for (int i = 0; i < threads; i++) {
+                assertArrayEquals(ownBytes(i), get(reads.get(i)), "thread " + i);
+            }
+            assertEquals(0, held(), "every buffer went back to the ring");
+        } finally {
+            for (TcpSocket[] p : pairs) {
+                p[0].close();
+                p[1].close();
+            }
+        }
+    }
+
+    private static byte[] ownBytes(int i) {
+        byte[] b = new byte[3000];
+        new Random(i).nextBytes(b);
+        return b;
     }
 
     @Test
