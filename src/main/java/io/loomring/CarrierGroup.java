@@ -37,7 +37,10 @@ import java.util.stream.Stream;
  *       scheduler on), and is not counted;</li>
  *   <li>a carried thread moves to another carrier at the start of an I/O call when the
  *       {@link CarrierBalancer} asks its carrier to shed work, and leaves the carriers for the
- *       JDK's scheduler when it was seen computing for long.</li>
+ *       JDK's scheduler when it was seen computing for long;</li>
+ *   <li>where asked ({@code adopt}), an ordinary virtual thread on the JDK's scheduler moves to a
+ *       carrier at the start of an I/O call: this call is served as an ordinary thread's, and its
+ *       continuation goes to the carrier from its next park on.</li>
  * </ul>
  */
 final class CarrierGroup {
@@ -58,6 +61,9 @@ final class CarrierGroup {
     private final CarrierBalancer balancer;
     private final AtomicLong moves = new AtomicLong();
     private final AtomicLong released = new AtomicLong();
+    /** The JDK's default scheduler when ordinary virtual threads are adopted, else null. */
+    private final Executor adoptFrom;
+    private final AtomicLong adopted = new AtomicLong();
     /** The scheduler of released threads (the JDK's, with their starts on carriers), or null. */
     private final ReleasedScheduler releasedScheduler;
     /**
@@ -68,8 +74,9 @@ final class CarrierGroup {
 
     /**
      * @param sockets how sockets use the rings where a route runs ring operations
+     * @param adopt   ordinary virtual threads move to the carriers at their first I/O call
      */
-    CarrierGroup(List<Poller> pollers, List<Poller> subPollers, SocketModes sockets, boolean balance) {
+    CarrierGroup(List<Poller> pollers, List<Poller> subPollers, SocketModes sockets, boolean balance, boolean adopt) {
         this.carriers = pollers.toArray(Poller[]::new);
         this.subPollers = subPollers.toArray(Poller[]::new);
         this.all = Stream.concat(pollers.stream(), subPollers.stream()).toArray(Poller[]::new);
@@ -94,6 +101,7 @@ final class CarrierGroup {
         Executor jdk = VirtualThreads.defaultScheduler();
         this.releasedScheduler = jdk == null ? null
                 : new ReleasedScheduler(jdk, () -> isTerminated() ? null : carriers[placement()]);
+        this.adoptFrom = adopt && VirtualThreads.canReschedule() && VirtualThreads.unavailableReason() == null ? jdk : null;
     }
 
     int size() {
@@ -135,8 +143,14 @@ final class CarrierGroup {
             }
             return ownRoutes[own];
         }
-        if (subPollerRoutes.length > 0 && Thread.currentThread().isVirtual()) {
-            return subPollerRoutes[fd % subPollerRoutes.length];
+        Thread self = Thread.currentThread();
+        if (self.isVirtual()) {
+            if (adoptFrom != null) {
+                adopt(self);
+            }
+            if (subPollerRoutes.length > 0) {
+                return subPollerRoutes[fd % subPollerRoutes.length];
+            }
         }
         return queuedRoutes[fd % queuedRoutes.length];
     }
@@ -185,6 +199,27 @@ final class CarrierGroup {
             VirtualThreads.reschedule(carriers[from]);
         }
         return now;
+    }
+
+    /**
+     * Makes a carrier the scheduler of {@code self}, the calling virtual thread, when it is on the
+     * JDK's default scheduler (not a released thread, nor one of another scheduler's carriers). It
+     * runs on, here, until it parks; nobody submits a running thread, so the field is not read
+     * halfway. Not counted among the live threads a placement weighs (their ends are not seen).
+     */
+    private void adopt(Thread self) {
+        if (VirtualThreads.schedulerOf(self) != adoptFrom || isTerminated()) {
+            return;
+        }
+        VirtualThreads.reschedule(carriers[placement()]);
+        adopted.incrementAndGet();
+        monitor.startOnce();
+        balancer.startOnce();
+    }
+
+    /** Ordinary virtual threads adopted so far. */
+    long adopted() {
+        return adopted.get();
     }
 
     /**

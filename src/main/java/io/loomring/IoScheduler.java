@@ -58,7 +58,8 @@ public final class IoScheduler implements AutoCloseable {
     private IoScheduler(SchedulerSettings settings, boolean shared) {
         BackendSelector.Selection selection = settings.selection();
         SocketModes sockets = settings.sockets();
-        this.group = new CarrierGroup(selection.pollers(), selection.subPollers(), sockets, settings.balance());
+        this.group = new CarrierGroup(selection.pollers(), selection.subPollers(), sockets, settings.balance(),
+                settings.adopt());
         this.backend = selection.backend();
         // Files (io.loomring.files) go where the backend can take them: the ring, or the pool.
         this.reason = selection.reason() + (backend == Backend.IO_URING ? "; file I/O runs in the ring"
@@ -265,6 +266,16 @@ public final class IoScheduler implements AutoCloseable {
      */
     public long carriedThreadsReleased() {
         return group.released();
+    }
+
+    /**
+     * How many ordinary virtual threads moved to the carriers at an I/O call so far
+     * ({@link Builder#adoptVirtualThreads}).
+     *
+     * @return the number of threads adopted since the scheduler started
+     */
+    public long carriedThreadsAdopted() {
+        return group.adopted();
     }
 
     /** {@return true when the calling thread is a virtual thread carried by one of this scheduler's carriers} */

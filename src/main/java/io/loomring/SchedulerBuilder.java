@@ -24,6 +24,7 @@ abstract sealed class SchedulerBuilder permits IoScheduler.Builder {
     private boolean writeBehind = true;
     private boolean cooperativeTaskRun = true;
     private boolean balanceCarriers = true;
+    private boolean adoptVirtualThreads;
     /** The system properties' socket modes: where the multishot switches start from. */
     private final SocketModes propertyModes = SocketModes.fromSystemProperties();
     private boolean multishotReceive = propertyModes.multishotReceive();
@@ -200,6 +201,25 @@ abstract sealed class SchedulerBuilder permits IoScheduler.Builder {
     }
 
     /**
+     * Whether ordinary virtual threads (those on the JDK's scheduler, started by platform threads
+     * or by other ordinary virtual threads) move to the carriers at their first I/O call through
+     * this scheduler: from their next park on they run on a carrier, as if a carried thread had
+     * started them, and so do the threads they start. This is how an application carries threads
+     * its frameworks start from platform threads (a server's accept loop); the launcher turns it
+     * on. A thread that parks nowhere (its I/O never waits) moves only at its next park. Should
+     * this scheduler close, its threads go on on the JDK's common pool, as carried threads do.
+     * No effect where threads cannot be carried ({@link IoScheduler#carrierReason()}). Default
+     * false; for {@link IoScheduler#shared()}: {@code loomring.adoptVirtualThreads=true}.
+     *
+     * @param enabled whether ordinary virtual threads move to the carriers at their first I/O call
+     * @return this builder
+     */
+    public IoScheduler.Builder adoptVirtualThreads(boolean enabled) {
+        this.adoptVirtualThreads = enabled;
+        return self();
+    }
+
+    /**
      * Whether sockets read and write through the ring (RECV/SEND) where they can; false keeps
      * them in readiness mode (a non-blocking syscall, a poll on EAGAIN). Default true; for
      * {@link IoScheduler#shared()}: {@code loomring.socketIo=readiness}.
@@ -291,7 +311,8 @@ abstract sealed class SchedulerBuilder permits IoScheduler.Builder {
                         incrementalReceiveBuffers),
                 subPollerScheduler);
         return new SchedulerSettings(selection,
-                new SocketModes(completionIo, writeBehind, multishotReceive, multishotAccept), balanceCarriers);
+                new SocketModes(completionIo, writeBehind, multishotReceive, multishotAccept), balanceCarriers,
+                adoptVirtualThreads);
     }
 
     private IoScheduler.Builder self() {

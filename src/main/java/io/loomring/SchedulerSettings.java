@@ -10,15 +10,16 @@ import java.io.UncheckedIOException;
  * properties {@code loomring.backend}, {@code loomring.carriers}, {@code loomring.subPollers},
  * {@code loomring.cooperativeTaskRun}, {@code loomring.socketIo}, {@code loomring.writeBehind},
  * {@code loomring.balanceCarriers}, {@code loomring.multishotReceive}, {@code loomring.multishotAccept},
- * {@code loomring.sendZeroCopy}, {@code loomring.sendZeroCopyThreshold}, {@code loomring.fixedFiles}
- * and {@code loomring.fixedFileSlots}.
+ * {@code loomring.sendZeroCopy}, {@code loomring.sendZeroCopyThreshold}, {@code loomring.fixedFiles},
+ * {@code loomring.fixedFileSlots} and {@code loomring.adoptVirtualThreads}.
  * Also the ranges and defaults the builder checks against.
  *
  * @param selection    the started pollers and the backend they run
  * @param sockets      how sockets use the rings
  * @param balance      carried threads may move between carriers ({@link CarrierBalancer})
+ * @param adopt        ordinary virtual threads move to the carriers at their first I/O call
  */
-record SchedulerSettings(BackendSelector.Selection selection, SocketModes sockets, boolean balance) {
+record SchedulerSettings(BackendSelector.Selection selection, SocketModes sockets, boolean balance, boolean adopt) {
     /** The most carriers or sub-pollers a scheduler has. */
     private static final int MAX_POLLERS = 1024;
 
@@ -33,7 +34,8 @@ record SchedulerSettings(BackendSelector.Selection selection, SocketModes socket
                 BackendSelector.DEFAULT_ENTRIES, IoUringSyscalls.kernel(), EpollSyscalls.kernel(), carriers,
                 subPollers, cooperative, RingLevers.fromSystemProperties());
         return new SchedulerSettings(selection, SocketModes.fromSystemProperties(),
-                !"false".equals(System.getProperty("loomring.balanceCarriers", "true")));
+                !"false".equals(System.getProperty("loomring.balanceCarriers", "true")),
+                Boolean.getBoolean("loomring.adoptVirtualThreads"));
     }
 
     /**

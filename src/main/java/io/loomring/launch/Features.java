@@ -25,6 +25,7 @@ import java.util.List;
 final class Features {
     static final String NIO_PROPERTY = "java.nio.channels.spi.SelectorProvider";
     static final String FILES_PROPERTY = "java.nio.file.spi.DefaultFileSystemProvider";
+    static final String ADOPT_PROPERTY = "loomring.adoptVirtualThreads";
 
     /** One part: its name, whether it is on, and what it means or why it is off. */
     record Feature(String name, boolean on, String detail) {}
@@ -69,6 +70,12 @@ final class Features {
     }
 
     private boolean startScheduler() {
+        String adopt = System.getProperty(ADOPT_PROPERTY);
+        if (adopt == null) {
+            // Threads the application's frameworks start from platform threads (accept loops,
+            // pollers) are carried too, from their first wait on.
+            System.setProperty(ADOPT_PROPERTY, "true");
+        }
         try {
             scheduler = IoScheduler.shared();
         } catch (RuntimeException e) {
@@ -80,6 +87,13 @@ final class Features {
             features.add(new Feature("carriers", true, "main runs on a carried virtual thread, one of "
                     + scheduler.carriers() + " " + scheduler.backend().name().toLowerCase(java.util.Locale.ROOT)
                     + " carriers; the virtual threads it starts are carried too"));
+            if (Boolean.parseBoolean(System.getProperty(ADOPT_PROPERTY))) {
+                features.add(new Feature("adopted threads", true, "virtual threads that platform threads start"
+                        + " move to the carriers at their first I/O call"));
+            } else {
+                features.add(new Feature("adopted threads", false, ADOPT_PROPERTY + "=" + adopt
+                        + ": virtual threads that platform threads start stay on the JDK's scheduler"));
+            }
         } else {
             features.add(new Feature("carriers", false, "main runs on an ordinary virtual thread: "
                     + scheduler.carrierReason()));

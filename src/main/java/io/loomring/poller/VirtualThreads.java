@@ -19,7 +19,9 @@ import java.util.concurrent.Executor;
  *       carrier recognises the threads it carries with one intrinsic call;</li>
  *   <li>{@code VirtualThread.carrierThread}: where a virtual thread is mounted, for stall reports;</li>
  *   <li>{@code VirtualThread.scheduler}, written by the thread itself while it runs: a carried
- *       thread moving to another carrier between two I/O calls ({@link #reschedule}).</li>
+ *       thread moving to another carrier between two I/O calls ({@link #reschedule}), or an
+ *       ordinary one moving to the carriers; and read, to tell which of these a thread is
+ *       ({@link #schedulerOf}).</li>
  * </ul>
  * All of it needs {@code java.lang} opened to Loomring ({@value #FLAG} on the class path). Where
  * it is not, {@link #unavailableReason()} says why, and no thread is carried.
@@ -37,6 +39,8 @@ public final class VirtualThreads {
     private static final MethodHandle CURRENT_CARRIER;
     private static final VarHandle CARRIER_OF;
     private static final MethodHandle SET_SCHEDULER;
+    /** {@code VirtualThread.scheduler}, read. */
+    private static final VarHandle SCHEDULER;
     /** {@code VirtualThread.state}: a continuation handed over while its thread is new is a start. */
     private static final VarHandle STATE;
     /** The JDK's default scheduler of virtual threads, or null where it cannot be reached. */
@@ -57,6 +61,7 @@ public final class VirtualThreads {
         MethodHandle current = null;
         VarHandle carrierOf = null;
         MethodHandle setScheduler = null;
+        VarHandle scheduler = null;
         VarHandle state = null;
         Executor defaultScheduler = null;
         String why = null;
@@ -72,6 +77,8 @@ public final class VirtualThreads {
             carrierOf = MethodHandles.privateLookupIn(virtual, MethodHandles.lookup())
                     .findVarHandle(virtual, "carrierThread", Thread.class);
             setScheduler = schedulerSetter(virtual);
+            scheduler = MethodHandles.privateLookupIn(virtual, MethodHandles.lookup())
+                    .findVarHandle(virtual, "scheduler", Executor.class);
             state = MethodHandles.privateLookupIn(virtual, MethodHandles.lookup())
                     .findVarHandle(virtual, "state", int.class);
             defaultScheduler = defaultScheduler(virtual);
@@ -88,6 +95,7 @@ public final class VirtualThreads {
         CURRENT_CARRIER = builder == null ? null : current;
         CARRIER_OF = builder == null ? null : carrierOf;
         SET_SCHEDULER = builder == null ? null : setScheduler;
+        SCHEDULER = builder == null ? null : scheduler;
         STATE = builder == null ? null : state;
         DEFAULT_SCHEDULER = builder == null ? null : defaultScheduler;
         UNAVAILABLE = why;
@@ -213,6 +221,11 @@ public final class VirtualThreads {
         }
         VarHandle owner = THREAD_OF.get(continuation.getClass());
         return owner == null ? null : (Thread) owner.get(continuation);
+    }
+
+    /** The scheduler of virtual thread {@code vthread} now, or null where it cannot be read. */
+    public static Executor schedulerOf(Thread vthread) {
+        return SCHEDULER == null ? null : (Executor) SCHEDULER.get(vthread);
     }
 
     /** The JDK's default scheduler of virtual threads, or null where it cannot be reached. */
