@@ -86,9 +86,17 @@ class FrameworksOnProviderTest {
      * threads are virtual threads started by virtual threads (Jetty's virtual-thread pool, whose
      * acceptor and selectors are virtual too, started by the carried main). Helidon (its accept
      * loop), the JDK's HttpServer (its dispatcher) and Tomcat (its Poller) start theirs from a
-     * platform thread, so they get the JDK's default scheduler.
+     * platform thread, so they get the JDK's default scheduler, and move to the carriers at their
+     * first wait for I/O (the launcher adopts them).
      */
     private static final Set<Class<?>> CARRIED_UNDER_LAUNCHER = Set.of(JettyRun.class);
+    /**
+     * The programs whose handlers run on adopted threads under the launcher after their first
+     * request: Helidon's connection threads wait for each next request on their connection, so
+     * from their second request on they are carried. (Tomcat's and the HttpServer's threads live
+     * for one exchange, and are carried only where it waited: some, not a fixed share.)
+     */
+    private static final Set<Class<?>> ADOPTED_UNDER_LAUNCHER = Set.of(HelidonRun.class);
 
     /** The class's PostgreSQL, or null where it could not be started (see {@link #noPostgres}). */
     private static TestServers.Server postgres;
@@ -168,13 +176,18 @@ class FrameworksOnProviderTest {
         }
         boolean allCarried = provider.launcher
                 && CARRIED_UNDER_LAUNCHER.stream().anyMatch(c -> c.getSimpleName().equals(program));
+        boolean adopted = provider.launcher
+                && ADOPTED_UNDER_LAUNCHER.stream().anyMatch(c -> c.getSimpleName().equals(program));
         // A carried handler thread that computed for long (a slow machine's first requests, class
         // loading) is released to the JDK's scheduler on purpose: it counts as served by Loomring,
         // but most handlers must stay carried.
-        assertEquals(allCarried ? requests : 0, carried + released,
-                "handlers on carried or released threads:\n" + output);
         if (allCarried) {
+            assertEquals(requests, carried + released, "handlers on carried or released threads:\n" + output);
             assertTrue(carried >= requests * 9 / 10, "most handlers should stay carried:\n" + output);
+        } else if (adopted) {
+            assertTrue(carried + released >= requests / 2, "handlers on adopted threads:\n" + output);
+        } else if (!provider.launcher) {
+            assertEquals(0, carried + released, "handlers on carried or released threads:\n" + output);
         }
         if (provider.launcher) {
             assertTrue(output.contains("loomring: running io.loomring.nio.frameworks." + program
