@@ -16,11 +16,11 @@
 #   Poller, for the servlet (useVirtualThreads); no limit on a connection's requests. It is in the
 #   shaded jar.
 # Under the launcher virtual threads started from a carried thread are carried (a virtual thread
-# takes the scheduler of the virtual thread that starts it): Jetty's are all carried. Virtual
-# threads started by a platform thread start as ordinary ones on the JDK's scheduler, and the
-# launcher's scheduler adopts them at their first wait for I/O (loomring.adoptVirtualThreads):
-# Helidon's connection threads, started by its platform accept loop, from their second request on;
-# Tomcat's request threads, started by its platform Poller, where they wait (/db).
+# takes the scheduler of the virtual thread that starts it): Jetty's are all carried, while
+# virtual threads started by a platform thread are ordinary ones on the JDK's scheduler, their
+# sockets served by Loomring's sub-pollers: Helidon's connection threads, started by its platform
+# accept loop, and Tomcat's request threads, started by its platform Poller (the launcher adopts
+# them only with -Dloomring.adoptVirtualThreads=true).
 # Loomring's rows are left out, with a note, while benchmarks.jar has no such provider, and the
 # launcher's rows while it has no launcher. Uses run.sh's settings (JAVA, JAVA_OPTS, BENCH_JAR,
 # HERE) and its NOTES. The launcher's report lines (loomring: ..., on stderr) come before main

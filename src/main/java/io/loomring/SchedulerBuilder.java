@@ -205,8 +205,11 @@ abstract sealed class SchedulerBuilder permits IoScheduler.Builder {
      * or by other ordinary virtual threads) move to the carriers at their first I/O call through
      * this scheduler: from their next park on they run on a carrier, as if a carried thread had
      * started them, and so do the threads they start. This is how an application carries threads
-     * its frameworks start from platform threads (a server's accept loop); the launcher turns it
-     * on. A thread that parks nowhere (its I/O never waits) moves only at its next park. Should
+     * its frameworks start from platform threads (a server's accept loop). Such a thread holds its
+     * carrier in whatever blocks its platform thread (a file write of the JDK's own file system, a
+     * native call), where the JDK's scheduler would add a worker meanwhile: turn it on for code
+     * known to wait only through Loomring. A thread that parks nowhere (its I/O never waits)
+     * moves only at its next park. Should
      * this scheduler close, its threads go on on the JDK's common pool, as carried threads do.
      * No effect where threads cannot be carried ({@link IoScheduler#carrierReason()}). Default
      * false; for {@link IoScheduler#shared()}: {@code loomring.adoptVirtualThreads=true}.

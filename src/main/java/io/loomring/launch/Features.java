@@ -70,12 +70,6 @@ final class Features {
     }
 
     private boolean startScheduler() {
-        String adopt = System.getProperty(ADOPT_PROPERTY);
-        if (adopt == null) {
-            // Threads the application's frameworks start from platform threads (accept loops,
-            // pollers) are carried too, from their first wait on.
-            System.setProperty(ADOPT_PROPERTY, "true");
-        }
         try {
             scheduler = IoScheduler.shared();
         } catch (RuntimeException e) {
@@ -87,12 +81,10 @@ final class Features {
             features.add(new Feature("carriers", true, "main runs on a carried virtual thread, one of "
                     + scheduler.carriers() + " " + scheduler.backend().name().toLowerCase(java.util.Locale.ROOT)
                     + " carriers; the virtual threads it starts are carried too"));
-            if (Boolean.parseBoolean(System.getProperty(ADOPT_PROPERTY))) {
+            if (Boolean.getBoolean(ADOPT_PROPERTY)) {
+                // Asked for on the command line; off, there is nothing to warn of (see docs/launcher.md).
                 features.add(new Feature("adopted threads", true, "virtual threads that platform threads start"
                         + " move to the carriers at their first I/O call"));
-            } else {
-                features.add(new Feature("adopted threads", false, ADOPT_PROPERTY + "=" + adopt
-                        + ": virtual threads that platform threads start stay on the JDK's scheduler"));
             }
         } else {
             features.add(new Feature("carriers", false, "main runs on an ordinary virtual thread: "

@@ -46,12 +46,12 @@ class LaunchTest {
         assertEquals(0, r.exit(), r.out());
         assertTrue(r.out().contains("main name=main virtual=true carried=true"), r.out());
         assertTrue(r.out().contains("child carried=true"), r.out());
-        assertTrue(r.out().contains("adopted=false,true"), r.out());
+        assertTrue(r.out().contains("adopted=false,false"), r.out()); // not asked for
         assertTrue(r.out().contains("provider=io.loomring.nio.LoomringSelectorProvider"), r.out());
         assertTrue(r.out().contains("args=a,b c"), r.out());
         assertTrue(r.out().contains("loader=true"), r.out());
         assertTrue(r.out().contains("loomring: running " + LaunchedApp.class.getName()
-                + " on a carried virtual thread; on: carriers, adopted threads, NIO provider, java.net sockets"), r.out());
+                + " on a carried virtual thread; on: carriers, NIO provider, java.net sockets"), r.out());
         // The default file system is not Loomring's here: the report says what to add.
         assertTrue(r.out().contains("loomring: WARNING: file I/O off: add -Djava.nio.file.spi.DefaultFileSystemProvider="
                 + "io.loomring.files.LoomringFileSystemProvider"), r.out());
@@ -99,13 +99,13 @@ class LaunchTest {
     }
 
     @Test
-    void adoptionTurnedOffLeavesThreadsOfPlatformThreadsOrdinaryAndSaysSo() throws Exception {
+    void adoptionAskedForCarriesThreadsOfPlatformThreadsFromTheirFirstWaitAndSaysSo() throws Exception {
         TestBackends.assumeAvailable(Backend.AUTO);
-        Result r = launch(List.of(NATIVE, OPENS, "-Dloomring.adoptVirtualThreads=false"), LaunchedApp.class.getName());
+        Result r = launch(List.of(NATIVE, OPENS, "-Dloomring.adoptVirtualThreads=true"), LaunchedApp.class.getName());
         assertEquals(0, r.exit(), r.out());
         assertTrue(r.out().contains("child carried=true"), r.out());
-        assertTrue(r.out().contains("adopted=false,false"), r.out());
-        assertTrue(r.out().contains("loomring: WARNING: adopted threads off: loomring.adoptVirtualThreads=false"), r.out());
+        assertTrue(r.out().contains("adopted=false,true"), r.out());
+        assertTrue(r.out().contains("on: carriers, adopted threads, NIO provider, java.net sockets"), r.out());
     }
 
     @Test
