@@ -39,8 +39,7 @@ import java.util.stream.Stream;
  *       {@link CarrierBalancer} asks its carrier to shed work, and leaves the carriers for the
  *       JDK's scheduler when it was seen computing for long;</li>
  *   <li>where asked ({@code adopt}), an ordinary virtual thread on the JDK's scheduler moves to a
- *       carrier at the start of an I/O call: this call is served as an ordinary thread's, and its
- *       continuation goes to the carrier from its next park on.</li>
+ *       carrier at the start of an I/O call ({@link ThreadAdoption}).</li>
  * </ul>
  */
 final class CarrierGroup {
@@ -61,9 +60,7 @@ final class CarrierGroup {
     private final CarrierBalancer balancer;
     private final AtomicLong moves = new AtomicLong();
     private final AtomicLong released = new AtomicLong();
-    /** The JDK's default scheduler when ordinary virtual threads are adopted, else null. */
-    private final Executor adoptFrom;
-    private final AtomicLong adopted = new AtomicLong();
+    private final ThreadAdoption adoption;
     /** The scheduler of released threads (the JDK's, with their starts on carriers), or null. */
     private final ReleasedScheduler releasedScheduler;
     /**
@@ -101,7 +98,10 @@ final class CarrierGroup {
         Executor jdk = VirtualThreads.defaultScheduler();
         this.releasedScheduler = jdk == null ? null
                 : new ReleasedScheduler(jdk, () -> isTerminated() ? null : carriers[placement()]);
-        this.adoptFrom = adopt && VirtualThreads.canReschedule() && VirtualThreads.unavailableReason() == null ? jdk : null;
+        this.adoption = new ThreadAdoption(adopt, carriers, this::placement, this::isTerminated, () -> {
+            monitor.startOnce();
+            balancer.startOnce();
+        });
     }
 
     int size() {
@@ -145,9 +145,7 @@ final class CarrierGroup {
         }
         Thread self = Thread.currentThread();
         if (self.isVirtual()) {
-            if (adoptFrom != null) {
-                adopt(self);
-            }
+            adoption.offer(self);
             if (subPollerRoutes.length > 0) {
                 return subPollerRoutes[fd % subPollerRoutes.length];
             }
@@ -201,25 +199,9 @@ final class CarrierGroup {
         return now;
     }
 
-    /**
-     * Makes a carrier the scheduler of {@code self}, the calling virtual thread, when it is on the
-     * JDK's default scheduler (not a released thread, nor one of another scheduler's carriers). It
-     * runs on, here, until it parks; nobody submits a running thread, so the field is not read
-     * halfway. Not counted among the live threads a placement weighs (their ends are not seen).
-     */
-    private void adopt(Thread self) {
-        if (VirtualThreads.schedulerOf(self) != adoptFrom || isTerminated()) {
-            return;
-        }
-        VirtualThreads.reschedule(carriers[placement()]);
-        adopted.incrementAndGet();
-        monitor.startOnce();
-        balancer.startOnce();
-    }
-
-    /** Ordinary virtual threads adopted so far. */
+    /** Ordinary virtual threads adopted so far ({@link ThreadAdoption}; not counted as live threads). */
     long adopted() {
-        return adopted.get();
+        return adoption.adopted();
     }
 
     /**
