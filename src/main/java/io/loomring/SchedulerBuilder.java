@@ -209,9 +209,9 @@ abstract sealed class SchedulerBuilder permits IoScheduler.Builder {
      * carrier in whatever blocks its platform thread (a file write of the JDK's own file system, a
      * native call), where the JDK's scheduler would add a worker meanwhile: turn it on for code
      * known to wait only through Loomring. A thread that parks nowhere (its I/O never waits)
-     * moves only at its next park. Should
-     * this scheduler close, its threads go on on the JDK's common pool, as carried threads do.
-     * No effect where threads cannot be carried ({@link IoScheduler#carrierReason()}). Default
+     * moves only at its next park. Should this scheduler close, its threads go on on the JDK's
+     * common pool, as carried threads do. No effect where threads cannot be carried
+     * ({@link IoScheduler#carrierReason()}). Default
      * false; for {@link IoScheduler#shared()}: {@code loomring.adoptVirtualThreads=true}.
      *
      * @param enabled whether ordinary virtual threads move to the carriers at their first I/O call

@@ -31,8 +31,7 @@ final class ThreadAdoption {
 
     ThreadAdoption(boolean enabled, Poller[] carriers, IntSupplier placement, BooleanSupplier terminated,
                    Runnable adopting) {
-        boolean possible = VirtualThreads.canReschedule() && VirtualThreads.unavailableReason() == null;
-        this.from = enabled && possible ? VirtualThreads.defaultScheduler() : null;
+        this.from = enabled && VirtualThreads.canReschedule() ? VirtualThreads.defaultScheduler() : null;
         this.carriers = carriers;
         this.placement = placement;
         this.terminated = terminated;

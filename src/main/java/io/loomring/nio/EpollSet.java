@@ -150,13 +150,18 @@ final class EpollSet {
      *
      * @return true when it was, and the key must pass {@link #apply} at the next select
      */
-    synchronized boolean delivered(LoomringSelectionKey key) {
-        if (!key.oneShot || !key.inSet || key.dropped || key.kernelEvents == 0) {
-            return false;
+    boolean delivered(LoomringSelectionKey key) {
+        if (!key.oneShot) {
+            return false; // level-triggered, the common case: no monitor on the event loop's path
         }
-        key.kernelEvents = 0;
-        key.idleSinceEvent = false;
-        return true;
+        synchronized (this) {
+            if (!key.inSet || key.dropped || key.kernelEvents == 0) {
+                return false;
+            }
+            key.kernelEvents = 0;
+            key.idleSinceEvent = false;
+            return true;
+        }
     }
 
     /**

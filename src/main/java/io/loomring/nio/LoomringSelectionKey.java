@@ -44,7 +44,10 @@ final class LoomringSelectionKey extends AbstractSelectionKey implements Channel
     int kernelEvents;
     /** True while the fd is in the epoll set (armed, or one-shot and disarmed by its last event). Guarded by the {@link EpollSet}. */
     boolean inSet;
-    /** True when the fd's entry is (or is next added) one-shot. Guarded by the {@link EpollSet}. */
+    /**
+     * True when the fd's entry is (or is next added) one-shot. Written under the {@link EpollSet}'s
+     * monitor by the selecting thread only, which may so read it without the monitor.
+     */
     boolean oneShot;
     /** One-shot and disarmed: a select saw the key without interest since its event. Guarded by the {@link EpollSet}. */
     boolean idleSinceEvent;
