@@ -14,6 +14,8 @@ import java.util.concurrent.locks.LockSupport;
  * carrier's loop count with the last look; a carrier that made no round while running a carried
  * thread both times is logged once per stall, with the stack of the thread mounted on it, on the
  * {@code io.loomring} logger, and recorded as a JFR event ({@code io.loomring.CarrierStall}) when it ends.
+ * While it lasts, a timed wait of the stalling thread whose deadline passed is ended each second
+ * (a pinned thread waits on the carrier's platform thread, out of reach of the carrier's timers).
  *
  * <p>One daemon platform thread per scheduler, started with the first carried thread and ended by
  * {@link #close()}.
@@ -53,6 +55,9 @@ final class StallMonitor {
                 long rounds = carriers[i].rounds();
                 boolean running = carriers[i].isRunningCarried();
                 boolean stalled = running && runningBefore[i] && rounds == lastRounds[i];
+                if (stalled) {
+                    carriers[i].wakeOverdueTimers(); // a pinned thread's timed wait ends (late)
+                }
                 if (stalled && stalls[i] == null) {
                     stalls[i] = report(carriers[i], lastLook);
                 } else if (!stalled && stalls[i] != null) {

@@ -78,7 +78,7 @@ public final class Await extends Completion {
                     }
                     continue;
                 }
-                LockSupport.parkNanos(this, remaining);
+                CarrierLoop.parkUntil(this, deadline);
             } else {
                 LockSupport.park(this);
             }

@@ -81,7 +81,7 @@ public final class BackgroundOperation extends Operation {
                 if (remaining <= 0) {
                     return PENDING;
                 }
-                LockSupport.parkNanos(this, remaining);
+                CarrierLoop.parkUntil(this, deadline);
             }
         } finally {
             JOINER.setVolatile(this, null);

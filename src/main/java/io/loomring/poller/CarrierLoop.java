@@ -7,6 +7,7 @@ import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A carrier: a platform thread of its own that owns the kernel object and is also the scheduler of
@@ -48,21 +49,45 @@ final class CarrierLoop extends PollerLoop {
     private long busyNanos;
     /** The carrier thread's kernel id, set once it runs (the balancer reads its CPU clock); 0 before. */
     private volatile int tid;
+    /** The deadlines of carried threads' timed waits. */
+    private final CarrierTimers timers;
 
     CarrierLoop(Poller poller, String threadName) {
         super(poller);
-        this.thread = new CarrierThread(poller, threadName);
+        this.thread = new CarrierThread(poller, this, threadName);
+        this.timers = new CarrierTimers(poller.counters());
     }
 
     /** A carrier's platform thread; it knows its poller, so a caller finds its carrier in one step. */
     private static final class CarrierThread extends Thread {
         final Poller poller;
+        final CarrierLoop loop;
 
-        CarrierThread(Poller poller, String name) {
+        CarrierThread(Poller poller, CarrierLoop loop, String name) {
             super(poller::run, name);
             this.poller = poller;
+            this.loop = loop;
             setDaemon(true);
         }
+    }
+
+    /**
+     * Parks the calling thread until it is unparked or {@code deadline} ({@link System#nanoTime})
+     * passes, possibly spuriously: a carried thread through its carrier's timers, any other as
+     * {@link LockSupport#parkNanos} does.
+     */
+    static void parkUntil(Object blocker, long deadline) {
+        Thread self = Thread.currentThread();
+        if (self.isVirtual() && VirtualThreads.currentCarrier() instanceof CarrierThread c) {
+            c.loop.timers.parkUntil(blocker, deadline);
+        } else {
+            LockSupport.parkNanos(blocker, deadline - System.nanoTime());
+        }
+    }
+
+    /** See {@link CarrierTimers#wakeOverdue}; any thread. */
+    void wakeOverdueTimers() {
+        timers.wakeOverdue(System.nanoTime());
     }
 
     /**
@@ -171,8 +196,12 @@ final class CarrierLoop extends PollerLoop {
         runQueue.addLast(continuation);
     }
 
-    /** Termination: the continuations still queued run on the common pool. */
+    /**
+     * Termination: the threads waiting out a timeout here are woken, and they and the
+     * continuations still queued run on the common pool.
+     */
     void orphanRunQueue() {
+        timers.wakeAll();
         Runnable task;
         while ((task = runQueue.pollFirst()) != null) {
             Poller.orphan(task);
@@ -186,6 +215,9 @@ final class CarrierLoop extends PollerLoop {
         Inbox inbox = poller.inbox();
         while (!poller.stopRequested()) {
             countRound();
+            if (!timers.isEmpty()) {
+                timers.expire(System.nanoTime());
+            }
             requests.drain(inbox);
             if (requests.hasPendingCancels()) {
                 backend.submitAndReap(false);
@@ -205,7 +237,12 @@ final class CarrierLoop extends PollerLoop {
                 backend.submitAndReap(false);
                 continue;
             }
-            backend.submitAndReap(true);
+            if (timers.isEmpty()) {
+                backend.submitAndReap(true);
+            } else {
+                // At least 1 ns: a key that passed meanwhile is expired at the next round.
+                backend.submitAndReapWithin(Math.max(1, timers.nextKey() - System.nanoTime()));
+            }
             inbox.awake();
         }
     }

@@ -156,7 +156,7 @@ public abstract sealed class Multishot extends Operation permits MultishotReceiv
                 if (remaining <= 0) {
                     return TIMED_OUT;
                 }
-                LockSupport.parkNanos(this, remaining);
+                CarrierLoop.parkUntil(this, deadline);
             }
         } finally {
             waiter = null;

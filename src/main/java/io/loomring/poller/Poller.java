@@ -123,6 +123,18 @@ public final class Poller implements Executor {
         loop.thread().start();
     }
 
+    /**
+     * For a monitor that sees this carrier stalled by the thread it runs: ends that thread's wait
+     * if it armed one here and its deadline passed (a thread pinned in a native frame waits on
+     * the carrier's platform thread, where the carrier's own timers cannot reach it). Any thread;
+     * nothing for a sub-poller.
+     */
+    public void wakeOverdueTimers() {
+        if (loop instanceof CarrierLoop carrier) {
+            carrier.wakeOverdueTimers();
+        }
+    }
+
     /** Counters. */
     public PollerCounters counters() {
         return backend.counters;

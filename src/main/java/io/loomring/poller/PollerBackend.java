@@ -45,6 +45,12 @@ public abstract class PollerBackend extends BackendAccess {
      */
     protected abstract void submitAndReap(boolean wait) throws IOException;
 
+    /**
+     * Like {@code submitAndReap(true)}, but waits at most {@code timeoutNanos} (positive): a
+     * carrier's sleep ends at its next timer.
+     */
+    protected abstract void submitAndReapWithin(long timeoutNanos) throws IOException;
+
     /** Decides {@code outcome} for every armed request and forgets them all. */
     protected abstract void releaseAll(int outcome);
 

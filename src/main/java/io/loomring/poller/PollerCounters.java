@@ -49,7 +49,9 @@ public final class PollerCounters {
      * unless something in those actions parks (what the soak tests check).
      */
     public static final int INLINE_OVERLAPS = 15;
-    private static final int COUNT = 16;
+    /** Timed waits of carried threads that their carrier's timers ended (the deadline passed). */
+    public static final int TIMERS_FIRED = 16;
+    private static final int COUNT = 17;
 
     private static final VarHandle ELEMENT = MethodHandles.arrayElementVarHandle(long[].class);
     private final long[] values = new long[COUNT];

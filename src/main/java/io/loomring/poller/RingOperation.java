@@ -99,7 +99,7 @@ public final class RingOperation extends Operation {
                     cancelReason = TIMED_OUT;
                     requestCancel.accept(this);
                 } else if (timed) {
-                    LockSupport.parkNanos(this, deadline - System.nanoTime());
+                    CarrierLoop.parkUntil(this, deadline);
                 } else {
                     LockSupport.park(this);
                 }

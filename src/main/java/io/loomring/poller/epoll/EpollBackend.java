@@ -81,7 +81,13 @@ public final class EpollBackend extends PollerBackend {
 
     @Override
     protected void submitAndReap(boolean wait) throws IOException {
-        interest.poll(wait, onTag);
+        interest.poll(wait ? -1 : 0, onTag);
+    }
+
+    @Override
+    protected void submitAndReapWithin(long timeoutNanos) throws IOException {
+        // epoll_wait counts milliseconds: rounded up, so a timer is never found early and waited for again.
+        interest.poll((int) Math.min(Integer.MAX_VALUE, (timeoutNanos + 999_999) / 1_000_000), onTag);
     }
 
     @Override

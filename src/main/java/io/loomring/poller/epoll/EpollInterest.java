@@ -199,14 +199,14 @@ public final class EpollInterest extends BackendAccess implements AutoCloseable 
     }
 
     /**
-     * Fetches the ready events, with {@code wait} first waiting until there is one, and
-     * dispatches them.
+     * Fetches the ready events, first waiting up to {@code timeoutMillis} until there is one (-1:
+     * without limit, 0: not at all), and dispatches them.
      *
      * @return events dispatched
      * @throws IOException when {@code epoll_wait} fails (other than EINTR)
      */
-    public int poll(boolean wait, TagHandler tags) throws IOException {
-        int n = sys.await(capture, epfd, events, maxEvents, wait ? -1 : 0); // epoll_wait's own spelling, in ms
+    public int poll(int timeoutMillis, TagHandler tags) throws IOException {
+        int n = sys.await(capture, epfd, events, maxEvents, timeoutMillis);
         counters.add(PollerCounters.ENTERS, 1);
         if (n < 0) {
             if (n == -Errno.EINTR) {

@@ -90,7 +90,7 @@ final class EpollFallback implements AutoCloseable {
     /** Dispatches the ready events without waiting (the ring said the epoll fd is readable). */
     void dispatch() throws IOException {
         if (interest != null) {
-            interest.poll(false, noTags);
+            interest.poll(0, noTags);
         }
     }
 

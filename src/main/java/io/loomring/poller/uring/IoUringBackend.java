@@ -363,8 +363,18 @@ public final class IoUringBackend extends OperationBackend {
         reap();
     }
 
+    @Override
+    protected void submitAndReapWithin(long timeoutNanos) throws IOException {
+        entered(ring.enterTimed(sq.publish(), 1, timeoutNanos)); // -ETIME: the timer's, nothing to reap
+        reap();
+    }
+
     private void enter(int toSubmit, int minComplete) throws IOException {
-        long r = ring.enter(toSubmit, minComplete);
+        entered(ring.enter(toSubmit, minComplete));
+    }
+
+    /** What {@code io_uring_enter} returned: counted, and the errors that are not waits' handled. */
+    private void entered(long r) throws IOException {
         counters.add(PollerCounters.ENTERS, 1);
         if (r >= 0) {
             counters.add(PollerCounters.SUBMITTED, r);
