@@ -240,8 +240,14 @@ final class CarrierLoop extends PollerLoop {
             if (timers.isEmpty()) {
                 backend.submitAndReap(true);
             } else {
-                // At least 1 ns: a key that passed meanwhile is expired at the next round.
-                backend.submitAndReapWithin(Math.max(1, timers.nextKey() - System.nanoTime()));
+                long wait = timers.nextKey() - System.nanoTime();
+                if (wait <= 0) {
+                    // A deadline passed while the batch ran: its threads run before the completions
+                    // that came meanwhile are reaped, as threads handed over in the inbox would.
+                    inbox.awake();
+                    continue;
+                }
+                backend.submitAndReapWithin(wait);
             }
             inbox.awake();
         }
