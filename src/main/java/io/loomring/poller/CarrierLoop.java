@@ -55,7 +55,7 @@ final class CarrierLoop extends PollerLoop {
     CarrierLoop(Poller poller, String threadName) {
         super(poller);
         this.thread = new CarrierThread(poller, this, threadName);
-        this.timers = new CarrierTimers(poller.counters());
+        this.timers = new CarrierTimers(poller.counters(), System::nanoTime);
     }
 
     /** A carrier's platform thread; it knows its poller, so a caller finds its carrier in one step. */

@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 
 /**
  * The deadlines of a carrier's timed waits: a carried thread that waits with a timeout parks
@@ -15,8 +16,11 @@ import java.util.concurrent.locks.LockSupport;
  * time, which on a server with read timeouts is every request's read. Here a thread has one slot
  * for all its waits, which stays in the heap while its deadlines only move later (an idle or read
  * timeout counted again from each request): arming a wait is then two field writes, ending it
- * one, and the heap is sifted once per slot per timeout period, when the carrier finds the key it
- * was filed under passed and files it again under its current deadline.
+ * one, and the heap is sifted once per slot and second at most, when the carrier finds the key
+ * it was filed under passed and files it again, under its current deadline or the next whole
+ * second, whichever comes first. That bound keeps the slot of a thread that stopped waiting (or
+ * ended) no longer than two seconds, and makes one wakeup of an idle carrier a second refile all
+ * of its waits that are longer.
  *
  * <p>Threads: the heap and the slots' keys belong to the carrier thread; a carried thread arms its
  * slot while running on that carrier, so on the same platform thread. A thread that the balancer
@@ -27,9 +31,11 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>A carried thread pinned in a native frame that waits parks its carrier's platform thread: the
  * carrier cannot check its timers then. {@link #wakeOverdue} lets the stall monitor end such a
- * wait once its deadline passed (about a second late).
+ * wait once its deadline passed (one to two seconds late).
  */
 final class CarrierTimers {
+    /** How far ahead at most, rounded up to a whole multiple, a slot is filed. */
+    static final long HORIZON_NANOS = 1_000_000_000L;
     private static final ThreadLocal<Slot> SLOTS = new ThreadLocal<>();
     private static final VarHandle DEADLINE;
     private static final VarHandle LAST_ARMED;
@@ -76,14 +82,24 @@ final class CarrierTimers {
     }
 
     private final PollerCounters counters;
+    /** {@link System#nanoTime}, or a test's clock. */
+    private final LongSupplier clock;
     private Slot[] heap = new Slot[16];
     private int size;
     /** The slot armed last here: the stall monitor's hint (opaque accesses). */
     @SuppressWarnings("unused")
     private Slot lastArmed;
 
-    CarrierTimers(PollerCounters counters) {
+    CarrierTimers(PollerCounters counters, LongSupplier clock) {
         this.counters = counters;
+        this.clock = clock;
+    }
+
+    /** The key to file a wait until {@code deadline} under at {@code now}: see the class comment. */
+    static long keyFor(long deadline, long now) {
+        long horizon = now + HORIZON_NANOS;
+        horizon += HORIZON_NANOS - Math.floorMod(horizon, HORIZON_NANOS);
+        return deadline - horizon < 0 ? deadline : horizon;
     }
 
     /**
@@ -109,7 +125,7 @@ final class CarrierTimers {
         DEADLINE.setOpaque(slot, deadline);
         LAST_ARMED.setOpaque(this, slot);
         if (slot.index < 0) {
-            slot.key = deadline;
+            slot.key = keyFor(deadline, clock.getAsLong());
             if (size == heap.length) {
                 heap = Arrays.copyOf(heap, size * 2);
             }
@@ -139,7 +155,7 @@ final class CarrierTimers {
             Slot top = heap[0];
             long deadline = top.deadline();
             if (deadline != 0 && deadline - now > 0) {
-                top.key = deadline;
+                top.key = keyFor(deadline, now);
                 siftDown(0, top);
                 continue;
             }

@@ -16,7 +16,9 @@ import org.junit.jupiter.api.Test;
  */
 class CarrierTimersTest {
     private final PollerCounters counters = new PollerCounters();
-    private final CarrierTimers timers = new CarrierTimers(counters);
+    /** The timers' clock. */
+    private long now;
+    private final CarrierTimers timers = new CarrierTimers(counters, () -> now);
 
     private CarrierTimers.Slot slot() {
         return new CarrierTimers.Slot(new Thread(() -> { }), timers); // never started: unpark is a no-op
@@ -74,6 +76,22 @@ class CarrierTimersTest {
     }
 
     @Test
+    void aLongWaitIsFiledNoFurtherThanTheSecondAfterNext() {
+        long second = CarrierTimers.HORIZON_NANOS;
+        now = 5 * second + 300;
+        CarrierTimers.Slot a = slot();
+        timers.arm(a, now + 60 * second);
+        assertEquals(7 * second, timers.nextKey());
+        timers.expire(7 * second);
+        assertEquals(0, fired());
+        assertEquals(9 * second, timers.nextKey(), "filed again, two whole seconds on");
+        a.disarm(); // its thread stopped waiting (or ended)
+        timers.expire(9 * second);
+        assertTrue(timers.isEmpty(), "dropped within two seconds, not kept until its deadline");
+        assertEquals(0, fired());
+    }
+
+    @Test
     void endedWaitsAreDroppedWithoutFiring() {
         CarrierTimers.Slot a = slot(), b = slot();
         timers.arm(a, 100);
@@ -97,21 +115,32 @@ class CarrierTimersTest {
     }
 
     @Test
-    void agreesWithAModelOfTheWaits() {
+    void agreesWithAModelOfShortWaits() {
+        agreesWithAModel(50, 1_000, 60);
+    }
+
+    @Test
+    void agreesWithAModelOfWaitsLongerThanItsHorizon() {
+        long second = CarrierTimers.HORIZON_NANOS;
+        agreesWithAModel(second / 10, 5 * second, second / 4);
+    }
+
+    /** Random waits of up to {@code shortWait} or {@code longWait} ns, rounds {@code maxStep} ns apart at most. */
+    private void agreesWithAModel(long shortWait, long longWait, long maxStep) {
         Random random = new Random(42);
         CarrierTimers.Slot[] slots = new CarrierTimers.Slot[64];
         for (int i = 0; i < slots.length; i++) {
             slots[i] = slot();
         }
         Map<CarrierTimers.Slot, Long> waiting = new HashMap<>(); // the model: deadline of each wait
-        long now = -5_000; // nanoTime values may be negative, and the arithmetic must not care
+        now = -5_000; // nanoTime values may be negative, and the arithmetic must not care
         long expectedFired = 0;
         for (int step = 0; step < 200_000; step++) {
             CarrierTimers.Slot s = slots[random.nextInt(slots.length)];
             switch (random.nextInt(4)) {
                 case 0, 1 -> { // a wait starts (its thread is not waiting already)
                     if (!waiting.containsKey(s)) {
-                        long deadline = now + 1 + random.nextInt(random.nextBoolean() ? 50 : 1_000);
+                        long deadline = now + 1 + random.nextLong(random.nextBoolean() ? shortWait : longWait);
                         timers.arm(s, deadline);
                         waiting.put(s, deadline);
                     }
@@ -122,7 +151,7 @@ class CarrierTimersTest {
                     }
                 }
                 default -> { // the carrier's round
-                    now += random.nextInt(60);
+                    now += random.nextLong(maxStep);
                     List<CarrierTimers.Slot> due = new ArrayList<>();
                     for (var it = waiting.entrySet().iterator(); it.hasNext(); ) {
                         var e = it.next();
@@ -144,6 +173,6 @@ class CarrierTimersTest {
                 assertTrue(timers.nextKey() - now <= earliest, "the carrier would sleep past a deadline");
             }
         }
-        assertTrue(expectedFired > 1_000, "the model fired " + expectedFired);
+        assertTrue(expectedFired > 500, "the model fired " + expectedFired);
     }
 }
