@@ -78,7 +78,7 @@ public final class Await extends Completion {
                     }
                     continue;
                 }
-                CarrierLoop.parkUntil(this, deadline);
+                CarrierLoop.parkUntil(this, deadline, remaining);
             } else {
                 LockSupport.park(this);
             }

@@ -81,7 +81,7 @@ public final class BackgroundOperation extends Operation {
                 if (remaining <= 0) {
                     return PENDING;
                 }
-                CarrierLoop.parkUntil(this, deadline);
+                CarrierLoop.parkUntil(this, deadline, remaining);
             }
         } finally {
             JOINER.setVolatile(this, null);

@@ -54,18 +54,16 @@ final class CarrierLoop extends PollerLoop {
 
     CarrierLoop(Poller poller, String threadName) {
         super(poller);
-        this.thread = new CarrierThread(poller, this, threadName);
+        this.thread = new CarrierThread(this, threadName);
         this.timers = new CarrierTimers(poller.counters(), System::nanoTime);
     }
 
-    /** A carrier's platform thread; it knows its poller, so a caller finds its carrier in one step. */
+    /** A carrier's platform thread; it knows its loop, so a caller finds its carrier in one step. */
     private static final class CarrierThread extends Thread {
-        final Poller poller;
         final CarrierLoop loop;
 
-        CarrierThread(Poller poller, CarrierLoop loop, String name) {
-            super(poller::run, name);
-            this.poller = poller;
+        CarrierThread(CarrierLoop loop, String name) {
+            super(loop.poller::run, name);
             this.loop = loop;
             setDaemon(true);
         }
@@ -74,14 +72,15 @@ final class CarrierLoop extends PollerLoop {
     /**
      * Parks the calling thread until it is unparked or {@code deadline} ({@link System#nanoTime})
      * passes, possibly spuriously: a carried thread through its carrier's timers, any other as
-     * {@link LockSupport#parkNanos} does.
+     * {@link LockSupport#parkNanos} does for {@code remaining}, the caller's own reading of what
+     * is left until the deadline (so the clock is read once).
      */
-    static void parkUntil(Object blocker, long deadline) {
+    static void parkUntil(Object blocker, long deadline, long remaining) {
         Thread self = Thread.currentThread();
         if (self.isVirtual() && VirtualThreads.currentCarrier() instanceof CarrierThread c) {
             c.loop.timers.parkUntil(blocker, deadline);
         } else {
-            LockSupport.parkNanos(blocker, deadline - System.nanoTime());
+            LockSupport.parkNanos(blocker, remaining);
         }
     }
 
@@ -95,7 +94,7 @@ final class CarrierLoop extends PollerLoop {
      * ordinary threads ask this on every socket call.
      */
     static Poller current() {
-        return VirtualThreads.currentCarrier() instanceof CarrierThread c ? c.poller : null;
+        return VirtualThreads.currentCarrier() instanceof CarrierThread c ? c.loop.poller : null;
     }
 
     /**

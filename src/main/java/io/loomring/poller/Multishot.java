@@ -156,7 +156,7 @@ public abstract sealed class Multishot extends Operation permits MultishotReceiv
                 if (remaining <= 0) {
                     return TIMED_OUT;
                 }
-                CarrierLoop.parkUntil(this, deadline);
+                CarrierLoop.parkUntil(this, deadline, remaining);
             }
         } finally {
             waiter = null;

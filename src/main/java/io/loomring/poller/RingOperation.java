@@ -83,6 +83,7 @@ public final class RingOperation extends Operation {
         boolean timed = checkTimeout(timeoutNanos) != NO_TIMEOUT;
         long deadline = timed ? System.nanoTime() + timeoutNanos : 0L;
         boolean interruptCleared = false;
+        long remaining = 0L; // until the deadline, as last read
         for (;;) {
             int s = state();
             if (s != PENDING) {
@@ -95,11 +96,11 @@ public final class RingOperation extends Operation {
                 if (thread.isInterrupted()) {
                     cancelReason = INTERRUPTED;
                     requestCancel.accept(this);
-                } else if (timed && deadline - System.nanoTime() <= 0) {
+                } else if (timed && (remaining = deadline - System.nanoTime()) <= 0) {
                     cancelReason = TIMED_OUT;
                     requestCancel.accept(this);
                 } else if (timed) {
-                    CarrierLoop.parkUntil(this, deadline);
+                    CarrierLoop.parkUntil(this, deadline, remaining);
                 } else {
                     LockSupport.park(this);
                 }
