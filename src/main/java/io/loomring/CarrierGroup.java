@@ -94,7 +94,14 @@ final class CarrierGroup {
             live[i] = new AtomicInteger();
         }
         this.monitor = new StallMonitor(carriers, carried.keySet());
-        this.balancer = new CarrierBalancer(carriers, balance && VirtualThreads.canReschedule());
+        boolean canMove = balance && VirtualThreads.canReschedule();
+        this.balancer = new CarrierBalancer(carriers, canMove);
+        if (canMove) {
+            for (Poller c : carriers) {
+                // Threads the factory placed stay: placement already spread them by live count.
+                c.shareStartsWith(Stream.of(carriers).filter(o -> o != c).toArray(Poller[]::new), carried::containsKey);
+            }
+        }
         Executor jdk = VirtualThreads.defaultScheduler();
         this.releasedScheduler = jdk == null ? null
                 : new ReleasedScheduler(jdk, () -> isTerminated() ? null : carriers[placement()]);

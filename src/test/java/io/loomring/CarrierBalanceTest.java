@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * balancer lets them move to an idle carrier at the start of an I/O call. Eight such threads, each
  * computing a little between two awaits on a pipe of its own: with balancing both carriers end up
  * doing a fair share of the work; without it (the control) one carrier does all of it. And threads
- * started one per task, which do no I/O, start on the less busy carrier. Both backends.
+ * started one per task, which do no I/O, start on the less busy carrier, or on one that sleeps.
+ * Both backends.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class CarrierBalanceTest {
@@ -96,6 +97,47 @@ class CarrierBalanceTest {
             assertTrue(Math.min(a, b) >= Math.max(a, b) / 1.5, "busy nanoseconds per carrier: " + a + ", " + b);
             assertTrue(io.carriedThreadMoves() > 0, "no thread started elsewhere");
         }
+    }
+
+    /**
+     * A thread started while another carrier sleeps with nothing to run starts there: it does not
+     * wait behind the thread that started it, which computes on (as Jetty's selecting thread goes on
+     * to handle a request after starting the thread that selects next). Ten starts, each followed
+     * by up to 300 ms of computing in the starting thread; without balancing (the control) each
+     * started thread runs only once the computing is over, on the starter's carrier.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL"})
+    void aThreadStartedWhileACarrierSleepsStartsThere(Backend backend) throws Exception {
+        TestBackends.assumeAvailable(backend);
+        try (IoScheduler io = IoScheduler.builder().backend(backend).carriers(2).build()) {
+            int ran = startsThatRanBesideTheirStarter(io);
+            assertTrue(ran >= 8, ran + " of 10 started threads ran while their starter computed");
+        }
+        try (IoScheduler io = IoScheduler.builder().backend(backend).carriers(2).balanceCarriers(false).build()) {
+            assertEquals(0, startsThatRanBesideTheirStarter(io), "of 10 starts, without balancing");
+        }
+    }
+
+    /** Of ten threads started by one carried thread, those that ran while it computed. */
+    private static int startsThatRanBesideTheirStarter(IoScheduler io) throws Exception {
+        return io.runCarried("starter", () -> {
+            int ranBeside = 0;
+            for (int i = 0; i < 10; i++) {
+                Thread.sleep(30); // both carriers asleep before each start
+                AtomicBoolean ran = new AtomicBoolean();
+                Thread started = Thread.ofVirtual().start(() -> ran.set(true));
+                long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+                while (!ran.get() && System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                }
+                if (ran.get()) {
+                    ranBeside++;
+                }
+                started.join();
+            }
+            return ranBeside;
+        });
     }
 
     private static void spin(long nanos) {

@@ -8,6 +8,7 @@ import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 
 /**
  * A carrier: a platform thread of its own that owns the kernel object and is also the scheduler of
@@ -37,6 +38,12 @@ final class CarrierLoop extends PollerLoop {
     private volatile Poller startsGoTo;
     /** Alternates the starts sent away; poller thread only. */
     private boolean sendNextStart;
+    /** The group's other carriers, where a start goes while one sleeps ({@link #shareStartsWith}); null: none. */
+    private volatile Poller[] peers;
+    /** The threads whose carrier was chosen for them, which stay where they were placed. */
+    private volatile Predicate<Thread> placed;
+    /** The peer the next start looks at; poller thread only. */
+    private int nextPeer;
     /** Carried continuations ready to run; poller thread only. */
     private final ArrayDeque<Runnable> runQueue = new ArrayDeque<>();
     /** Completed by the carrier thread once its backend is open (or failed to open). */
@@ -177,22 +184,62 @@ final class CarrierLoop extends PollerLoop {
         startsGoTo = other;
     }
 
+    /** See {@link Poller#shareStartsWith}; any thread, before or while the loop runs. */
+    void shareStartsWith(Poller[] others, Predicate<Thread> placed) {
+        this.placed = placed;
+        peers = others.length == 0 ? null : others.clone();
+    }
+
     /**
-     * Makes a continuation runnable here, except every other thread's start while the balancer
-     * sends starts elsewhere: that thread then starts there (its scheduler set before it runs).
-     * Poller thread (or a thread it carries) only.
+     * Makes a continuation runnable here, except a thread's start that another carrier can run
+     * sooner: every other start while the balancer sends starts elsewhere, and the start of a
+     * thread that inherited this carrier while a peer sleeps. That thread then starts there (its
+     * scheduler set before it runs). Poller thread (or a thread it carries) only.
      */
     void enqueueOrSendStart(Runnable continuation) {
         Poller to = startsGoTo;
-        Thread starting;
-        if (to != null && (sendNextStart = !sendNextStart)
-                && (starting = VirtualThreads.startingThread(continuation)) != null) {
-            VirtualThreads.rescheduleStarting(starting, to);
-            poller.counters().add(PollerCounters.STARTS_SENT, 1);
-            to.execute(continuation); // not its thread: through its inbox
+        if (to != null && (sendNextStart = !sendNextStart) && sendStart(continuation, to, null)) {
+            return;
+        }
+        // Only a running carried thread starts threads; the loop's own submissions (wakeups by
+        // completions) skip the look at a peer, a read of a line the peer's loop writes.
+        if (running != null && (to = sleepingPeer()) != null && sendStart(continuation, to, placed)) {
             return;
         }
         runQueue.addLast(continuation);
+    }
+
+    /**
+     * A peer asleep in the kernel with nothing to run, or null; one peer looked at per call, in turn.
+     * A start waits here at least until the thread that starts it parks (it runs on this carrier
+     * now), and behind the run queue; a sleeping peer runs it at once, for the price of its wakeup.
+     * The JDK's scheduler gets the same from work stealing, which carriers do not do (a parked
+     * thread's completions arrive in its own carrier's ring), but a thread not started yet owns
+     * nothing of any ring.
+     */
+    private Poller sleepingPeer() {
+        Poller[] p = peers;
+        if (p == null) {
+            return null;
+        }
+        int i = nextPeer;
+        nextPeer = i + 1 == p.length ? 0 : i + 1;
+        return p[i].isSleeping() ? p[i] : null;
+    }
+
+    /**
+     * Starts {@code continuation}'s thread on {@code to} if it is a start (and not one of
+     * {@code keep}'s, where given); false when it stays here.
+     */
+    private boolean sendStart(Runnable continuation, Poller to, Predicate<Thread> keep) {
+        Thread starting = VirtualThreads.startingThread(continuation);
+        if (starting == null || (keep != null && keep.test(starting))) {
+            return false;
+        }
+        VirtualThreads.rescheduleStarting(starting, to);
+        poller.counters().add(PollerCounters.STARTS_SENT, 1);
+        to.execute(continuation); // not its thread: through its inbox, which wakes it
+        return true;
     }
 
     /**

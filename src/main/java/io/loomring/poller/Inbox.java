@@ -99,6 +99,11 @@ public final class Inbox {
         gate.prepareToSleep();
     }
 
+    /** Any thread: true while the owner sleeps or is about to (a hint: it may wake at any time). */
+    public boolean isOwnerSleeping() {
+        return gate.isSleeping();
+    }
+
     /** Owner: awake again. */
     public void awake() {
         gate.awake();

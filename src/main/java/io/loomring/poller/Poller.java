@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * One thread that owns a kernel object (a ring or an epoll set, the {@link PollerBackend}), a
@@ -172,6 +173,23 @@ public final class Poller implements Executor {
         if (loop instanceof CarrierLoop carrier) {
             carrier.sendStartsTo(other == this ? null : other);
         }
+    }
+
+    /**
+     * Lets threads started on this carrier (by a thread it carries, which they inherited it from)
+     * start on one of {@code others}, the group's other carriers, while that one sleeps in the
+     * kernel with nothing to run; an empty array stops it. Threads that {@code placed} accepts had
+     * their carrier chosen for them, and stay. Any thread.
+     */
+    public void shareStartsWith(Poller[] others, Predicate<Thread> placed) {
+        if (loop instanceof CarrierLoop carrier) {
+            carrier.shareStartsWith(others, placed);
+        }
+    }
+
+    /** True while this poller sleeps in the kernel, or is about to, with nothing to do; any thread. */
+    boolean isSleeping() {
+        return inbox.isOwnerSleeping();
     }
 
     /** The carried continuation running on this carrier now, or null; any thread. */

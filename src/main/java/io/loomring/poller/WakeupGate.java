@@ -49,6 +49,11 @@ public final class WakeupGate {
         STATE.setVolatile(this, AWAKE);
     }
 
+    /** Any thread: true between the poller's {@link #prepareToSleep()} and its {@link #awake()}. */
+    public boolean isSleeping() {
+        return (int) STATE.getVolatile(this) != AWAKE;
+    }
+
     /**
      * Producer, after publishing its request: true when this caller must send the wakeup signal
      * (the poller sleeps or is about to, and no other producer has signalled since).
