@@ -34,7 +34,8 @@ import java.util.stream.Stream;
  *   <li>a new carried thread goes to the carrier with the fewest live carried threads (ties to the
  *       next in turn), so connections that end unevenly do not leave one carrier with most of the
  *       load. A virtual thread started by a carried thread inherits its carrier (the JDK passes the
- *       scheduler on), and is not counted;</li>
+ *       scheduler on), and is not counted; with balancing on, it starts on another carrier instead
+ *       when that one sleeps with nothing to run ({@link Poller#shareStartsWith});</li>
  *   <li>a carried thread moves to another carrier at the start of an I/O call when the
  *       {@link CarrierBalancer} asks its carrier to shed work, and leaves the carriers for the
  *       JDK's scheduler when it was seen computing for long;</li>

@@ -189,7 +189,9 @@ abstract sealed class SchedulerBuilder permits IoScheduler.Builder {
     /**
      * Whether carried threads may move to a less busy carrier at the start of an I/O call, and
      * threads started on a busy carrier start on a less busy one, when one carrier works much
-     * more than another (see {@link IoScheduler#carrierBusyNanos()}). Default true; for
+     * more than another (see {@link IoScheduler#carrierBusyNanos()}); and whether a thread
+     * started by a carried thread may start on another carrier that sleeps with nothing to run
+     * (threads from the scheduler's thread factory stay where it placed them). Default true; for
      * {@link IoScheduler#shared()}: {@code loomring.balanceCarriers=false}.
      *
      * @param enabled whether carried threads may move to a less busy carrier
