@@ -102,9 +102,10 @@ class CarrierBalanceTest {
     /**
      * A thread started while another carrier sleeps with nothing to run starts there: it does not
      * wait behind the thread that started it, which computes on (as Jetty's selecting thread goes on
-     * to handle a request after starting the thread that selects next). Ten starts, each followed
-     * by up to 300 ms of computing in the starting thread; without balancing (the control) each
-     * started thread runs only once the computing is over, on the starter's carrier.
+     * to handle a request after starting the thread that selects next) and behind the threads
+     * queued there. Ten rounds of two starts, the second watched, each followed by up to 300 ms of
+     * computing in the starting thread; without balancing (the control) each started thread runs
+     * only once the computing is over, on the starter's carrier.
      */
     @ParameterizedTest
     @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL"})
@@ -125,6 +126,9 @@ class CarrierBalanceTest {
             int ranBeside = 0;
             for (int i = 0; i < 10; i++) {
                 Thread.sleep(30); // both carriers asleep before each start
+                // A thread started with nothing queued ahead of it stays: it waits only for its
+                // starter to park. The second one would wait behind the first as well.
+                Thread ahead = Thread.ofVirtual().start(() -> { });
                 AtomicBoolean ran = new AtomicBoolean();
                 Thread started = Thread.ofVirtual().start(() -> ran.set(true));
                 long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
@@ -135,6 +139,7 @@ class CarrierBalanceTest {
                     ranBeside++;
                 }
                 started.join();
+                ahead.join();
             }
             return ranBeside;
         });
