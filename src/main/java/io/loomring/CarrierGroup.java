@@ -35,7 +35,8 @@ import java.util.stream.Stream;
  *       next in turn), so connections that end unevenly do not leave one carrier with most of the
  *       load. A virtual thread started by a carried thread inherits its carrier (the JDK passes the
  *       scheduler on), and is not counted; with balancing on, it starts on another carrier instead
- *       when that one sleeps with nothing to run ({@link Poller#shareStartsWith});</li>
+ *       when threads are queued ahead of it and that one sleeps with nothing to run
+ *       ({@link Poller#shareStartsWith});</li>
  *   <li>a carried thread moves to another carrier at the start of an I/O call when the
  *       {@link CarrierBalancer} asks its carrier to shed work, and leaves the carriers for the
  *       JDK's scheduler when it was seen computing for long;</li>

@@ -193,8 +193,9 @@ final class CarrierLoop extends PollerLoop {
     /**
      * Makes a continuation runnable here, except a thread's start that another carrier can run
      * sooner: every other start while the balancer sends starts elsewhere, and the start of a
-     * thread that inherited this carrier while a peer sleeps. That thread then starts there (its
-     * scheduler set before it runs). Poller thread (or a thread it carries) only.
+     * thread that inherited this carrier while others are queued here and a peer sleeps. That
+     * thread then starts there (its scheduler set before it runs). Poller thread (or a thread it
+     * carries) only.
      */
     void enqueueOrSendStart(Runnable continuation) {
         Poller to = startsGoTo;
