@@ -101,7 +101,8 @@ final class CarrierGroup {
         if (canMove) {
             for (Poller c : carriers) {
                 // Threads the factory placed stay: placement already spread them by live count.
-                c.shareStartsWith(Stream.of(carriers).filter(o -> o != c).toArray(Poller[]::new), carried::containsKey);
+                Poller[] others = Stream.of(carriers).filter(o -> o != c).toArray(Poller[]::new);
+                c.shareStartsWith(others, carried::containsKey);
             }
         }
         Executor jdk = VirtualThreads.defaultScheduler();

@@ -48,8 +48,10 @@ final class CarrierLoop extends PollerLoop {
     private final ArrayDeque<Runnable> runQueue = new ArrayDeque<>();
     /** Completed by the carrier thread once its backend is open (or failed to open). */
     private final CompletableFuture<Void> open = new CompletableFuture<>();
-    /** The carried continuation running now, or null (for the stall monitor and the balancer). */
-    @SuppressWarnings("unused")
+    /**
+     * The carried continuation running now, or null (for the stall monitor and the balancer, and
+     * for this thread: a start comes from a running carried thread).
+     */
     private Runnable running;
     /** Time spent running carried continuations, in nanoseconds (the balancer compares carriers). */
     @SuppressWarnings("unused")
@@ -217,10 +219,9 @@ final class CarrierLoop extends PollerLoop {
      * A peer asleep in the kernel with nothing to run, or null; one peer looked at per call, in turn.
      * A start waits here until the thread that starts it parks (it runs on this carrier now) and
      * the threads queued ahead of it have run; a sleeping peer runs it at once, for the price of
-     * its wakeup.
-     * The JDK's scheduler gets the same from work stealing, which carriers do not do (a parked
-     * thread's completions arrive in its own carrier's ring), but a thread not started yet owns
-     * nothing of any ring.
+     * its wakeup. The JDK's scheduler gets the same from work stealing, which carriers do not do
+     * (a parked thread's completions arrive in its own carrier's ring), but a thread not started
+     * yet owns nothing of any ring.
      */
     private Poller sleepingPeer() {
         Poller[] p = peers;
