@@ -178,8 +178,8 @@ public final class Poller implements Executor {
     /**
      * Lets threads started on this carrier (by a thread it carries, which they inherited it from)
      * while others wait in its run queue start on one of {@code others}, the group's other
-     * carriers, while that one sleeps in the kernel with nothing to run; an empty array stops it. Threads that {@code placed} accepts had
-     * their carrier chosen for them, and stay. Any thread.
+     * carriers, while that one sleeps in the kernel with nothing to run; an empty array stops it.
+     * Threads that {@code placed} accepts had their carrier chosen for them, and stay. Any thread.
      */
     public void shareStartsWith(Poller[] others, Predicate<Thread> placed) {
         if (loop instanceof CarrierLoop carrier) {
