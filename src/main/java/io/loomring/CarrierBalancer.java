@@ -1,5 +1,6 @@
 package io.loomring;
 
+import io.loomring.poller.CarrierView;
 import io.loomring.poller.Poller;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,14 +13,14 @@ import java.util.concurrent.locks.LockSupport;
  * virtual thread started by a carried thread stays on its parent's carrier (the JDK passes the
  * scheduler on): a server whose accepting thread is carried would otherwise run every connection
  * on one carrier. So a daemon thread compares, every {@value #ACTIVE_PERIOD_MILLIS} ms, how long
- * each carrier ran carried threads ({@link Poller#busyNanos()}, smoothed); when the busiest one
+ * each carrier ran carried threads ({@link CarrierView#busyNanos()}, smoothed); when the busiest one
  * was busier than the least busy one by more than {@value #MIN_GAP_PERCENT} points of the period,
  * it lets up to {@value #MOVES_PER_PERIOD} threads move from the first to the second. A thread
  * moves at the start of its next I/O call on the busy carrier ({@link CarrierGroup#route}), where
  * it holds nothing of that carrier's: it names the other carrier its scheduler and yields, and
  * goes on there. Threads of a carrier that is not asked to shed pay one array read per call.
  * Meanwhile every other thread started on the busy carrier starts on the other one
- * ({@link Poller#sendStartsTo}): servers that start a thread per request (Jetty's virtual-thread
+ * ({@link CarrierView#sendStartsTo}): servers that start a thread per request (Jetty's virtual-thread
  * pool) would otherwise keep the busy carrier busy with new threads faster than moves drain it.
  *
  * <p>A thread that computes for long still holds its carrier: what waits there (threads queued to
@@ -147,16 +148,16 @@ final class CarrierBalancer {
         for (int i = 0; i < share.length; i++) {
             if (i != busiest) {
                 quota.setOpaque(i, 0);
-                carriers[i].sendStartsTo(null);
+                carriers[i].carrier().sendStartsTo(null);
             }
         }
         if ((share[busiest] - share[leastBusy]) * 100 > MIN_GAP_PERCENT) {
             target.set(busiest, leastBusy);
             quota.set(busiest, MOVES_PER_PERIOD); // after the target: a mover reads the quota first
-            carriers[busiest].sendStartsTo(carriers[leastBusy]);
+            carriers[busiest].carrier().sendStartsTo(carriers[leastBusy]);
         } else {
             quota.setOpaque(busiest, 0);
-            carriers[busiest].sendStartsTo(null);
+            carriers[busiest].carrier().sendStartsTo(null);
         }
     }
 }

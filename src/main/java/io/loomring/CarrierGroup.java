@@ -1,5 +1,6 @@
 package io.loomring;
 
+import io.loomring.poller.CarrierView;
 import io.loomring.poller.Poller;
 import io.loomring.poller.PollerCounters;
 import io.loomring.poller.VirtualThreads;
@@ -36,7 +37,7 @@ import java.util.stream.Stream;
  *       load. A virtual thread started by a carried thread inherits its carrier (the JDK passes the
  *       scheduler on), and is not counted; with balancing on, it starts on another carrier instead
  *       when threads are queued ahead of it and that one sleeps with nothing to run
- *       ({@link Poller#shareStartsWith});</li>
+ *       ({@link CarrierView#shareStartsWith});</li>
  *   <li>a carried thread moves to another carrier at the start of an I/O call when the
  *       {@link CarrierBalancer} asks its carrier to shed work, and leaves the carriers for the
  *       JDK's scheduler when it was seen computing for long;</li>
@@ -102,7 +103,7 @@ final class CarrierGroup {
             for (Poller c : carriers) {
                 // Threads the factory placed stay: placement already spread them by live count.
                 Poller[] others = Stream.of(carriers).filter(o -> o != c).toArray(Poller[]::new);
-                c.shareStartsWith(others, carried::containsKey);
+                c.carrier().shareStartsWith(others, carried::containsKey);
             }
         }
         Executor jdk = VirtualThreads.defaultScheduler();
@@ -248,7 +249,7 @@ final class CarrierGroup {
     long[] busyNanos() {
         long[] busy = new long[carriers.length];
         for (int i = 0; i < busy.length; i++) {
-            busy[i] = carriers[i].busyNanos();
+            busy[i] = carriers[i].carrier().busyNanos();
         }
         return busy;
     }

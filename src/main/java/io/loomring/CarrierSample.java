@@ -1,6 +1,7 @@
 package io.loomring;
 
 import io.loomring.ffm.ThreadClocks;
+import io.loomring.poller.CarrierView;
 import io.loomring.poller.Poller;
 import io.loomring.poller.VirtualThreads;
 
@@ -23,7 +24,8 @@ final class CarrierSample {
     /** No carrier busier than this (a share of the period) is "idle". */
     private static final double IDLE_SHARE = 0.02;
 
-    private final Poller carrier;
+    private final Poller poller;
+    private final CarrierView carrier;
     private long busy;
     private long rounds;
     private long cpu = -1;
@@ -33,8 +35,9 @@ final class CarrierSample {
     private boolean idle;
 
     CarrierSample(Poller carrier) {
-        this.carrier = carrier;
-        this.busy = carrier.busyNanos();
+        this.poller = carrier;
+        this.carrier = carrier.carrier();
+        this.busy = this.carrier.busyNanos();
     }
 
     /**
@@ -49,9 +52,9 @@ final class CarrierSample {
         share = (share + recent) / 2; // smoothed over about two periods
         idle = recent < IDLE_SHARE;
 
-        long nowRounds = carrier.rounds();
+        long nowRounds = poller.rounds();
         Runnable nowRunning = carrier.runningContinuation();
-        long nowCpu = ThreadClocks.cpuNanos(carrier.carrierTid());
+        long nowCpu = ThreadClocks.cpuNanos(carrier.tid());
         boolean same = nowRunning != null && nowRunning == running && nowRounds == rounds;
         boolean computed = nowCpu < 0 || cpu < 0 || (nowCpu - cpu) * 100 >= elapsed * MIN_CPU_PERCENT;
         sameRun = !same ? 0 : computed ? sameRun + 1 : sameRun;

@@ -53,10 +53,10 @@ final class StallMonitor {
             long now = System.nanoTime();
             for (int i = 0; i < carriers.length; i++) {
                 long rounds = carriers[i].rounds();
-                boolean running = carriers[i].isRunningCarried();
+                boolean running = carriers[i].carrier().isRunningCarried();
                 boolean stalled = running && runningBefore[i] && rounds == lastRounds[i];
                 if (stalled) {
-                    carriers[i].wakeOverdueTimers(); // a pinned thread's timed wait ends (late)
+                    carriers[i].carrier().wakeOverdueTimers(); // a pinned thread's timed wait ends (late)
                 }
                 if (stalled && stalls[i] == null) {
                     stalls[i] = report(carriers[i], lastLook);

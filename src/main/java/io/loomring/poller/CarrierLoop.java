@@ -18,7 +18,7 @@ import java.util.function.Predicate;
  * runnable with a plain push onto the local run queue; other threads hand continuations over
  * through the {@link Inbox}.
  */
-final class CarrierLoop extends PollerLoop {
+final class CarrierLoop extends PollerLoop implements CarrierView {
     /** Carried continuations run per round before the kernel is asked again (fairness to I/O). */
     private static final int RUN_BATCH = 128;
     private static final VarHandle RUNNING;
@@ -94,7 +94,8 @@ final class CarrierLoop extends PollerLoop {
     }
 
     /** See {@link CarrierTimers#wakeOverdue}; any thread. */
-    void wakeOverdueTimers() {
+    @Override
+    public void wakeOverdueTimers() {
         timers.wakeOverdue(System.nanoTime());
     }
 
@@ -157,22 +158,26 @@ final class CarrierLoop extends PollerLoop {
     }
 
     /** True while a carried continuation runs; any thread (opaque: a monitoring read). */
-    boolean isRunningCarried() {
+    @Override
+    public boolean isRunningCarried() {
         return RUNNING.getOpaque(this) != null;
     }
 
     /** The carried continuation running now, or null; any thread (opaque: a monitoring read). */
-    Runnable runningContinuation() {
+    @Override
+    public Runnable runningContinuation() {
         return (Runnable) RUNNING.getOpaque(this);
     }
 
     /** Nanoseconds spent running carried continuations so far; any thread (a monitoring read). */
-    long busyNanos() {
+    @Override
+    public long busyNanos() {
         return (long) BUSY.getOpaque(this);
     }
 
     /** The carrier thread's kernel id once it runs, 0 before; any thread. */
-    int tid() {
+    @Override
+    public int tid() {
         return tid;
     }
 
@@ -181,13 +186,15 @@ final class CarrierLoop extends PollerLoop {
         runQueue.addLast(continuation);
     }
 
-    /** See {@link Poller#sendStartsTo}; any thread. */
-    void sendStartsTo(Poller other) {
-        startsGoTo = other;
+    /** See {@link CarrierView#sendStartsTo}; any thread. */
+    @Override
+    public void sendStartsTo(Poller other) {
+        startsGoTo = other == poller ? null : other;
     }
 
-    /** See {@link Poller#shareStartsWith}; any thread, before or while the loop runs. */
-    void shareStartsWith(Poller[] others, Predicate<Thread> placed) {
+    /** See {@link CarrierView#shareStartsWith}; any thread, before or while the loop runs. */
+    @Override
+    public void shareStartsWith(Poller[] others, Predicate<Thread> placed) {
         this.placed = placed;
         peers = others.length == 0 ? null : others.clone();
     }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
 
 /**
  * One thread that owns a kernel object (a ring or an epoll set, the {@link PollerBackend}), a
@@ -124,18 +123,6 @@ public final class Poller implements Executor {
         loop.thread().start();
     }
 
-    /**
-     * For a monitor that sees this carrier stalled by the thread it runs: ends that thread's wait
-     * if it armed one here and its deadline passed (a thread pinned in a native frame waits on
-     * the carrier's platform thread, where the carrier's own timers cannot reach it). Any thread;
-     * nothing for a sub-poller.
-     */
-    public void wakeOverdueTimers() {
-        if (loop instanceof CarrierLoop carrier) {
-            carrier.wakeOverdueTimers();
-        }
-    }
-
     /** Counters. */
     public PollerCounters counters() {
         return backend.counters;
@@ -159,52 +146,14 @@ public final class Poller implements Executor {
         return loop.isCurrent();
     }
 
-    /** True while a carried continuation runs (for the stall monitor). */
-    public boolean isRunningCarried() {
-        return loop instanceof CarrierLoop c && c.isRunningCarried();
-    }
-
-    /**
-     * While {@code other} is not null, every other virtual thread started on this carrier (by a
-     * thread it carries) starts on {@code other} instead; null stops it. The balancer's call, for
-     * a carrier much busier than {@code other}. Any thread.
-     */
-    public void sendStartsTo(Poller other) {
-        if (loop instanceof CarrierLoop carrier) {
-            carrier.sendStartsTo(other == this ? null : other);
-        }
-    }
-
-    /**
-     * Lets threads started on this carrier (by a thread it carries, which they inherited it from)
-     * while others wait in its run queue start on one of {@code others}, the group's other
-     * carriers, while that one sleeps in the kernel with nothing to run; an empty array stops it.
-     * Threads that {@code placed} accepts had their carrier chosen for them, and stay. Any thread.
-     */
-    public void shareStartsWith(Poller[] others, Predicate<Thread> placed) {
-        if (loop instanceof CarrierLoop carrier) {
-            carrier.shareStartsWith(others, placed);
-        }
-    }
-
     /** True while this poller sleeps in the kernel, or is about to, with nothing to do; any thread. */
     boolean isSleeping() {
         return inbox.isOwnerSleeping();
     }
 
-    /** The carried continuation running on this carrier now, or null; any thread. */
-    public Runnable runningContinuation() {
-        return loop instanceof CarrierLoop carrier ? carrier.runningContinuation() : null;
-    }
-
-    /** Nanoseconds this carrier spent running carried threads so far (0 for a sub-poller). */
-    public long busyNanos() {
-        return loop instanceof CarrierLoop c ? c.busyNanos() : 0;
-    }
-
-    /** The carrier thread's kernel id (its CPU clock's), or 0: a sub-poller, or not started yet. */
-    public int carrierTid() {
-        return loop instanceof CarrierLoop c ? c.tid() : 0;
+    /** What the scheduler's monitors read of this carrier and steer; null for a sub-poller. */
+    public CarrierView carrier() {
+        return loop instanceof CarrierLoop c ? c : null;
     }
 
     /** Loop rounds so far: a carrier whose count stands still while a thread is mounted is stalled. */
