@@ -6,13 +6,15 @@
 # request also waits for the database on its virtual thread (on Loomring's java.net sockets under
 # the launcher). Starts a throwaway PostgreSQL (src/test/scripts/test-servers.sh) in
 # benchmarks/target/pg, fills the table, then in interleaved rounds starts each row's server,
-# checks one answer, warms it up (3 s of wrk), measures it (wrk -t2 -c256 --latency) and stops it.
+# checks one answer, warms it up (WARMUP s of wrk), measures it (wrk -t2 -c256 --latency) and
+# stops it.
 # Prints per row the medians over the rounds of req/s, p99 and the server's CPU per request, and
 # per round each row's req/s as a ratio of its framework's JDK row in the same round.
 #
 # Needs benchmarks/target/benchmarks.jar (mvn -B -ntp package -DskipTests in benchmarks/), wrk and
 # PostgreSQL (test-servers.sh installs it when missing, as root).
-# Settings (environment, all optional): ROUNDS (3), DURATION (seconds measured, 10), STACKS (a
+# Settings (environment, all optional): ROUNDS (3), DURATION (seconds measured, 10), WARMUP (seconds
+# of load before, 3; the JIT of a framework under load takes 10-15 s here to settle), STACKS (a
 # regular expression: only the rows whose label matches, e.g. STACKS='Jetty|Tomcat on JDK'),
 # RESULTS (benchmarks/target/db-results: db.tsv and the logs).
 set -euo pipefail
@@ -21,6 +23,7 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 ROUNDS="${ROUNDS:-3}"
 DURATION="${DURATION:-10}"
+WARMUP="${WARMUP:-3}"
 CONNECTIONS=256
 RESULTS="${RESULTS:-$HERE/target/db-results}"
 BENCH_JAR="$HERE/target/benchmarks.jar"
@@ -102,7 +105,7 @@ wrk_db() {
 mkdir -p "$RESULTS"
 TSV="$RESULTS/db.tsv"
 printf 'round\trow\trps\tp99_us\trequests\terrors\ttimeouts\tcpu_us_per_req\n' > "$TSV"
-log "$ROUNDS round(s) of ${#HTTP_STACKS[@]} row(s): wrk -t2 -c$CONNECTIONS, 3 s warm-up + $DURATION s on /db"
+log "$ROUNDS round(s) of ${#HTTP_STACKS[@]} row(s): wrk -t2 -c$CONNECTIONS, $WARMUP s warm-up + $DURATION s on /db"
 for ((round = 1; round <= ROUNDS; round++)); do
     n=${#HTTP_STACKS[@]}
     for ((k = 0; k < n; k++)); do
@@ -113,7 +116,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
         start_server "$label" ${entry#*|} --pg-port "$PG_PORT" || { echo "  did not start (see $LOGS)"; continue; }
         if check_db "$SERVER_PORT"; then
             out="$LOGS/db-r$round-${label// /_}.txt"
-            wrk_db "$SERVER_PID" "$SERVER_PORT" 3 "$out.warmup"
+            wrk_db "$SERVER_PID" "$SERVER_PORT" "$WARMUP" "$out.warmup"
             cpu0="$(cpu_us "$SERVER_PID")"
             wrk_db "$SERVER_PID" "$SERVER_PORT" "$DURATION" "$out"
             cpu1="$(cpu_us "$SERVER_PID")"
