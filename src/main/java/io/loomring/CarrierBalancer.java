@@ -101,7 +101,7 @@ final class CarrierBalancer {
     private void run() {
         CarrierSample[] samples = new CarrierSample[carriers.length];
         for (int i = 0; i < carriers.length; i++) {
-            samples[i] = new CarrierSample(carriers[i]);
+            samples[i] = new CarrierSample(carriers[i].carrier());
         }
         long last = System.nanoTime();
         boolean idle = false;

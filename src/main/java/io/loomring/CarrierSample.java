@@ -2,7 +2,6 @@ package io.loomring;
 
 import io.loomring.ffm.ThreadClocks;
 import io.loomring.poller.CarrierView;
-import io.loomring.poller.Poller;
 import io.loomring.poller.VirtualThreads;
 
 /**
@@ -24,7 +23,6 @@ final class CarrierSample {
     /** No carrier busier than this (a share of the period) is "idle". */
     private static final double IDLE_SHARE = 0.02;
 
-    private final Poller poller;
     private final CarrierView carrier;
     private long busy;
     private long rounds;
@@ -34,10 +32,9 @@ final class CarrierSample {
     private double share;
     private boolean idle;
 
-    CarrierSample(Poller carrier) {
-        this.poller = carrier;
-        this.carrier = carrier.carrier();
-        this.busy = this.carrier.busyNanos();
+    CarrierSample(CarrierView carrier) {
+        this.carrier = carrier;
+        this.busy = carrier.busyNanos();
     }
 
     /**
@@ -52,7 +49,7 @@ final class CarrierSample {
         share = (share + recent) / 2; // smoothed over about two periods
         idle = recent < IDLE_SHARE;
 
-        long nowRounds = poller.rounds();
+        long nowRounds = carrier.rounds();
         Runnable nowRunning = carrier.runningContinuation();
         long nowCpu = ThreadClocks.cpuNanos(carrier.tid());
         boolean same = nowRunning != null && nowRunning == running && nowRounds == rounds;

@@ -1,6 +1,7 @@
 package io.loomring;
 
 import io.loomring.jfr.StallEvents;
+import io.loomring.poller.CarrierView;
 import io.loomring.poller.Poller;
 import io.loomring.poller.VirtualThreads;
 import java.util.Set;
@@ -52,11 +53,12 @@ final class StallMonitor {
         while (!watch.isClosed()) {
             long now = System.nanoTime();
             for (int i = 0; i < carriers.length; i++) {
-                long rounds = carriers[i].rounds();
-                boolean running = carriers[i].carrier().isRunningCarried();
+                CarrierView carrier = carriers[i].carrier();
+                long rounds = carrier.rounds();
+                boolean running = carrier.isRunningCarried();
                 boolean stalled = running && runningBefore[i] && rounds == lastRounds[i];
                 if (stalled) {
-                    carriers[i].carrier().wakeOverdueTimers(); // a pinned thread's timed wait ends (late)
+                    carrier.wakeOverdueTimers(); // a pinned thread's timed wait ends (late)
                 }
                 if (stalled && stalls[i] == null) {
                     stalls[i] = report(carriers[i], lastLook);

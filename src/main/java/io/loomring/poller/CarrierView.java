@@ -4,14 +4,18 @@ import java.util.function.Predicate;
 
 /**
  * What a scheduler's monitors read of one carrier and how its balancer steers it
- * ({@link Poller#carrier()}): how long it ran carried threads, what it runs now, its kernel thread
- * id, and where the threads started on it start. Every method may be called from any thread; the
- * reads are monitoring reads (they see a recent value, not necessarily the latest).
+ * ({@link Poller#carrier()}): how long it ran carried threads, whether its loop comes round, what
+ * it runs now, its kernel thread id, and where the threads started on it start. Every method may
+ * be called from any thread; the reads are monitoring reads (they see a recent value, not
+ * necessarily the latest).
  */
 public interface CarrierView {
 
     /** Nanoseconds this carrier spent running carried threads so far. */
     long busyNanos();
+
+    /** Loop rounds so far: a carrier whose count stands still while a thread runs is stalled. */
+    long rounds();
 
     /** The carried continuation running on this carrier now, or null. */
     Runnable runningContinuation();

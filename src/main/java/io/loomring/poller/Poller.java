@@ -156,11 +156,6 @@ public final class Poller implements Executor {
         return loop instanceof CarrierLoop c ? c : null;
     }
 
-    /** Loop rounds so far: a carrier whose count stands still while a thread is mounted is stalled. */
-    public long rounds() {
-        return loop.rounds();
-    }
-
     /**
      * True while this sub-poller parks on its master: one of the master's armed awaits is then
      * this poller's own, not a user's (stats leave it out).

@@ -45,7 +45,7 @@ abstract sealed class PollerLoop permits CarrierLoop, SubPollerLoop {
     }
 
     /** Rounds so far; any thread (opaque: a monitoring read, see {@link #countRound()}). */
-    final long rounds() {
+    public final long rounds() {
         return (long) ROUNDS.getOpaque(this);
     }
 }
